@@ -1,0 +1,11 @@
+export * from "./address.js";
+export { ByteReader } from "./byte-reader.js";
+export { ByteWriter } from "./byte-writer.js";
+export * from "./bytes.js";
+export { crc32, crc32c } from "./crc.js";
+export { DecodeError, InternalError, invariant, isDecodeError } from "./decode-error.js";
+export { Fifo } from "./fifo.js";
+export * from "./logger.js";
+export * from "./rng.js";
+export * from "./sans-io.js";
+export { TimerTable } from "./timer-table.js";

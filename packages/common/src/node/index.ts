@@ -1,0 +1,1 @@
+export { type DebugLogSinkOptions, debugLogSink } from "./debug-log.js";

@@ -1,0 +1,39 @@
+// Installs the Debian packages the test suite talks to (real third-party peers), when run as root
+// on a Debian-like system. Elsewhere it prints what is missing; the tests that need a package
+// then skip with a loud message.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+
+/** Debian package → why the tests need it. Keep README.md's table in sync. */
+export const SYSTEM_PACKAGES = {
+  openssl: "OpenSSL 3: certificate checks (crypto) and DTLS 1.2 interop peer (dtls)",
+  coturn: "coturn: third-party STUN/TURN server and client tools (stun, turn, ice)",
+  "libsrtp2-dev": "libsrtp2: byte-identical SRTP reference, via a small C helper (srtp)",
+  gcc: "C compiler for the libsrtp2 helper (srtp)",
+  "pkg-config": "locates libsrtp2 for the C helper (srtp)",
+};
+
+function installed(pkg) {
+  const r = spawnSync("dpkg-query", ["-W", "-f=${Status}", pkg], { encoding: "utf8" });
+  return r.status === 0 && r.stdout.includes("install ok installed");
+}
+
+export function ensureSystemPackages(names = Object.keys(SYSTEM_PACKAGES)) {
+  if (!existsSync("/usr/bin/dpkg-query")) {
+    console.warn("[system-deps] not a Debian system: tests needing", names.join(", "), "may skip");
+    return;
+  }
+  const missing = names.filter((n) => !installed(n));
+  if (missing.length === 0) return;
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  if (!isRoot) {
+    console.warn(`[system-deps] missing ${missing.join(", ")}; run as root or: sudo apt-get install -y ${missing.join(" ")}`);
+    return;
+  }
+  console.log(`[system-deps] installing ${missing.join(", ")}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  execFileSync("apt-get", ["update"], { stdio: "inherit", env });
+  execFileSync("apt-get", ["install", "-y", "--no-install-recommends", ...missing], { stdio: "inherit", env });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) ensureSystemPackages(process.argv.slice(2).length ? process.argv.slice(2) : undefined);
