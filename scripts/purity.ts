@@ -38,7 +38,8 @@ export function checkSource(file: string, source: string): PurityViolation[] {
   const lines = stripComments(source).split("\n");
   lines.forEach((text, i) => {
     for (const m of text.matchAll(IMPORT)) {
-      if (isNodeBuiltin(m[1]!)) found.push({ file, line: i + 1, rule: "node-import", text: text.trim() });
+      if (isNodeBuiltin(m[1]!))
+        found.push({ file, line: i + 1, rule: "node-import", text: text.trim() });
     }
     const code = text.replace(/(["'`])(?:\\.|(?!\1).)*\1/g, '""');
     for (const { rule, pattern } of RULES) {

@@ -14,6 +14,7 @@ export const SYSTEM_PACKAGES = {
 };
 
 function installed(pkg) {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax
   const r = spawnSync("dpkg-query", ["-W", "-f=${Status}", pkg], { encoding: "utf8" });
   return r.status === 0 && r.stdout.includes("install ok installed");
 }
@@ -27,13 +28,19 @@ export function ensureSystemPackages(names = Object.keys(SYSTEM_PACKAGES)) {
   if (missing.length === 0) return;
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   if (!isRoot) {
-    console.warn(`[system-deps] missing ${missing.join(", ")}; run as root or: sudo apt-get install -y ${missing.join(" ")}`);
+    console.warn(
+      `[system-deps] missing ${missing.join(", ")}; run as root or: sudo apt-get install -y ${missing.join(" ")}`,
+    );
     return;
   }
   console.log(`[system-deps] installing ${missing.join(", ")}`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   execFileSync("apt-get", ["update"], { stdio: "inherit", env });
-  execFileSync("apt-get", ["install", "-y", "--no-install-recommends", ...missing], { stdio: "inherit", env });
+  execFileSync("apt-get", ["install", "-y", "--no-install-recommends", ...missing], {
+    stdio: "inherit",
+    env,
+  });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) ensureSystemPackages(process.argv.slice(2).length ? process.argv.slice(2) : undefined);
+if (import.meta.url === `file://${process.argv[1]}`)
+  ensureSystemPackages(process.argv.slice(2).length ? process.argv.slice(2) : undefined);

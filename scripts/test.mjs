@@ -2,7 +2,7 @@
 // 1. gets pnpm, 2. installs the workspace, 3. installs the Debian packages the tests use,
 // 4. builds dist/ (for the published-shape tests), 5. runs every vitest project once and
 // prints `N passed, N failed` from vitest's JSON report.
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ensureSystemPackages } from "./system-deps.mjs";
@@ -34,13 +34,23 @@ if (run(pnpm, [...pre, "run", "build"]) !== 0) process.exit(1);
 rmSync(report, { force: true });
 const args = process.argv.slice(2);
 const vitest = join(root, "node_modules", ".bin", "vitest");
-const status = run(vitest, ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...args]);
+const status = run(vitest, [
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${report}`,
+  ...args,
+]);
 if (!existsSync(report)) {
   console.log("0 passed, 1 failed");
   process.exit(status || 1);
 }
 const r = JSON.parse(readFileSync(report, "utf8"));
 const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-const failedSuites = (r.testResults ?? []).filter((t) => t.status === "failed" && t.assertionResults.length === 0).length;
-console.log(`${r.numPassedTests} passed, ${r.numFailedTests + failedSuites} failed, ${skipped} skipped`);
+const failedSuites = (r.testResults ?? []).filter(
+  (t) => t.status === "failed" && t.assertionResults.length === 0,
+).length;
+console.log(
+  `${r.numPassedTests} passed, ${r.numFailedTests + failedSuites} failed, ${skipped} skipped`,
+);
 process.exit(status);

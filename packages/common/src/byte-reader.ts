@@ -16,7 +16,9 @@ export class ByteReader {
 
   constructor(buf: Uint8Array, layer: string, start = 0, end = buf.byteLength) {
     if (start < 0 || end > buf.byteLength || start > end) {
-      throw new RangeError(`ByteReader: range ${start}..${end} outside buffer of ${buf.byteLength}`);
+      throw new RangeError(
+        `ByteReader: range ${start}..${end} outside buffer of ${buf.byteLength}`,
+      );
     }
     this.#buf = buf;
     this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);

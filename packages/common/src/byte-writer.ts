@@ -99,14 +99,16 @@ export class ByteWriter {
 
   /** Overwrites a 16-bit value at an earlier offset (length fields written after the body). */
   setU16(offset: number, v: number): this {
-    if (offset + 2 > this.#pos) throw new RangeError(`ByteWriter: setU16 at ${offset} past ${this.#pos}`);
+    if (offset + 2 > this.#pos)
+      throw new RangeError(`ByteWriter: setU16 at ${offset} past ${this.#pos}`);
     this.#view.setUint16(offset, v);
     return this;
   }
 
   /** Overwrites a 24-bit value at an earlier offset. */
   setU24(offset: number, v: number): this {
-    if (offset + 3 > this.#pos) throw new RangeError(`ByteWriter: setU24 at ${offset} past ${this.#pos}`);
+    if (offset + 3 > this.#pos)
+      throw new RangeError(`ByteWriter: setU24 at ${offset} past ${this.#pos}`);
     this.#buf[offset] = (v >>> 16) & 0xff;
     this.#view.setUint16(offset + 1, v & 0xffff);
     return this;

@@ -39,12 +39,14 @@ export class Fifo<T> {
   }
 
   *[Symbol.iterator](): IterableIterator<T> {
-    for (let i = 0; i < this.#size; i++) yield this.#items[(this.#head + i) % this.#items.length] as T;
+    for (let i = 0; i < this.#size; i++)
+      yield this.#items[(this.#head + i) % this.#items.length] as T;
   }
 
   #grow(): void {
     const next: (T | undefined)[] = new Array(this.#items.length * 2);
-    for (let i = 0; i < this.#size; i++) next[i] = this.#items[(this.#head + i) % this.#items.length];
+    for (let i = 0; i < this.#size; i++)
+      next[i] = this.#items[(this.#head + i) % this.#items.length];
     this.#items = next;
     this.#head = 0;
   }

@@ -39,7 +39,8 @@ const LEVELS: readonly LogLevel[] = ["trace", "debug", "info", "warn", "error"];
 /** A logger writing to `sink` (none: silent) under `scope`, e.g. `"purertc:stun:server"`. */
 export function createLogger(sink: LogSink | undefined, scope: string): Logger {
   const log = (level: LogLevel) => (message: string, fields?: LogFields) => {
-    if (sink?.enabled(scope, level)) sink.write(fields ? { scope, level, message, fields } : { scope, level, message });
+    if (sink?.enabled(scope, level))
+      sink.write(fields ? { scope, level, message, fields } : { scope, level, message });
   };
   const logger = {
     scope,
@@ -77,6 +78,7 @@ export function redactAddresses(text: string): string {
 /** Formats a record as one line: `scope level message {fields}`. */
 export function formatLogRecord(r: LogRecord, redact = false): string {
   let line = `${r.scope} ${r.level} ${r.message}`;
-  if (r.fields) line += ` ${JSON.stringify(r.fields, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`;
+  if (r.fields)
+    line += ` ${JSON.stringify(r.fields, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`;
   return redact ? redactAddresses(line) : line;
 }

@@ -51,11 +51,14 @@ export function seededRng(seed: number): Rng {
 
 /** Cryptographically secure randomness from `globalThis.crypto.getRandomValues`. */
 export function secureRng(): Rng {
-  const c = (globalThis as { crypto?: { getRandomValues<T extends ArrayBufferView>(a: T): T } }).crypto;
-  if (!c?.getRandomValues) throw new TypeError("secureRng: globalThis.crypto.getRandomValues is not available");
+  const c = (globalThis as { crypto?: { getRandomValues<T extends ArrayBufferView>(a: T): T } })
+    .crypto;
+  if (!c?.getRandomValues)
+    throw new TypeError("secureRng: globalThis.crypto.getRandomValues is not available");
   const word = new Uint32Array(1);
   const fill = (out: Uint8Array): Uint8Array => {
-    for (let i = 0; i < out.length; i += 65536) c.getRandomValues(out.subarray(i, Math.min(out.length, i + 65536)));
+    for (let i = 0; i < out.length; i += 65536)
+      c.getRandomValues(out.subarray(i, Math.min(out.length, i + 65536)));
     return out;
   };
   return {

@@ -1,4 +1,10 @@
-import { formatLogRecord, type LogLevel, type LogRecord, type LogSink, scopeMatcher } from "../logger.js";
+import {
+  formatLogRecord,
+  type LogLevel,
+  type LogRecord,
+  type LogSink,
+  scopeMatcher,
+} from "../logger.js";
 
 /** Options of {@link debugLogSink}. */
 export interface DebugLogSinkOptions {
@@ -23,8 +29,10 @@ export function debugLogSink(options: DebugLogSinkOptions = {}): LogSink {
   return {
     enabled(scope, level) {
       if (ORDER[level] < min) return false;
-      let on = cache.get(scope);
-      if (on === undefined) cache.set(scope, (on = matches(scope)));
+      const known = cache.get(scope);
+      if (known !== undefined) return known;
+      const on = matches(scope);
+      cache.set(scope, on);
       return on;
     },
     write(record: LogRecord) {
