@@ -1,0 +1,126 @@
+import { DecodeError, isDecodeError } from "@purertc/common";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import * as rtp from "../src/index.js";
+
+/** Runs `decode` on arbitrary bytes: it may succeed or throw DecodeError, nothing else. */
+function onlyDecodeError(decode: (b: Uint8Array) => unknown): void {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 200 }), (b) => {
+      try {
+        decode(b);
+      } catch (e) {
+        if (!isDecodeError(e)) throw e;
+      }
+    }),
+    { numRuns: 2000 },
+  );
+}
+
+/** Arbitrary bytes that start like RTP version 2 (so decoders go past the version check). */
+const rtpLike = fc.uint8Array({ minLength: 12, maxLength: 120 }).map((b) => {
+  b[0] = 0x80 | (b[0]! & 0x3f);
+  return b;
+});
+
+const headerArb = fc.record({
+  padding: fc.constant(false),
+  marker: fc.boolean(),
+  payloadType: fc.integer({ min: 0, max: 127 }),
+  sequenceNumber: fc.integer({ min: 0, max: 0xffff }),
+  timestamp: fc.integer({ min: 0, max: 0xffffffff }),
+  ssrc: fc.integer({ min: 0, max: 0xffffffff }),
+  csrcs: fc.array(fc.integer({ min: 0, max: 0xffffffff }), { maxLength: 15 }),
+  extension: fc.option(
+    fc
+      .array(
+        fc.record({ id: fc.integer({ min: 1, max: 255 }), data: fc.uint8Array({ maxLength: 20 }) }),
+        {
+          maxLength: 4,
+        },
+      )
+      .map((els) => rtp.buildExtensionBlock(els)),
+    { nil: undefined },
+  ),
+});
+
+describe("fuzz: RTP decoders throw only DecodeError", () => {
+  it("decodeRtpPacket / rtpHeaderLength on arbitrary bytes", () => {
+    onlyDecodeError(rtp.decodeRtpPacket);
+    onlyDecodeError(rtp.rtpHeaderLength);
+    fc.assert(
+      fc.property(rtpLike, (b) => {
+        try {
+          const p = rtp.decodeRtpPacket(b);
+          expect(rtp.rtpHeaderLength(b)).toBe(p.header.headerLength);
+          rtp.readHeaderExtensions(p.header.extension);
+          rtp.findHeaderExtension(p.header.extension, 1);
+        } catch (e) {
+          if (!(e instanceof DecodeError)) throw e;
+        }
+      }),
+    );
+  });
+
+  it("extension element walkers on arbitrary blocks", () => {
+    for (const profile of [0xbede, 0x1000, 0x1234]) {
+      onlyDecodeError((data) => rtp.readHeaderExtensions({ profile, data }));
+      onlyDecodeError((data) => rtp.findHeaderExtension({ profile, data }, 7));
+    }
+  });
+
+  it("typed extension decoders", () => {
+    for (const d of [
+      rtp.decodeAbsCaptureTime,
+      rtp.decodeAbsSendTime,
+      rtp.decodeAudioLevel,
+      rtp.decodePlayoutDelay,
+      rtp.decodeSdesExtension,
+      rtp.decodeTransportWideCc,
+      rtp.decodeVideoOrientation,
+    ]) {
+      onlyDecodeError(d);
+    }
+  });
+
+  it("round trip: decode(encode(packet)) equals the packet", () => {
+    fc.assert(
+      fc.property(
+        headerArb,
+        fc.uint8Array({ maxLength: 50 }),
+        fc.integer({ min: 0, max: 255 }),
+        (h, payload, pad) => {
+          const packet = { header: { ...h, padding: pad > 0 }, payload, paddingSize: pad };
+          const bytes = rtp.encodeRtpPacket(packet);
+          const back = rtp.decodeRtpPacket(bytes);
+          const { headerLength, ...header } = back.header;
+          expect(header).toEqual(packet.header);
+          expect(back.payload).toEqual(payload);
+          expect(back.paddingSize).toBe(pad);
+          expect(rtp.encodeRtpPacket(back)).toEqual(bytes);
+          expect(headerLength).toBe(rtp.encodedLengthRtpHeader(h));
+        },
+      ),
+    );
+  });
+
+  it("round trip: extension elements survive build + read", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(
+          fc.record({
+            id: fc.integer({ min: 1, max: 255 }),
+            data: fc.uint8Array({ maxLength: 30 }),
+          }),
+          { selector: (e) => e.id, maxLength: 6 },
+        ),
+        (els) => {
+          const block = rtp.buildExtensionBlock(els);
+          const back = rtp.readHeaderExtensions(block);
+          expect(back.map((e) => [e.id, [...e.data]])).toEqual(els.map((e) => [e.id, [...e.data]]));
+          for (const e of els) expect(rtp.findHeaderExtension(block, e.id)).toEqual(e.data);
+        },
+      ),
+    );
+  });
+});
