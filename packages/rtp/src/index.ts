@@ -1,5 +1,39 @@
 export * from "./extension-codecs.js";
 export * from "./header-extension.js";
+export type { ApplicationDefined } from "./rtcp-app.js";
+export type { Goodbye } from "./rtcp-bye.js";
+export {
+  type GenericNack,
+  type NackItem,
+  nackItemsFromSequenceNumbers,
+  nackSequenceNumbers,
+} from "./rtcp-nack.js";
+export {
+  decodeRtcp,
+  encodedLengthRtcpPacket,
+  encodeRtcp,
+  encodeRtcpPacket,
+  encodeRtcpPacketInto,
+  isFullCompound,
+  type RtcpPacket,
+  type UnknownRtcp,
+} from "./rtcp-packet.js";
+export type {
+  FullIntraRequest,
+  PictureLossIndication,
+  ReceiverEstimatedMaxBitrate,
+} from "./rtcp-psfb.js";
+export type { ReceiverReport, ReportBlock, SenderReport } from "./rtcp-report.js";
+export { SDES_CNAME, type SdesChunk, type SdesItem, type SourceDescription } from "./rtcp-sdes.js";
+export {
+  type TransportCcFeedback,
+  TWCC_DELTA_US,
+  TWCC_LARGE_DELTA,
+  TWCC_NOT_RECEIVED,
+  TWCC_REFERENCE_TIME_MS,
+  TWCC_SMALL_DELTA,
+} from "./rtcp-twcc.js";
+export type { DlrrSubBlock, ExtendedReport, XrBlock } from "./rtcp-xr.js";
 export {
   type DecodedRtpHeader,
   decodeRtpHeader,

@@ -123,4 +123,123 @@ describe("fuzz: RTP decoders throw only DecodeError", () => {
       ),
     );
   });
+
+  it("decodeRtcp on arbitrary bytes and on RTCP-shaped bytes", () => {
+    onlyDecodeError(rtp.decodeRtcp);
+    const shaped = fc
+      .tuple(
+        fc.integer({ min: 0, max: 0x3f }),
+        fc.constantFrom(200, 201, 202, 203, 204, 205, 206, 207, 195),
+        fc.uint8Array({ maxLength: 120 }),
+      )
+      .map(([b0, pt, body]) => {
+        const len = body.byteLength & ~3;
+        const out = new Uint8Array(4 + len);
+        out[0] = 0x80 | b0;
+        out[1] = pt;
+        out[3] = len / 4;
+        out.set(body.subarray(0, len), 4);
+        return out;
+      });
+    fc.assert(
+      fc.property(shaped, (b) => {
+        try {
+          rtp.decodeRtcp(b);
+        } catch (e) {
+          if (!isDecodeError(e)) throw e;
+        }
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("RTCP round trip: decode(encode(x)) equals x", () => {
+    const u32 = fc.integer({ min: 0, max: 0xffffffff });
+    const report = fc.record({
+      ssrc: u32,
+      fractionLost: fc.integer({ min: 0, max: 255 }),
+      packetsLost: fc.integer({ min: -0x800000, max: 0x7fffff }),
+      highestSequence: u32,
+      jitter: u32,
+      lastSr: u32,
+      delaySinceLastSr: u32,
+    });
+    const twcc = fc
+      .array(
+        fc.oneof(
+          fc.constant(-1),
+          fc.integer({ min: 0, max: 255 }),
+          fc.integer({ min: -32768, max: -1 }),
+          fc.integer({ min: 256, max: 32767 }),
+        ),
+        {
+          maxLength: 300,
+        },
+      )
+      .map((arr) => ({
+        statuses: Uint8Array.from(arr, (d) => (d === -1 ? 0 : d >= 0 && d <= 255 ? 1 : 2)),
+        arr,
+      }));
+    const packet: fc.Arbitrary<rtp.RtcpPacket> = fc.oneof(
+      fc.record({
+        type: fc.constant("rr" as const),
+        ssrc: u32,
+        reports: fc.array(report, { maxLength: 31 }),
+      }),
+      fc.record({
+        type: fc.constant("sr" as const),
+        ssrc: u32,
+        ntpTime: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+        rtpTimestamp: u32,
+        packetCount: u32,
+        octetCount: u32,
+        reports: fc.array(report, { maxLength: 3 }),
+      }),
+      fc.record({
+        type: fc.constant("sdes" as const),
+        chunks: fc.array(
+          fc.record({
+            source: u32,
+            items: fc.array(
+              fc.record({
+                type: fc.integer({ min: 1, max: 8 }),
+                text: fc.string({ maxLength: 30 }),
+              }),
+              { maxLength: 3 },
+            ),
+          }),
+          { maxLength: 3 },
+        ),
+      }),
+      fc.record({ type: fc.constant("bye" as const), sources: fc.array(u32, { maxLength: 4 }) }),
+      fc.record({
+        type: fc.constant("nack" as const),
+        senderSsrc: u32,
+        mediaSsrc: u32,
+        items: fc.array(
+          fc.record({
+            pid: fc.integer({ min: 0, max: 0xffff }),
+            blp: fc.integer({ min: 0, max: 0xffff }),
+          }),
+        ),
+      }),
+      fc.record({ type: fc.constant("pli" as const), senderSsrc: u32, mediaSsrc: u32 }),
+      twcc.map(({ statuses, arr }) => ({
+        type: "transport-cc" as const,
+        senderSsrc: 1,
+        mediaSsrc: 2,
+        baseSequenceNumber: 3,
+        referenceTime: -1,
+        feedbackPacketCount: 4,
+        statuses,
+        deltas: Int32Array.from(arr.filter((d) => d !== -1)),
+      })),
+    );
+    fc.assert(
+      fc.property(fc.array(packet, { minLength: 1, maxLength: 4 }), (packets) => {
+        const bytes = rtp.encodeRtcp(packets);
+        expect(rtp.decodeRtcp(bytes)).toEqual(packets);
+      }),
+    );
+  });
 });
