@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts", "src/node/index.ts"],
+  entry: ["src/index.ts", "src/default.ts", "src/node/index.ts", "src/node/default.ts"],
   format: "esm",
   target: "node20",
   // tsup sets baseUrl for its d.ts pass, which TypeScript 6 deprecates.

@@ -81,9 +81,21 @@ export interface CryptoProvider {
   createAead(algorithm: AeadAlgorithm, key: Uint8Array): AeadContext;
 
   /** TLS 1.2 PRF (RFC 5246 §5) with the given hash. */
-  tlsPrf(hash: "sha256" | "sha384", secret: Uint8Array, label: string, seed: Uint8Array, length: number): Uint8Array;
+  tlsPrf(
+    hash: "sha256" | "sha384",
+    secret: Uint8Array,
+    label: string,
+    seed: Uint8Array,
+    length: number,
+  ): Uint8Array;
   /** HKDF (RFC 5869) extract-and-expand. */
-  hkdf(hash: HmacAlgorithm, ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array;
+  hkdf(
+    hash: HmacAlgorithm,
+    ikm: Uint8Array,
+    salt: Uint8Array,
+    info: Uint8Array,
+    length: number,
+  ): Uint8Array;
 
   generateEcdhKeyPair(curve: EcdhCurve): EcdhKeyPair;
   /** The shared secret (x-coordinate for NIST curves); throws `RangeError` on an invalid peer key. */
@@ -91,9 +103,20 @@ export interface CryptoProvider {
 
   generateEcdsaKeyPair(curve: EcdsaCurve): EcdsaKeyPair;
   /** ECDSA signature over `hash(data)`, DER-encoded (as TLS and X.509 carry it). */
-  ecdsaSign(curve: EcdsaCurve, privateKey: Uint8Array, hash: HashAlgorithm, data: Uint8Array): Uint8Array;
+  ecdsaSign(
+    curve: EcdsaCurve,
+    privateKey: Uint8Array,
+    hash: HashAlgorithm,
+    data: Uint8Array,
+  ): Uint8Array;
   /** Verifies a DER-encoded ECDSA signature; `false` (never a throw) when invalid or malformed. */
-  ecdsaVerify(curve: EcdsaCurve, publicKey: Uint8Array, hash: HashAlgorithm, data: Uint8Array, signature: Uint8Array): boolean;
+  ecdsaVerify(
+    curve: EcdsaCurve,
+    publicKey: Uint8Array,
+    hash: HashAlgorithm,
+    data: Uint8Array,
+    signature: Uint8Array,
+  ): boolean;
   /** Verifies an RSA signature (PKCS#1 v1.5 or PSS with salt = hash length); `false` when invalid. */
   rsaVerify(
     padding: "pkcs1" | "pss",

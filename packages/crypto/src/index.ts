@@ -1,0 +1,2 @@
+export { nobleCrypto } from "./noble/provider.js";
+export type * from "./provider.js";

@@ -1,0 +1,90 @@
+import { type Cipher, createCipheriv } from "node:crypto";
+import { checkAesKey, checkCounterBlock, checkCtrArgs, checkLength } from "../checks.js";
+import type { AesCtrContext } from "../provider.js";
+
+/** Counter blocks encrypted per `Cipher.update` call (bounds the scratch buffer at 4 KiB). */
+const CHUNK_BLOCKS = 256;
+
+/**
+ * AES-CTR (NIST SP 800-38A §6.5; RFC 3711 §4.1.1 AES-CM) on one long-lived `aes-*-ecb` cipher.
+ *
+ * Creating a CTR cipher per packet costs more than the encryption of a 1000-byte payload, so this
+ * context writes the counter blocks itself (a full 128-bit big-endian counter, as both RFCs
+ * require), turns them into keystream with the ECB cipher (which, without padding and fed whole
+ * blocks, carries no state between calls) and XORs in JavaScript.
+ */
+export class NodeAesCtr implements AesCtrContext {
+  readonly keyLength: number;
+  readonly #ecb: Cipher;
+  readonly #counters = new Uint8Array(CHUNK_BLOCKS * 16);
+  readonly #view = new DataView(this.#counters.buffer);
+
+  constructor(key: Uint8Array) {
+    checkAesKey(key, [16, 24, 32]);
+    this.keyLength = key.length;
+    this.#ecb = createCipheriv(`aes-${key.length * 8}-ecb`, key, null);
+    this.#ecb.setAutoPadding(false);
+  }
+
+  xor(iv: Uint8Array, input: Uint8Array, output: Uint8Array): void {
+    checkCtrArgs(iv, input, output);
+    const length = input.length;
+    const v = new DataView(iv.buffer, iv.byteOffset, 16);
+    let c0 = v.getUint32(0);
+    let c1 = v.getUint32(4);
+    let c2 = v.getUint32(8);
+    let c3 = v.getUint32(12);
+    const view = this.#view;
+    for (let offset = 0; offset < length; offset += CHUNK_BLOCKS * 16) {
+      const chunk = Math.min(CHUNK_BLOCKS * 16, length - offset);
+      const blocks = (chunk + 15) >>> 4;
+      for (let b = 0, p = 0; b < blocks; b++, p += 16) {
+        view.setUint32(p, c0);
+        view.setUint32(p + 4, c1);
+        view.setUint32(p + 8, c2);
+        view.setUint32(p + 12, c3);
+        // 128-bit increment with carry, wrapping at 2^128.
+        c3 = (c3 + 1) >>> 0;
+        if (c3 === 0) {
+          c2 = (c2 + 1) >>> 0;
+          if (c2 === 0) {
+            c1 = (c1 + 1) >>> 0;
+            if (c1 === 0) c0 = (c0 + 1) >>> 0;
+          }
+        }
+      }
+      const ks = this.#ecb.update(this.#counters.subarray(0, blocks * 16));
+      xorInto(input, output, offset, chunk, ks);
+    }
+  }
+
+  keystream(iv: Uint8Array, length: number): Uint8Array {
+    checkCounterBlock(iv);
+    checkLength("keystream", length);
+    const out = new Uint8Array(length);
+    this.xor(iv, out, out);
+    return out;
+  }
+}
+
+/** `output[offset + i] = input[offset + i] ^ ks[i]` for `i < n`, word-wise when aligned. */
+function xorInto(
+  input: Uint8Array,
+  output: Uint8Array,
+  offset: number,
+  n: number,
+  ks: Uint8Array,
+): void {
+  let i = 0;
+  const ia = input.byteOffset + offset;
+  const oa = output.byteOffset + offset;
+  if (((ia | oa | ks.byteOffset) & 3) === 0 && n >= 64) {
+    const words = n >>> 2;
+    const i32 = new Int32Array(input.buffer, ia, words);
+    const o32 = new Int32Array(output.buffer, oa, words);
+    const k32 = new Int32Array(ks.buffer, ks.byteOffset, words);
+    for (let w = 0; w < words; w++) o32[w] = (i32[w] as number) ^ (k32[w] as number);
+    i = words << 2;
+  }
+  for (; i < n; i++) output[offset + i] = (input[offset + i] as number) ^ (ks[i] as number);
+}

@@ -1,0 +1,71 @@
+import { createCipheriv, createDecipheriv, createHmac } from "node:crypto";
+import { checkAeadKey, checkHmacAlgorithm, checkNonce } from "../checks.js";
+import type { AeadAlgorithm, AeadContext, HmacAlgorithm, MacContext } from "../provider.js";
+import { u8 } from "./bytes.js";
+
+const HMAC_LENGTH: Readonly<Record<HmacAlgorithm, number>> = {
+  sha1: 20,
+  sha256: 32,
+  sha384: 48,
+  sha512: 64,
+};
+
+/**
+ * Keyed HMAC on OpenSSL. Measured on Node 20: one `createHmac` per message beats cloning
+ * precomputed ipad/opad hash states with `Hash.copy()` (two copies and two digests per message).
+ */
+export function nodeMac(algorithm: HmacAlgorithm, key: Uint8Array): MacContext {
+  checkHmacAlgorithm(algorithm);
+  const k = key.slice();
+  return {
+    algorithm,
+    outputLength: HMAC_LENGTH[algorithm],
+    compute(a: Uint8Array, b?: Uint8Array, c?: Uint8Array): Uint8Array {
+      const h = createHmac(algorithm, k).update(a);
+      if (b !== undefined) h.update(b);
+      if (c !== undefined) h.update(c);
+      return u8(h.digest());
+    },
+  };
+}
+
+type NodeAeadName = "aes-128-gcm" | "aes-256-gcm" | "chacha20-poly1305";
+
+/** An AEAD on OpenSSL: AES-GCM (RFC 5116 §5.1, §5.2) or ChaCha20-Poly1305 (RFC 8439 §2.8). */
+export function nodeAead(algorithm: AeadAlgorithm, key: Uint8Array): AeadContext {
+  checkAeadKey(algorithm, key);
+  const k = key.slice();
+  const name: NodeAeadName = algorithm;
+  const options = { authTagLength: 16 } as const;
+  return {
+    algorithm,
+    tagLength: 16,
+    seal(nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Uint8Array {
+      checkNonce(nonce);
+      // The overloads of createCipheriv are keyed on literal mode names; the union is one of them.
+      const cipher = createCipheriv(name as "aes-128-gcm", k, nonce, options);
+      if (aad !== undefined && aad.length > 0)
+        cipher.setAAD(aad, { plaintextLength: plaintext.length });
+      const out = new Uint8Array(plaintext.length + 16);
+      out.set(cipher.update(plaintext));
+      cipher.final();
+      out.set(cipher.getAuthTag(), plaintext.length);
+      return out;
+    },
+    open(nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array): Uint8Array | undefined {
+      checkNonce(nonce);
+      if (sealed.length < 16) return undefined;
+      const ctLength = sealed.length - 16;
+      const decipher = createDecipheriv(name as "aes-128-gcm", k, nonce, options);
+      decipher.setAuthTag(sealed.subarray(ctLength));
+      if (aad !== undefined && aad.length > 0) decipher.setAAD(aad, { plaintextLength: ctLength });
+      const plain = decipher.update(sealed.subarray(0, ctLength));
+      try {
+        decipher.final();
+      } catch {
+        return undefined;
+      }
+      return u8(plain);
+    },
+  };
+}

@@ -1,0 +1,205 @@
+import {
+  constants,
+  createECDH,
+  createHash,
+  diffieHellman,
+  generateKeyPairSync,
+  randomFillSync,
+  sign,
+  verify,
+} from "node:crypto";
+import { checkHmacAlgorithm, checkLength } from "../checks.js";
+import { hkdfExpandWith } from "../hkdf.js";
+import type {
+  CryptoProvider,
+  EcdhCurve,
+  EcdhKeyPair,
+  EcdsaCurve,
+  EcdsaKeyPair,
+  HashAlgorithm,
+  RsaPublicKey,
+} from "../provider.js";
+import { tlsPrfWith } from "../tls-prf.js";
+import { NodeAesCtr } from "./aes-ctr.js";
+import { fromB64url, padStart, u8 } from "./bytes.js";
+import { nodeAead, nodeMac } from "./contexts.js";
+import {
+  ecdsaPrivateKey,
+  ecdsaPublicKey,
+  nistCurve,
+  rsaPublicKey,
+  x25519PrivateKey,
+  x25519PublicKey,
+} from "./keys.js";
+
+const HASHES: ReadonlySet<string> = new Set<HashAlgorithm>([
+  "md5",
+  "sha1",
+  "sha224",
+  "sha256",
+  "sha384",
+  "sha512",
+]);
+
+function checkHash(algorithm: HashAlgorithm): void {
+  if (!HASHES.has(algorithm))
+    throw new TypeError(`unsupported hash algorithm: ${String(algorithm)}`);
+}
+
+function isAllZero(b: Uint8Array): boolean {
+  let acc = 0;
+  for (let i = 0; i < b.length; i++) acc |= b[i] as number;
+  return acc === 0;
+}
+
+function nistKeyPair(curve: EcdsaCurve): { privateKey: Uint8Array; publicKey: Uint8Array } {
+  const { openssl, size } = nistCurve(curve);
+  const ecdh = createECDH(openssl);
+  const publicKey = u8(ecdh.generateKeys());
+  return { privateKey: padStart(u8(ecdh.getPrivateKey()), size), publicKey };
+}
+
+/**
+ * The Node backend: OpenSSL through `node:crypto`, synchronous calls only. The default provider
+ * under Node (`@purertc/crypto/default`). Every returned byte array is a plain `Uint8Array`.
+ */
+export const nodeCrypto: CryptoProvider = Object.freeze<CryptoProvider>({
+  name: "node",
+
+  randomBytes(length: number): Uint8Array {
+    checkLength("randomBytes", length);
+    return randomFillSync(new Uint8Array(length));
+  },
+
+  hash(algorithm: HashAlgorithm, data: Uint8Array): Uint8Array {
+    checkHash(algorithm);
+    return u8(createHash(algorithm).update(data).digest());
+  },
+
+  hmac(algorithm, key, data) {
+    return nodeMac(algorithm, key).compute(data);
+  },
+
+  createHmac: nodeMac,
+
+  createAesCtr(key: Uint8Array) {
+    return new NodeAesCtr(key);
+  },
+
+  createAead: nodeAead,
+
+  tlsPrf(hash, secret, label, seed, length) {
+    if (hash !== "sha256" && hash !== "sha384")
+      throw new TypeError(`unsupported TLS PRF hash: ${String(hash)}`);
+    return tlsPrfWith(nodeMac(hash, secret), label, seed, length);
+  },
+
+  hkdf(hash, ikm, salt, info, length) {
+    checkHmacAlgorithm(hash);
+    // RFC 5869 §2.2: an absent salt is HashLen zero octets; HMAC pads a short key with zeros anyway.
+    const prk = nodeMac(hash, salt).compute(ikm);
+    return hkdfExpandWith(nodeMac(hash, prk), info, length);
+  },
+
+  generateEcdhKeyPair(curve: EcdhCurve): EcdhKeyPair {
+    if (curve === "X25519") {
+      const { privateKey } = generateKeyPairSync("x25519");
+      const jwk = privateKey.export({ format: "jwk" });
+      return {
+        curve,
+        privateKey: fromB64url(jwk.d as string),
+        publicKey: fromB64url(jwk.x as string),
+      };
+    }
+    return { curve, ...nistKeyPair(curve) };
+  },
+
+  ecdh(curve: EcdhCurve, privateKey: Uint8Array, peerPublicKey: Uint8Array): Uint8Array {
+    let shared: Uint8Array;
+    if (curve === "X25519") {
+      let priv: ReturnType<typeof x25519PrivateKey>;
+      let pub: ReturnType<typeof x25519PublicKey>;
+      try {
+        priv = x25519PrivateKey(privateKey);
+        pub = x25519PublicKey(peerPublicKey);
+        shared = u8(diffieHellman({ privateKey: priv, publicKey: pub }));
+      } catch (e) {
+        throw new RangeError(`ecdh X25519: invalid key (${(e as Error).message})`);
+      }
+    } else {
+      const ecdh = createECDH(nistCurve(curve).openssl);
+      try {
+        ecdh.setPrivateKey(privateKey);
+        shared = u8(ecdh.computeSecret(peerPublicKey));
+      } catch (e) {
+        throw new RangeError(`ecdh ${curve}: invalid key (${(e as Error).message})`);
+      }
+    }
+    // RFC 7748 §6.1: an all-zero X25519 output means a low-order peer point; abort.
+    if (isAllZero(shared)) throw new RangeError(`ecdh ${curve}: all-zero shared secret`);
+    return shared;
+  },
+
+  generateEcdsaKeyPair(curve: EcdsaCurve): EcdsaKeyPair {
+    return { curve, ...nistKeyPair(curve) };
+  },
+
+  ecdsaSign(
+    curve: EcdsaCurve,
+    privateKey: Uint8Array,
+    hash: HashAlgorithm,
+    data: Uint8Array,
+  ): Uint8Array {
+    checkHash(hash);
+    return u8(sign(hash, data, { key: ecdsaPrivateKey(curve, privateKey), dsaEncoding: "der" }));
+  },
+
+  ecdsaVerify(
+    curve: EcdsaCurve,
+    publicKey: Uint8Array,
+    hash: HashAlgorithm,
+    data: Uint8Array,
+    signature: Uint8Array,
+  ) {
+    checkHash(hash);
+    nistCurve(curve);
+    try {
+      return verify(
+        hash,
+        data,
+        { key: ecdsaPublicKey(curve, publicKey), dsaEncoding: "der" },
+        signature,
+      );
+    } catch {
+      return false;
+    }
+  },
+
+  rsaVerify(
+    padding: "pkcs1" | "pss",
+    key: RsaPublicKey,
+    hash: HashAlgorithm,
+    data: Uint8Array,
+    signature: Uint8Array,
+  ) {
+    checkHash(hash);
+    try {
+      const k = rsaPublicKey(key);
+      if (padding === "pss") {
+        return verify(
+          hash,
+          data,
+          {
+            key: k,
+            padding: constants.RSA_PKCS1_PSS_PADDING,
+            saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+          },
+          signature,
+        );
+      }
+      return verify(hash, data, { key: k, padding: constants.RSA_PKCS1_PADDING }, signature);
+    } catch {
+      return false;
+    }
+  },
+});
