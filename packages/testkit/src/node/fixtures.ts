@@ -39,7 +39,9 @@ export function readTextFixture(area: string, name: string): string {
 
 /** The provenance record of a fixture. */
 export function fixtureProvenance(area: string, name: string): FixtureProvenance {
-  return JSON.parse(readFileSync(`${fixturePath(area, name)}.provenance.json`, "utf8")) as FixtureProvenance;
+  return JSON.parse(
+    readFileSync(`${fixturePath(area, name)}.provenance.json`, "utf8"),
+  ) as FixtureProvenance;
 }
 
 /** Names of the fixtures of an area (provenance files excluded), sorted. */
