@@ -136,7 +136,8 @@ export type StunEncodeOptions = StunSignOptions;
 
 const lengthScratch: { lens: Int32Array } = { lens: new Int32Array(32) };
 
-function isTyped(a: StunAttribute): a is TypedStunAttribute<unknown> {
+// biome-ignore lint/suspicious/noExplicitAny: narrows the StunAttribute union.
+function isTyped(a: StunAttribute): a is TypedStunAttribute<any> {
   return (a as TypedStunAttribute<unknown>).codec !== undefined;
 }
 
