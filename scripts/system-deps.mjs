@@ -11,6 +11,7 @@ export const SYSTEM_PACKAGES = {
   "libsrtp2-dev": "libsrtp2: byte-identical SRTP reference, via a small C helper (srtp)",
   gcc: "C compiler for the libsrtp2 helper (srtp)",
   "pkg-config": "locates libsrtp2 for the C helper (srtp)",
+  tcpdump: "tcpdump: independent reader of the pcap files NetSim runs produce (testkit)",
 };
 
 function installed(pkg) {

@@ -48,4 +48,13 @@ export {
   type TapRecord,
 } from "./net-sim.js";
 export { type Pair, type PairOptions, pair } from "./pair.js";
+export {
+  encodePcapHeader,
+  encodePcapRecord,
+  encodeUdpPacket,
+  LINKTYPE_RAW,
+  PCAP_MAGIC,
+  PcapRecorder,
+  type PcapRecorderOptions,
+} from "./pcap.js";
 export { formatTraceEntry, formatValue, type TraceEntry, TraceRing } from "./trace.js";
