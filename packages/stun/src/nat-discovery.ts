@@ -177,8 +177,12 @@ export class NatBehaviorDiscovery {
     for (let ev = this.#client.pollEvent(); ev; ev = this.#client.pollEvent()) this.#onResult(now, ev);
   }
 
+  /**
+   * Order: test I, the filtering tests, then the mapping tests. Filtering runs first because the
+   * mapping tests contact the alternate address, which would open an address-dependent filter
+   * to it and make filtering look endpoint-independent.
+   */
   #onResult(now: Millis, ev: StunBindingEvent): void {
-    const ok = ev.type === "success" ? ev : undefined;
     switch (this.#step) {
       case "mapping1": {
         if (ev.type !== "success") {
@@ -188,47 +192,47 @@ export class NatBehaviorDiscovery {
         this.#mapped1 = ev.mappedAddress;
         this.#other = ev.otherAddress;
         const local = this.#config.localAddress;
+        // RFC 5780 §4.3: a mapped address equal to the local one means no NAT.
         if (local && sameAddress(local, ev.mappedAddress)) this.#mapping = "endpoint-independent";
         if (!this.#other) {
           this.#error = "the server sent no OTHER-ADDRESS: it does not support RFC 5780";
           return this.#hairpinOrFinish(now);
         }
-        if (this.#mapping !== "unknown") return this.#query(now, "filtering2", this.#config.server, BOTH);
-        return this.#query(now, "mapping2", { address: this.#other.address, port: this.#config.server.port });
-      }
-      case "mapping2":
-        if (!ok) {
-          this.#error = "no answer from the server's alternate address";
-          return this.#query(now, "filtering2", this.#config.server, BOTH);
-        }
-        this.#mapped2 = ok.mappedAddress;
-        if (sameAddress(ok.mappedAddress, this.#mapped1!)) {
-          this.#mapping = "endpoint-independent";
-          return this.#query(now, "filtering2", this.#config.server, BOTH);
-        }
-        return this.#query(now, "mapping3", this.#other!);
-      case "mapping3":
-        if (!ok) this.#error = "no answer from the server's alternate address and port";
-        else {
-          this.#mapping = sameAddress(ok.mappedAddress, this.#mapped2!)
-            ? "address-dependent"
-            : "address-and-port-dependent";
-        }
         return this.#query(now, "filtering2", this.#config.server, BOTH);
+      }
       case "filtering2":
-        if (ok) {
+        if (ev.type === "success") {
           this.#filtering = "endpoint-independent";
-          return this.#hairpinOrFinish(now);
+          return this.#mappingTests(now);
         }
         if (ev.type === "error") {
           this.#error = `CHANGE-REQUEST refused (${ev.error.code})`;
-          return this.#hairpinOrFinish(now);
+          return this.#mappingTests(now);
         }
         return this.#query(now, "filtering3", this.#config.server, PORT_ONLY);
       case "filtering3":
         if (ev.type === "success") this.#filtering = "address-dependent";
         else if (ev.type === "timeout") this.#filtering = "address-and-port-dependent";
         else this.#error = `CHANGE-REQUEST refused (${ev.error.code})`;
+        return this.#mappingTests(now);
+      case "mapping2":
+        if (ev.type !== "success") {
+          this.#error = "no answer from the server's alternate address";
+          return this.#hairpinOrFinish(now);
+        }
+        this.#mapped2 = ev.mappedAddress;
+        if (sameAddress(ev.mappedAddress, this.#mapped1!)) {
+          this.#mapping = "endpoint-independent";
+          return this.#hairpinOrFinish(now);
+        }
+        return this.#query(now, "mapping3", this.#other!);
+      case "mapping3":
+        if (ev.type !== "success") this.#error = "no answer from the server's alternate address and port";
+        else {
+          this.#mapping = sameAddress(ev.mappedAddress, this.#mapped2!)
+            ? "address-dependent"
+            : "address-and-port-dependent";
+        }
         return this.#hairpinOrFinish(now);
       case "hairpin":
         this.#hairpinning = false;
@@ -236,6 +240,12 @@ export class NatBehaviorDiscovery {
       default:
         return;
     }
+  }
+
+  /** RFC 5780 §4.3 tests II and III (skipped when test I found no NAT). */
+  #mappingTests(now: Millis): void {
+    if (this.#mapping !== "unknown") return this.#hairpinOrFinish(now);
+    this.#query(now, "mapping2", { address: this.#other!.address, port: this.#config.server.port });
   }
 
   #hairpinOrFinish(now: Millis): void {

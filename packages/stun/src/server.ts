@@ -186,6 +186,11 @@ export class StunServer {
     return this.#transmits.shift();
   }
 
+  /** The server emits no events (see {@link stats}). */
+  pollEvent(): undefined {
+    return undefined;
+  }
+
   /** The server has no timers. */
   pollTimeout(): Millis | undefined {
     return undefined;
