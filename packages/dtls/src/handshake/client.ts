@@ -1,0 +1,484 @@
+import { concatBytes, constantTimeEqual, type Millis } from "@purertc/common";
+import type { EcdhCurve, EcdhKeyPair } from "@purertc/crypto";
+import { AlertDescription } from "../alert.js";
+import { type CipherSuiteParams, cipherSuiteParams } from "../cipher-suites.js";
+import { ClientCertificateType, DTLS_1_2, ExtensionType, HandshakeType } from "../constants.js";
+import {
+  EC_POINT_FORMAT_UNCOMPRESSED,
+  encodeEcPointFormats,
+} from "../extensions/ec-point-formats.js";
+import { type Extension, findExtension } from "../extensions/extension.js";
+import {
+  decodeRenegotiationInfo,
+  EMPTY_RENEGOTIATION_INFO,
+} from "../extensions/renegotiation-info.js";
+import { encodeSignatureAlgorithms } from "../extensions/signature-algorithms.js";
+import { encodeSupportedGroups } from "../extensions/supported-groups.js";
+import { decodeUseSrtp, encodeUseSrtp } from "../extensions/use-srtp.js";
+import type { FlightEntry } from "../flight.js";
+import { extendedMasterSecret, finishedVerifyData, keyBlock } from "../key-schedule.js";
+import { recordCiphers } from "../record/cipher-factory.js";
+import { decodeCertificate, encodeCertificate } from "./certificate.js";
+import { decodeCertificateRequest } from "./certificate-request.js";
+import { encodeCertificateVerify } from "./certificate-verify.js";
+import { encodeClientHello } from "./client-hello.js";
+import { encodeClientKeyExchange } from "./client-key-exchange.js";
+import { decodeFinished, encodeFinished } from "./finished.js";
+import { groupCurve } from "./groups.js";
+import { decodeHelloVerifyRequest } from "./hello-verify-request.js";
+import type { HandshakeHost, HandshakeMachine, ReceivedMessage } from "./host.js";
+import { peerPublicKey } from "./peer-key.js";
+import { RANDOM_LENGTH } from "./random.js";
+import { decodeServerHello } from "./server-hello.js";
+import { decodeServerHelloDone } from "./server-hello-done.js";
+import { decodeServerKeyExchange, encodeEcdhParams } from "./server-key-exchange.js";
+import {
+  type PeerPublicKey,
+  SIGN_SCHEME,
+  signData,
+  VERIFY_SCHEMES,
+  verifySignature,
+} from "./signatures.js";
+import { Transcript } from "./transcript.js";
+
+type ClientState =
+  | "idle"
+  | "wait-server-hello"
+  | "wait-certificate"
+  | "wait-key-exchange"
+  | "wait-hello-done"
+  | "wait-change-cipher-spec"
+  | "wait-finished"
+  | "done";
+
+/**
+ * The DTLS 1.2 client handshake (RFC 6347 §4.2.1, RFC 5246 §7.3), full ECDHE handshake only:
+ *
+ * ```
+ *   ClientHello            -------->
+ *                          <--------   HelloVerifyRequest
+ *   ClientHello + cookie   -------->
+ *                                      ServerHello, Certificate, ServerKeyExchange,
+ *                          <--------   CertificateRequest, ServerHelloDone
+ *   Certificate, ClientKeyExchange, CertificateVerify,
+ *   [ChangeCipherSpec], Finished -->
+ *                          <--------   [ChangeCipherSpec], Finished
+ * ```
+ */
+export class ClientHandshake implements HandshakeMachine {
+  readonly #host: HandshakeHost;
+  readonly #transcript = new Transcript();
+  #state: ClientState = "idle";
+  #sendSeq = 0;
+  readonly #clientRandom: Uint8Array;
+  #serverRandom: Uint8Array = new Uint8Array(0);
+  #cookie: Uint8Array = new Uint8Array(0);
+  #suite: CipherSuiteParams | undefined;
+  #srtpProfile: number | undefined;
+  #srtpMki: Uint8Array = new Uint8Array(0);
+  #chain: readonly Uint8Array[] = [];
+  #peerKey: PeerPublicKey | undefined;
+  #group = 0;
+  #serverPublic: Uint8Array = new Uint8Array(0);
+  #certificateRequested = false;
+  #masterSecret: Uint8Array = new Uint8Array(0);
+
+  constructor(host: HandshakeHost) {
+    this.#host = host;
+    this.#clientRandom = host.config.rng.fill(new Uint8Array(RANDOM_LENGTH));
+  }
+
+  get stateless(): boolean {
+    return false;
+  }
+
+  get expectsChangeCipherSpec(): boolean {
+    return this.#state === "wait-change-cipher-spec";
+  }
+
+  start(now: Millis): void {
+    this.#state = "wait-server-hello";
+    this.#sendClientHello(now);
+  }
+
+  changeCipherSpecReceived(): void {
+    this.#state = "wait-finished";
+  }
+
+  handleMessage(now: Millis, msg: ReceivedMessage): void {
+    const t = msg.msgType;
+    switch (this.#state) {
+      case "wait-server-hello":
+        if (t === HandshakeType.hello_verify_request) {
+          this.#onHelloVerifyRequest(now, msg);
+          return;
+        }
+        if (t === HandshakeType.server_hello) {
+          this.#onServerHello(msg);
+          return;
+        }
+        break;
+      case "wait-certificate":
+        if (t === HandshakeType.certificate) {
+          this.#onCertificate(msg);
+          return;
+        }
+        break;
+      case "wait-key-exchange":
+        if (t === HandshakeType.server_key_exchange) {
+          this.#onServerKeyExchange(msg);
+          return;
+        }
+        break;
+      case "wait-hello-done":
+        if (t === HandshakeType.certificate_request && !this.#certificateRequested) {
+          this.#onCertificateRequest(msg);
+          return;
+        }
+        if (t === HandshakeType.server_hello_done) {
+          this.#onServerHelloDone(now, msg);
+          return;
+        }
+        break;
+      case "wait-finished":
+        if (t === HandshakeType.finished && msg.epoch > 0) {
+          this.#onFinished(now, msg);
+          return;
+        }
+        break;
+      default:
+        break;
+    }
+    this.#host.fail(
+      "protocol-violation",
+      AlertDescription.unexpected_message,
+      `unexpected handshake message ${t} in ${this.#state}`,
+    );
+  }
+
+  #sendClientHello(now: Millis): void {
+    const c = this.#host.config;
+    const extensions: Extension[] = [
+      { type: ExtensionType.extended_master_secret, data: new Uint8Array(0) },
+      { type: ExtensionType.renegotiation_info, data: EMPTY_RENEGOTIATION_INFO },
+      { type: ExtensionType.supported_groups, data: encodeSupportedGroups(c.namedGroups) },
+      {
+        type: ExtensionType.ec_point_formats,
+        data: encodeEcPointFormats([EC_POINT_FORMAT_UNCOMPRESSED]),
+      },
+      { type: ExtensionType.signature_algorithms, data: encodeSignatureAlgorithms(VERIFY_SCHEMES) },
+    ];
+    if (c.srtpProfiles.length > 0) {
+      extensions.push({
+        type: ExtensionType.use_srtp,
+        data: encodeUseSrtp({ profiles: c.srtpProfiles, mki: c.srtpMki }),
+      });
+    }
+    const body = encodeClientHello({
+      clientVersion: DTLS_1_2,
+      random: this.#clientRandom,
+      sessionId: new Uint8Array(0),
+      cookie: this.#cookie,
+      cipherSuites: c.cipherSuites,
+      compressionMethods: [0],
+      extensions,
+    });
+    this.#transcript.clear();
+    this.#host.sendFlight(now, [this.#message(HandshakeType.client_hello, body, 0)], false);
+  }
+
+  #message(msgType: number, body: Uint8Array, epoch: number): FlightEntry {
+    const messageSeq = this.#sendSeq++;
+    this.#transcript.add(msgType, messageSeq, body);
+    return { kind: "handshake", epoch, msgType, messageSeq, body };
+  }
+
+  #record(msg: ReceivedMessage): void {
+    this.#transcript.add(msg.msgType, msg.messageSeq, msg.body);
+  }
+
+  /** RFC 6347 §4.2.1: resend the ClientHello with the cookie; neither hello is in the transcript. */
+  #onHelloVerifyRequest(now: Millis, msg: ReceivedMessage): void {
+    const hvr = decodeHelloVerifyRequest(msg.body);
+    if (hvr.cookie.byteLength === 0) {
+      this.#host.fail(
+        "protocol-violation",
+        AlertDescription.illegal_parameter,
+        "empty HelloVerifyRequest cookie",
+      );
+      return;
+    }
+    this.#cookie = hvr.cookie.slice();
+    this.#sendClientHello(now);
+  }
+
+  #onServerHello(msg: ReceivedMessage): void {
+    const c = this.#host.config;
+    const sh = decodeServerHello(msg.body);
+    if (sh.serverVersion !== DTLS_1_2) {
+      this.#host.fail(
+        "negotiation-failed",
+        AlertDescription.protocol_version,
+        `server chose version ${sh.serverVersion}`,
+      );
+      return;
+    }
+    const suite = cipherSuiteParams(sh.cipherSuite);
+    if (suite === undefined || !c.cipherSuites.includes(suite.id) || sh.compressionMethod !== 0) {
+      this.#host.fail(
+        "negotiation-failed",
+        AlertDescription.illegal_parameter,
+        "server chose a suite we did not offer",
+      );
+      return;
+    }
+    const offered: readonly number[] = [
+      ExtensionType.extended_master_secret,
+      ExtensionType.renegotiation_info,
+      ExtensionType.ec_point_formats,
+      ...(c.srtpProfiles.length > 0 ? [ExtensionType.use_srtp] : []),
+    ];
+    for (const e of sh.extensions) {
+      if (!offered.includes(e.type)) {
+        this.#host.fail(
+          "protocol-violation",
+          AlertDescription.unsupported_extension,
+          `unsolicited extension ${e.type}`,
+        );
+        return;
+      }
+    }
+    // RFC 7627 §5.3: we require the extended master secret.
+    if (findExtension(sh.extensions, ExtensionType.extended_master_secret) === undefined) {
+      this.#host.fail(
+        "negotiation-failed",
+        AlertDescription.handshake_failure,
+        "server does not support extended_master_secret",
+      );
+      return;
+    }
+    const reneg = findExtension(sh.extensions, ExtensionType.renegotiation_info);
+    if (reneg !== undefined && decodeRenegotiationInfo(reneg.data).byteLength !== 0) {
+      this.#host.fail(
+        "protocol-violation",
+        AlertDescription.handshake_failure,
+        "non-empty renegotiation_info",
+      );
+      return;
+    }
+    const srtp = findExtension(sh.extensions, ExtensionType.use_srtp);
+    if (srtp !== undefined) {
+      const u = decodeUseSrtp(srtp.data);
+      const profile = u.profiles[0];
+      // RFC 5764 §4.1.3: exactly one profile we offered, and an MKI that is empty or ours.
+      if (u.profiles.length !== 1 || profile === undefined || !c.srtpProfiles.includes(profile)) {
+        this.#host.fail(
+          "negotiation-failed",
+          AlertDescription.illegal_parameter,
+          "bad use_srtp in ServerHello",
+        );
+        return;
+      }
+      if (u.mki.byteLength > 0 && !constantTimeEqual(u.mki, c.srtpMki)) {
+        this.#host.fail(
+          "negotiation-failed",
+          AlertDescription.illegal_parameter,
+          "use_srtp MKI differs from ours",
+        );
+        return;
+      }
+      this.#srtpProfile = profile;
+      this.#srtpMki = u.mki.slice();
+    }
+    this.#suite = suite;
+    this.#serverRandom = sh.random.slice();
+    this.#record(msg);
+    this.#state = "wait-certificate";
+  }
+
+  #onCertificate(msg: ReceivedMessage): void {
+    const cert = decodeCertificate(msg.body);
+    const leaf = cert.certificates[0];
+    if (leaf === undefined) {
+      this.#host.fail(
+        "bad-certificate",
+        AlertDescription.bad_certificate,
+        "server sent no certificate",
+      );
+      return;
+    }
+    const key = peerPublicKey(leaf);
+    if (key === undefined || key.kind !== this.#suite?.authentication) {
+      this.#host.fail(
+        "bad-certificate",
+        AlertDescription.unsupported_certificate,
+        "unusable server certificate key",
+      );
+      return;
+    }
+    this.#chain = cert.certificates.map((c) => c.slice());
+    this.#peerKey = key;
+    if (!this.#host.checkPeerCertificate(this.#chain[0]!)) return;
+    this.#record(msg);
+    this.#state = "wait-key-exchange";
+  }
+
+  #onServerKeyExchange(msg: ReceivedMessage): void {
+    const ske = decodeServerKeyExchange(msg.body);
+    if (!this.#host.config.namedGroups.includes(ske.namedGroup)) {
+      this.#host.fail(
+        "negotiation-failed",
+        AlertDescription.illegal_parameter,
+        `server chose group ${ske.namedGroup}`,
+      );
+      return;
+    }
+    // RFC 8422 §5.4: the signature covers client_random + server_random + ServerECDHParams.
+    const signed = concatBytes(
+      this.#clientRandom,
+      this.#serverRandom,
+      encodeEcdhParams(ske.namedGroup, ske.publicKey),
+    );
+    const key = this.#peerKey;
+    if (
+      key === undefined ||
+      !verifySignature(this.#host.config.crypto, key, ske.signatureScheme, signed, ske.signature)
+    ) {
+      this.#host.fail(
+        "verification-failed",
+        AlertDescription.decrypt_error,
+        "ServerKeyExchange signature does not verify",
+      );
+      return;
+    }
+    this.#group = ske.namedGroup;
+    this.#serverPublic = ske.publicKey.slice();
+    this.#record(msg);
+    this.#state = "wait-hello-done";
+  }
+
+  #onCertificateRequest(msg: ReceivedMessage): void {
+    const cr = decodeCertificateRequest(msg.body);
+    if (
+      !cr.certificateTypes.includes(ClientCertificateType.ecdsa_sign) ||
+      !cr.signatureSchemes.includes(SIGN_SCHEME)
+    ) {
+      this.#host.fail(
+        "negotiation-failed",
+        AlertDescription.handshake_failure,
+        "server does not accept an ECDSA P-256 certificate",
+      );
+      return;
+    }
+    this.#certificateRequested = true;
+    this.#record(msg);
+  }
+
+  #onServerHelloDone(now: Millis, msg: ReceivedMessage): void {
+    decodeServerHelloDone(msg.body);
+    this.#record(msg);
+    const c = this.#host.config;
+    const suite = this.#suite!;
+    const curve: EcdhCurve = groupCurve(this.#group);
+    let pair: EcdhKeyPair;
+    let preMaster: Uint8Array;
+    try {
+      pair = c.crypto.generateEcdhKeyPair(curve);
+      preMaster = c.crypto.ecdh(curve, pair.privateKey, this.#serverPublic);
+    } catch {
+      this.#host.fail(
+        "protocol-violation",
+        AlertDescription.illegal_parameter,
+        "invalid server ECDHE public key",
+      );
+      return;
+    }
+    const flight: FlightEntry[] = [];
+    if (this.#certificateRequested) {
+      flight.push(
+        this.#message(
+          HandshakeType.certificate,
+          encodeCertificate({ certificates: [c.certificate.der] }),
+          0,
+        ),
+      );
+    }
+    flight.push(
+      this.#message(
+        HandshakeType.client_key_exchange,
+        encodeClientKeyExchange({ publicKey: pair.publicKey }),
+        0,
+      ),
+    );
+    // RFC 7627 §4: session_hash covers the messages up to and including ClientKeyExchange.
+    const ms = extendedMasterSecret(
+      c.crypto,
+      suite,
+      preMaster,
+      this.#transcript.hash(c.crypto, suite.prfHash),
+    );
+    if (this.#certificateRequested) {
+      const signature = signData(
+        c.crypto,
+        c.certificate.keyPair.privateKey,
+        this.#transcript.bytes(),
+      );
+      flight.push(
+        this.#message(
+          HandshakeType.certificate_verify,
+          encodeCertificateVerify({ signatureScheme: SIGN_SCHEME, signature }),
+          0,
+        ),
+      );
+    }
+    const keys = keyBlock(c.crypto, suite, ms, this.#clientRandom, this.#serverRandom);
+    const ciphers = recordCiphers(c.crypto, suite, keys, "client");
+    this.#host.installKeys(ciphers.write, ciphers.read);
+    this.#host.keyLog(this.#clientRandom, ms);
+    this.#masterSecret = ms;
+    flight.push({ kind: "change_cipher_spec", epoch: 0 });
+    const verify = finishedVerifyData(
+      c.crypto,
+      suite,
+      ms,
+      "client",
+      this.#transcript.hash(c.crypto, suite.prfHash),
+    );
+    flight.push(this.#message(HandshakeType.finished, encodeFinished(verify), 1));
+    this.#state = "wait-change-cipher-spec";
+    this.#host.sendFlight(now, flight, false);
+  }
+
+  #onFinished(now: Millis, msg: ReceivedMessage): void {
+    const c = this.#host.config;
+    const suite = this.#suite!;
+    const got = decodeFinished(msg.body);
+    const want = finishedVerifyData(
+      c.crypto,
+      suite,
+      this.#masterSecret,
+      "server",
+      this.#transcript.hash(c.crypto, suite.prfHash),
+    );
+    if (!constantTimeEqual(got, want)) {
+      this.#host.fail(
+        "verification-failed",
+        AlertDescription.decrypt_error,
+        "server Finished does not verify",
+      );
+      return;
+    }
+    this.#record(msg);
+    this.#state = "done";
+    this.#host.complete(now, {
+      suite,
+      masterSecret: this.#masterSecret,
+      clientRandom: this.#clientRandom,
+      serverRandom: this.#serverRandom,
+      namedGroup: this.#group,
+      srtpProfile: this.#srtpProfile,
+      srtpMki: this.#srtpMki,
+      peerCertificateChain: this.#chain,
+    });
+  }
+}

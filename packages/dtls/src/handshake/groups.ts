@@ -1,0 +1,17 @@
+import { InternalError } from "@purertc/common";
+import type { EcdhCurve } from "@purertc/crypto";
+import { NamedGroup } from "../constants.js";
+
+/** The provider curve of a NamedGroup we support (RFC 8422 §5.1.1, RFC 7748). */
+export function groupCurve(group: number): EcdhCurve {
+  switch (group) {
+    case NamedGroup.x25519:
+      return "X25519";
+    case NamedGroup.secp256r1:
+      return "P-256";
+    case NamedGroup.secp384r1:
+      return "P-384";
+    default:
+      throw new InternalError(`group ${group} was never negotiated`);
+  }
+}

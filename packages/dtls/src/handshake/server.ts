@@ -1,0 +1,483 @@
+import { concatBytes, constantTimeEqual, type Millis } from "@purertc/common";
+import type { EcdhKeyPair } from "@purertc/crypto";
+import { AlertDescription } from "../alert.js";
+import { type CipherSuiteParams, cipherSuiteParams } from "../cipher-suites.js";
+import {
+  ClientCertificateType,
+  DTLS_1_2,
+  ExtensionType,
+  HandshakeType,
+  NamedGroup,
+} from "../constants.js";
+import { CookieAuthority } from "../cookie.js";
+import {
+  decodeEcPointFormats,
+  EC_POINT_FORMAT_UNCOMPRESSED,
+  encodeEcPointFormats,
+} from "../extensions/ec-point-formats.js";
+import { type Extension, findExtension } from "../extensions/extension.js";
+import {
+  decodeRenegotiationInfo,
+  EMPTY_RENEGOTIATION_INFO,
+} from "../extensions/renegotiation-info.js";
+import { decodeSignatureAlgorithms } from "../extensions/signature-algorithms.js";
+import { decodeSupportedGroups } from "../extensions/supported-groups.js";
+import { decodeUseSrtp, encodeUseSrtp } from "../extensions/use-srtp.js";
+import type { FlightEntry } from "../flight.js";
+import { extendedMasterSecret, finishedVerifyData, keyBlock } from "../key-schedule.js";
+import { recordCiphers } from "../record/cipher-factory.js";
+import { decodeCertificate, encodeCertificate } from "./certificate.js";
+import { encodeCertificateRequest } from "./certificate-request.js";
+import { decodeCertificateVerify } from "./certificate-verify.js";
+import { type ClientHello, decodeClientHello } from "./client-hello.js";
+import { decodeClientKeyExchange } from "./client-key-exchange.js";
+import { decodeFinished, encodeFinished } from "./finished.js";
+import { groupCurve } from "./groups.js";
+import { encodeHelloVerifyRequest } from "./hello-verify-request.js";
+import type { HandshakeHost, HandshakeMachine, ReceivedMessage } from "./host.js";
+import { peerPublicKey } from "./peer-key.js";
+import { RANDOM_LENGTH } from "./random.js";
+import { encodeServerHello } from "./server-hello.js";
+import { encodeServerHelloDone } from "./server-hello-done.js";
+import { encodeEcdhParams, encodeServerKeyExchange } from "./server-key-exchange.js";
+import {
+  type PeerPublicKey,
+  SIGN_SCHEME,
+  signData,
+  VERIFY_SCHEMES,
+  verifySignature,
+} from "./signatures.js";
+import { Transcript } from "./transcript.js";
+
+/** RFC 5746 §3.3: TLS_EMPTY_RENEGOTIATION_INFO_SCSV in cipher_suites stands for an empty renegotiation_info. */
+const EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
+
+type ServerState =
+  | "wait-client-hello"
+  | "wait-certificate"
+  | "wait-key-exchange"
+  | "wait-certificate-verify"
+  | "wait-change-cipher-spec"
+  | "wait-finished"
+  | "done";
+
+/**
+ * The DTLS 1.2 server handshake (RFC 6347 §4.2.1, RFC 5246 §7.3) with a stateless cookie
+ * exchange, a CertificateRequest (WebRTC needs both certificates, RFC 8827 §6.5) and ECDHE.
+ *
+ * A ClientHello that also offers DTLS 1.3 (supported_versions, key_share with post-quantum
+ * shares, spread over several records) is answered as DTLS 1.2: extensions we do not know are
+ * ignored (RFC 5246 §7.4.1.4) and the group comes from supported_groups.
+ */
+export class ServerHandshake implements HandshakeMachine {
+  readonly #host: HandshakeHost;
+  readonly #cookies: CookieAuthority | undefined;
+  readonly #peer: () => string;
+  readonly #transcript = new Transcript();
+  #state: ServerState = "wait-client-hello";
+  #sendSeq = 0;
+  #clientRandom: Uint8Array = new Uint8Array(0);
+  readonly #serverRandom: Uint8Array;
+  #suite: CipherSuiteParams | undefined;
+  #group = 0;
+  #ecdh: EcdhKeyPair | undefined;
+  #srtpProfile: number | undefined;
+  #srtpMki: Uint8Array = new Uint8Array(0);
+  #chain: readonly Uint8Array[] = [];
+  #peerKey: PeerPublicKey | undefined;
+  #masterSecret: Uint8Array = new Uint8Array(0);
+
+  /** `peer` names the client's address for cookies (read when a ClientHello arrives). */
+  constructor(host: HandshakeHost, peer: () => string) {
+    this.#host = host;
+    this.#peer = peer;
+    const c = host.config;
+    this.#cookies = c.helloVerify
+      ? new CookieAuthority(c.crypto, c.cookieSecret ?? c.crypto.randomBytes(32))
+      : undefined;
+    this.#serverRandom = c.rng.fill(new Uint8Array(RANDOM_LENGTH));
+  }
+
+  get stateless(): boolean {
+    return this.#state === "wait-client-hello";
+  }
+
+  get expectsChangeCipherSpec(): boolean {
+    return this.#state === "wait-change-cipher-spec";
+  }
+
+  start(_now: Millis): void {}
+
+  changeCipherSpecReceived(): void {
+    this.#state = "wait-finished";
+  }
+
+  handleMessage(now: Millis, msg: ReceivedMessage): void {
+    const t = msg.msgType;
+    switch (this.#state) {
+      case "wait-client-hello":
+        if (t === HandshakeType.client_hello) {
+          this.#onClientHello(now, msg);
+          return;
+        }
+        // Anything else before a cookie-verified hello is dropped statelessly (RFC 6347 §4.2.1).
+        return;
+      case "wait-certificate":
+        if (t === HandshakeType.certificate) {
+          this.#onCertificate(msg);
+          return;
+        }
+        break;
+      case "wait-key-exchange":
+        if (t === HandshakeType.client_key_exchange) {
+          this.#onClientKeyExchange(msg);
+          return;
+        }
+        break;
+      case "wait-certificate-verify":
+        if (t === HandshakeType.certificate_verify) {
+          this.#onCertificateVerify(msg);
+          return;
+        }
+        break;
+      case "wait-finished":
+        if (t === HandshakeType.finished && msg.epoch > 0) {
+          this.#onFinished(now, msg);
+          return;
+        }
+        break;
+      default:
+        break;
+    }
+    this.#host.fail(
+      "protocol-violation",
+      AlertDescription.unexpected_message,
+      `unexpected handshake message ${t} in ${this.#state}`,
+    );
+  }
+
+  #onClientHello(now: Millis, msg: ReceivedMessage): void {
+    const c = this.#host.config;
+    const ch = decodeClientHello(msg.body);
+    if (this.#cookies !== undefined && !this.#cookies.verify(this.#peer(), ch)) {
+      // RFC 6347 §4.2.1: answer with a cookie, keep no state.
+      const body = encodeHelloVerifyRequest({
+        serverVersion: DTLS_1_2,
+        cookie: this.#cookies.make(this.#peer(), ch),
+      });
+      this.#host.sendHelloVerifyRequest(body, msg.recordSeq, msg.messageSeq);
+      return;
+    }
+    // DTLS versions count down: 1.2 = 0xfefd is below 1.0 = 0xfeff (RFC 6347 §4.1).
+    if (ch.clientVersion > DTLS_1_2) {
+      this.#host.fail(
+        "negotiation-failed",
+        AlertDescription.protocol_version,
+        `client offers only ${ch.clientVersion}`,
+      );
+      return;
+    }
+    if (!ch.compressionMethods.includes(0)) {
+      this.#host.fail(
+        "negotiation-failed",
+        AlertDescription.illegal_parameter,
+        "no null compression",
+      );
+      return;
+    }
+    const ext = ch.extensions;
+    if (findExtension(ext, ExtensionType.extended_master_secret) === undefined) {
+      this.#host.fail(
+        "negotiation-failed",
+        AlertDescription.handshake_failure,
+        "client does not offer extended_master_secret",
+      );
+      return;
+    }
+    const reneg = findExtension(ext, ExtensionType.renegotiation_info);
+    if (reneg !== undefined && decodeRenegotiationInfo(reneg.data).byteLength !== 0) {
+      this.#host.fail(
+        "protocol-violation",
+        AlertDescription.handshake_failure,
+        "non-empty renegotiation_info",
+      );
+      return;
+    }
+    const sigExt = findExtension(ext, ExtensionType.signature_algorithms);
+    // RFC 5246 §7.4.1.4.1: without the extension only SHA-1 is allowed, which we do not sign with.
+    if (sigExt === undefined || !decodeSignatureAlgorithms(sigExt.data).includes(SIGN_SCHEME)) {
+      this.#host.fail(
+        "negotiation-failed",
+        AlertDescription.handshake_failure,
+        "client cannot verify ecdsa_secp256r1_sha256",
+      );
+      return;
+    }
+    // Our certificate is ECDSA, so only ECDHE_ECDSA suites can be chosen; server preference.
+    const suite = c.cipherSuites
+      .map((s) => cipherSuiteParams(s)!)
+      .find((s) => s.authentication === "ecdsa" && ch.cipherSuites.includes(s.id));
+    if (suite === undefined) {
+      this.#host.fail(
+        "negotiation-failed",
+        AlertDescription.handshake_failure,
+        "no cipher suite in common",
+      );
+      return;
+    }
+    const groupsExt = findExtension(ext, ExtensionType.supported_groups);
+    const offered = groupsExt ? decodeSupportedGroups(groupsExt.data) : [NamedGroup.secp256r1];
+    const group = c.namedGroups.find((g) => offered.includes(g));
+    if (group === undefined) {
+      this.#host.fail(
+        "negotiation-failed",
+        AlertDescription.handshake_failure,
+        "no ECDHE group in common",
+      );
+      return;
+    }
+    const pointsExt = findExtension(ext, ExtensionType.ec_point_formats);
+    if (
+      pointsExt !== undefined &&
+      !decodeEcPointFormats(pointsExt.data).includes(EC_POINT_FORMAT_UNCOMPRESSED)
+    ) {
+      this.#host.fail(
+        "negotiation-failed",
+        AlertDescription.illegal_parameter,
+        "uncompressed points not offered",
+      );
+      return;
+    }
+    const extensions: Extension[] = [
+      { type: ExtensionType.extended_master_secret, data: new Uint8Array(0) },
+    ];
+    if (reneg !== undefined || ch.cipherSuites.includes(EMPTY_RENEGOTIATION_INFO_SCSV)) {
+      extensions.push({ type: ExtensionType.renegotiation_info, data: EMPTY_RENEGOTIATION_INFO });
+    }
+    if (pointsExt !== undefined) {
+      extensions.push({
+        type: ExtensionType.ec_point_formats,
+        data: encodeEcPointFormats([EC_POINT_FORMAT_UNCOMPRESSED]),
+      });
+    }
+    const srtpExt = findExtension(ext, ExtensionType.use_srtp);
+    if (srtpExt !== undefined && c.srtpProfiles.length > 0) {
+      const u = decodeUseSrtp(srtpExt.data);
+      // RFC 5764 §4.1.1: pick one profile the client offered; echo its MKI to use it.
+      const profile = c.srtpProfiles.find((p) => u.profiles.includes(p));
+      if (profile !== undefined) {
+        this.#srtpProfile = profile;
+        this.#srtpMki = u.mki.slice();
+        extensions.push({
+          type: ExtensionType.use_srtp,
+          data: encodeUseSrtp({ profiles: [profile], mki: this.#srtpMki }),
+        });
+      }
+    }
+    this.#accept(now, msg, ch, suite, group, extensions);
+  }
+
+  #accept(
+    now: Millis,
+    msg: ReceivedMessage,
+    ch: ClientHello,
+    suite: CipherSuiteParams,
+    group: number,
+    extensions: Extension[],
+  ): void {
+    const c = this.#host.config;
+    let pair: EcdhKeyPair;
+    try {
+      pair = c.crypto.generateEcdhKeyPair(groupCurve(group));
+    } catch {
+      this.#host.fail("internal", AlertDescription.internal_error, "ECDHE key generation failed");
+      return;
+    }
+    this.#suite = suite;
+    this.#group = group;
+    this.#ecdh = pair;
+    this.#clientRandom = ch.random.slice();
+    // RFC 6347 §4.2.2: after a cookie exchange the ServerHello carries the ClientHello's message_seq.
+    this.#sendSeq = msg.messageSeq;
+    this.#transcript.add(msg.msgType, msg.messageSeq, msg.body);
+    const flight: FlightEntry[] = [];
+    const hello = encodeServerHello({
+      serverVersion: DTLS_1_2,
+      random: this.#serverRandom,
+      sessionId: new Uint8Array(0),
+      cipherSuite: suite.id,
+      compressionMethod: 0,
+      extensions,
+    });
+    flight.push(this.#message(HandshakeType.server_hello, hello));
+    flight.push(
+      this.#message(
+        HandshakeType.certificate,
+        encodeCertificate({ certificates: [c.certificate.der] }),
+      ),
+    );
+    const params = encodeEcdhParams(group, pair.publicKey);
+    const signature = signData(
+      c.crypto,
+      c.certificate.keyPair.privateKey,
+      concatBytes(this.#clientRandom, this.#serverRandom, params),
+    );
+    const ske = encodeServerKeyExchange({
+      namedGroup: group,
+      publicKey: pair.publicKey,
+      signatureScheme: SIGN_SCHEME,
+      signature,
+    });
+    flight.push(this.#message(HandshakeType.server_key_exchange, ske));
+    if (c.requireClientCertificate) {
+      const cr = encodeCertificateRequest({
+        certificateTypes: [ClientCertificateType.ecdsa_sign, ClientCertificateType.rsa_sign],
+        signatureSchemes: VERIFY_SCHEMES,
+        certificateAuthorities: [],
+      });
+      flight.push(this.#message(HandshakeType.certificate_request, cr));
+    }
+    flight.push(this.#message(HandshakeType.server_hello_done, encodeServerHelloDone()));
+    this.#state = c.requireClientCertificate ? "wait-certificate" : "wait-key-exchange";
+    this.#host.sendFlight(now, flight, false);
+  }
+
+  #message(msgType: number, body: Uint8Array, epoch = 0): FlightEntry {
+    const messageSeq = this.#sendSeq++;
+    this.#transcript.add(msgType, messageSeq, body);
+    return { kind: "handshake", epoch, msgType, messageSeq, body };
+  }
+
+  #record(msg: ReceivedMessage): void {
+    this.#transcript.add(msg.msgType, msg.messageSeq, msg.body);
+  }
+
+  #onCertificate(msg: ReceivedMessage): void {
+    const cert = decodeCertificate(msg.body);
+    const leaf = cert.certificates[0];
+    // RFC 5246 §7.4.6: a server that requires a certificate MAY abort with handshake_failure.
+    if (leaf === undefined) {
+      this.#host.fail(
+        "bad-certificate",
+        AlertDescription.handshake_failure,
+        "client sent no certificate",
+      );
+      return;
+    }
+    const key = peerPublicKey(leaf);
+    if (key === undefined) {
+      this.#host.fail(
+        "bad-certificate",
+        AlertDescription.unsupported_certificate,
+        "unusable client certificate key",
+      );
+      return;
+    }
+    this.#chain = cert.certificates.map((c) => c.slice());
+    this.#peerKey = key;
+    if (!this.#host.checkPeerCertificate(this.#chain[0]!)) return;
+    this.#record(msg);
+    this.#state = "wait-key-exchange";
+  }
+
+  #onClientKeyExchange(msg: ReceivedMessage): void {
+    const c = this.#host.config;
+    const cke = decodeClientKeyExchange(msg.body);
+    const suite = this.#suite!;
+    const curve = groupCurve(this.#group);
+    let preMaster: Uint8Array;
+    try {
+      preMaster = c.crypto.ecdh(curve, this.#ecdh!.privateKey, cke.publicKey);
+    } catch {
+      this.#host.fail(
+        "protocol-violation",
+        AlertDescription.illegal_parameter,
+        "invalid client ECDHE public key",
+      );
+      return;
+    }
+    this.#record(msg);
+    const ms = extendedMasterSecret(
+      c.crypto,
+      suite,
+      preMaster,
+      this.#transcript.hash(c.crypto, suite.prfHash),
+    );
+    this.#masterSecret = ms;
+    const keys = keyBlock(c.crypto, suite, ms, this.#clientRandom, this.#serverRandom);
+    const ciphers = recordCiphers(c.crypto, suite, keys, "server");
+    this.#host.installKeys(ciphers.write, ciphers.read);
+    this.#host.keyLog(this.#clientRandom, ms);
+    this.#state =
+      this.#peerKey !== undefined ? "wait-certificate-verify" : "wait-change-cipher-spec";
+  }
+
+  /** RFC 5246 §7.4.8: the signature covers every handshake message before CertificateVerify. */
+  #onCertificateVerify(msg: ReceivedMessage): void {
+    const c = this.#host.config;
+    const cv = decodeCertificateVerify(msg.body);
+    if (
+      !verifySignature(
+        c.crypto,
+        this.#peerKey!,
+        cv.signatureScheme,
+        this.#transcript.bytes(),
+        cv.signature,
+      )
+    ) {
+      this.#host.fail(
+        "verification-failed",
+        AlertDescription.decrypt_error,
+        "CertificateVerify does not verify",
+      );
+      return;
+    }
+    this.#record(msg);
+    this.#state = "wait-change-cipher-spec";
+  }
+
+  #onFinished(now: Millis, msg: ReceivedMessage): void {
+    const c = this.#host.config;
+    const suite = this.#suite!;
+    const got = decodeFinished(msg.body);
+    const want = finishedVerifyData(
+      c.crypto,
+      suite,
+      this.#masterSecret,
+      "client",
+      this.#transcript.hash(c.crypto, suite.prfHash),
+    );
+    if (!constantTimeEqual(got, want)) {
+      this.#host.fail(
+        "verification-failed",
+        AlertDescription.decrypt_error,
+        "client Finished does not verify",
+      );
+      return;
+    }
+    this.#record(msg);
+    const verify = finishedVerifyData(
+      c.crypto,
+      suite,
+      this.#masterSecret,
+      "server",
+      this.#transcript.hash(c.crypto, suite.prfHash),
+    );
+    const flight: FlightEntry[] = [
+      { kind: "change_cipher_spec", epoch: 0 },
+      this.#message(HandshakeType.finished, encodeFinished(verify), 1),
+    ];
+    this.#state = "done";
+    this.#host.sendFlight(now, flight, true);
+    this.#host.complete(now, {
+      suite,
+      masterSecret: this.#masterSecret,
+      clientRandom: this.#clientRandom,
+      serverRandom: this.#serverRandom,
+      namedGroup: this.#group,
+      srtpProfile: this.#srtpProfile,
+      srtpMki: this.#srtpMki,
+      peerCertificateChain: this.#chain,
+    });
+  }
+}

@@ -1,0 +1,214 @@
+import { invariant } from "@purertc/common";
+import { DTLS_1_2, RECORD_HEADER_LENGTH } from "../constants.js";
+import type { DtlsRecord } from "./record.js";
+import { encodeRecordHeaderInto } from "./record.js";
+import type { RecordCipher } from "./record-cipher.js";
+import { ReplayWindow } from "./replay-window.js";
+
+/** RFC 6347 §4.1: sequence numbers are 48 bits and MUST NOT wrap within an epoch. */
+const MAX_SEQUENCE = 2 ** 48 - 1;
+
+/** Why {@link RecordLayer.unprotect} rejected a record. */
+export type RecordDrop = "unknown-epoch" | "replayed" | "bad-mac";
+
+interface WriteEpoch {
+  seq: number;
+  readonly cipher: RecordCipher | undefined;
+}
+
+interface ReadEpoch {
+  readonly cipher: RecordCipher | undefined;
+  readonly window: ReplayWindow;
+}
+
+/**
+ * The DTLS record layer (RFC 6347 §4.1) for one association: per-epoch write sequence numbers
+ * and ciphers, per-epoch read ciphers with an anti-replay window each, and a packer that
+ * coalesces records into datagrams no larger than the MTU (§4.1.1).
+ *
+ * Epoch 0 is plaintext. A new epoch's ciphers are installed first and switched to later (at
+ * ChangeCipherSpec), so records of both epochs can be written and read around the switch.
+ */
+export class RecordLayer {
+  readonly #mtu: number;
+  readonly #write: WriteEpoch[] = [{ seq: 0, cipher: undefined }];
+  readonly #read: ReadEpoch[] = [{ cipher: undefined, window: new ReplayWindow() }];
+  #readEpoch = 0;
+  readonly #staging: Uint8Array;
+  #stagingLength = 0;
+  readonly #out: Uint8Array[] = [];
+  /** Why the last {@link unprotect} call returned `undefined`. */
+  lastDrop: RecordDrop | undefined;
+
+  constructor(mtu: number) {
+    this.#mtu = mtu;
+    this.#staging = new Uint8Array(mtu);
+  }
+
+  get mtu(): number {
+    return this.#mtu;
+  }
+
+  /** The epoch whose records we currently accept as authenticated peer traffic. */
+  get readEpoch(): number {
+    return this.#readEpoch;
+  }
+
+  /** The highest epoch we have write keys for. */
+  get writeEpoch(): number {
+    return this.#write.length - 1;
+  }
+
+  /** Whether read keys for `epoch` are installed (it may not be switched to yet). */
+  hasReadEpoch(epoch: number): boolean {
+    return epoch < this.#read.length;
+  }
+
+  /** Installs the write cipher of the next epoch. */
+  addWriteEpoch(cipher: RecordCipher): number {
+    this.#write.push({ seq: 0, cipher });
+    return this.#write.length - 1;
+  }
+
+  /** Installs the read cipher of the next epoch (switch to it with {@link switchReadEpoch}). */
+  addReadEpoch(cipher: RecordCipher): number {
+    this.#read.push({ cipher, window: new ReplayWindow() });
+    return this.#read.length - 1;
+  }
+
+  switchReadEpoch(epoch: number): void {
+    invariant(epoch < this.#read.length, `no read keys for epoch ${epoch}`);
+    this.#readEpoch = epoch;
+  }
+
+  /** Record overhead (header + AEAD expansion) in `epoch`. */
+  overhead(epoch: number): number {
+    const c = this.#write[epoch]?.cipher;
+    return RECORD_HEADER_LENGTH + (c ? c.overhead : 0);
+  }
+
+  /** Payload bytes a record of `epoch` can still carry in the datagram being packed. */
+  room(epoch: number): number {
+    return this.#mtu - this.#stagingLength - this.overhead(epoch);
+  }
+
+  /** Payload bytes a record of `epoch` can carry in an empty datagram. */
+  maxPayload(epoch: number): number {
+    return this.#mtu - this.overhead(epoch);
+  }
+
+  /** Whether a datagram is partly packed (not yet flushed). */
+  get packing(): boolean {
+    return this.#stagingLength > 0;
+  }
+
+  /**
+   * Appends one record to the datagram being packed (starting a new datagram when it does not
+   * fit). `seqOverride` sets the record sequence number explicitly (a stateless
+   * HelloVerifyRequest echoes the ClientHello's, RFC 6347 §4.2.1).
+   */
+  appendRecord(
+    contentType: number,
+    epoch: number,
+    payload: Uint8Array,
+    seqOverride?: number,
+  ): void {
+    const size = this.overhead(epoch) + payload.byteLength;
+    if (this.#stagingLength + size > this.#mtu) this.flush();
+    if (size > this.#mtu) {
+      this.#out.push(this.sealRecord(contentType, epoch, payload, seqOverride));
+      return;
+    }
+    this.#stagingLength = this.#sealInto(
+      contentType,
+      epoch,
+      payload,
+      this.#staging,
+      this.#stagingLength,
+      seqOverride,
+    );
+  }
+
+  /** Closes the datagram being packed and queues it. */
+  flush(): void {
+    if (this.#stagingLength === 0) return;
+    this.#out.push(this.#staging.slice(0, this.#stagingLength));
+    this.#stagingLength = 0;
+  }
+
+  /** Removes and returns the queued datagrams. */
+  takeDatagrams(): Uint8Array[] {
+    this.flush();
+    return this.#out.splice(0, this.#out.length);
+  }
+
+  /** Seals one record into its own new buffer (application data path: one datagram each). */
+  sealRecord(
+    contentType: number,
+    epoch: number,
+    payload: Uint8Array,
+    seqOverride?: number,
+  ): Uint8Array {
+    const out = new Uint8Array(this.overhead(epoch) + payload.byteLength);
+    this.#sealInto(contentType, epoch, payload, out, 0, seqOverride);
+    return out;
+  }
+
+  #sealInto(
+    contentType: number,
+    epoch: number,
+    payload: Uint8Array,
+    out: Uint8Array,
+    offset: number,
+    seqOverride?: number,
+  ): number {
+    const state = this.#write[epoch];
+    invariant(state !== undefined, `no write keys for epoch ${epoch}`);
+    let seq = state.seq;
+    if (seqOverride !== undefined) seq = seqOverride;
+    invariant(seq <= MAX_SEQUENCE, "record sequence number exhausted");
+    state.seq = Math.max(state.seq, seq + 1);
+    const cipher = state.cipher;
+    const length = cipher ? cipher.sealedLength(payload.byteLength) : payload.byteLength;
+    const body = encodeRecordHeaderInto(contentType, DTLS_1_2, epoch, seq, length, out, offset);
+    if (cipher === undefined) {
+      out.set(payload, body);
+      return body + payload.byteLength;
+    }
+    return cipher.sealInto(contentType, epoch, seq, payload, out, body);
+  }
+
+  /**
+   * Authenticates a received record of an installed epoch and checks it against that epoch's
+   * replay window (RFC 6347 §4.1.2.6, marked only after authentication). Returns the plaintext,
+   * or `undefined` with the reason in {@link lastDrop}.
+   */
+  unprotect(record: DtlsRecord): Uint8Array | undefined {
+    const state = this.#read[record.epoch];
+    if (state === undefined) {
+      this.lastDrop = "unknown-epoch";
+      return undefined;
+    }
+    if (!state.window.isFresh(record.sequenceNumber)) {
+      this.lastDrop = "replayed";
+      return undefined;
+    }
+    let plaintext = record.fragment;
+    if (state.cipher !== undefined) {
+      const opened = state.cipher.open(
+        record.contentType,
+        record.version,
+        record.epoch,
+        record.sequenceNumber,
+        record.fragment,
+      );
+      if (opened === undefined) {
+        this.lastDrop = "bad-mac";
+        return undefined;
+      }
+      plaintext = opened;
+    }
+    state.window.mark(record.sequenceNumber);
+    return plaintext;
+  }
+}

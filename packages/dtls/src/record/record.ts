@@ -1,0 +1,102 @@
+import { ByteReader, ByteWriter } from "@purertc/common";
+import { RECORD_HEADER_LENGTH } from "../constants.js";
+
+/**
+ * One DTLS record (RFC 6347 §4.1). `fragment` is a view into the datagram it was decoded from:
+ * valid until the caller reuses that buffer.
+ *
+ * ```
+ *   struct {
+ *        ContentType type;                 -- 1 byte
+ *        ProtocolVersion version;          -- 2 bytes
+ *        uint16 epoch;                     -- 2 bytes
+ *        uint48 sequence_number;           -- 6 bytes
+ *        uint16 length;                    -- 2 bytes
+ *        opaque fragment[DTLSPlaintext.length];
+ *      } DTLSPlaintext;
+ * ```
+ */
+export interface DtlsRecord {
+  readonly contentType: number;
+  readonly version: number;
+  readonly epoch: number;
+  /** 48-bit sequence number, exact as a JS number. */
+  readonly sequenceNumber: number;
+  readonly fragment: Uint8Array;
+}
+
+const LAYER = "dtls-record";
+
+/** Decodes the record starting at `reader`'s offset and moves past it. */
+export function readRecord(reader: ByteReader): DtlsRecord {
+  const contentType = reader.u8();
+  const version = reader.u16();
+  const epoch = reader.u16();
+  const sequenceNumber = reader.u48();
+  const length = reader.u16();
+  if (length > reader.remaining)
+    reader.fail("truncated", `record length ${length} > ${reader.remaining} left`);
+  const fragment = reader.bytes(length);
+  return { contentType, version, epoch, sequenceNumber, fragment };
+}
+
+/** Decodes one record that spans `bytes` exactly. */
+export function decodeRecord(bytes: Uint8Array): DtlsRecord {
+  const reader = new ByteReader(bytes, LAYER);
+  const record = readRecord(reader);
+  if (reader.remaining !== 0) reader.fail("trailing-bytes");
+  return record;
+}
+
+/**
+ * Decodes every record of a datagram (RFC 6347 §4.1.1: several records may share one datagram).
+ * Throws a `DecodeError` if any record is malformed; use {@link readRecord} to keep the records
+ * that precede a bad one.
+ */
+export function decodeRecords(datagram: Uint8Array): DtlsRecord[] {
+  const reader = new ByteReader(datagram, LAYER);
+  const out: DtlsRecord[] = [];
+  while (reader.remaining > 0) out.push(readRecord(reader));
+  return out;
+}
+
+/** Encoded length of a record: 13-byte header plus the fragment. */
+export function encodedLengthRecord(record: DtlsRecord): number {
+  return RECORD_HEADER_LENGTH + record.fragment.byteLength;
+}
+
+/** Writes the 13-byte record header for a fragment of `length` bytes; returns the new offset. */
+export function encodeRecordHeaderInto(
+  contentType: number,
+  version: number,
+  epoch: number,
+  sequenceNumber: number,
+  length: number,
+  buf: Uint8Array,
+  offset: number,
+): number {
+  const w = new ByteWriter(buf, offset);
+  w.u8(contentType).u16(version).u16(epoch).u48(sequenceNumber).u16(length);
+  return w.offset;
+}
+
+/** Writes `record` into `buf` at `offset`; returns the offset after it. */
+export function encodeRecordInto(record: DtlsRecord, buf: Uint8Array, offset: number): number {
+  const end = encodeRecordHeaderInto(
+    record.contentType,
+    record.version,
+    record.epoch,
+    record.sequenceNumber,
+    record.fragment.byteLength,
+    buf,
+    offset,
+  );
+  buf.set(record.fragment, end);
+  return end + record.fragment.byteLength;
+}
+
+export function encodeRecord(record: DtlsRecord): Uint8Array {
+  const out = new Uint8Array(encodedLengthRecord(record));
+  encodeRecordInto(record, out, 0);
+  return out;
+}
