@@ -32,8 +32,20 @@ function isNodeBuiltin(specifier: string): boolean {
   return builtins.has(specifier.split("/")[0] ?? "");
 }
 
-/** Checks one core source file; `file` is only used to label the findings. */
+/** Rules that still apply in `src/runtime/`: runtime-neutral adapters may use timers and async. */
+const RUNTIME_RULES = new Set(["node-import", "Buffer", "process"]);
+
+/**
+ * Checks one source file; `file` labels the findings and decides the rule set: core files get
+ * every rule, `src/runtime/` adapters (browser-and-Node code such as a reconnecting client) only
+ * the portability rules (no Node builtins, no Buffer, no process).
+ */
 export function checkSource(file: string, source: string): PurityViolation[] {
+  const found = checkAllRules(file, source);
+  return isRuntimeAdapter(file) ? found.filter((v) => RUNTIME_RULES.has(v.rule)) : found;
+}
+
+function checkAllRules(file: string, source: string): PurityViolation[] {
   const found: PurityViolation[] = [];
   const lines = stripComments(source).split("\n");
   lines.forEach((text, i) => {
@@ -49,8 +61,13 @@ export function checkSource(file: string, source: string): PurityViolation[] {
   return found;
 }
 
-/** Whether a path (relative to the repo root) is core code that the rule applies to. */
+/** Whether a path (relative to the repo root) is checked: package sources outside `src/node/`. */
 export function isCoreFile(relPath: string): boolean {
   const p = relPath.replaceAll("\\", "/");
   return /^packages\/[^/]+\/src\/.*\.ts$/.test(p) && !/\/src\/node\//.test(p);
+}
+
+/** Whether a path is a runtime-neutral adapter (`src/runtime/`): portable, but may use timers and async. */
+export function isRuntimeAdapter(relPath: string): boolean {
+  return /\/src\/runtime\//.test(relPath.replaceAll("\\", "/"));
 }

@@ -53,4 +53,13 @@ describe("sans-IO purity check", () => {
     expect(isCoreFile("packages/stun/src/message.ts")).toBe(true);
     expect(isCoreFile("packages/stun/test/message.test.ts")).toBe(false);
   });
+
+  it("lets src/runtime/ adapters use timers and async, but not Node builtins", () => {
+    const file = "packages/signal/src/runtime/client.ts";
+    expect(checkSource(file, "setTimeout(() => {}, 10);\nasync function f() {}")).toEqual([]);
+    expect(checkSource(file, 'import net from "node:net";').map((v) => v.rule)).toEqual([
+      "node-import",
+    ]);
+    expect(checkSource(file, "const b = Buffer.alloc(1);").map((v) => v.rule)).toEqual(["Buffer"]);
+  });
 });
