@@ -1,4 +1,11 @@
+export * from "./codecs/audio.js";
+export * from "./codecs/av1.js";
+export * from "./codecs/h264.js";
+export type { PayloadCodec } from "./codecs/payload-codec.js";
+export * from "./codecs/vp8.js";
+export * from "./codecs/vp9.js";
 export * from "./extension-codecs.js";
+export * from "./frame-assembler.js";
 export * from "./header-extension.js";
 export type { ApplicationDefined } from "./rtcp-app.js";
 export type { Goodbye } from "./rtcp-bye.js";
@@ -49,3 +56,4 @@ export {
   rtpHeaderLength,
 } from "./rtp-header.js";
 export * from "./rtp-packet.js";
+export * from "./rtp-packetizer.js";

@@ -242,4 +242,59 @@ describe("fuzz: RTP decoders throw only DecodeError", () => {
       }),
     );
   });
+
+  it("depacketizers and descriptor decoders", () => {
+    const codecs: rtp.PayloadCodec[] = [
+      new rtp.Vp8Codec(),
+      new rtp.Vp9Codec(),
+      new rtp.H264Codec(),
+      new rtp.Av1Codec(),
+      new rtp.OpusCodec(),
+      new rtp.SampleAudioCodec("PCMA"),
+    ];
+    for (const c of codecs) {
+      onlyDecodeError((b) => c.depacketize([b]));
+      onlyDecodeError((b) => c.depacketize([b, b.subarray(1)]));
+      onlyDecodeError((b) => c.isFrameStart(b));
+      onlyDecodeError((b) => c.isKeyframe(b));
+    }
+    onlyDecodeError(rtp.decodeVp8Descriptor);
+    onlyDecodeError(rtp.decodeVp9Descriptor);
+    onlyDecodeError(rtp.av1ObuElements);
+  });
+
+  it("packetize then depacketize returns the frame for every codec and MTU", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 3000 }),
+        fc.integer({ min: 40, max: 1400 }),
+        (frame, mtu) => {
+          for (const c of [
+            new rtp.Vp8Codec(),
+            new rtp.Vp9Codec({ flexible: true }),
+            new rtp.Vp9Codec(),
+          ]) {
+            const payloads = c.packetize(frame, mtu);
+            for (const p of payloads) expect(p.byteLength).toBeLessThanOrEqual(mtu);
+            expect(c.depacketize(payloads)).toEqual(frame);
+          }
+          // AV1: one OBU (type 6) with a size field wrapping the frame.
+          const size = frame.byteLength;
+          const obu = Uint8Array.from([0x32, (size & 0x7f) | 0x80, size >>> 7, ...frame]);
+          const av1 = new rtp.Av1Codec();
+          const ap = av1.packetize(obu, mtu);
+          for (const p of ap) expect(p.byteLength).toBeLessThanOrEqual(mtu);
+          const back = av1.depacketize(ap);
+          expect(back.subarray(back.byteLength - size)).toEqual(frame);
+          // H.264: one NAL unit (type 1) in Annex-B, no zero bytes that could mimic start codes.
+          const nal = Uint8Array.from([0x41, ...frame.map((b) => b | 1)]);
+          const h264 = new rtp.H264Codec();
+          const hp = h264.packetize(Uint8Array.from([0, 0, 0, 1, ...nal]), mtu);
+          for (const p of hp) expect(p.byteLength).toBeLessThanOrEqual(mtu);
+          expect(h264.depacketize(hp).subarray(4)).toEqual(nal);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
 });
