@@ -1,1 +1,2 @@
+export { generateCertificateNow } from "./certificate.js";
 export { nodeCrypto } from "./provider.js";
