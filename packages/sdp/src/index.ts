@@ -1,0 +1,13 @@
+export {
+  type Candidate,
+  type CandidateExtension,
+  type CandidateType,
+  parseCandidate,
+  serializeCandidate,
+  serializeCandidateValue,
+  tryParseCandidate,
+} from "./candidate.js";
+export { SdpDecodeError } from "./errors.js";
+export * from "./model.js";
+export { parse } from "./parse.js";
+export { serialize } from "./serialize.js";

@@ -1,0 +1,244 @@
+/**
+ * Codecs for the RTP attributes of a media section: rtpmap/fmtp/rtcp-fb (joined into a
+ * {@link Codec}), extmap, ssrc, ssrc-group, rid and simulcast. Same contract as `lines.ts`:
+ * `parseX` returns `undefined` when malformed, `renderX` returns the full line.
+ */
+
+import { isDirection } from "./lines.js";
+import type {
+  Codec,
+  Extmap,
+  Rid,
+  RtcpFeedback,
+  Simulcast,
+  SimulcastStream,
+  SsrcAttribute,
+  SsrcGroup,
+} from "./model.js";
+import { parseParams, parseUint, serializeParams } from "./text.js";
+
+/** `a=rtpmap:<payload type> <encoding name>/<clock rate>[/<encoding parameters>]` (RFC 8866 §6.6). */
+export function parseRtpmap(v: string): Codec | undefined {
+  const sp = v.indexOf(" ");
+  if (sp <= 0) return undefined;
+  const pt = parseUint(v.slice(0, sp));
+  if (pt < 0 || pt > 127) return undefined;
+  const s1 = v.indexOf("/", sp + 1);
+  if (s1 < 0) return undefined;
+  const s2 = v.indexOf("/", s1 + 1);
+  const clockRate = parseUint(v.slice(s1 + 1, s2 < 0 ? v.length : s2));
+  const name = v.slice(sp + 1, s1);
+  if (clockRate < 0 || name === "") return undefined;
+  let channels: number | undefined;
+  if (s2 >= 0) {
+    channels = parseUint(v.slice(s2 + 1));
+    if (channels < 0) return undefined;
+  }
+  return { payloadType: pt, name, clockRate, channels, parameters: {}, feedback: [] };
+}
+
+export function renderRtpmap(c: Codec): string {
+  const ch = c.channels === undefined ? "" : `/${c.channels}`;
+  return `a=rtpmap:${c.payloadType} ${c.name}/${c.clockRate}${ch}`;
+}
+
+/** `a=fmtp:<format> <format specific parameters>` (RFC 8866 §6.15). */
+export function parseFmtp(
+  v: string,
+): { pt: number; parameters: Record<string, string> } | undefined {
+  const sp = v.indexOf(" ");
+  const pt = parseUint(sp < 0 ? v : v.slice(0, sp));
+  if (pt < 0 || pt > 127) return undefined;
+  return { pt, parameters: sp < 0 ? {} : parseParams(v.slice(sp + 1), {}) };
+}
+
+export function renderFmtp(c: Codec): string {
+  return `a=fmtp:${c.payloadType} ${serializeParams(c.parameters)}`;
+}
+
+/** `a=rtcp-fb:<pt> <type> [<parameter>]` (RFC 4585 §4.2); `*` is returned as pt -1. */
+export function parseRtcpFb(v: string): { pt: number; fb: RtcpFeedback } | undefined {
+  const sp = v.indexOf(" ");
+  if (sp <= 0 || sp === v.length - 1) return undefined;
+  const p = v.slice(0, sp);
+  const pt = p === "*" ? -1 : parseUint(p);
+  if (pt < -1 || pt > 127) return undefined;
+  const sp2 = v.indexOf(" ", sp + 1);
+  if (sp2 < 0) return { pt, fb: { type: v.slice(sp + 1), parameter: undefined } };
+  return { pt, fb: { type: v.slice(sp + 1, sp2), parameter: v.slice(sp2 + 1) } };
+}
+
+export function renderRtcpFb(pt: number, fb: RtcpFeedback): string {
+  const p = fb.parameter === undefined ? "" : ` ${fb.parameter}`;
+  return `a=rtcp-fb:${pt} ${fb.type}${p}`;
+}
+
+/** `a=extmap:<value>["/"<direction>] <URI> <extensionattributes>` (RFC 8285 §7). */
+export function parseExtmap(v: string): Extmap | undefined {
+  const sp = v.indexOf(" ");
+  if (sp <= 0 || sp === v.length - 1) return undefined;
+  const slash = v.indexOf("/");
+  const hasDir = slash >= 0 && slash < sp;
+  const id = parseUint(v.slice(0, hasDir ? slash : sp));
+  if (id < 0 || id > 65535) return undefined;
+  let direction: Extmap["direction"];
+  if (hasDir) {
+    const d = v.slice(slash + 1, sp);
+    if (!isDirection(d)) return undefined;
+    direction = d;
+  }
+  const sp2 = v.indexOf(" ", sp + 1);
+  const uri = sp2 < 0 ? v.slice(sp + 1) : v.slice(sp + 1, sp2);
+  if (uri === "") return undefined;
+  return { id, direction, uri, attributes: sp2 < 0 ? undefined : v.slice(sp2 + 1) };
+}
+
+export function renderExtmap(e: Extmap): string {
+  const d = e.direction === undefined ? "" : `/${e.direction}`;
+  const a = e.attributes === undefined ? "" : ` ${e.attributes}`;
+  return `a=extmap:${e.id}${d} ${e.uri}${a}`;
+}
+
+/** `a=ssrc:<ssrc-id> <attribute>[:<value>]` (RFC 5576 §4.1). */
+export function parseSsrc(v: string): SsrcAttribute | undefined {
+  const sp = v.indexOf(" ");
+  if (sp <= 0 || sp === v.length - 1) return undefined;
+  const ssrc = parseUint(v.slice(0, sp));
+  if (ssrc < 0 || ssrc > 0xffffffff) return undefined;
+  const c = v.indexOf(":", sp + 1);
+  if (c < 0) return { ssrc, attribute: v.slice(sp + 1), value: undefined };
+  return { ssrc, attribute: v.slice(sp + 1, c), value: v.slice(c + 1) };
+}
+
+export function renderSsrc(s: SsrcAttribute): string {
+  const v = s.value === undefined ? "" : `:${s.value}`;
+  return `a=ssrc:${s.ssrc} ${s.attribute}${v}`;
+}
+
+/** `a=ssrc-group:<semantics> *(SP <ssrc-id>)` (RFC 5576 §4.2). */
+export function parseSsrcGroup(v: string): SsrcGroup | undefined {
+  const t = v.split(" ");
+  if (t[0] === "") return undefined;
+  const ssrcs: number[] = [];
+  for (let i = 1; i < t.length; i++) {
+    const n = parseUint(t[i]!);
+    if (n < 0 || n > 0xffffffff) return undefined;
+    ssrcs.push(n);
+  }
+  return { semantics: t[0]!, ssrcs };
+}
+
+export function renderSsrcGroup(g: SsrcGroup): string {
+  return g.ssrcs.length === 0
+    ? `a=ssrc-group:${g.semantics}`
+    : `a=ssrc-group:${g.semantics} ${g.ssrcs.join(" ")}`;
+}
+
+/** `a=rid:<rid-id> SP <send|recv> [SP <rid-pt-param-list / rid-param-list>]` (RFC 8851 §10). */
+export function parseRid(v: string): Rid | undefined {
+  const t = v.split(" ");
+  const dir = t[1];
+  if (t.length < 2 || t.length > 3 || t[0] === "" || (dir !== "send" && dir !== "recv"))
+    return undefined;
+  const restrictions = t.length === 3 ? parseParams(t[2]!, {}) : {};
+  const payloadTypes: number[] = [];
+  const pts = restrictions.pt;
+  if (pts !== undefined) {
+    delete restrictions.pt;
+    for (const p of pts.split(",")) {
+      const n = parseUint(p);
+      if (n < 0 || n > 127) return undefined;
+      payloadTypes.push(n);
+    }
+  }
+  return { id: t[0]!, direction: dir, payloadTypes, restrictions };
+}
+
+export function renderRid(r: Rid): string {
+  let params = r.payloadTypes.length === 0 ? "" : `pt=${r.payloadTypes.join(",")}`;
+  const rest = serializeParams(r.restrictions);
+  if (rest !== "") params = params === "" ? rest : `${params};${rest}`;
+  return params === "" ? `a=rid:${r.id} ${r.direction}` : `a=rid:${r.id} ${r.direction} ${params}`;
+}
+
+function parseSimulcastList(s: string): SimulcastStream[][] | undefined {
+  const out: SimulcastStream[][] = [];
+  for (const stream of s.split(";")) {
+    const alts: SimulcastStream[] = [];
+    for (const alt of stream.split(",")) {
+      const paused = alt.charCodeAt(0) === 126; /* ~ */
+      const rid = paused ? alt.slice(1) : alt;
+      if (rid === "") return undefined;
+      alts.push({ rid, paused });
+    }
+    out.push(alts);
+  }
+  return out;
+}
+
+/** `a=simulcast:<send|recv> SP <list> [SP <send|recv> SP <list>]` (RFC 8853 §5.1). */
+export function parseSimulcast(v: string): Simulcast | undefined {
+  const t = v.trim().split(" ");
+  if (t.length !== 2 && t.length !== 4) return undefined;
+  const sc: Simulcast = { send: undefined, recv: undefined };
+  for (let i = 0; i < t.length; i += 2) {
+    const dir = t[i];
+    const list = parseSimulcastList(t[i + 1]!);
+    if (list === undefined) return undefined;
+    if (dir === "send" && sc.send === undefined) sc.send = list;
+    else if (dir === "recv" && sc.recv === undefined) sc.recv = list;
+    else return undefined;
+  }
+  return sc;
+}
+
+function renderSimulcastList(l: SimulcastStream[][]): string {
+  return l.map((alts) => alts.map((a) => (a.paused ? `~${a.rid}` : a.rid)).join(",")).join(";");
+}
+
+export function renderSimulcast(s: Simulcast): string {
+  let v = "";
+  if (s.send !== undefined) v = `send ${renderSimulcastList(s.send)}`;
+  if (s.recv !== undefined) v += `${v === "" ? "" : " "}recv ${renderSimulcastList(s.recv)}`;
+  return `a=simulcast:${v}`;
+}
+
+/** RFC 3551 §6 static payload types, for codecs listed on the m-line without an rtpmap. */
+export function staticCodec(pt: number): Codec {
+  const s = STATIC_PAYLOAD_TYPES[pt];
+  return {
+    payloadType: pt,
+    name: s?.[0] ?? "",
+    clockRate: s?.[1] ?? 0,
+    channels: s?.[2],
+    parameters: {},
+    feedback: [],
+  };
+}
+
+const STATIC_PAYLOAD_TYPES: Readonly<Record<number, readonly [string, number, number?]>> = {
+  0: ["PCMU", 8000, 1],
+  3: ["GSM", 8000, 1],
+  4: ["G723", 8000, 1],
+  5: ["DVI4", 8000, 1],
+  6: ["DVI4", 16000, 1],
+  7: ["LPC", 8000, 1],
+  8: ["PCMA", 8000, 1],
+  9: ["G722", 8000, 1],
+  10: ["L16", 44100, 2],
+  11: ["L16", 44100, 1],
+  12: ["QCELP", 8000, 1],
+  13: ["CN", 8000, 1],
+  14: ["MPA", 90000],
+  15: ["G728", 8000, 1],
+  16: ["DVI4", 11025, 1],
+  17: ["DVI4", 22050, 1],
+  18: ["G729", 8000, 1],
+  25: ["CelB", 90000],
+  26: ["JPEG", 90000],
+  28: ["nv", 90000],
+  31: ["H261", 90000],
+  32: ["MPV", 90000],
+  33: ["MP2T", 90000],
+  34: ["H263", 90000],
+};
