@@ -3,7 +3,11 @@
  * ALTERNATE-SERVER (§14.15), RESPONSE-ORIGIN and OTHER-ADDRESS (RFC 5780 §7.3, §7.4).
  */
 import { DecodeError, formatIPv4, formatIPv6, parseIp, type SocketAddress } from "@purertc/common";
-import { defineStunAttribute, type StunAttributeCodec, type StunCodecContext } from "./attribute-codec.js";
+import {
+  defineStunAttribute,
+  type StunAttributeCodec,
+  type StunCodecContext,
+} from "./attribute-codec.js";
 import { MAGIC_COOKIE, StunAttributeType } from "./constants.js";
 
 const FAMILY_IPV4 = 0x01;
@@ -11,7 +15,8 @@ const FAMILY_IPV6 = 0x02;
 
 function ipBytes(address: string): Uint8Array {
   const b = parseIp(address);
-  if (!b) throw new TypeError(`STUN address attribute: not an IP literal: ${JSON.stringify(address)}`);
+  if (!b)
+    throw new TypeError(`STUN address attribute: not an IP literal: ${JSON.stringify(address)}`);
   return b;
 }
 
@@ -108,7 +113,11 @@ export function defineAddressAttribute(
 }
 
 /** MAPPED-ADDRESS (RFC 8489 §14.1), kept for RFC 3489 clients. */
-export const MappedAddress = defineAddressAttribute(StunAttributeType.MappedAddress, "MAPPED-ADDRESS", false);
+export const MappedAddress = defineAddressAttribute(
+  StunAttributeType.MappedAddress,
+  "MAPPED-ADDRESS",
+  false,
+);
 /** XOR-MAPPED-ADDRESS (RFC 8489 §14.2): the reflexive transport address. */
 export const XorMappedAddress = defineAddressAttribute(
   StunAttributeType.XorMappedAddress,
@@ -116,8 +125,20 @@ export const XorMappedAddress = defineAddressAttribute(
   true,
 );
 /** ALTERNATE-SERVER (RFC 8489 §14.15), sent with 300 Try Alternate. */
-export const AlternateServer = defineAddressAttribute(StunAttributeType.AlternateServer, "ALTERNATE-SERVER", false);
+export const AlternateServer = defineAddressAttribute(
+  StunAttributeType.AlternateServer,
+  "ALTERNATE-SERVER",
+  false,
+);
 /** RESPONSE-ORIGIN (RFC 5780 §7.3): where the response was sent from. */
-export const ResponseOrigin = defineAddressAttribute(StunAttributeType.ResponseOrigin, "RESPONSE-ORIGIN", false);
+export const ResponseOrigin = defineAddressAttribute(
+  StunAttributeType.ResponseOrigin,
+  "RESPONSE-ORIGIN",
+  false,
+);
 /** OTHER-ADDRESS (RFC 5780 §7.4): the server's alternate address and port. */
-export const OtherAddress = defineAddressAttribute(StunAttributeType.OtherAddress, "OTHER-ADDRESS", false);
+export const OtherAddress = defineAddressAttribute(
+  StunAttributeType.OtherAddress,
+  "OTHER-ADDRESS",
+  false,
+);

@@ -155,7 +155,11 @@ export const Nonce = textAttribute(StunAttributeType.Nonce, "NONCE", 763);
 /** SOFTWARE (RFC 8489 §14.14): at most 763 bytes. */
 export const Software = textAttribute(StunAttributeType.Software, "SOFTWARE", 763);
 /** ALTERNATE-DOMAIN (RFC 8489 §14.16): at most 255 bytes. */
-export const AlternateDomain = textAttribute(StunAttributeType.AlternateDomain, "ALTERNATE-DOMAIN", 255);
+export const AlternateDomain = textAttribute(
+  StunAttributeType.AlternateDomain,
+  "ALTERNATE-DOMAIN",
+  255,
+);
 
 /** USERHASH (RFC 8489 §14.4): SHA-256 of `username:realm`, 32 bytes. */
 export const Userhash = bytesAttribute(StunAttributeType.Userhash, "USERHASH", (n) => n === 32);
@@ -270,7 +274,8 @@ export const ErrorCode = defineStunAttribute<StunError>({
     if (v.length < 4) fail("bad-attribute-length", "ERROR-CODE", `${v.length} bytes`);
     const cls = v[2]! & 0x07;
     const num = v[3]!;
-    if (cls < 3 || cls > 6 || num > 99) fail("bad-error-code", "ERROR-CODE", `class ${cls} number ${num}`);
+    if (cls < 3 || cls > 6 || num > 99)
+      fail("bad-error-code", "ERROR-CODE", `class ${cls} number ${num}`);
     return { code: cls * 100 + num, reason: readUtf8(v.subarray(4)) };
   },
 });

@@ -3,6 +3,7 @@
  * validates the answers and reports the reflexive (mapped) address.
  */
 import {
+  type Datagram,
   DecodeError,
   Fifo,
   type Logger,
@@ -12,12 +13,16 @@ import {
   secureRng,
   silentLogger,
   type Transmit,
-  type Datagram,
 } from "@purertc/common";
-import { MappedAddress, OtherAddress, ResponseOrigin, XorMappedAddress } from "./address-attributes.js";
 import {
-  type ChangeRequest as ChangeRequestValue,
+  MappedAddress,
+  OtherAddress,
+  ResponseOrigin,
+  XorMappedAddress,
+} from "./address-attributes.js";
+import {
   ChangeRequest,
+  type ChangeRequest as ChangeRequestValue,
   ErrorCode,
   Padding,
   ResponsePort,
@@ -57,12 +62,13 @@ export interface StunBindingClientConfig {
 }
 
 /** Defaults: RFC 8489 retransmission, FINGERPRINT on, no SOFTWARE. */
-export const DEFAULT_STUN_BINDING_CLIENT_CONFIG: Omit<StunBindingClientConfig, "rng"> = Object.freeze({
-  transaction: {},
-  software: undefined,
-  fingerprint: true,
-  logger: silentLogger,
-});
+export const DEFAULT_STUN_BINDING_CLIENT_CONFIG: Omit<StunBindingClientConfig, "rng"> =
+  Object.freeze({
+    transaction: {},
+    software: undefined,
+    fingerprint: true,
+    logger: silentLogger,
+  });
 
 /** Per-request options of {@link StunBindingClient.query}. */
 export interface BindingQueryOptions {
@@ -104,7 +110,11 @@ export type StunBindingEvent =
       readonly error: StunError;
       readonly response: DecodedStunMessage;
     }
-  | { readonly type: "timeout"; readonly transactionId: Uint8Array; readonly server: SocketAddress };
+  | {
+      readonly type: "timeout";
+      readonly transactionId: Uint8Array;
+      readonly server: SocketAddress;
+    };
 
 interface QueryContext {
   readonly server: SocketAddress;
@@ -146,7 +156,8 @@ export class StunBindingClient {
     const attributes: StunAttribute[] = [];
     if (options.username !== undefined) attributes.push(attr(Username, options.username));
     if (options.changeRequest) attributes.push(attr(ChangeRequest, options.changeRequest));
-    if (options.responsePort !== undefined) attributes.push(attr(ResponsePort, options.responsePort));
+    if (options.responsePort !== undefined)
+      attributes.push(attr(ResponsePort, options.responsePort));
     if (options.paddingBytes) attributes.push(attr(Padding, new Uint8Array(options.paddingBytes)));
     if (this.#config.software !== undefined) attributes.push(attr(Software, this.#config.software));
     if (options.attributes) attributes.push(...options.attributes);
@@ -197,7 +208,8 @@ export class StunBindingClient {
 
   /** Like {@link handleDatagram} for an already decoded message. */
   handleMessage(now: Millis, msg: DecodedStunMessage, from: SocketAddress): boolean {
-    if (msg.method !== StunMethod.Binding || (msg.class !== "success" && msg.class !== "error")) return false;
+    if (msg.method !== StunMethod.Binding || (msg.class !== "success" && msg.class !== "error"))
+      return false;
     const key = transactionKey(msg.transactionId);
     const ctx = this.#contexts.get(key);
     if (!ctx) return false;
@@ -226,7 +238,11 @@ export class StunBindingClient {
       if (ev.type !== "timeout") continue;
       this.#contexts.delete(transactionKey(ev.transactionId));
       this.#stats.timeouts++;
-      this.#events.push({ type: "timeout", transactionId: ev.transactionId, server: ev.context.server });
+      this.#events.push({
+        type: "timeout",
+        transactionId: ev.transactionId,
+        server: ev.context.server,
+      });
     }
   }
 
@@ -246,14 +262,23 @@ export class StunBindingClient {
     return { ...this.#stats };
   }
 
-  #toEvent(msg: DecodedStunMessage, ctx: QueryContext, from: SocketAddress, now: Millis): StunBindingEvent {
+  #toEvent(
+    msg: DecodedStunMessage,
+    ctx: QueryContext,
+    from: SocketAddress,
+    now: Millis,
+  ): StunBindingEvent {
     const transactionId = msg.transactionId.slice();
     if (msg.class === "error") {
-      const error = getAttribute(msg, ErrorCode) ?? { code: 500, reason: "error response without ERROR-CODE" };
+      const error = getAttribute(msg, ErrorCode) ?? {
+        code: 500,
+        reason: "error response without ERROR-CODE",
+      };
       return { type: "error", transactionId, server: ctx.server, error, response: msg };
     }
     const mapped = getAttribute(msg, XorMappedAddress) ?? getAttribute(msg, MappedAddress);
-    if (!mapped) throw new DecodeError("stun", "no-mapped-address", 0, "Binding success without an address");
+    if (!mapped)
+      throw new DecodeError("stun", "no-mapped-address", 0, "Binding success without an address");
     return {
       type: "success",
       transactionId,

@@ -30,8 +30,8 @@ export const StunMethod = {
   Connect: 0x00a,
   ConnectionBind: 0x00b,
   ConnectionAttempt: 0x00c,
-  /** Google's lightweight ICE consent ping (libwebrtc `GOOG_PING_REQUEST`), not in IANA. */
-  GoogPing: 0x200,
+  /** Google's lightweight ICE ping (libwebrtc `GOOG_PING_REQUEST` = type 0x200), not in IANA. */
+  GoogPing: 0x080,
 } as const;
 
 /**

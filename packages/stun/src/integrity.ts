@@ -20,7 +20,9 @@ export type StunIntegrityAlgorithm = "sha1" | "sha256";
 export type StunPasswordPreparation = "opaque-string" | "saslprep" | "none";
 
 /** RFC 3454 B.1 "commonly mapped to nothing". */
-const MAPPED_TO_NOTHING = /[\u00ad\u034f\u1806\u180b-\u180d\u200b-\u200d\u2060\ufe00-\ufe0f\ufeff]/g;
+const MAPPED_TO_NOTHING =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: RFC 3454 B.1 lists these variation selectors on their own.
+  /[\u00ad\u034f\u1806\u180b-\u180d\u200b-\u200d\u2060\ufe00-\ufe0f\ufeff]/g;
 /** Non-ASCII space separators (RFC 3454 C.1.2, RFC 8265 §4.2.1 additional mapping). */
 const NON_ASCII_SPACE = /[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000]/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects.
@@ -87,7 +89,8 @@ export class StunIntegrityKey {
     const prep = opts.preparation ?? "opaque-string";
     const text = `${opts.username}:${preparePassword(opts.realm, prep)}:${preparePassword(opts.password, prep)}`;
     const alg = opts.passwordAlgorithm ?? "md5";
-    if (alg !== "md5" && alg !== "sha256") throw new TypeError(`unknown password algorithm ${String(alg)}`);
+    if (alg !== "md5" && alg !== "sha256")
+      throw new TypeError(`unknown password algorithm ${String(alg)}`);
     return new StunIntegrityKey(crypto.hash(alg, utf8Encode(text)), crypto);
   }
 
@@ -136,7 +139,13 @@ function writeU32(buf: Uint8Array, o: number, v: number): void {
   buf[o + 3] = v & 0xff;
 }
 
-function appendMac(buf: Uint8Array, start: number, o: number, mac: MacContext, type: number): number {
+function appendMac(
+  buf: Uint8Array,
+  start: number,
+  o: number,
+  mac: MacContext,
+  type: number,
+): number {
   const len = mac.outputLength;
   setLength(buf, start, o - start - STUN_HEADER_LENGTH + 4 + len);
   const digest = mac.compute(buf.subarray(start, o));
@@ -160,7 +169,8 @@ export function writeSignedTrailer(
   const key = options.integrity;
   if (key) {
     const alg = options.integrityAlgorithm ?? "sha1";
-    if (alg !== "sha256") o = appendMac(buf, start, o, key.mac("sha1"), StunAttributeType.MessageIntegrity);
+    if (alg !== "sha256")
+      o = appendMac(buf, start, o, key.mac("sha1"), StunAttributeType.MessageIntegrity);
     if (alg !== "sha1") {
       o = appendMac(buf, start, o, key.mac("sha256"), StunAttributeType.MessageIntegritySha256);
     }
@@ -178,7 +188,10 @@ export function writeSignedTrailer(
 const headerScratch = new Uint8Array(STUN_HEADER_LENGTH);
 
 /** The attribute index of the integrity attribute to check, or -1. */
-function findIntegrity(msg: DecodedStunMessage, algorithm: StunIntegrityAlgorithm | "auto"): number {
+function findIntegrity(
+  msg: DecodedStunMessage,
+  algorithm: StunIntegrityAlgorithm | "auto",
+): number {
   let mi = -1;
   const list = msg.attributes;
   for (let i = 0; i < list.length; i++) {
@@ -210,7 +223,8 @@ export function verifyMessageIntegrity(
   const isSha1 = msg.attributes[index]!.type === StunAttributeType.MessageIntegrity;
   const raw = msg.raw;
   const attrOffset = attrValue.byteOffset - raw.byteOffset - 4;
-  if (isSha1 ? attrValue.length !== 20 : attrValue.length < 16 || attrValue.length > 32) return false;
+  if (isSha1 ? attrValue.length !== 20 : attrValue.length < 16 || attrValue.length > 32)
+    return false;
   const mac = key.mac(isSha1 ? "sha1" : "sha256");
   headerScratch.set(raw.subarray(0, STUN_HEADER_LENGTH));
   setLength(headerScratch, 0, attrOffset - STUN_HEADER_LENGTH + 4 + attrValue.length);
@@ -227,11 +241,14 @@ export function verifyMessageIntegrity(
 export function verifyFingerprint(msg: DecodedStunMessage | Uint8Array): boolean {
   const raw = msg instanceof Uint8Array ? msg : msg.raw;
   const n = raw.length;
-  if (n < STUN_HEADER_LENGTH + 8 || ((raw[2]! << 8) | raw[3]!) !== n - STUN_HEADER_LENGTH) return false;
+  if (n < STUN_HEADER_LENGTH + 8 || ((raw[2]! << 8) | raw[3]!) !== n - STUN_HEADER_LENGTH)
+    return false;
   const fo = n - 8;
-  if (raw[fo] !== 0x80 || raw[fo + 1] !== 0x28 || raw[fo + 2] !== 0 || raw[fo + 3] !== 4) return false;
-  const got = ((raw[fo + 4]! << 24) | (raw[fo + 5]! << 16) | (raw[fo + 6]! << 8) | raw[fo + 7]!) >>> 0;
-  return ((crc32(raw, 0, fo) ^ FINGERPRINT_XOR) >>> 0) === got;
+  if (raw[fo] !== 0x80 || raw[fo + 1] !== 0x28 || raw[fo + 2] !== 0 || raw[fo + 3] !== 4)
+    return false;
+  const got =
+    ((raw[fo + 4]! << 24) | (raw[fo + 5]! << 16) | (raw[fo + 6]! << 8) | raw[fo + 7]!) >>> 0;
+  return (crc32(raw, 0, fo) ^ FINGERPRINT_XOR) >>> 0 === got;
 }
 
 /** Whether the last attribute of the message is FINGERPRINT (valid or not). */

@@ -10,12 +10,12 @@ import {
   classOfType,
   encodeMessageType,
   MAGIC_COOKIE,
+  methodOfType,
   STUN_HEADER_LENGTH,
-  type StunClass,
   StunAttributeType,
+  type StunClass,
 } from "./constants.js";
 import { type StunSignOptions, signedTrailerLength, writeSignedTrailer } from "./integrity.js";
-import { methodOfType } from "./constants.js";
 
 /** An attribute as bytes: what decoding yields, and how unknown attributes are kept. */
 export interface RawStunAttribute {
@@ -90,12 +90,7 @@ export function decodeStunMessage(bytes: Uint8Array): DecodedStunMessage {
   if (bytes[0]! & 0xc0) throw new DecodeError("stun", "not-stun", 0, "top two bits not zero");
   const length = (bytes[2]! << 8) | bytes[3]!;
   if (length & 3) throw new DecodeError("stun", "bad-length", 2, `${length} not a multiple of 4`);
-  if (
-    bytes[4] !== 0x21 ||
-    bytes[5] !== 0x12 ||
-    bytes[6] !== 0xa4 ||
-    bytes[7] !== 0x42
-  ) {
+  if (bytes[4] !== 0x21 || bytes[5] !== 0x12 || bytes[6] !== 0xa4 || bytes[7] !== 0x42) {
     throw new DecodeError("stun", "bad-magic-cookie", 4);
   }
   if (STUN_HEADER_LENGTH + length !== n) {
@@ -111,7 +106,12 @@ export function decodeStunMessage(bytes: Uint8Array): DecodedStunMessage {
     const end = off + 4 + len;
     const padded = off + 4 + pad4(len);
     if (padded > n) {
-      throw new DecodeError("stun", "truncated-attribute", off, `attribute 0x${at.toString(16)} of ${len} bytes`);
+      throw new DecodeError(
+        "stun",
+        "truncated-attribute",
+        off,
+        `attribute 0x${at.toString(16)} of ${len} bytes`,
+      );
     }
     let nonZeroPad = false;
     for (let i = end; i < padded; i++) if (bytes[i] !== 0) nonZeroPad = true;
@@ -248,9 +248,13 @@ function writeMessage(
 /** Where attributes stop counting (RFC 8489 §14.5, §14.6): MI, MI-SHA256 and FINGERPRINT. */
 function afterIntegrity(type: number, wanted: number): boolean {
   if (type === StunAttributeType.MessageIntegrity) {
-    return wanted !== StunAttributeType.MessageIntegritySha256 && wanted !== StunAttributeType.Fingerprint;
+    return (
+      wanted !== StunAttributeType.MessageIntegritySha256 &&
+      wanted !== StunAttributeType.Fingerprint
+    );
   }
-  if (type === StunAttributeType.MessageIntegritySha256) return wanted !== StunAttributeType.Fingerprint;
+  if (type === StunAttributeType.MessageIntegritySha256)
+    return wanted !== StunAttributeType.Fingerprint;
   return false;
 }
 

@@ -16,14 +16,17 @@ import {
   silentLogger,
   type Transmit,
 } from "@purertc/common";
-import { type StunBindingEvent, StunBindingClient } from "./binding-client.js";
+import { StunBindingClient, type StunBindingEvent } from "./binding-client.js";
 import { StunMethod } from "./constants.js";
 import { isStunMessage } from "./demux.js";
 import { decodeStunMessage } from "./message.js";
 import type { StunTransactionConfig } from "./transactions.js";
 
 /** RFC 4787 §4.1 mapping / §5 filtering behaviours. */
-export type NatBehavior = "endpoint-independent" | "address-dependent" | "address-and-port-dependent";
+export type NatBehavior =
+  | "endpoint-independent"
+  | "address-dependent"
+  | "address-and-port-dependent";
 
 /** The result of {@link NatBehaviorDiscovery}. */
 export interface NatBehaviorReport {
@@ -59,13 +62,15 @@ export interface NatBehaviorDiscoveryConfig {
 }
 
 /** Defaults (see each field). */
-export const DEFAULT_NAT_BEHAVIOR_DISCOVERY_CONFIG: Omit<NatBehaviorDiscoveryConfig, "server" | "rng"> =
-  Object.freeze({
-    localAddress: undefined,
-    testHairpinning: true,
-    transaction: Object.freeze({ initialRtoMs: 500, requestCount: 4, finalWaitFactor: 4 }),
-    logger: silentLogger,
-  });
+export const DEFAULT_NAT_BEHAVIOR_DISCOVERY_CONFIG: Omit<
+  NatBehaviorDiscoveryConfig,
+  "server" | "rng"
+> = Object.freeze({
+  localAddress: undefined,
+  testHairpinning: true,
+  transaction: Object.freeze({ initialRtoMs: 500, requestCount: 4, finalWaitFactor: 4 }),
+  logger: silentLogger,
+});
 
 /** The event of {@link NatBehaviorDiscovery}: emitted once, when every test is done. */
 export interface NatBehaviorEvent {
@@ -73,7 +78,15 @@ export interface NatBehaviorEvent {
   readonly report: NatBehaviorReport;
 }
 
-type Step = "idle" | "mapping1" | "mapping2" | "mapping3" | "filtering2" | "filtering3" | "hairpin" | "done";
+type Step =
+  | "idle"
+  | "mapping1"
+  | "mapping2"
+  | "mapping3"
+  | "filtering2"
+  | "filtering3"
+  | "hairpin"
+  | "done";
 
 function sameAddress(a: SocketAddress, b: SocketAddress): boolean {
   return a.port === b.port && normalizeIp(a.address) === normalizeIp(b.address);
@@ -167,14 +180,20 @@ export class NatBehaviorDiscovery {
     }
   }
 
-  #query(now: Millis, step: Step, to: SocketAddress, change?: { changeIp: boolean; changePort: boolean }): void {
+  #query(
+    now: Millis,
+    step: Step,
+    to: SocketAddress,
+    change?: { changeIp: boolean; changePort: boolean },
+  ): void {
     this.#step = step;
     this.#log.debug(`test ${step}`, { to: `${to.address}:${to.port}` });
     this.#tid = this.#client.query(now, to, change ? { changeRequest: change } : {});
   }
 
   #drain(now: Millis): void {
-    for (let ev = this.#client.pollEvent(); ev; ev = this.#client.pollEvent()) this.#onResult(now, ev);
+    for (let ev = this.#client.pollEvent(); ev; ev = this.#client.pollEvent())
+      this.#onResult(now, ev);
   }
 
   /**
@@ -186,8 +205,10 @@ export class NatBehaviorDiscovery {
     switch (this.#step) {
       case "mapping1": {
         if (ev.type !== "success") {
-          this.#error = ev.type === "timeout" ? "no answer from the server" : `server error ${ev.error.code}`;
-          return this.#finish();
+          this.#error =
+            ev.type === "timeout" ? "no answer from the server" : `server error ${ev.error.code}`;
+          this.#finish();
+          return;
         }
         this.#mapped1 = ev.mappedAddress;
         this.#other = ev.otherAddress;
@@ -196,47 +217,59 @@ export class NatBehaviorDiscovery {
         if (local && sameAddress(local, ev.mappedAddress)) this.#mapping = "endpoint-independent";
         if (!this.#other) {
           this.#error = "the server sent no OTHER-ADDRESS: it does not support RFC 5780";
-          return this.#hairpinOrFinish(now);
+          this.#hairpinOrFinish(now);
+          return;
         }
-        return this.#query(now, "filtering2", this.#config.server, BOTH);
+        this.#query(now, "filtering2", this.#config.server, BOTH);
+        return;
       }
       case "filtering2":
         if (ev.type === "success") {
           this.#filtering = "endpoint-independent";
-          return this.#mappingTests(now);
+          this.#mappingTests(now);
+          return;
         }
         if (ev.type === "error") {
           this.#error = `CHANGE-REQUEST refused (${ev.error.code})`;
-          return this.#mappingTests(now);
+          this.#mappingTests(now);
+          return;
         }
-        return this.#query(now, "filtering3", this.#config.server, PORT_ONLY);
+        this.#query(now, "filtering3", this.#config.server, PORT_ONLY);
+        return;
       case "filtering3":
         if (ev.type === "success") this.#filtering = "address-dependent";
         else if (ev.type === "timeout") this.#filtering = "address-and-port-dependent";
         else this.#error = `CHANGE-REQUEST refused (${ev.error.code})`;
-        return this.#mappingTests(now);
+        this.#mappingTests(now);
+        return;
       case "mapping2":
         if (ev.type !== "success") {
           this.#error = "no answer from the server's alternate address";
-          return this.#hairpinOrFinish(now);
+          this.#hairpinOrFinish(now);
+          return;
         }
         this.#mapped2 = ev.mappedAddress;
         if (sameAddress(ev.mappedAddress, this.#mapped1!)) {
           this.#mapping = "endpoint-independent";
-          return this.#hairpinOrFinish(now);
+          this.#hairpinOrFinish(now);
+          return;
         }
-        return this.#query(now, "mapping3", this.#other!);
+        this.#query(now, "mapping3", this.#other!);
+        return;
       case "mapping3":
-        if (ev.type !== "success") this.#error = "no answer from the server's alternate address and port";
+        if (ev.type !== "success")
+          this.#error = "no answer from the server's alternate address and port";
         else {
           this.#mapping = sameAddress(ev.mappedAddress, this.#mapped2!)
             ? "address-dependent"
             : "address-and-port-dependent";
         }
-        return this.#hairpinOrFinish(now);
+        this.#hairpinOrFinish(now);
+        return;
       case "hairpin":
         this.#hairpinning = false;
-        return this.#finish();
+        this.#finish();
+        return;
       default:
         return;
     }
@@ -244,13 +277,16 @@ export class NatBehaviorDiscovery {
 
   /** RFC 5780 §4.3 tests II and III (skipped when test I found no NAT). */
   #mappingTests(now: Millis): void {
-    if (this.#mapping !== "unknown") return this.#hairpinOrFinish(now);
+    if (this.#mapping !== "unknown") {
+      this.#hairpinOrFinish(now);
+      return;
+    }
     this.#query(now, "mapping2", { address: this.#other!.address, port: this.#config.server.port });
   }
 
   #hairpinOrFinish(now: Millis): void {
-    if (this.#config.testHairpinning && this.#mapped1) return this.#query(now, "hairpin", this.#mapped1);
-    this.#finish();
+    if (this.#config.testHairpinning && this.#mapped1) this.#query(now, "hairpin", this.#mapped1);
+    else this.#finish();
   }
 
   #finish(): void {

@@ -26,7 +26,9 @@ export class SourceRateLimiter {
 
   constructor(config: RateLimitConfig) {
     if (!(config.ratePerSecond > 0) || !(config.burst >= 1) || !(config.maxSources >= 1)) {
-      throw new RangeError("rate limit: ratePerSecond > 0, burst >= 1 and maxSources >= 1 required");
+      throw new RangeError(
+        "rate limit: ratePerSecond > 0, burst >= 1 and maxSources >= 1 required",
+      );
     }
     this.#config = config;
   }

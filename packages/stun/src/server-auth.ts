@@ -55,7 +55,9 @@ export class ServerAuthenticator {
   }
 
   check(now: Millis, msg: DecodedStunMessage, from: SocketAddress): AuthVerdict {
-    return this.#auth.mechanism === "short-term" ? this.#shortTerm(msg) : this.#longTerm(now, msg, from);
+    return this.#auth.mechanism === "short-term"
+      ? this.#shortTerm(msg)
+      : this.#longTerm(now, msg, from);
   }
 
   /** RFC 8489 §9.1.3. */
@@ -91,7 +93,8 @@ export class ServerAuthenticator {
       return challenge(StunErrorCode.StaleNonce, "Stale Nonce");
     }
     const key = this.#key(username);
-    if (!key || !verifyMessageIntegrity(msg, key)) return challenge(StunErrorCode.Unauthenticated, "Unauthenticated");
+    if (!key || !verifyMessageIntegrity(msg, key))
+      return challenge(StunErrorCode.Unauthenticated, "Unauthenticated");
     return { type: "accept", key };
   }
 
@@ -111,7 +114,9 @@ export class ServerAuthenticator {
 
   /** A stateless nonce: expiry (hex) and a MAC over it and the source IP. */
   #nonce(now: Millis, from: SocketAddress): string {
-    const expiry = Math.floor(now + this.#nonceLifetimeMs).toString(16).padStart(12, "0");
+    const expiry = Math.floor(now + this.#nonceLifetimeMs)
+      .toString(16)
+      .padStart(12, "0");
     return expiry + this.#nonceTag(expiry, from);
   }
 

@@ -16,7 +16,12 @@ import {
   type Transmit,
 } from "@purertc/common";
 import type { CryptoProvider } from "@purertc/crypto";
-import { MappedAddress, OtherAddress, ResponseOrigin, XorMappedAddress } from "./address-attributes.js";
+import {
+  MappedAddress,
+  OtherAddress,
+  ResponseOrigin,
+  XorMappedAddress,
+} from "./address-attributes.js";
 import {
   ChangeRequest,
   ErrorCode,
@@ -27,10 +32,14 @@ import {
   UnknownAttributes,
   Username,
 } from "./attributes.js";
-import { isComprehensionRequired, StunAttributeType, StunErrorCode, StunMethod } from "./constants.js";
+import {
+  isComprehensionRequired,
+  StunAttributeType,
+  StunErrorCode,
+  StunMethod,
+} from "./constants.js";
 import { isStunMessage } from "./demux.js";
-import { type RateLimitConfig, SourceRateLimiter } from "./rate-limiter.js";
-import { ServerAuthenticator, type StunServerAuth } from "./server-auth.js";
+import { hasFingerprint, type StunIntegrityKey, verifyFingerprint } from "./integrity.js";
 import {
   attr,
   type DecodedStunMessage,
@@ -39,7 +48,8 @@ import {
   getAttribute,
   type StunAttribute,
 } from "./message.js";
-import { hasFingerprint, type StunIntegrityKey, verifyFingerprint } from "./integrity.js";
+import { type RateLimitConfig, SourceRateLimiter } from "./rate-limiter.js";
+import { ServerAuthenticator, type StunServerAuth } from "./server-auth.js";
 
 export type { StunServerAuth } from "./server-auth.js";
 
@@ -131,11 +141,17 @@ export class StunServer {
 
   constructor(config?: Partial<StunServerConfig>) {
     const c = Object.freeze({ ...DEFAULT_STUN_SERVER_CONFIG, ...config });
-    if (c.transport !== "udp" && c.transport !== "tcp") throw new TypeError(`bad transport ${String(c.transport)}`);
+    if (c.transport !== "udp" && c.transport !== "tcp")
+      throw new TypeError(`bad transport ${String(c.transport)}`);
     if (c.rfc5780) {
       const { primary, alternate } = c.rfc5780;
-      if (normalizeIp(primary.address) === normalizeIp(alternate.address) || primary.port === alternate.port) {
-        throw new TypeError("RFC 5780 mode needs an alternate address differing in both IP and port");
+      if (
+        normalizeIp(primary.address) === normalizeIp(alternate.address) ||
+        primary.port === alternate.port
+      ) {
+        throw new TypeError(
+          "RFC 5780 mode needs an alternate address differing in both IP and port",
+        );
       }
     }
     if (c.auth && !c.crypto) throw new TypeError("StunServer: auth needs a crypto provider");
@@ -206,19 +222,24 @@ export class StunServer {
     const unknown: number[] = [];
     for (const a of msg.attributes) {
       if (!isComprehensionRequired(a.type) || UNDERSTOOD.has(a.type)) continue;
-      if (is5780 && (a.type === StunAttributeType.ChangeRequest || a.type === StunAttributeType.ResponsePort)) {
+      if (
+        is5780 &&
+        (a.type === StunAttributeType.ChangeRequest || a.type === StunAttributeType.ResponsePort)
+      ) {
         continue;
       }
       if (!unknown.includes(a.type)) unknown.push(a.type);
     }
     if (unknown.length > 0) {
       // RFC 8489 §6.3.1.1: 420 with UNKNOWN-ATTRIBUTES.
-      return this.#error(msg, dgram, StunErrorCode.UnknownAttribute, "Unknown Attribute", fp, [
+      this.#error(msg, dgram, StunErrorCode.UnknownAttribute, "Unknown Attribute", fp, [
         attr(UnknownAttributes, unknown),
       ]);
+      return;
     }
     if (msg.method !== StunMethod.Binding) {
-      return this.#error(msg, dgram, StunErrorCode.BadRequest, "Unsupported method", fp);
+      this.#error(msg, dgram, StunErrorCode.BadRequest, "Unsupported method", fp);
+      return;
     }
     let key: StunIntegrityKey | undefined;
     if (this.#auth) {
@@ -228,17 +249,20 @@ export class StunServer {
         const extra: StunAttribute[] = [];
         if (verdict.realm !== undefined) extra.push(attr(Realm, verdict.realm));
         if (verdict.nonce !== undefined) extra.push(attr(Nonce, verdict.nonce));
-        return this.#error(msg, dgram, verdict.code, verdict.reason, fp, extra);
+        this.#error(msg, dgram, verdict.code, verdict.reason, fp, extra);
+        return;
       }
       key = verdict.key;
     }
     const change = getAttribute(msg, ChangeRequest);
     if (change && (change.changeIp || change.changePort) && this.#config.transport === "tcp") {
-      return this.#error(msg, dgram, StunErrorCode.BadRequest, "CHANGE-REQUEST over TCP", fp, [], key);
+      this.#error(msg, dgram, StunErrorCode.BadRequest, "CHANGE-REQUEST over TCP", fp, [], key);
+      return;
     }
     const source = this.#source(dgram.to, change?.changeIp ?? false, change?.changePort ?? false);
     let to = dgram.from;
-    const responsePort = is5780 && this.#config.transport === "udp" ? getAttribute(msg, ResponsePort) : undefined;
+    const responsePort =
+      is5780 && this.#config.transport === "udp" ? getAttribute(msg, ResponsePort) : undefined;
     if (responsePort !== undefined) to = { address: dgram.from.address, port: responsePort };
     const attributes: StunAttribute[] = [attr(XorMappedAddress, dgram.from)];
     if (this.#config.mappedAddress) attributes.push(attr(MappedAddress, dgram.from));
@@ -260,7 +284,11 @@ export class StunServer {
   }
 
   /** The local address to answer from: `to` with IP and/or port swapped in RFC 5780 mode. */
-  #source(to: SocketAddress | undefined, changeIp: boolean, changePort: boolean): SocketAddress | undefined {
+  #source(
+    to: SocketAddress | undefined,
+    changeIp: boolean,
+    changePort: boolean,
+  ): SocketAddress | undefined {
     const r = this.#config.rfc5780;
     if (!r) return to;
     const local = to ?? r.primary;
@@ -294,6 +322,8 @@ export class StunServer {
     );
     this.#stats.errorResponses++;
     this.#log.debug("error response", { from: `${dgram.from.address}:${dgram.from.port}`, code });
-    this.#transmits.push(dgram.to ? { to: dgram.from, from: dgram.to, data } : { to: dgram.from, data });
+    this.#transmits.push(
+      dgram.to ? { to: dgram.from, from: dgram.to, data } : { to: dgram.from, data },
+    );
   }
 }

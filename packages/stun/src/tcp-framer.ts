@@ -9,7 +9,7 @@ export class StunTcpFramer {
   #len = 0;
   #error: string | undefined;
 
-  /** Set when the stream is not STUN (a first byte above 3 or no magic cookie): close it. */
+  /** Set when the stream is not STUN (top two bits set or no magic cookie): close it. */
   get error(): string | undefined {
     return this.#error;
   }
@@ -34,7 +34,7 @@ export class StunTcpFramer {
   next(): Uint8Array | undefined {
     if (this.#error || this.#len < 8) return undefined;
     const b = this.#buf;
-    if (b[0]! > 3 || b[4] !== 0x21 || b[5] !== 0x12 || b[6] !== 0xa4 || b[7] !== 0x42) {
+    if (b[0]! & 0xc0 || b[4] !== 0x21 || b[5] !== 0x12 || b[6] !== 0xa4 || b[7] !== 0x42) {
       this.#error = "not a STUN stream";
       return undefined;
     }

@@ -3,13 +3,7 @@
  * Rc transmissions and a final wait of Rm × RTO; one transmission and the Ti timeout over TCP;
  * responses matched by transaction id; timeouts reported as events.
  */
-import {
-  Fifo,
-  type Millis,
-  type SocketAddress,
-  TimerTable,
-  type Transmit,
-} from "@purertc/common";
+import { Fifo, type Millis, type SocketAddress, TimerTable, type Transmit } from "@purertc/common";
 import type { DecodedStunMessage } from "./message.js";
 
 /** Retransmission parameters (RFC 8489 §6.2.1). */
@@ -39,14 +33,19 @@ export const DEFAULT_STUN_TRANSACTION_CONFIG: StunTransactionConfig = Object.fre
 });
 
 /** Validates and completes a partial transaction config. */
-export function resolveTransactionConfig(partial?: Partial<StunTransactionConfig>): StunTransactionConfig {
+export function resolveTransactionConfig(
+  partial?: Partial<StunTransactionConfig>,
+): StunTransactionConfig {
   const c = { ...DEFAULT_STUN_TRANSACTION_CONFIG, ...partial };
-  if (!(c.initialRtoMs > 0)) throw new RangeError(`initialRtoMs must be > 0, got ${c.initialRtoMs}`);
+  if (!(c.initialRtoMs > 0))
+    throw new RangeError(`initialRtoMs must be > 0, got ${c.initialRtoMs}`);
   if (!Number.isInteger(c.requestCount) || c.requestCount < 1) {
     throw new RangeError(`requestCount must be an integer >= 1, got ${c.requestCount}`);
   }
-  if (!(c.finalWaitFactor >= 0)) throw new RangeError(`finalWaitFactor must be >= 0, got ${c.finalWaitFactor}`);
-  if (!(c.tcpTimeoutMs > 0)) throw new RangeError(`tcpTimeoutMs must be > 0, got ${c.tcpTimeoutMs}`);
+  if (!(c.finalWaitFactor >= 0))
+    throw new RangeError(`finalWaitFactor must be >= 0, got ${c.finalWaitFactor}`);
+  if (!(c.tcpTimeoutMs > 0))
+    throw new RangeError(`tcpTimeoutMs must be > 0, got ${c.tcpTimeoutMs}`);
   return Object.freeze(c);
 }
 
@@ -102,7 +101,8 @@ interface Pending<C> {
 /** A map key for a transaction id (12 bytes → 6 UTF-16 code units, no hex formatting). */
 export function transactionKey(tid: Uint8Array, offset = 0): string {
   let s = "";
-  for (let i = 0; i < 12; i += 2) s += String.fromCharCode((tid[offset + i]! << 8) | tid[offset + i + 1]!);
+  for (let i = 0; i < 12; i += 2)
+    s += String.fromCharCode((tid[offset + i]! << 8) | tid[offset + i + 1]!);
   return s;
 }
 
@@ -212,7 +212,12 @@ export class StunClientTransactions<C = undefined> {
         this.#send(now, p);
       } else {
         this.#pending.delete(key);
-        this.#events.push({ type: "timeout", transactionId: p.transactionId, to: p.to, context: p.context });
+        this.#events.push({
+          type: "timeout",
+          transactionId: p.transactionId,
+          to: p.to,
+          context: p.context,
+        });
       }
     }
   }
@@ -231,7 +236,9 @@ export class StunClientTransactions<C = undefined> {
 
   #send(now: Millis, p: Pending<C>): void {
     p.sent++;
-    this.#transmits.push(p.from ? { to: p.to, from: p.from, data: p.request } : { to: p.to, data: p.request });
+    this.#transmits.push(
+      p.from ? { to: p.to, from: p.from, data: p.request } : { to: p.to, data: p.request },
+    );
     let wait: number;
     if (!p.udp) wait = this.#config.tcpTimeoutMs;
     // After the last of Rc transmissions, wait Rm times the initial RTO (RFC 8489 §6.2.1).

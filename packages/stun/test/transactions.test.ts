@@ -28,7 +28,11 @@ function response(tid = TID): ReturnType<typeof decodeStunMessage> {
 }
 
 /** Runs the timers until idle; returns the send times and the events. */
-function runToEnd<C>(tx: StunClientTransactions<C>): { sends: number[]; events: StunTransactionEvent<C>[]; end: number } {
+function runToEnd<C>(tx: StunClientTransactions<C>): {
+  sends: number[];
+  events: StunTransactionEvent<C>[];
+  end: number;
+} {
   const sends: number[] = [];
   const events: StunTransactionEvent<C>[] = [];
   let now = 0;
@@ -78,7 +82,13 @@ describe("STUN client transactions (RFC 8489 §6.2)", () => {
     expect(tx.handleResponse(40, response(other), SERVER)).toBe(false);
     expect(tx.handleResponse(42, response(), SERVER)).toBe(true);
     const ev = tx.pollEvent();
-    expect(ev).toMatchObject({ type: "response", rttMs: 42, retransmitted: false, context: 7, from: SERVER });
+    expect(ev).toMatchObject({
+      type: "response",
+      rttMs: 42,
+      retransmitted: false,
+      context: 7,
+      from: SERVER,
+    });
     expect(tx.pollTimeout()).toBeUndefined();
     // A duplicate response after completion is not matched again.
     expect(tx.handleResponse(50, response(), SERVER)).toBe(false);
@@ -108,7 +118,9 @@ describe("STUN client transactions (RFC 8489 §6.2)", () => {
   it("cancel forgets a transaction without an event; a duplicate id is API misuse", () => {
     const tx = new StunClientTransactions();
     tx.start(0, { request: request(), to: SERVER, context: undefined });
-    expect(() => tx.start(0, { request: request(), to: SERVER, context: undefined })).toThrow(TypeError);
+    expect(() => tx.start(0, { request: request(), to: SERVER, context: undefined })).toThrow(
+      TypeError,
+    );
     expect(tx.cancel(TID)).toBe(true);
     expect(runToEnd(tx).events).toEqual([]);
   });

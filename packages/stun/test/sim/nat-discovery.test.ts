@@ -5,7 +5,11 @@ import { NatBehaviorDiscovery, type NatBehaviorReport, StunServer } from "../../
 
 const PRIMARY = { address: "198.51.100.1", port: 3478 };
 const ALTERNATE = { address: "198.51.100.2", port: 3479 };
-const BEHAVIORS: readonly NatBehavior[] = ["endpoint-independent", "address-dependent", "address-and-port-dependent"];
+const BEHAVIORS: readonly NatBehavior[] = [
+  "endpoint-independent",
+  "address-dependent",
+  "address-and-port-dependent",
+];
 
 /** An RFC 5780 server on four sockets and one client, optionally behind a NAT box. */
 function run(
@@ -30,7 +34,11 @@ function run(
     ALTERNATE,
   ]);
   const local = { address: nat ? "192.168.1.10" : "203.0.113.50", port: 40000 };
-  const discovery = new NatBehaviorDiscovery({ server: PRIMARY, localAddress: local, rng: seededRng(seed) });
+  const discovery = new NatBehaviorDiscovery({
+    server: PRIMARY,
+    localAddress: local,
+    rng: seededRng(seed),
+  });
   const client = driver.attach("client", discovery, local);
   discovery.start(driver.now);
   driver.runUntil(() => discovery.report !== undefined);
@@ -62,8 +70,17 @@ describe("RFC 5780 NAT behaviour discovery through NetSim NAT boxes (simulated t
   });
 
   it("detects hairpinning support and its absence", () => {
-    expect(run({ mapping: "endpoint-independent", filtering: "endpoint-independent", hairpinning: true }).hairpinning).toBe(true);
-    expect(run({ mapping: "endpoint-independent", filtering: "endpoint-independent", hairpinning: false }).hairpinning).toBe(false);
+    expect(
+      run({ mapping: "endpoint-independent", filtering: "endpoint-independent", hairpinning: true })
+        .hairpinning,
+    ).toBe(true);
+    expect(
+      run({
+        mapping: "endpoint-independent",
+        filtering: "endpoint-independent",
+        hairpinning: false,
+      }).hairpinning,
+    ).toBe(false);
   });
 
   it("reports no NAT (and open filtering) for a public host", () => {
@@ -80,7 +97,11 @@ describe("RFC 5780 NAT behaviour discovery through NetSim NAT boxes (simulated t
     sim.addHost("client", "203.0.113.50");
     const driver = new Driver(sim);
     driver.attach("server", new StunServer(), PRIMARY);
-    const d = new NatBehaviorDiscovery({ server: PRIMARY, rng: seededRng(3), testHairpinning: false });
+    const d = new NatBehaviorDiscovery({
+      server: PRIMARY,
+      rng: seededRng(3),
+      testHairpinning: false,
+    });
     driver.attach("client", d, { address: "203.0.113.50", port: 1 });
     d.start(driver.now);
     driver.runUntil(() => d.report !== undefined);

@@ -80,12 +80,16 @@ for (const crypto of [nodeCrypto, nobleCrypto]) {
       expect(msg.class).toBe("success");
       expect(getAttribute(msg, Software)).toBe("test vector");
       expect(getAttribute(msg, XorMappedAddress)).toEqual({ address: "192.0.2.1", port: 32853 });
-      expect(verifyMessageIntegrity(msg, StunIntegrityKey.shortTerm(SHORT_TERM_PASSWORD, crypto))).toBe(true);
+      expect(
+        verifyMessageIntegrity(msg, StunIntegrityKey.shortTerm(SHORT_TERM_PASSWORD, crypto)),
+      ).toBe(true);
       expect(verifyFingerprint(msg)).toBe(true);
       expect(encodeStunMessage(msg)).toEqual(RESPONSE_V4);
       const unsigned = { ...msg, attributes: msg.attributes.slice(0, 2) };
       const key = StunIntegrityKey.shortTerm(SHORT_TERM_PASSWORD, crypto);
-      expect(encodeStunMessage(unsigned, { integrity: key, fingerprint: true })).toEqual(RESPONSE_V4);
+      expect(encodeStunMessage(unsigned, { integrity: key, fingerprint: true })).toEqual(
+        RESPONSE_V4,
+      );
     });
 
     it("RFC 5769 §2.3 sample IPv6 response: XOR-MAPPED-ADDRESS [2001:db8:1234:5678:11:2233:4455:6677]:32853", () => {
@@ -94,12 +98,20 @@ for (const crypto of [nodeCrypto, nobleCrypto]) {
         address: "2001:db8:1234:5678:11:2233:4455:6677",
         port: 32853,
       });
-      expect(verifyMessageIntegrity(msg, StunIntegrityKey.shortTerm(SHORT_TERM_PASSWORD, crypto))).toBe(true);
+      expect(
+        verifyMessageIntegrity(msg, StunIntegrityKey.shortTerm(SHORT_TERM_PASSWORD, crypto)),
+      ).toBe(true);
       expect(verifyFingerprint(msg)).toBe(true);
       expect(encodeStunMessage(msg)).toEqual(RESPONSE_V6);
       // Re-encoding from the typed value reproduces the XOR-ed bytes.
       const rebuilt = encodeStunMessage(
-        { ...msg, attributes: [msg.attributes[0]!, { codec: XorMappedAddress, value: getAttribute(msg, XorMappedAddress)! }] },
+        {
+          ...msg,
+          attributes: [
+            msg.attributes[0]!,
+            { codec: XorMappedAddress, value: getAttribute(msg, XorMappedAddress)! },
+          ],
+        },
         { integrity: StunIntegrityKey.shortTerm(SHORT_TERM_PASSWORD, crypto), fingerprint: true },
       );
       expect(rebuilt).toEqual(RESPONSE_V6);
@@ -120,7 +132,12 @@ for (const crypto of [nodeCrypto, nobleCrypto]) {
         },
         crypto,
       );
-      expect(key.key).toEqual(crypto.hash("md5", utf8Encode("\u30de\u30c8\u30ea\u30c3\u30af\u30b9:example.org:TheMatrIX")));
+      expect(key.key).toEqual(
+        crypto.hash(
+          "md5",
+          utf8Encode("\u30de\u30c8\u30ea\u30c3\u30af\u30b9:example.org:TheMatrIX"),
+        ),
+      );
       expect(verifyMessageIntegrity(msg, key)).toBe(true);
       expect(encodeStunMessage(msg)).toEqual(REQUEST_LONG_TERM);
     });

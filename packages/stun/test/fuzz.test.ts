@@ -1,0 +1,183 @@
+import { DecodeError } from "@purertc/common";
+import { nodeCrypto } from "@purertc/crypto/node";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  attr,
+  decodeStunMessage,
+  ErrorCode,
+  encodeStunMessage,
+  getAttribute,
+  IceControlling,
+  isStunMessage,
+  type StunClass,
+  StunIntegrityKey,
+  StunTcpFramer,
+  stunAttributeCodec,
+  Username,
+  verifyFingerprint,
+  verifyMessageIntegrity,
+  XorMappedAddress,
+} from "../src/index.js";
+
+const classes: StunClass[] = ["request", "indication", "success", "error"];
+const rawAttr = fc.record({
+  type: fc
+    .integer({ min: 0, max: 0xffff })
+    .filter((t) => t !== 0x0008 && t !== 0x001c && t !== 0x8028),
+  value: fc.uint8Array({ maxLength: 40 }),
+});
+const message = fc.record({
+  method: fc.integer({ min: 0, max: 0xfff }),
+  class: fc.constantFrom(...classes),
+  transactionId: fc.uint8Array({ minLength: 12, maxLength: 12 }),
+  attributes: fc.array(rawAttr, { maxLength: 8 }),
+});
+
+function decodeAllTyped(bytes: Uint8Array): void {
+  const msg = decodeStunMessage(bytes);
+  for (const a of msg.attributes) stunAttributeCodec(a.type)?.read(a.value, msg);
+}
+
+describe("STUN codec properties (fast-check)", () => {
+  it("decode (and every typed attribute read) throws nothing but DecodeError on arbitrary bytes", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 120 }), (bytes) => {
+        try {
+          decodeAllTyped(bytes);
+        } catch (e) {
+          if (!(e instanceof DecodeError)) throw e;
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("decode throws nothing but DecodeError on mutated valid messages (cookie and lengths kept plausible)", () => {
+    fc.assert(
+      fc.property(
+        message,
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }),
+        (m, edits) => {
+          const bytes = encodeStunMessage(m);
+          for (const [at, v] of edits)
+            if (bytes.length > 20) bytes[20 + (at % (bytes.length - 20))] = v;
+          try {
+            decodeAllTyped(bytes);
+          } catch (e) {
+            if (!(e instanceof DecodeError)) throw e;
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("decode∘encode is the identity on messages and encode∘decode on their bytes", () => {
+    fc.assert(
+      fc.property(message, (m) => {
+        const bytes = encodeStunMessage(m);
+        expect(isStunMessage(bytes)).toBe(m.method < 0x100); // RFC 7983: first byte 0-3
+        const d = decodeStunMessage(bytes);
+        expect(d.method).toBe(m.method);
+        expect(d.class).toBe(m.class);
+        expect(d.transactionId).toEqual(m.transactionId);
+        expect(d.attributes.map((a) => ({ type: a.type, value: a.value }))).toEqual(m.attributes);
+        expect(encodeStunMessage(d)).toEqual(bytes);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("typed attributes round-trip (addresses v4/v6, USERNAME UTF-8, ERROR-CODE, 64-bit tie-breakers)", () => {
+    const v4 = fc
+      .tuple(
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 1, max: 255 }),
+      )
+      .map((p) => p.join("."));
+    const v6 = fc.ipV6().map((s) => new URL(`http://[${s}]/`).hostname.slice(1, -1));
+    fc.assert(
+      fc.property(
+        fc.oneof(v4, v6),
+        fc.integer({ min: 0, max: 65535 }),
+        fc.string({ maxLength: 100 }),
+        fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+        fc.integer({ min: 300, max: 699 }),
+        fc.uint8Array({ minLength: 12, maxLength: 12 }),
+        (address, port, name, tie, code, transactionId) => {
+          const msg = {
+            method: 1,
+            class: "error" as const,
+            transactionId,
+            attributes: [
+              attr(XorMappedAddress, { address, port }),
+              attr(Username, name),
+              attr(IceControlling, tie),
+              attr(ErrorCode, { code, reason: name }),
+            ],
+          };
+          const d = decodeStunMessage(encodeStunMessage(msg));
+          expect(getAttribute(d, XorMappedAddress)).toEqual({ address, port });
+          if (!/[\ud800-\udfff]/.test(name)) expect(getAttribute(d, Username)).toBe(name);
+          expect(getAttribute(d, IceControlling)).toBe(tie);
+          expect(getAttribute(d, ErrorCode)?.code).toBe(code);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("flipping any bit of a signed message makes integrity or fingerprint fail", () => {
+    const key = StunIntegrityKey.shortTerm("pass", nodeCrypto);
+    fc.assert(
+      fc.property(message, fc.nat(), fc.integer({ min: 0, max: 7 }), (m, at, bit) => {
+        const bytes = encodeStunMessage(m, { integrity: key, fingerprint: true });
+        const i = at % bytes.length;
+        bytes[i]! ^= 1 << bit;
+        let ok: boolean;
+        try {
+          const d = decodeStunMessage(bytes);
+          ok = verifyMessageIntegrity(d, key) && verifyFingerprint(d);
+        } catch (e) {
+          if (!(e instanceof DecodeError)) throw e;
+          ok = false;
+        }
+        expect(ok).toBe(false);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("the TCP framer cuts any chunking of a message stream into the same messages (RFC 8489 §6.2.2)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(message, { minLength: 1, maxLength: 5 }),
+        fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1 }),
+        (msgs, cuts) => {
+          const encoded = msgs.map((m) => encodeStunMessage(m));
+          const stream = new Uint8Array(encoded.reduce((n, e) => n + e.length, 0));
+          let o = 0;
+          for (const e of encoded) {
+            stream.set(e, o);
+            o += e.length;
+          }
+          const framer = new StunTcpFramer();
+          const out: Uint8Array[] = [];
+          let pos = 0;
+          for (let i = 0; pos < stream.length; i++) {
+            const n = cuts[i % cuts.length]!;
+            framer.push(stream.subarray(pos, pos + n));
+            pos += n;
+            for (let f = framer.next(); f; f = framer.next()) out.push(f);
+          }
+          expect(out).toEqual(encoded);
+          expect(framer.buffered).toBe(0);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
