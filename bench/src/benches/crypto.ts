@@ -4,8 +4,8 @@
  * (RFC 7714) over 1000-byte payloads. `purertc` is nodeCrypto through its reusable contexts.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
-import { nobleCrypto } from "@purertc/crypto";
 import type { CryptoProvider } from "@purertc/crypto";
+import { nobleCrypto } from "@purertc/crypto";
 import { nodeCrypto } from "@purertc/crypto/node";
 import { defineBench } from "../harness.js";
 
