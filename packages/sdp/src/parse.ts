@@ -195,7 +195,7 @@ class Parser {
   }
 
   fail(code: string, detail?: string): never {
-    throw new SdpDecodeError(code, this.lineNo, this.offset, detail ?? this.line);
+    throw new SdpDecodeError(code, Math.max(1, this.lineNo), this.offset, detail ?? this.line);
   }
 
   run(): SessionDescription {

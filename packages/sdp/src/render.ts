@@ -309,9 +309,12 @@ export function canonical(slot: Slot): string {
   return raw;
 }
 
-/** The lines of a codec in libwebrtc's order: rtpmap, rtcp-fb..., fmtp. */
+/**
+ * The lines of a codec in libwebrtc's order: rtpmap, rtcp-fb..., fmtp. A codec without a name
+ * (an unknown static payload type) has no rtpmap.
+ */
 export function renderCodec(c: Codec, out: string[]): void {
-  out.push(renderRtpmap(c));
+  if (c.name !== "") out.push(renderRtpmap(c));
   for (const fb of c.feedback) out.push(renderRtcpFb(c.payloadType, fb));
   if (hasParams(c)) out.push(renderFmtp(c));
 }
