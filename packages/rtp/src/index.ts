@@ -7,6 +7,8 @@ export * from "./codecs/vp9.js";
 export * from "./extension-codecs.js";
 export * from "./frame-assembler.js";
 export * from "./header-extension.js";
+export * from "./jitter-buffer.js";
+export * from "./receiver-stats.js";
 export type { ApplicationDefined } from "./rtcp-app.js";
 export type { Goodbye } from "./rtcp-bye.js";
 export {
@@ -57,3 +59,6 @@ export {
 } from "./rtp-header.js";
 export * from "./rtp-packet.js";
 export * from "./rtp-packetizer.js";
+export * from "./rtx.js";
+export * from "./sender.js";
+export * from "./twcc-generator.js";

@@ -34,7 +34,9 @@ describe("depacketizing third-party RTP (GStreamer) rebuilds the encoder's frame
     const expected = readIvfFrames(readFixture("rtp", "vp8-320x240.ivf"));
     const frames = assemble(new Vp8Codec(), "vp8-320x240.rtpstream");
     expect(frames.length).toBe(expected.length);
-    frames.forEach((f, i) => expect(toHex(f.data)).toBe(toHex(expected[i]!)));
+    frames.forEach((f, i) => {
+      expect(toHex(f.data)).toBe(toHex(expected[i]!));
+    });
     expect(frames.flatMap((f, i) => (f.keyframe ? [i] : []))).toEqual([0, 15]);
   });
 
@@ -42,7 +44,9 @@ describe("depacketizing third-party RTP (GStreamer) rebuilds the encoder's frame
     const expected = readIvfFrames(readFixture("rtp", "vp9-320x240.ivf"));
     const frames = assemble(new Vp9Codec(), "vp9-320x240.rtpstream");
     expect(frames.length).toBe(expected.length);
-    frames.forEach((f, i) => expect(toHex(f.data)).toBe(toHex(expected[i]!)));
+    frames.forEach((f, i) => {
+      expect(toHex(f.data)).toBe(toHex(expected[i]!));
+    });
     expect(frames[0]!.keyframe).toBe(true);
     expect(frames[1]!.keyframe).toBe(false);
   });
@@ -57,7 +61,9 @@ describe("depacketizing third-party RTP (GStreamer) rebuilds the encoder's frame
     }
     const frames = assemble(new H264Codec(), "h264-320x240.rtpstream");
     expect(frames.length).toBe(aus.length);
-    frames.forEach((f, i) => expect(nalUnits(f.data)).toEqual(aus[i]));
+    frames.forEach((f, i) => {
+      expect(nalUnits(f.data)).toEqual(aus[i]);
+    });
     expect(frames[0]!.keyframe).toBe(true);
     expect(frames[1]!.keyframe).toBe(false);
   });

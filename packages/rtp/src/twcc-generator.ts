@@ -1,0 +1,132 @@
+import type { Millis } from "@purertc/common";
+import { type TransportCcFeedback, TWCC_NOT_RECEIVED } from "./rtcp-twcc.js";
+
+/** Settings of a {@link TransportCcGenerator}. */
+export interface TransportCcGeneratorConfig {
+  /** SSRC written as the feedback's packet sender. */
+  readonly senderSsrc: number;
+  /** SSRC of the media source (libwebrtc writes the first media SSRC it saw; 0 is accepted). */
+  readonly mediaSsrc: number;
+  /** Feedback period; libwebrtc sends every 100 ms by default (kDefaultSendIntervalMs). */
+  readonly intervalMs: number;
+}
+
+export const DEFAULT_TRANSPORT_CC_GENERATOR_CONFIG: TransportCcGeneratorConfig = Object.freeze({
+  senderSsrc: 0,
+  mediaSsrc: 0,
+  intervalMs: 100,
+});
+
+/**
+ * Receive side of transport-wide congestion control (draft-holmer-rmcat-transport-wide-cc-
+ * extensions-01 §3): records the arrival time of every transport-wide sequence number and
+ * produces feedback packets periodically. Sans-IO: arrival times and `now` are passed in.
+ */
+export class TransportCcGenerator {
+  readonly #cfg: TransportCcGeneratorConfig;
+  /** Arrival time (ms, fractional allowed) by extended sequence number. */
+  readonly #arrivals = new Map<number, number>();
+  #highest = -1;
+  #nextBase = -1;
+  #fbCount = 0;
+  #nextSendAt: Millis | undefined;
+
+  constructor(config: Partial<TransportCcGeneratorConfig> = {}) {
+    this.#cfg = { ...DEFAULT_TRANSPORT_CC_GENERATOR_CONFIG, ...config };
+    if (!(this.#cfg.intervalMs > 0))
+      throw new RangeError(`TransportCcGenerator: intervalMs ${this.#cfg.intervalMs}`);
+  }
+
+  /** Records one packet carrying the transport-wide-cc extension. */
+  handlePacket(now: Millis, transportSequenceNumber: number): void {
+    let ext: number;
+    if (this.#highest < 0) {
+      ext = 0x100000 + (transportSequenceNumber & 0xffff);
+      this.#nextBase = ext;
+    } else {
+      const delta =
+        (((transportSequenceNumber & 0xffff) - (this.#highest & 0xffff) + 0x8000) & 0xffff) -
+        0x8000;
+      ext = this.#highest + delta;
+    }
+    if (ext < this.#nextBase) return;
+    if (ext > this.#highest) this.#highest = ext;
+    if (!this.#arrivals.has(ext)) this.#arrivals.set(ext, now);
+    this.#nextSendAt ??= now + this.#cfg.intervalMs;
+  }
+
+  pollTimeout(): Millis | undefined {
+    return this.#nextSendAt;
+  }
+
+  /**
+   * Feedback for everything received since the last call, when the interval has elapsed (or
+   * always with `force`). Several packets when deltas overflow 16 bits or the run passes 65535.
+   */
+  pollFeedback(now: Millis, force = false): TransportCcFeedback[] {
+    if (this.#nextSendAt === undefined || (!force && now < this.#nextSendAt)) return [];
+    this.#nextSendAt = undefined;
+    const out: TransportCcFeedback[] = [];
+    let base = this.#nextBase;
+    while (base <= this.#highest) {
+      while (base <= this.#highest && !this.#arrivals.has(base)) base++;
+      if (base > this.#highest) break;
+      const firstArrival = this.#arrivals.get(base)!;
+      const referenceTime = Math.floor(firstArrival / 64);
+      let prevTicks = referenceTime * 256;
+      const statuses: number[] = [];
+      const deltas: number[] = [];
+      let s = base;
+      for (; s <= this.#highest && statuses.length < 0xffff; s++) {
+        const at = this.#arrivals.get(s);
+        if (at === undefined) {
+          statuses.push(TWCC_NOT_RECEIVED);
+          continue;
+        }
+        const ticks = Math.round(at * 4);
+        const d = ticks - prevTicks;
+        if (d < -32768 || d > 32767) break;
+        statuses.push(d >= 0 && d <= 255 ? 1 : 2);
+        deltas.push(d);
+        prevTicks = ticks;
+      }
+      while (statuses.length > 0 && statuses[statuses.length - 1] === TWCC_NOT_RECEIVED) {
+        statuses.pop();
+        s--;
+      }
+      out.push({
+        type: "transport-cc",
+        senderSsrc: this.#cfg.senderSsrc,
+        mediaSsrc: this.#cfg.mediaSsrc,
+        baseSequenceNumber: base & 0xffff,
+        referenceTime: referenceTime & 0x7fffff,
+        feedbackPacketCount: this.#fbCount++ & 0xff,
+        statuses: Uint8Array.from(statuses),
+        deltas: Int32Array.from(deltas),
+      });
+      for (let k = base; k < s; k++) this.#arrivals.delete(k);
+      base = s;
+    }
+    this.#nextBase = this.#highest + 1;
+    this.#arrivals.clear();
+    return out;
+  }
+}
+
+/**
+ * The arrival times a feedback packet reports, in ms relative to the reference time origin
+ * (reference time × 64 ms), by transport-wide sequence number; lost packets are absent.
+ */
+export function transportCcArrivals(
+  fb: TransportCcFeedback,
+): { sequenceNumber: number; arrivalMs: number }[] {
+  const out: { sequenceNumber: number; arrivalMs: number }[] = [];
+  let t = fb.referenceTime * 64;
+  let d = 0;
+  for (let i = 0; i < fb.statuses.length; i++) {
+    if (fb.statuses[i] === TWCC_NOT_RECEIVED) continue;
+    t += fb.deltas[d++]! / 4;
+    out.push({ sequenceNumber: (fb.baseSequenceNumber + i) & 0xffff, arrivalMs: t });
+  }
+  return out;
+}
