@@ -180,10 +180,15 @@ export class SignalServer {
       this.#drive();
     });
     ws.on("pong", () => this.core.handlePong(now(), conn));
-    ws.on("error", (e) => this.#log.debug("socket error", { conn, error: e.message }));
+    let tooBig = false;
+    ws.on("error", (e: Error & { code?: string }) => {
+      // ws reports its maxPayload cut as an error, then closes with 1009 (RFC 6455 §7.4.1).
+      if (e.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") tooBig = true;
+      this.#log.debug("socket error", { conn, error: e.message });
+    });
     ws.on("close", (code) => {
       this.#sockets.delete(conn);
-      this.core.handleClose(now(), conn, code);
+      this.core.handleClose(now(), conn, tooBig ? 1009 : code);
       this.#drive();
     });
     this.core.handleOpen(now(), conn, params, Date.now());
