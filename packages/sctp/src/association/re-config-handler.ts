@@ -1,0 +1,58 @@
+import type { Fifo, TimerTable } from "@purertc/common";
+import type { ReConfigChunk } from "../chunks/re-config.js";
+import type { SctpEvent } from "../events.js";
+import type { SendQueue } from "./send-queue.js";
+import type { Tcb, TimerName } from "./tcb.js";
+
+/**
+ * Routes the parameters of a received RE-CONFIG chunk (RFC 6525 §5.2) to the stream reset
+ * state and applies the outcome to the send queue and reassembly.
+ */
+export class ReConfigHandler {
+  readonly #tcb: Tcb;
+  readonly #sendQueue: SendQueue;
+  readonly #events: Fifo<SctpEvent>;
+  readonly #timers: TimerTable<TimerName>;
+
+  constructor(tcb: Tcb, sendQueue: SendQueue, events: Fifo<SctpEvent>, timers: TimerTable<TimerName>) {
+    this.#tcb = tcb;
+    this.#sendQueue = sendQueue;
+    this.#events = events;
+    this.#timers = timers;
+  }
+
+  onChunk(chunk: ReConfigChunk): void {
+    const tcb = this.#tcb;
+    const reset = tcb.reset;
+    for (const p of chunk.params) {
+      switch (p.kind) {
+        case "outgoing-ssn-reset-request": {
+          const a = reset.onOutgoingRequest(p, tcb.tracker.cumTsn, () => tcb.reassembly.streamIds());
+          if (a.performIncoming) tcb.performIncomingReset(a.performIncoming);
+          break;
+        }
+        case "incoming-ssn-reset-request": {
+          const a = reset.onIncomingRequest(p.requestSeq, p.streams);
+          if (a.resetOutgoing) reset.request(a.resetOutgoing);
+          break;
+        }
+        case "ssn-tsn-reset-request":
+        case "add-outgoing-streams-request":
+        case "add-incoming-streams-request":
+          reset.onUnsupportedRequest(p.requestSeq);
+          break;
+        case "re-config-response": {
+          const a = reset.onResponse(p);
+          if (a.performedOutgoing) {
+            for (const s of a.performedOutgoing) this.#sendQueue.resetSequence(s);
+            this.#events.push({ type: "outgoing-streams-reset", streams: a.performedOutgoing });
+          }
+          if (!reset.hasInFlight) this.#timers.clear("reconfig");
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+}

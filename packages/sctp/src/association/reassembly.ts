@@ -1,0 +1,257 @@
+import type { Fifo } from "@purertc/common";
+import type { SctpEvent } from "../events.js";
+import { ssnLte, tsnLte } from "../serial.js";
+
+const FLAG_E = 1;
+const FLAG_B = 2;
+const FLAG_U = 4;
+
+interface Fragment {
+  readonly tsn: number;
+  /** TSN for DATA, FSN for I-DATA: the fragment's position. */
+  readonly pos: number;
+  readonly flags: number;
+  readonly streamId: number;
+  readonly ppid: number;
+  readonly data: Uint8Array;
+}
+
+/** A message whose fragments are still arriving (keyed by stream and SSN or MID). */
+interface Partial {
+  readonly streamId: number;
+  readonly seq: number;
+  readonly unordered: boolean;
+  frags: Fragment[];
+  first: number;
+  last: number;
+  hasFirst: boolean;
+  hasLast: boolean;
+  bytes: number;
+  minTsn: number;
+}
+
+interface Complete {
+  readonly ppid: number;
+  readonly data: Uint8Array;
+}
+
+/** Per incoming stream: the next sequence number to deliver and completed messages waiting for it. */
+class InStream {
+  next = 0;
+  readonly pending = new Map<number, Complete>();
+}
+
+function concat(frags: readonly Fragment[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const f of frags) {
+    out.set(f.data, o);
+    o += f.data.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Reassembly and ordered delivery (RFC 9260 §6.5–§6.9, RFC 8260 §2.1 for I-DATA). Each
+ * payload is copied once on arrival (the packet's bytes belong to the caller); a single-chunk
+ * message in order is delivered right away with no further copy. `bytes` is what the
+ * receive window counts.
+ */
+export class ReassemblyQueue {
+  readonly #events: Fifo<SctpEvent>;
+  readonly #streams = new Map<number, InStream>();
+  readonly #partials = new Map<number, Partial>();
+  /** Unordered DATA fragments by TSN (their messages are identified by TSN contiguity). */
+  readonly #unordered = new Map<number, Fragment>();
+  readonly #maxMessage: number;
+  interleaved = false;
+  /** Bytes held: partial messages and complete ones waiting for order. */
+  bytes = 0;
+  messagesDelivered = 0;
+  bytesDelivered = 0;
+
+  constructor(events: Fifo<SctpEvent>, maxMessage: number) {
+    this.#events = events;
+    this.#maxMessage = maxMessage;
+  }
+
+  #stream(id: number): InStream {
+    let s = this.#streams.get(id);
+    if (!s) {
+      s = new InStream();
+      this.#streams.set(id, s);
+    }
+    return s;
+  }
+
+  /**
+   * Adds one received chunk. `seq` is the SSN (DATA) or MID (I-DATA), `fsn` the I-DATA FSN.
+   * Returns false when the message would exceed the largest message we accept.
+   */
+  add(tsn: number, streamId: number, seq: number, fsn: number, ppid: number, flags: number, payload: Uint8Array): boolean {
+    const unordered = (flags & FLAG_U) !== 0;
+    if ((flags & (FLAG_B | FLAG_E)) === (FLAG_B | FLAG_E)) {
+      const data = payload.slice();
+      if (unordered) this.#deliver(streamId, ppid, true, data);
+      else this.#ordered(streamId, seq, ppid, data);
+      return true;
+    }
+    const pos = this.interleaved ? fsn : tsn;
+    const frag: Fragment = { tsn, pos, flags, streamId, ppid, data: payload.slice() };
+    this.bytes += payload.byteLength;
+    if (unordered && !this.interleaved) return this.#addUnorderedData(frag);
+    const key = this.interleaved ? streamId * 2 ** 33 + (unordered ? 2 ** 32 : 0) + seq : streamId * 65536 + seq;
+    let p = this.#partials.get(key);
+    if (!p) {
+      p = { streamId, seq, unordered, frags: [], first: 0, last: 0, hasFirst: false, hasLast: false, bytes: 0, minTsn: tsn };
+      this.#partials.set(key, p);
+    }
+    p.frags.push(frag);
+    p.bytes += payload.byteLength;
+    if (tsnLte(tsn, p.minTsn)) p.minTsn = tsn;
+    if (flags & FLAG_B) {
+      p.hasFirst = true;
+      p.first = pos;
+    }
+    if (flags & FLAG_E) {
+      p.hasLast = true;
+      p.last = pos;
+    }
+    if (p.bytes > this.#maxMessage) return false;
+    if (!p.hasFirst || !p.hasLast || ((p.last - p.first) | 0) + 1 !== p.frags.length) return true;
+    this.#partials.delete(key);
+    p.frags.sort((a, b) => (a.pos - b.pos) | 0);
+    this.bytes -= p.bytes;
+    const ppidOf = p.frags[0]!.ppid;
+    const data = concat(p.frags, p.bytes);
+    if (unordered) this.#deliver(streamId, ppidOf, true, data);
+    else this.#ordered(streamId, seq, ppidOf, data);
+    return true;
+  }
+
+  #addUnorderedData(frag: Fragment): boolean {
+    const m = this.#unordered;
+    m.set(frag.tsn, frag);
+    // Walk back to the B fragment and forward to the E fragment over consecutive TSNs.
+    let first = frag.tsn;
+    let size = frag.data.byteLength;
+    for (let f = frag; !(f.flags & FLAG_B); ) {
+      const prev = m.get((first - 1) >>> 0);
+      if (!prev || prev.streamId !== frag.streamId || prev.flags & FLAG_E) return size <= this.#maxMessage;
+      first = (first - 1) >>> 0;
+      size += prev.data.byteLength;
+      f = prev;
+    }
+    let last = frag.tsn;
+    for (let f = frag; !(f.flags & FLAG_E); ) {
+      const next = m.get((last + 1) >>> 0);
+      if (!next || next.streamId !== frag.streamId || next.flags & FLAG_B) return size <= this.#maxMessage;
+      last = (last + 1) >>> 0;
+      size += next.data.byteLength;
+      f = next;
+    }
+    const frags: Fragment[] = [];
+    for (let t = first; ; t = (t + 1) >>> 0) {
+      frags.push(m.get(t)!);
+      m.delete(t);
+      if (t === last) break;
+    }
+    this.bytes -= size;
+    this.#deliver(frag.streamId, frags[0]!.ppid, true, concat(frags, size));
+    return true;
+  }
+
+  #ordered(streamId: number, seq: number, ppid: number, data: Uint8Array): void {
+    const s = this.#stream(streamId);
+    if (seq === s.next) {
+      this.#deliver(streamId, ppid, false, data);
+      s.next = this.#inc(s.next);
+      if (s.pending.size > 0) this.#drain(streamId, s);
+      return;
+    }
+    s.pending.set(seq, { ppid, data });
+    this.bytes += data.byteLength;
+  }
+
+  #inc(seq: number): number {
+    return this.interleaved ? (seq + 1) >>> 0 : (seq + 1) & 0xffff;
+  }
+
+  #drain(streamId: number, s: InStream): void {
+    for (;;) {
+      const m = s.pending.get(s.next);
+      if (!m) return;
+      s.pending.delete(s.next);
+      this.bytes -= m.data.byteLength;
+      this.#deliver(streamId, m.ppid, false, m.data);
+      s.next = this.#inc(s.next);
+    }
+  }
+
+  #deliver(streamId: number, ppid: number, unordered: boolean, data: Uint8Array): void {
+    this.messagesDelivered++;
+    this.bytesDelivered += data.byteLength;
+    this.#events.push({ type: "message", streamId, ppid, unordered, data });
+  }
+
+  /** Drops fragments at or below `newCum` that can no longer complete (RFC 3758 §3.6). */
+  forgetUpTo(newCum: number): void {
+    for (const [tsn, f] of this.#unordered) {
+      if (tsnLte(tsn, newCum)) {
+        this.#unordered.delete(tsn);
+        this.bytes -= f.data.byteLength;
+      }
+    }
+    for (const [key, p] of this.#partials) {
+      if (tsnLte(p.minTsn, newCum)) {
+        this.#partials.delete(key);
+        this.bytes -= p.bytes;
+      }
+    }
+  }
+
+  /**
+   * An ordered stream skips to after `seq` (FORWARD TSN / I-FORWARD-TSN): complete messages up
+   * to `seq` are delivered, partial ones dropped, then delivery resumes.
+   */
+  skip(streamId: number, seq: number, unordered: boolean): void {
+    for (const [key, p] of this.#partials) {
+      if (p.streamId === streamId && p.unordered === unordered && this.#seqLte(p.seq, seq)) {
+        this.#partials.delete(key);
+        this.bytes -= p.bytes;
+      }
+    }
+    if (unordered) return;
+    const s = this.#stream(streamId);
+    if (!this.#seqLte(s.next, seq)) return;
+    const sorted = [...s.pending.keys()].filter((k) => this.#seqLte(k, seq));
+    sorted.sort((a, b) => (this.#seqLte(a, b) ? -1 : 1));
+    for (const k of sorted) {
+      const m = s.pending.get(k)!;
+      s.pending.delete(k);
+      this.bytes -= m.data.byteLength;
+      this.#deliver(streamId, m.ppid, false, m.data);
+    }
+    s.next = this.#inc(seq);
+    this.#drain(streamId, s);
+  }
+
+  #seqLte(a: number, b: number): boolean {
+    return this.interleaved ? tsnLte(a, b) : ssnLte(a, b);
+  }
+
+  /** Incoming stream reset (RFC 6525 §5.2.2): sequence numbers restart at 0. */
+  resetStreams(ids: readonly number[]): void {
+    for (const id of ids) {
+      const s = this.#streams.get(id);
+      if (!s) continue;
+      for (const m of s.pending.values()) this.bytes -= m.data.byteLength;
+      this.#streams.delete(id);
+    }
+  }
+
+  /** Every stream id with state (for a reset of all streams). */
+  streamIds(): number[] {
+    return [...this.#streams.keys()];
+  }
+}

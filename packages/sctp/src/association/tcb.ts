@@ -1,0 +1,382 @@
+import type { Fifo, Millis, TimerTable } from "@purertc/common";
+import { DATA_HEADER_LENGTH, writeDataChunk } from "../chunks/data.js";
+import { encodeForwardTsnInto, encodedLengthForwardTsn } from "../chunks/forward-tsn.js";
+import { I_DATA_HEADER_LENGTH, writeIDataChunk } from "../chunks/i-data.js";
+import { encodeIForwardTsnInto, encodedLengthIForwardTsn } from "../chunks/i-forward-tsn.js";
+import { encodeReConfigInto, encodedLengthReConfig } from "../chunks/re-config.js";
+import { encodeSackInto } from "../chunks/sack.js";
+import type { SctpConfig } from "../config.js";
+import { pad4 } from "../constants.js";
+import type { SctpEvent } from "../events.js";
+import { COMMON_HEADER_LENGTH } from "../packet.js";
+import { tsnLt } from "../serial.js";
+import type { Capabilities } from "./capabilities.js";
+import { CongestionControl } from "./congestion.js";
+import { DataTracker } from "./data-tracker.js";
+import { ReassemblyQueue } from "./reassembly.js";
+import { RetransmissionQueue, SentChunk } from "./retransmission-queue.js";
+import type { Rto } from "./rto.js";
+import type { SendQueue } from "./send-queue.js";
+import { StreamReset } from "./stream-reset.js";
+
+/** Timers of an association (one table, RFC 9260 §6.3, §6.2, §8.3, §9.2, RFC 6525 §5.1.1). */
+export type TimerName = "t1-init" | "t1-cookie" | "t2-shutdown" | "t3-rtx" | "delayed-ack" | "heartbeat" | "reconfig";
+
+/** The negotiated parameters a TCB starts from (RFC 9260 §5.1, from INIT ACK or the cookie). */
+export interface TcbParams {
+  readonly localInitialTsn: number;
+  readonly peerInitialTsn: number;
+  readonly peerRwnd: number;
+  readonly inboundStreams: number;
+  readonly caps: Capabilities;
+}
+
+const FLAG_U = 4;
+const FLAG_B = 2;
+const FLAG_E = 1;
+
+/** Held chunks for a stream whose reset waits for earlier data (RFC 6525 §5.2.2). */
+interface HeldChunk {
+  readonly tsn: number;
+  readonly streamId: number;
+  readonly seq: number;
+  readonly fsn: number;
+  readonly ppid: number;
+  readonly flags: number;
+  readonly payload: Uint8Array;
+}
+
+/**
+ * The data path of an established association (the TCB of RFC 9260 §2.1 minus the handshake):
+ * receiving DATA and deciding when to SACK, applying SACKs, retransmission, congestion
+ * control, PR-SCTP and stream reset, and filling outgoing packets.
+ */
+export class Tcb {
+  readonly caps: Capabilities;
+  readonly rq: RetransmissionQueue;
+  readonly cc: CongestionControl;
+  readonly tracker: DataTracker;
+  readonly reassembly: ReassemblyQueue;
+  readonly reset: StreamReset;
+  readonly #config: SctpConfig;
+  readonly #sendQueue: SendQueue;
+  readonly #timers: TimerTable<TimerName>;
+  readonly #rto: Rto;
+  readonly #events: Fifo<SctpEvent>;
+  readonly #inbound: number;
+  readonly #dataHeader: number;
+  peerRwnd: number;
+  #forwardTsnPending = false;
+  #fastRtxPending = false;
+  #held: HeldChunk[] = [];
+  #heldBytes = 0;
+  /** Set when the peer's data forces us to abort (empty DATA, oversized message). */
+  abortReason: string | undefined;
+  /** Streams with data for an invalid stream id, to report in an ERROR (RFC 9260 §6.5). */
+  invalidStreams: number[] = [];
+  dataChunksReceived = 0;
+  dataChunksSent = 0;
+  fastRetransmits = 0;
+  t3Expirations = 0;
+
+  constructor(
+    config: SctpConfig,
+    p: TcbParams,
+    sendQueue: SendQueue,
+    timers: TimerTable<TimerName>,
+    rto: Rto,
+    events: Fifo<SctpEvent>,
+  ) {
+    this.#config = config;
+    this.caps = p.caps;
+    this.#sendQueue = sendQueue;
+    this.#timers = timers;
+    this.#rto = rto;
+    this.#events = events;
+    this.#inbound = p.inboundStreams;
+    this.#dataHeader = p.caps.iData ? I_DATA_HEADER_LENGTH : DATA_HEADER_LENGTH;
+    this.rq = new RetransmissionQueue(p.localInitialTsn);
+    this.cc = new CongestionControl(config.mtu, p.peerRwnd);
+    this.peerRwnd = p.peerRwnd;
+    this.tracker = new DataTracker(p.peerInitialTsn, config.maxOutOfOrderTsns);
+    this.reassembly = new ReassemblyQueue(events, config.maxReceiveMessageSize);
+    this.reassembly.interleaved = p.caps.iData;
+    this.reset = new StreamReset(p.localInitialTsn, p.peerInitialTsn);
+  }
+
+  /** Our advertised receive window (RFC 9260 §6.2). */
+  get aRwnd(): number {
+    return Math.max(0, this.#config.receiveWindow - this.reassembly.bytes - this.#heldBytes);
+  }
+
+  // ---- receiving -------------------------------------------------------------------------
+
+  /** One DATA or I-DATA chunk (§6.2). Returns false when the chunk was dropped unacknowledged. */
+  onData(tsn: number, streamId: number, seq: number, fsn: number, ppid: number, flags: number, payload: Uint8Array): void {
+    const t = this.tracker;
+    this.dataChunksReceived++;
+    if (payload.byteLength === 0) {
+      this.abortReason = "no-user-data"; // §6.2: an empty DATA chunk aborts with "No User Data"
+      return;
+    }
+    if (t.isDuplicate(tsn)) {
+      t.duplicate(tsn);
+      return;
+    }
+    if (!t.acceptable(tsn)) return;
+    const next = tsn === ((t.cumTsn + 1) >>> 0);
+    if (!next && payload.byteLength > this.aRwnd) return; // §6.2: no room, drop without ack
+    if (flags & 8) t.sackNow = true; // RFC 7053 I bit
+    if (streamId >= this.#inbound) {
+      // §6.5: acknowledge the TSN, discard the data, report the invalid stream.
+      if (t.observe(tsn)) t.sackNow = true;
+      if (this.invalidStreams.length < 8) this.invalidStreams.push(streamId);
+      return;
+    }
+    if (t.observe(tsn)) t.sackNow = true;
+    if (this.reset.mustDefer(streamId, tsn)) {
+      this.#held.push({ tsn, streamId, seq, fsn, ppid, flags, payload: payload.slice() });
+      this.#heldBytes += payload.byteLength;
+      return;
+    }
+    if (!this.reassembly.add(tsn, streamId, seq, fsn, ppid, flags, payload)) this.abortReason = "message-too-large";
+  }
+
+  /** After every packet carrying DATA: decide between an immediate and a delayed SACK (§6.2). */
+  afterDataPacket(now: Millis, immediate: boolean): void {
+    const t = this.tracker;
+    t.packetsSinceSack++;
+    this.#performDeferredReset();
+    if (immediate || t.packetsSinceSack >= 2 || t.hasGaps) t.sackNow = true;
+    t.sackPending = true;
+    if (!t.sackNow && !this.#timers.isArmed("delayed-ack")) {
+      this.#timers.set("delayed-ack", now + this.#config.delayedAckMs);
+    }
+  }
+
+  /** FORWARD TSN / I-FORWARD-TSN (RFC 3758 §3.6, RFC 8260 §2.3.2). */
+  onForwardTsn(newCum: number, streams: readonly { streamId: number; unordered: boolean; seq: number }[]): void {
+    const t = this.tracker;
+    t.forwardTo(newCum);
+    this.reassembly.forgetUpTo(newCum);
+    for (const s of streams) this.reassembly.skip(s.streamId, s.seq, s.unordered);
+    this.#performDeferredReset();
+    t.sackNow = true;
+    t.sackPending = true;
+  }
+
+  #performDeferredReset(): void {
+    const streams = this.reset.onCumulativeTsn(this.tracker.cumTsn);
+    if (!streams) return;
+    this.performIncomingReset(streams);
+    const held = this.#held;
+    this.#held = [];
+    this.#heldBytes = 0;
+    for (const h of held) {
+      if (!this.reassembly.add(h.tsn, h.streamId, h.seq, h.fsn, h.ppid, h.flags, h.payload)) {
+        this.abortReason = "message-too-large";
+      }
+    }
+  }
+
+  /** Resets incoming streams and tells the upper layer (RFC 6525 §5.2.2). */
+  performIncomingReset(streams: readonly number[]): void {
+    this.reassembly.resetStreams(streams);
+    this.#events.push({ type: "incoming-streams-reset", streams });
+  }
+
+  // ---- SACK ------------------------------------------------------------------------------
+
+  /** Applies a SACK (§6.2.1, §7.2). Returns true when it acknowledged new data. */
+  onSack(now: Millis, cum: number, aRwnd: number, gaps: readonly number[]): boolean {
+    const rq = this.rq;
+    const flightBefore = rq.flight;
+    if (!rq.handleSack(cum, gaps, now)) return false;
+    const o = rq.outcome;
+    if (o.rtt >= 0) this.#rto.observe(o.rtt);
+    if (o.cumAdvanced) this.cc.onCumulativeAck(rq.cumAck, o.ackedBytes, flightBefore);
+    if (o.fastRetransmit) {
+      this.fastRetransmits++;
+      this.cc.onFastRetransmit((rq.nextTsn - 1) >>> 0);
+      this.#fastRtxPending = true;
+    }
+    if (o.abandoned || tsnLt(rq.cumAck, rq.advancedPeerAckPoint())) this.#forwardTsnPending = true;
+    // §6.2.1: rwnd = a_rwnd - bytes still outstanding.
+    this.peerRwnd = Math.max(0, aRwnd - rq.flight);
+    if (!rq.hasOutstanding) this.#timers.clear("t3-rtx");
+    else if (o.cumAdvanced) this.#timers.set("t3-rtx", now + this.#rto.value); // §6.3.2 R3
+    return o.cumAdvanced || o.ackedBytes > 0;
+  }
+
+  /** T3-rtx expired (§6.3.3). */
+  onT3(now: Millis): void {
+    this.t3Expirations++;
+    this.#rto.backoff();
+    this.cc.onRetransmissionTimeout();
+    this.rq.markAllLost(now);
+    if (tsnLt(this.rq.cumAck, this.rq.advancedPeerAckPoint())) this.#forwardTsnPending = true;
+    if (this.rq.hasOutstanding) this.#timers.set("t3-rtx", now + this.#rto.value);
+  }
+
+  // ---- sending ---------------------------------------------------------------------------
+
+  /** Whether a SACK or a control chunk of the data path waits to be sent. */
+  get wantsToSend(): boolean {
+    return (
+      this.tracker.sackNow ||
+      this.#forwardTsnPending ||
+      this.reset.hasOutput ||
+      this.rq.hasRetransmissions ||
+      (!this.#sendQueue.isEmpty && this.#canSendNew())
+    );
+  }
+
+  #canSendNew(): boolean {
+    const flight = this.rq.flight;
+    return flight < this.cc.cwnd && (this.peerRwnd > 0 || flight === 0);
+  }
+
+  /** Whether data goes out now (a pending delayed SACK then rides along). */
+  #willSendData(): boolean {
+    return this.rq.hasRetransmissions || (!this.#sendQueue.isEmpty && this.#canSendNew());
+  }
+
+  /**
+   * Fills `buf[offset..end)` with the data path's chunks: SACK, FORWARD TSN, RE-CONFIG,
+   * retransmissions, then new data under cwnd and the peer's window. Returns the new offset.
+   */
+  fill(buf: Uint8Array, offset: number, end: number, now: Millis, allowData: boolean): number {
+    let o = offset;
+    const t = this.tracker;
+    if (t.sackNow || (t.sackPending && allowData && this.#willSendData())) o = this.#writeSack(buf, o, end);
+    if (this.#forwardTsnPending) o = this.#writeForwardTsn(buf, o, end);
+    if (this.reset.hasOutput) {
+      const params = this.reset.takeParams(now);
+      const chunk = { kind: "re-config", params } as const;
+      if (o + pad4(encodedLengthReConfig(chunk)) <= end) {
+        o += encodeReConfigInto(chunk, buf, o);
+        if (this.reset.hasInFlight) this.#timers.set("reconfig", now + this.#rto.value);
+      }
+    }
+    if (!allowData) return o;
+    const before = o;
+    o = this.#writeRetransmissions(buf, o, end, now);
+    o = this.#writeNewData(buf, o, end, now);
+    if (o !== before && !this.#timers.isArmed("t3-rtx")) this.#timers.set("t3-rtx", now + this.#rto.value);
+    return o;
+  }
+
+  #writeSack(buf: Uint8Array, o: number, end: number): number {
+    const t = this.tracker;
+    const dups = t.takeDuplicates();
+    const maxGaps = Math.max(0, Math.min(256, ((end - o - 16 - 4 * dups.length) >> 2) - 1));
+    const gapBlocks = t.gapBlocks(maxGaps);
+    const sack = { kind: "sack", cumulativeTsnAck: t.cumTsn, aRwnd: this.aRwnd, gapBlocks, duplicateTsns: dups } as const;
+    const len = 16 + 2 * gapBlocks.length + 4 * dups.length;
+    if (o + len > end) return o;
+    t.sackSent();
+    this.#timers.clear("delayed-ack");
+    return o + encodeSackInto(sack, buf, o);
+  }
+
+  #writeForwardTsn(buf: Uint8Array, o: number, end: number): number {
+    const rq = this.rq;
+    const point = rq.advancedPeerAckPoint();
+    this.#forwardTsnPending = false;
+    if (!tsnLt(rq.cumAck, point)) return o;
+    const skipped = rq.skippedStreams(point, this.caps.iData);
+    if (this.caps.iData) {
+      const c = {
+        kind: "i-forward-tsn",
+        newCumulativeTsn: point,
+        streams: skipped.map((s) => ({ streamId: s.streamId, unordered: s.unordered, mid: s.seq })),
+      } as const;
+      if (o + encodedLengthIForwardTsn(c) > end) return o;
+      return o + encodeIForwardTsnInto(c, buf, o);
+    }
+    const c = {
+      kind: "forward-tsn",
+      newCumulativeTsn: point,
+      streams: skipped.map((s) => ({ streamId: s.streamId, ssn: s.seq })),
+    } as const;
+    if (o + encodedLengthForwardTsn(c) > end) return o;
+    return o + encodeForwardTsnInto(c, buf, o);
+  }
+
+  #writeChunk(buf: Uint8Array, o: number, c: SentChunk): number {
+    const m = c.msg;
+    if (this.caps.iData) {
+      const field = c.flags & FLAG_B ? m.ppid : c.fsn;
+      return o + writeIDataChunk(buf, o, c.flags, c.tsn, m.stream.id, c.seq, field, c.payload);
+    }
+    return o + writeDataChunk(buf, o, c.flags, c.tsn, m.stream.id, c.seq, m.ppid, c.payload);
+  }
+
+  #writeRetransmissions(buf: Uint8Array, o: number, end: number, now: Millis): number {
+    const rq = this.rq;
+    const fast = this.#fastRtxPending;
+    this.#fastRtxPending = false;
+    for (let c = rq.nextRetransmit(); c !== undefined; c = rq.nextRetransmit()) {
+      if (rq.expire(c, now)) {
+        this.#forwardTsnPending = true;
+        continue;
+      }
+      // §7.2.4 step 3: the first fast-retransmit packet ignores cwnd.
+      if (!fast && rq.flight >= this.cc.cwnd) break;
+      if (o + pad4(c.size) > end) break;
+      o = this.#writeChunk(buf, o, c);
+      rq.onSent(c, now);
+    }
+    return o;
+  }
+
+  #writeNewData(buf: Uint8Array, o: number, end: number, now: Millis): number {
+    const rq = this.rq;
+    const sq = this.#sendQueue;
+    const header = this.#dataHeader;
+    while (this.#canSendNew()) {
+      const m = sq.next(now);
+      if (m === undefined) break;
+      if (m.offset > 0 && m.partiallyReliable && m.expiresAt <= now) {
+        rq.abandon(m);
+        sq.abandonCurrent(m);
+        this.#forwardTsnPending = true;
+        continue;
+      }
+      const room = end - o - header;
+      const remaining = m.data.byteLength - m.offset;
+      // Do not cut a message into a sliver to fill the end of a packet.
+      if (room <= 0 || (remaining > room && room < 256 && o > COMMON_HEADER_LENGTH)) break;
+      const n = remaining < room ? remaining : room;
+      const beginning = m.offset === 0;
+      const ending = n === remaining;
+      const tsn = rq.nextTsn;
+      const st = m.stream;
+      if (beginning) {
+        if (this.caps.iData) {
+          m.seq = m.unordered ? st.nextMidUnordered++ >>> 0 : st.nextMidOrdered++ >>> 0;
+        } else if (!m.unordered) {
+          m.seq = st.nextSsn;
+          st.nextSsn = (st.nextSsn + 1) & 0xffff;
+        }
+        m.firstTsn = tsn;
+      }
+      m.lastTsn = tsn;
+      const flags = (m.unordered ? FLAG_U : 0) | (beginning ? FLAG_B : 0) | (ending ? FLAG_E : 0);
+      const c = new SentChunk(tsn, m, m.data.subarray(m.offset, m.offset + n), flags, m.seq, m.fsn++, header + n);
+      rq.push(c);
+      o = this.#writeChunk(buf, o, c);
+      rq.onSent(c, now);
+      sq.consumed(m, n);
+      st.bytesSent += n;
+      this.peerRwnd = Math.max(0, this.peerRwnd - n);
+      this.dataChunksSent++;
+    }
+    return o;
+  }
+
+  /** Whether every queued message was sent and acknowledged (SHUTDOWN may proceed, §9.2). */
+  get idle(): boolean {
+    return this.#sendQueue.isEmpty && !this.rq.hasOutstanding;
+  }
+}
