@@ -214,7 +214,11 @@ describe("STUN server core (RFC 8489 §6.3)", () => {
       expect(verifyMessageIntegrity(ok.msg, key)).toBe(true);
       const stale = ask(server, signed(nonce), 5000)!;
       expect(getAttribute(stale.msg, ErrorCode)?.code).toBe(438);
-      const forged = ask(server, signed(`${nonce.slice(0, 31)}0`), 10)!;
+      const forged = ask(
+        server,
+        signed(`${nonce.slice(0, 31)}${nonce.endsWith("0") ? "1" : "0"}`),
+        10,
+      )!;
       expect(getAttribute(forged.msg, ErrorCode)?.code).toBe(438);
       const otherIp = ask(server, signed(nonce), 10, { address: "203.0.113.99", port: 1 })!;
       expect(getAttribute(otherIp.msg, ErrorCode)?.code).toBe(438);
