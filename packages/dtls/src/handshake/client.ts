@@ -24,7 +24,7 @@ import { encodeCertificateVerify } from "./certificate-verify.js";
 import { encodeClientHello } from "./client-hello.js";
 import { encodeClientKeyExchange } from "./client-key-exchange.js";
 import { decodeFinished, encodeFinished } from "./finished.js";
-import { groupCurve } from "./groups.js";
+import { advertisedGroups, groupCurve } from "./groups.js";
 import { decodeHelloVerifyRequest } from "./hello-verify-request.js";
 import type { HandshakeHost, HandshakeMachine, ReceivedMessage } from "./host.js";
 import { peerPublicKey } from "./peer-key.js";
@@ -161,7 +161,10 @@ export class ClientHandshake implements HandshakeMachine {
     const extensions: Extension[] = [
       { type: ExtensionType.extended_master_secret, data: new Uint8Array(0) },
       { type: ExtensionType.renegotiation_info, data: EMPTY_RENEGOTIATION_INFO },
-      { type: ExtensionType.supported_groups, data: encodeSupportedGroups(c.namedGroups) },
+      {
+        type: ExtensionType.supported_groups,
+        data: encodeSupportedGroups(advertisedGroups(c.namedGroups)),
+      },
       {
         type: ExtensionType.ec_point_formats,
         data: encodeEcPointFormats([EC_POINT_FORMAT_UNCOMPRESSED]),
@@ -325,7 +328,7 @@ export class ClientHandshake implements HandshakeMachine {
 
   #onServerKeyExchange(msg: ReceivedMessage): void {
     const ske = decodeServerKeyExchange(msg.body);
-    if (!this.#host.config.namedGroups.includes(ske.namedGroup)) {
+    if (!advertisedGroups(this.#host.config.namedGroups).includes(ske.namedGroup)) {
       this.#host.fail(
         "negotiation-failed",
         AlertDescription.illegal_parameter,

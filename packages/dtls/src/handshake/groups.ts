@@ -15,3 +15,12 @@ export function groupCurve(group: number): EcdhCurve {
       throw new InternalError(`group ${group} was never negotiated`);
   }
 }
+
+/**
+ * The supported_groups we advertise: our ECDHE groups, plus secp256r1 when missing because our
+ * certificate's key is on it and RFC 8422 §5.1.1 has the extension cover certificate curves too
+ * (OpenSSL rejects a P-256 certificate signature when P-256 was not advertised).
+ */
+export function advertisedGroups(groups: readonly number[]): readonly number[] {
+  return groups.includes(NamedGroup.secp256r1) ? groups : [...groups, NamedGroup.secp256r1];
+}

@@ -1,0 +1,1 @@
+export { type DtlsConnectedEvent, DtlsSocket, type DtlsSocketOptions } from "./dtls-socket.js";
