@@ -11,6 +11,9 @@ export const SYSTEM_PACKAGES = {
   "libsrtp2-dev": "libsrtp2: byte-identical SRTP reference, via a small C helper (srtp)",
   gcc: "C compiler for the libsrtp2 helper (srtp)",
   "pkg-config": "locates libsrtp2 for the C helper (srtp)",
+  "redis-server": "Redis: the pub/sub that links several signaling server nodes (signal)",
+  chromium: "headless Chromium: browser peers connecting through the signaling server (signal)",
+  ffmpeg: "ffprobe reads the WebM/IVF/Ogg/H.264 files the recorder writes (rtp)",
   tcpdump: "tcpdump: independent reader of the pcap files NetSim runs produce (testkit)",
 };
 

@@ -9,6 +9,10 @@ export * from "./frame-assembler.js";
 export * from "./header-extension.js";
 export * from "./jitter-buffer.js";
 export * from "./receiver-stats.js";
+export * from "./recorder/annexb.js";
+export * from "./recorder/ivf.js";
+export * from "./recorder/ogg-opus.js";
+export * from "./recorder/webm.js";
 export type { ApplicationDefined } from "./rtcp-app.js";
 export type { Goodbye } from "./rtcp-bye.js";
 export {

@@ -188,7 +188,8 @@ export class JitterBuffer {
       if (m.retries < this.#cfg.maxNackRetries && m.nextNackAt <= now) {
         m.retries++;
         m.nextNackAt = now + this.#cfg.nackIntervalMs;
-        (seqs ??= []).push(s & 0xffff);
+        if (seqs === undefined) seqs = [];
+        seqs.push(s & 0xffff);
       }
     }
     if (seqs) {
