@@ -3,6 +3,7 @@ import { WebSocket } from "ws";
 import { createToken, type SignalServer, startSignalServer } from "../../src/node/server/index.js";
 import { CloseCode, ErrorCode } from "../../src/protocol/error-codes.js";
 import { SignalClient, type WebSocketConstructor } from "../../src/runtime/signal-client.js";
+import { next, until } from "./helpers.js";
 
 const servers: SignalServer[] = [];
 const clients: SignalClient[] = [];
@@ -21,24 +22,6 @@ function client(url: string, extra: Partial<ConstructorParameters<typeof SignalC
   const c = new SignalClient({ url, requestTimeoutMs: 3000, ...extra });
   clients.push(c);
   return c;
-}
-
-/** Resolves with the next `type` event of `c`. */
-function next<K extends Parameters<SignalClient["on"]>[0]>(c: SignalClient, type: K) {
-  return new Promise<Parameters<Parameters<SignalClient["on"]>[1]>[0]>((resolve) => {
-    const off = c.on(type, (ev) => {
-      off();
-      resolve(ev as never);
-    });
-  });
-}
-
-async function until(cond: () => boolean, ms = 3000): Promise<void> {
-  const end = performance.now() + ms;
-  while (!cond()) {
-    if (performance.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 /** A raw WebSocket collecting parsed frames. */
