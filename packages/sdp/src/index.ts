@@ -1,4 +1,14 @@
 export {
+  type AnswerInit,
+  type AnswerMediaInit,
+  answerDirection,
+  buildAnswer,
+  buildOffer,
+  type MediaInit,
+  type OfferInit,
+  type TransportInit,
+} from "./build.js";
+export {
   type Candidate,
   type CandidateExtension,
   type CandidateType,
@@ -11,3 +21,4 @@ export { SdpDecodeError } from "./errors.js";
 export * from "./model.js";
 export { parse } from "./parse.js";
 export { serialize } from "./serialize.js";
+export { type SdpIssue, validate } from "./validate.js";

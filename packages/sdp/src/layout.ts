@@ -129,6 +129,8 @@ export class Slot {
   item: object | undefined;
   sub: object | undefined;
   pt: number;
+  /** 1-based line number in the parsed text. */
+  line: number;
   canon: string | undefined;
 
   constructor(
@@ -137,12 +139,14 @@ export class Slot {
     item: object | undefined,
     sub: object | undefined,
     pt: number,
+    line: number,
   ) {
     this.kind = kind;
     this.raw = raw;
     this.item = item;
     this.sub = sub;
     this.pt = pt;
+    this.line = line;
     this.canon = undefined;
   }
 }

@@ -194,6 +194,16 @@ class Parser {
     } as SessionDescription;
   }
 
+  slot(
+    kind: number,
+    raw: string,
+    item: object | undefined,
+    sub: object | undefined,
+    pt: number,
+  ): Slot {
+    return new Slot(kind, raw, item, sub, pt, this.lineNo);
+  }
+
   fail(code: string, detail?: string): never {
     throw new SdpDecodeError(code, Math.max(1, this.lineNo), this.offset, detail ?? this.line);
   }
@@ -238,7 +248,7 @@ class Parser {
         const v = parseUint(line.slice(2));
         if (v < 0) this.fail("bad-version");
         this.session.version = v;
-        this.slots.push(new Slot(K.VERSION, line, undefined, undefined, -1));
+        this.slots.push(this.slot(K.VERSION, line, undefined, undefined, -1));
         first = false;
         continue;
       }
@@ -257,7 +267,7 @@ class Parser {
   other(line: string): void {
     const o = { type: line[0]!, value: line.slice(2) };
     (this.media ?? this.session).otherLines.push(o);
-    this.slots.push(new Slot(K.OTHER, line, o, undefined, -1));
+    this.slots.push(this.slot(K.OTHER, line, o, undefined, -1));
   }
 
   field(type: number, line: string): void {
@@ -272,14 +282,14 @@ class Parser {
           if (o === undefined) this.fail("bad-origin");
           this.session.origin = o;
           this.sawOrigin = true;
-          this.slots.push(new Slot(K.ORIGIN, line, undefined, undefined, -1));
+          this.slots.push(this.slot(K.ORIGIN, line, undefined, undefined, -1));
           return;
         }
       case 115 /* s */:
         if (m !== undefined || this.sawName) break;
         this.session.sessionName = v;
         this.sawName = true;
-        this.slots.push(new Slot(K.NAME, line, undefined, undefined, -1));
+        this.slots.push(this.slot(K.NAME, line, undefined, undefined, -1));
         return;
       case 99 /* c */:
         {
@@ -287,7 +297,7 @@ class Parser {
           const c = parseConnection(v);
           if (c === undefined) this.fail("bad-connection");
           sec.connection = c;
-          this.slots.push(new Slot(K.CONNECTION, line, undefined, undefined, -1));
+          this.slots.push(this.slot(K.CONNECTION, line, undefined, undefined, -1));
           return;
         }
       case 98 /* b */:
@@ -295,7 +305,7 @@ class Parser {
           const b = parseBandwidth(v);
           if (b === undefined) this.fail("bad-bandwidth");
           sec.bandwidths.push(b);
-          this.slots.push(new Slot(K.BANDWIDTH, line, b, undefined, -1));
+          this.slots.push(this.slot(K.BANDWIDTH, line, b, undefined, -1));
           return;
         }
       case 116 /* t */:
@@ -304,7 +314,7 @@ class Parser {
           const t = parseTiming(v);
           if (t === undefined) this.fail("bad-timing");
           this.session.timing.push(t);
-          this.slots.push(new Slot(K.TIMING, line, t, undefined, -1));
+          this.slots.push(this.slot(K.TIMING, line, t, undefined, -1));
           return;
         }
     }
@@ -321,7 +331,7 @@ class Parser {
     m.port = ml.port;
     m.portCount = ml.portCount;
     m.protocol = ml.protocol;
-    this.slots.push(new Slot(K.MLINE, line, undefined, undefined, -1));
+    this.slots.push(this.slot(K.MLINE, line, undefined, undefined, -1));
     if (isRtpProtocol(ml.protocol)) {
       for (const f of ml.formats) {
         const pt = parseUint(f);
@@ -352,7 +362,7 @@ class Parser {
   generic(line: string, name: string, value: string | undefined): void {
     const a = { name, value };
     (this.media ?? this.session).attributes.push(a);
-    this.slots.push(new Slot(K.ATTRIBUTE, line, a, undefined, -1));
+    this.slots.push(this.slot(K.ATTRIBUTE, line, a, undefined, -1));
   }
 
   attribute(line: string): void {
@@ -367,7 +377,7 @@ class Parser {
     }
     const kind = d & 0xff;
     if (this.typed(kind, line, name, value ?? "", m)) {
-      this.slots.push(new Slot(kind, line, undefined, undefined, -1));
+      this.slots.push(this.slot(kind, line, undefined, undefined, -1));
     }
   }
 
@@ -383,7 +393,7 @@ class Parser {
         const g = parseGroup(v);
         if (g === undefined) this.fail("bad-group");
         s.groups.push(g);
-        this.slots.push(new Slot(kind, line, g, undefined, -1));
+        this.slots.push(this.slot(kind, line, g, undefined, -1));
         return false;
       }
       case K.MSID_SEMANTIC:
@@ -414,7 +424,7 @@ class Parser {
         const f = parseFingerprint(v);
         if (f === undefined) this.fail("bad-fingerprint");
         sec.fingerprints.push(f);
-        this.slots.push(new Slot(kind, line, f, undefined, -1));
+        this.slots.push(this.slot(kind, line, f, undefined, -1));
         return false;
       }
       case K.SETUP:
@@ -430,7 +440,7 @@ class Parser {
         const e = parseExtmap(v);
         if (e === undefined) this.fail("bad-extmap");
         sec.extmaps.push(e);
-        this.slots.push(new Slot(kind, line, e, undefined, -1));
+        this.slots.push(this.slot(kind, line, e, undefined, -1));
         return false;
       }
       default:
@@ -451,7 +461,7 @@ class Parser {
         c.clockRate = r.clockRate;
         c.channels = r.channels;
         this.ptFlags[c.payloadType]! |= LINE_SEEN | RTPMAP_SEEN;
-        this.slots.push(new Slot(kind, line, c, undefined, c.payloadType));
+        this.slots.push(this.slot(kind, line, c, undefined, c.payloadType));
         return false;
       }
       case K.FMTP: {
@@ -461,7 +471,7 @@ class Parser {
         if (c === undefined || (this.ptFlags[f.pt]! & FMTP_SEEN) !== 0) break;
         c.parameters = f.parameters;
         this.ptFlags[f.pt]! |= LINE_SEEN | FMTP_SEEN;
-        this.slots.push(new Slot(kind, line, c, undefined, f.pt));
+        this.slots.push(this.slot(kind, line, c, undefined, f.pt));
         return false;
       }
       case K.RTCPFB: {
@@ -471,42 +481,42 @@ class Parser {
         if (c === undefined) break;
         c.feedback.push(r.fb);
         this.ptFlags[r.pt]! |= LINE_SEEN;
-        this.slots.push(new Slot(kind, line, c, r.fb, r.pt));
+        this.slots.push(this.slot(kind, line, c, r.fb, r.pt));
         return false;
       }
       case K.CANDIDATE: {
         const c = tryParseCandidate(v);
         if (c === undefined) this.fail("bad-candidate");
         m.candidates.push(c);
-        this.slots.push(new Slot(kind, line, c, undefined, -1));
+        this.slots.push(this.slot(kind, line, c, undefined, -1));
         return false;
       }
       case K.SSRC: {
         const a = parseSsrc(v);
         if (a === undefined) this.fail("bad-ssrc");
         m.ssrcs.push(a);
-        this.slots.push(new Slot(kind, line, a, undefined, -1));
+        this.slots.push(this.slot(kind, line, a, undefined, -1));
         return false;
       }
       case K.SSRC_GROUP: {
         const g = parseSsrcGroup(v);
         if (g === undefined) this.fail("bad-ssrc-group");
         m.ssrcGroups.push(g);
-        this.slots.push(new Slot(kind, line, g, undefined, -1));
+        this.slots.push(this.slot(kind, line, g, undefined, -1));
         return false;
       }
       case K.RID: {
         const r = parseRid(v);
         if (r === undefined) this.fail("bad-rid");
         m.rids.push(r);
-        this.slots.push(new Slot(kind, line, r, undefined, -1));
+        this.slots.push(this.slot(kind, line, r, undefined, -1));
         return false;
       }
       case K.MSID: {
         const x = parseMsid(v);
         if (x === undefined) this.fail("bad-msid");
         m.msids.push(x);
-        this.slots.push(new Slot(kind, line, x, undefined, -1));
+        this.slots.push(this.slot(kind, line, x, undefined, -1));
         return false;
       }
       case K.MID:
