@@ -216,7 +216,13 @@ export class StunBindingClient {
     // RFC 8489 §7.3: a FINGERPRINT that does not verify, or a response that fails the integrity
     // check of an authenticated request, is discarded as if never received.
     if (hasAttribute(msg, 0x8028) && !verifyFingerprint(msg)) return this.#drop();
-    if (ctx.integrity && !verifyMessageIntegrity(msg, ctx.integrity)) return this.#drop();
+    // RFC 8489 §9.1.4/§9.2.5: a signed response must verify; an error response may come unsigned
+    // (the server could not authenticate us), a success response may not.
+    if (ctx.integrity) {
+      const signed = hasAttribute(msg, 0x0008) || hasAttribute(msg, 0x001c);
+      if (signed ? !verifyMessageIntegrity(msg, ctx.integrity) : msg.class === "success")
+        return this.#drop();
+    }
     let event: StunBindingEvent;
     try {
       event = this.#toEvent(msg, ctx, from, now);
