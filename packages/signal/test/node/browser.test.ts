@@ -11,10 +11,16 @@ const CHROMIUM = "/usr/bin/chromium";
 const ROOT = join(PACKAGE_DIR, "..", "..");
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium)
-  console.warn(`[signal] ${CHROMIUM} is missing: SKIPPING the browser tests (apt-get install chromium)`);
+  console.warn(
+    `[signal] ${CHROMIUM} is missing: SKIPPING the browser tests (apt-get install chromium)`,
+  );
+
+interface EsbuildApi {
+  build(options: Record<string, unknown>): Promise<{ outputFiles: { text: string }[] }>;
+}
 
 /** esbuild as installed for tsup (it is not a root dependency of its own). */
-function loadEsbuild(): typeof import("esbuild") {
+function loadEsbuild(): EsbuildApi {
   const tsup = realpathSync(join(ROOT, "node_modules", "tsup", "package.json"));
   return createRequire(tsup)("esbuild");
 }
@@ -105,12 +111,22 @@ describe.skipIf(!haveChromium)("two headless Chromium pages through the signalin
     const [p1, p2] = [await browser.newPage(), await browser.newPage()];
     for (const p of [p1, p2]) {
       await p.goto(pageUrl);
-      await p.waitForFunction(() => "runPeer" in window);
+      await p.waitForFunction(() => "runPeer" in globalThis);
     }
-    type Outcome = { self: string; other: string; got: string; initiator: boolean; relayed: [string, string][] };
+    type Outcome = {
+      self: string;
+      other: string;
+      got: string;
+      initiator: boolean;
+      relayed: [string, string][];
+    };
     const run = (p: typeof p1) =>
       p.evaluate(
-        ([url, room]) => (window as unknown as { runPeer(u: string, r: string): Promise<Outcome> }).runPeer(url!, room!),
+        ([url, room]) =>
+          (globalThis as unknown as { runPeer(u: string, r: string): Promise<Outcome> }).runPeer(
+            url!,
+            room!,
+          ),
         [signal.url, "browsers"],
       );
     const [a, b] = await Promise.all([run(p1), run(p2)]);

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import type { SignalClient } from "../../src/runtime/signal-client.js";
+import type { SignalClient, SignalClientEventMap } from "../../src/runtime/signal-client.js";
 
 export const PACKAGE_DIR = join(import.meta.dirname, "..", "..");
 const TSX = join(PACKAGE_DIR, "..", "..", "node_modules", ".bin", "tsx");
@@ -18,14 +18,14 @@ export async function until(cond: () => boolean, ms = 5000): Promise<void> {
 }
 
 /** Resolves with the next `type` event of `c`. */
-export function next<K extends Parameters<SignalClient["on"]>[0]>(
+export function next<K extends keyof SignalClientEventMap>(
   c: SignalClient,
   type: K,
-): Promise<Parameters<Parameters<SignalClient["on"]>[1]>[0]> {
+): Promise<SignalClientEventMap[K]> {
   return new Promise((resolve) => {
     const off = c.on(type, (ev) => {
       off();
-      resolve(ev as never);
+      resolve(ev);
     });
   });
 }
@@ -40,7 +40,9 @@ export async function freePort(): Promise<number> {
 }
 
 /** A redis-server on 127.0.0.1, without persistence; `stop()` ends it by PID. */
-export async function startRedis(): Promise<{ url: string; stop: () => Promise<void> } | undefined> {
+export async function startRedis(): Promise<
+  { url: string; stop: () => Promise<void> } | undefined
+> {
   if (!existsSync("/usr/bin/redis-server")) {
     console.warn(
       "[signal] /usr/bin/redis-server is missing: SKIPPING the multi-node tests (apt-get install redis-server)",

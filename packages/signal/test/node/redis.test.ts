@@ -28,8 +28,22 @@ describe.skipIf(!redis)("two server nodes sharing rooms through Redis pub/sub", 
       resumeGraceMs: 0,
     });
     nodeB = await startCli(
-      ["--open", "--host", "127.0.0.1", "--port", "0", "--node-id", "node-b", "--max-peers-per-room", "3"],
-      { PURERTC_SIGNAL_REDIS: redis!.url, PURERTC_SIGNAL_REDIS_PREFIX: prefix, PURERTC_SIGNAL_RESUME_GRACE_MS: "0" },
+      [
+        "--open",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--node-id",
+        "node-b",
+        "--max-peers-per-room",
+        "3",
+      ],
+      {
+        PURERTC_SIGNAL_REDIS: redis!.url,
+        PURERTC_SIGNAL_REDIS_PREFIX: prefix,
+        PURERTC_SIGNAL_RESUME_GRACE_MS: "0",
+      },
     );
   });
 
@@ -59,7 +73,10 @@ describe.skipIf(!redis)("two server nodes sharing rooms through Redis pub/sub", 
     await a1.offer(b1.peerId!, { type: "offer", sdp: "v=0\r\n" });
     expect(await offer).toMatchObject({ from: a1.peerId, description: { sdp: "v=0\r\n" } });
     const cand = next(a1, "candidate");
-    await b1.candidate(a1.peerId!, { candidate: "candidate:1 1 udp 1 127.0.0.1 9 typ host", sdpMid: "0" });
+    await b1.candidate(a1.peerId!, {
+      candidate: "candidate:1 1 udp 1 127.0.0.1 9 typ host",
+      sdpMid: "0",
+    });
     expect((await cand).from).toBe(b1.peerId);
 
     // Room-wide message reaches the local and the remote member once each.

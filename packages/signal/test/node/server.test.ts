@@ -53,7 +53,10 @@ describe("signal server over loopback WebSockets", () => {
     await c.join("room");
     const offer = next(b, "offer");
     await a.offer(b.peerId!, { type: "offer", sdp: "v=0\r\n" });
-    expect(await offer).toMatchObject({ from: a.peerId, description: { type: "offer", sdp: "v=0\r\n" } });
+    expect(await offer).toMatchObject({
+      from: a.peerId,
+      description: { type: "offer", sdp: "v=0\r\n" },
+    });
     const toB = next(b, "message");
     const toC = next(c, "message");
     await a.message(undefined, { hi: true });
@@ -62,7 +65,9 @@ describe("signal server over loopback WebSockets", () => {
     const left = next(a, "peer-left");
     c.close();
     expect((await left).peerId).toBe(c.peerId);
-    await expect(a.offer("nobody", { type: "offer" })).rejects.toMatchObject({ code: ErrorCode.PeerUnknown });
+    await expect(a.offer("nobody", { type: "offer" })).rejects.toMatchObject({
+      code: ErrorCode.PeerUnknown,
+    });
   });
 
   it("/healthz and /metrics", async () => {
@@ -82,12 +87,26 @@ describe("signal server over loopback WebSockets", () => {
   });
 
   it("hostile input is answered with errors, counted, and the server stays up", async () => {
-    const s = await server({ open: true, maxMessageBytes: 1024, maxFrameBytes: 8192, messagesPerSecond: 20, messageBurst: 20, maxRateLimitErrors: 50 });
+    const s = await server({
+      open: true,
+      maxMessageBytes: 1024,
+      maxFrameBytes: 8192,
+      messagesPerSecond: 20,
+      messageBurst: 20,
+      maxRateLimitErrors: 50,
+    });
     const r = await raw(s.url);
     r.ws.send("{not json");
     r.ws.send('{"jsonrpc":"2.0","id":1,"method":"rm -rf"}');
     r.ws.send('{"jsonrpc":"2.0","id":2,"method":"join","params":{"room":5}}');
-    r.ws.send(JSON.stringify({ jsonrpc: "2.0", id: 3, method: "message", params: { data: "x".repeat(2000) } }));
+    r.ws.send(
+      JSON.stringify({
+        jsonrpc: "2.0",
+        id: 3,
+        method: "message",
+        params: { data: "x".repeat(2000) },
+      }),
+    );
     await until(() => r.frames.length >= 5);
     expect(r.frames.slice(1).map((f) => f.error.code)).toEqual([
       ErrorCode.ParseError,
@@ -107,7 +126,12 @@ describe("signal server over loopback WebSockets", () => {
     expect(big.closed()?.code).toBe(CloseCode.MessageTooBig);
     await until(() => s.core.stats().errors.MessageTooLarge === 2);
     const stats = s.core.stats();
-    expect(stats.errors).toMatchObject({ ParseError: 1, MethodNotFound: 1, InvalidParams: 1, MessageTooLarge: 2 });
+    expect(stats.errors).toMatchObject({
+      ParseError: 1,
+      MethodNotFound: 1,
+      InvalidParams: 1,
+      MessageTooLarge: 2,
+    });
     expect(stats.errors.RateLimited).toBeGreaterThan(0);
     expect(stats.closes["rate limit exceeded repeatedly"]).toBe(1);
     const ok = client(s.url);
@@ -120,14 +144,20 @@ describe("signal server over loopback WebSockets", () => {
   it("tokens: missing, forged and expired are refused with 4001; a valid one joins its room", async () => {
     const secret = "s3cret-s3cret-s3cret-s3cret!";
     const s = await server({ secret });
-    for (const t of [undefined, createToken("other-secret-xxxxxxxx", { sub: "a", room: "r", ttlSeconds: 60 }), createToken(secret, { sub: "a", room: "r", ttlSeconds: 60 }, Date.now() - 3_600_000)]) {
+    for (const t of [
+      undefined,
+      createToken("other-secret-xxxxxxxx", { sub: "a", room: "r", ttlSeconds: 60 }),
+      createToken(secret, { sub: "a", room: "r", ttlSeconds: 60 }, Date.now() - 3_600_000),
+    ]) {
       const r = await raw(t === undefined ? s.url : `${s.url}?token=${t}`);
       await until(() => r.closed() !== undefined);
       expect(r.closed()?.code).toBe(CloseCode.Unauthorized);
       expect(r.frames[0].error.code).toBe(ErrorCode.Unauthorized);
     }
     expect(s.core.stats().errors.Unauthorized).toBe(3);
-    const good = client(s.url, { token: createToken(secret, { sub: "alice", room: "r", ttlSeconds: 60 }) });
+    const good = client(s.url, {
+      token: createToken(secret, { sub: "alice", room: "r", ttlSeconds: 60 }),
+    });
     await good.connect();
     await expect(good.join("elsewhere")).rejects.toMatchObject({ code: ErrorCode.Unauthorized });
     expect((await good.join("r")).room).toBe("r");
@@ -171,7 +201,11 @@ describe("signal server over loopback WebSockets", () => {
     await a.connect();
     const d = next(a, "disconnected");
     await s.close();
-    expect(await d).toMatchObject({ code: CloseCode.ServiceRestart, willReconnect: true, retryInMs: 60_000 });
+    expect(await d).toMatchObject({
+      code: CloseCode.ServiceRestart,
+      willReconnect: true,
+      retryInMs: 60_000,
+    });
     await expect(fetch(health)).rejects.toThrow();
   });
 });
