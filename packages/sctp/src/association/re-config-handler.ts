@@ -44,7 +44,10 @@ export class ReConfigHandler {
         case "re-config-response": {
           const a = reset.onResponse(p);
           if (a.performedOutgoing) {
-            for (const s of a.performedOutgoing) this.#sendQueue.resetSequence(s);
+            for (const s of a.performedOutgoing) {
+              this.#sendQueue.resetSequence(s);
+              this.#sendQueue.delete(s);
+            }
             this.#events.push({ type: "outgoing-streams-reset", streams: a.performedOutgoing });
           }
           if (!reset.hasInFlight) this.#timers.clear("reconfig");

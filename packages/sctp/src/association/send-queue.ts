@@ -15,6 +15,8 @@ export interface SendOptions {
   readonly maxRetransmits?: number;
   /** Lifetime in ms from `send()` after which the message is abandoned (PR-SCTP "ttl" policy). */
   readonly lifetimeMs?: number;
+  /** Protocol-internal message (DCEP): not counted in the stream's buffered amount. */
+  readonly internal?: boolean;
 }
 
 /** A message being sent: its bytes and how far fragmentation has progressed. */
@@ -34,6 +36,8 @@ export class OutgoingMessage {
   firstTsn = 0;
   lastTsn = 0;
   abandoned = false;
+  /** Counted in the stream's buffered amount (user data, not DCEP). */
+  counted = true;
 
   constructor(stream: OutgoingStream, ppid: number, data: Uint8Array, unordered: boolean, maxRtx: number, expiresAt: Millis) {
     this.stream = stream;
@@ -116,8 +120,11 @@ export class SendQueue {
       o?.lifetimeMs === undefined ? Number.POSITIVE_INFINITY : now + o.lifetimeMs,
     );
     s.queue.push(msg);
-    s.buffered += data.byteLength;
-    this.totalBuffered += data.byteLength;
+    if (o?.internal) msg.counted = false;
+    else {
+      s.buffered += data.byteLength;
+      this.totalBuffered += data.byteLength;
+    }
     if (!s.scheduled && !s.active) {
       s.scheduled = true;
       this.#ready.push(s);
@@ -148,7 +155,7 @@ export class SendQueue {
       if (msg === undefined) continue;
       if (msg.expiresAt <= now) {
         this.expiredUnsent++;
-        this.#release(s, msg.data.byteLength);
+        if (msg.counted) this.#release(s, msg.data.byteLength);
         this.#reschedule(s);
         continue;
       }
@@ -161,7 +168,7 @@ export class SendQueue {
   /** Records that `bytes` more of the current message got a TSN. */
   consumed(msg: OutgoingMessage, bytes: number): void {
     msg.offset += bytes;
-    this.#release(msg.stream, bytes);
+    if (msg.counted) this.#release(msg.stream, bytes);
     if (msg.offset >= msg.data.byteLength) {
       msg.stream.messagesSent++;
       this.#finish(msg);
@@ -172,7 +179,7 @@ export class SendQueue {
   abandonCurrent(msg: OutgoingMessage): void {
     msg.abandoned = true;
     if (this.#current === msg) {
-      this.#release(msg.stream, msg.data.byteLength - msg.offset);
+      if (msg.counted) this.#release(msg.stream, msg.data.byteLength - msg.offset);
       msg.offset = msg.data.byteLength;
       this.#finish(msg);
     }

@@ -3,13 +3,24 @@ import { type LinkConditions, type Pair, pair } from "@purertc/testkit";
 import type { SctpConfig } from "../../src/config.js";
 import { SctpAssociation } from "../../src/association/association.js";
 import type { SctpEvent } from "../../src/events.js";
+import { DataChannelEndpoint, type DataChannelEvent } from "../../src/data-channel/data-channel-endpoint.js";
 
-/** Presents an association (bytes in, bytes out) as a testkit endpoint with a fixed peer. */
-export class SctpEndpoint implements Endpoint<SctpEvent> {
-  readonly assoc: SctpAssociation;
+/** A sans-IO machine speaking bytes (an association or a data channel endpoint). */
+export interface BytesMachine<Ev> {
+  handleDatagram(now: Millis, data: Uint8Array): void;
+  handleTimeout(now: Millis): void;
+  pollTransmit(): Uint8Array | undefined;
+  pollEvent(): Ev | undefined;
+  pollTimeout(): Millis | undefined;
+  describe(): string;
+}
+
+/** Presents a bytes machine as a testkit endpoint with a fixed peer. */
+export class SctpEndpoint<Ev = SctpEvent> implements Endpoint<Ev> {
+  readonly assoc: BytesMachine<Ev>;
   readonly #peer: SocketAddress;
 
-  constructor(assoc: SctpAssociation, peer: SocketAddress) {
+  constructor(assoc: BytesMachine<Ev>, peer: SocketAddress) {
     this.assoc = assoc;
     this.#peer = peer;
   }
@@ -27,7 +38,7 @@ export class SctpEndpoint implements Endpoint<SctpEvent> {
     return data && { to: this.#peer, data };
   }
 
-  pollEvent(): SctpEvent | undefined {
+  pollEvent(): Ev | undefined {
     return this.assoc.pollEvent();
   }
 
@@ -68,4 +79,25 @@ export function connectPair(p: ReturnType<typeof simPair>, both = true): void {
   if (both) p.B.connect(p.driver.now);
   p.driver.flush();
   p.driver.runUntil(() => p.A.state === "established" && p.B.state === "established");
+}
+
+/** Two data channel endpoints (a = DTLS client, b = DTLS server) on a NetSim pair. */
+export function dcPair(o: SimPairOptions = {}) {
+  const seed = o.seed ?? 1;
+  const A = new DataChannelEndpoint({ role: "client", rng: seededRng(seed * 2 + 1), ...o.a });
+  const B = new DataChannelEndpoint({ role: "server", rng: seededRng(seed * 2 + 2), ...o.b });
+  const p = pair(
+    new SctpEndpoint<DataChannelEvent>(A, { address: "10.0.0.2", port: 5000 }),
+    new SctpEndpoint<DataChannelEvent>(B, { address: "10.0.0.1", port: 5000 }),
+    { seed, link: o.link ?? {}, maxSteps: o.maxSteps ?? 50_000_000, timeoutMs: o.timeoutMs ?? 3_600_000 },
+  );
+  return { ...p, A, B };
+}
+
+/** Connects a data channel pair and runs until both associations are up. */
+export function connectDc(p: ReturnType<typeof dcPair>): void {
+  p.A.connect(p.driver.now);
+  p.B.connect(p.driver.now);
+  p.driver.flush();
+  p.driver.runUntil(() => p.A.association.state === "established" && p.B.association.state === "established");
 }
