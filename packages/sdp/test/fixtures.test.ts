@@ -198,3 +198,22 @@ describe("Firefox ESR offer", () => {
     expect(a.codecs.find((c) => c.payloadType === 9)?.channels).toBe(1);
   });
 });
+
+describe("GStreamer webrtcbin offer (max-bundle)", () => {
+  const sdp = parse(readTextFixture("sdp", "gstreamer-webrtcbin-offer.sdp"));
+
+  it("bundle-only sections with port 0, rtcp-mux-only, upper-case OPUS, unknown a=framerate kept", () => {
+    expect(sdp.groups[0]?.mids).toEqual(["audio0", "video1", "application2"]);
+    const [a, v, d] = sdp.media;
+    expect(a).toMatchObject({ port: 9, bundleOnly: false, rtcpMuxOnly: true });
+    expect(v).toMatchObject({ port: 0, bundleOnly: true, rtcpMuxOnly: true });
+    expect(d).toMatchObject({ port: 0, bundleOnly: true, sctpPort: 5000 });
+    expect(a?.codecs[0]).toMatchObject({
+      name: "OPUS",
+      parameters: { "sprop-stereo": "0", "sprop-maxcapturerate": "48000" },
+    });
+    expect(v?.codecs[0]?.feedback.map((f) => f.type)).toEqual(["nack", "ccm", "transport-cc"]);
+    expect(v?.attributes).toEqual([{ name: "framerate", value: "30" }]);
+    expect(a?.candidates.filter((c) => c.tcpType === "passive").length).toBeGreaterThan(0);
+  });
+});
