@@ -180,7 +180,7 @@ export class RecordLayer {
 
   /**
    * Authenticates a received record of an installed epoch and checks it against that epoch's
-   * replay window (RFC 6347 §4.1.2.6, marked only after authentication). Returns the plaintext,
+   * replay window (RFC 6347 §4.1.2.6, marked only after authentication; none in epoch 0). Returns the plaintext,
    * or `undefined` with the reason in {@link lastDrop}.
    */
   unprotect(record: DtlsRecord): Uint8Array | undefined {
@@ -189,7 +189,11 @@ export class RecordLayer {
       this.lastDrop = "unknown-epoch";
       return undefined;
     }
-    if (!state.window.isFresh(record.sequenceNumber)) {
+    // Epoch 0 is unauthenticated, so its window would be spoofable: one forged record with a
+    // high sequence number would push the real peer's hellos out of the window. Duplicate
+    // plaintext handshake records are harmless (reassembly drops them), so epoch 0 has none.
+    const checked = record.epoch > 0;
+    if (checked && !state.window.isFresh(record.sequenceNumber)) {
       this.lastDrop = "replayed";
       return undefined;
     }
@@ -208,7 +212,7 @@ export class RecordLayer {
       }
       plaintext = opened;
     }
-    state.window.mark(record.sequenceNumber);
+    if (checked) state.window.mark(record.sequenceNumber);
     return plaintext;
   }
 }

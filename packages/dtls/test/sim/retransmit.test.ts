@@ -1,54 +1,7 @@
-import { seededRng, type Transmit } from "@purertc/common";
+import type { Transmit } from "@purertc/common";
 import { describe, expect, it } from "vitest";
-import { ContentType, DtlsEndpoint, type DtlsEvent, decodeRecords } from "../../src/index.js";
-import { sha256Fingerprint, testCertificate } from "../helpers.js";
-
-const CLIENT_ADDR = { address: "10.0.0.1", port: 5000 };
-const SERVER_ADDR = { address: "10.0.0.2", port: 5000 };
-
-function endpoints(
-  extra: {
-    initialRetransmitMs?: number;
-    maxRetransmitMs?: number;
-    handshakeTimeoutMs?: number;
-  } = {},
-) {
-  const cc = testCertificate("client");
-  const sc = testCertificate("server");
-  const client = new DtlsEndpoint({
-    role: "client",
-    certificate: cc,
-    remoteFingerprints: [sha256Fingerprint(sc.der)],
-    remoteAddress: SERVER_ADDR,
-    rng: seededRng(1),
-    ...extra,
-  });
-  const server = new DtlsEndpoint({
-    role: "server",
-    certificate: sc,
-    remoteFingerprints: [sha256Fingerprint(cc.der)],
-    rng: seededRng(2),
-    ...extra,
-  });
-  return { client, server };
-}
-
-function drain(e: DtlsEndpoint): { out: Transmit[]; events: DtlsEvent[] } {
-  const out: Transmit[] = [];
-  const events: DtlsEvent[] = [];
-  for (let t = e.pollTransmit(); t; t = e.pollTransmit()) out.push(t);
-  for (let ev = e.pollEvent(); ev; ev = e.pollEvent()) events.push(ev);
-  return { out, events };
-}
-
-function deliver(
-  to: DtlsEndpoint,
-  from: typeof CLIENT_ADDR,
-  datagrams: Transmit[],
-  now: number,
-): void {
-  for (const d of datagrams) to.handleDatagram(now, { from, data: d.data });
-}
+import { ContentType, type DtlsEvent, decodeRecords } from "../../src/index.js";
+import { CLIENT_ADDR, deliver, drain, endpoints, SERVER_ADDR } from "../manual.js";
 
 const seqs = (ds: Transmit[]) =>
   ds.flatMap((d) => decodeRecords(d.data).map((r) => r.sequenceNumber));
@@ -146,23 +99,20 @@ describe("flight retransmission timers (RFC 6347 §4.2.4.1), all in milliseconds
     expect(client.pollTimeout()).toBeUndefined();
   });
 
-  it("a duplicated retransmission triggers one resend, not a storm", () => {
+  it("a retransmitted flight that arrives duplicated triggers one resend, not a storm", () => {
     const { client, server } = endpoints({ initialRetransmitMs: 400 });
     client.start(0);
     deliver(server, CLIENT_ADDR, drain(client).out, 0);
     deliver(client, SERVER_ADDR, drain(server).out, 0);
-    const ch2 = drain(client).out;
-    deliver(server, CLIENT_ADDR, ch2, 0);
+    deliver(server, CLIENT_ADDR, drain(client).out, 0);
     drain(server);
-    // The same ClientHello arrives twice more at 300 ms (duplicated by the network).
-    deliver(server, CLIENT_ADDR, ch2, 300);
-    deliver(server, CLIENT_ADDR, ch2, 300);
-    expect(server.stats().replayDropped).toBe(2);
-    // A retransmitted ClientHello (new record number) makes the server resend once.
+    // The client's timer fires; its retransmitted ClientHello arrives three times (network duplication).
     client.handleTimeout(400);
     const ch3 = drain(client).out;
     deliver(server, CLIENT_ADDR, ch3, 400);
-    deliver(server, CLIENT_ADDR, ch3, 400);
+    deliver(server, CLIENT_ADDR, ch3, 401);
+    deliver(server, CLIENT_ADDR, ch3, 402);
     expect(server.stats().retransmissions).toBe(1);
+    expect(drain(server).out.length).toBeGreaterThan(0);
   });
 });
