@@ -66,7 +66,9 @@ function port(value: string | undefined): number {
 /** Runs the CLI with `argv` (without node and the script); resolves with the exit code. */
 export async function main(
   argv: readonly string[],
-  out = (s: string) => process.stdout.write(`${s}\n`),
+  out: (line: string) => void = (s) => {
+    process.stdout.write(`${s}\n`);
+  },
 ): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
