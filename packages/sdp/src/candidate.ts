@@ -16,7 +16,7 @@
  * `network-id` and `network-cost`. The address may be an mDNS name (`<uuid>.local`).
  */
 import { DecodeError } from "@purertc/common";
-import { parseUint } from "./text.js";
+import { parseUintAt } from "./text.js";
 
 /** `typ` values of RFC 8839 §5.1 (other tokens are kept as written). */
 export type CandidateType = "host" | "srflx" | "prflx" | "relay";
@@ -57,27 +57,58 @@ export interface Candidate {
  * `RTCIceCandidate.candidate` form) or the bare value. Returns `undefined` when malformed.
  */
 export function tryParseCandidate(text: string): Candidate | undefined {
-  let s = text;
-  if (s.charCodeAt(0) === 97 /* a */ && s.startsWith("a=")) s = s.slice(2);
-  if (s.startsWith("candidate:")) s = s.slice(10);
-  const t = s.split(" ");
-  if (t.length < 8 || t[6] !== "typ") return undefined;
-  const foundation = t[0]!;
-  const component = parseUint(t[1]!);
-  const priority = parseUint(t[3]!);
-  const port = parseUint(t[5]!);
-  const type = t[7]!;
-  if (foundation === "" || t[2] === "" || t[4] === "" || type === "") return undefined;
-  if (component < 0 || component > 256 || priority < 0 || priority > 0xffffffff) return undefined;
+  let p = 0;
+  if (text.startsWith("a=")) p = 2;
+  if (text.startsWith("candidate:", p)) p += 10;
+  return parseCandidateAt(text, p);
+}
+
+/** Next space-delimited token end from `p`, or -1 when the token is empty. */
+function tokenEnd(s: string, p: number): number {
+  let e = s.indexOf(" ", p);
+  if (e < 0) e = s.length;
+  return e > p ? e : -1;
+}
+
+/** Parses the candidate value starting at `p` in `s` (no intermediate token array). */
+function parseCandidateAt(s: string, p: number): Candidate | undefined {
+  const n = s.length;
+  let e = tokenEnd(s, p);
+  if (e < 0) return undefined;
+  const foundation = s.slice(p, e);
+  p = e + 1;
+  e = tokenEnd(s, p);
+  const component = e < 0 ? -1 : parseUintAt(s, p, e);
+  if (component < 0 || component > 256) return undefined;
+  p = e + 1;
+  e = tokenEnd(s, p);
+  if (e < 0) return undefined;
+  const transport = s.slice(p, e);
+  p = e + 1;
+  e = tokenEnd(s, p);
+  const priority = e < 0 ? -1 : parseUintAt(s, p, e);
+  if (priority < 0 || priority > 0xffffffff) return undefined;
+  p = e + 1;
+  e = tokenEnd(s, p);
+  if (e < 0) return undefined;
+  const address = s.slice(p, e);
+  p = e + 1;
+  e = tokenEnd(s, p);
+  const port = e < 0 ? -1 : parseUintAt(s, p, e);
   if (port < 0 || port > 65535) return undefined;
+  p = e + 1;
+  if (!s.startsWith("typ ", p)) return undefined;
+  p += 4;
+  e = tokenEnd(s, p);
+  if (e < 0) return undefined;
   const c: Candidate = {
     foundation,
     component,
-    transport: t[2]!,
+    transport,
     priority,
-    address: t[4]!,
+    address,
     port,
-    type,
+    type: s.slice(p, e),
     relatedAddress: undefined,
     relatedPort: undefined,
     tcpType: undefined,
@@ -87,50 +118,45 @@ export function tryParseCandidate(text: string): Candidate | undefined {
     networkCost: undefined,
     extensions: [],
   };
-  if ((t.length & 1) !== 0) return undefined; // extensions come in name/value pairs
-  for (let i = 8; i < t.length; i += 2) {
-    const name = t[i]!;
-    const value = t[i + 1]!;
-    if (name === "" || value === "") return undefined;
-    switch (name) {
-      case "raddr":
-        c.relatedAddress = value;
-        break;
-      case "rport": {
-        const n = parseUint(value);
-        if (n < 0 || n > 65535) return undefined;
-        c.relatedPort = n;
-        break;
-      }
-      case "tcptype":
-        c.tcpType = value;
-        break;
-      case "generation": {
-        const n = parseUint(value);
-        if (n < 0) return undefined;
-        c.generation = n;
-        break;
-      }
-      case "ufrag":
-        c.ufrag = value;
-        break;
-      case "network-id": {
-        const n = parseUint(value);
-        if (n < 0) return undefined;
-        c.networkId = n;
-        break;
-      }
-      case "network-cost": {
-        const n = parseUint(value);
-        if (n < 0) return undefined;
-        c.networkCost = n;
-        break;
-      }
-      default:
-        c.extensions.push({ name, value });
-    }
+  p = e + 1;
+  while (p <= n) {
+    if (p === n) return undefined; // trailing space
+    const ne = tokenEnd(s, p);
+    if (ne < 0 || ne === n) return undefined; // empty name, or a name without value
+    const vs = ne + 1;
+    const ve = tokenEnd(s, vs);
+    if (ve < 0) return undefined;
+    if (!extension(c, s, p, ne, vs, ve)) return undefined;
+    p = ve + 1;
   }
   return c;
+}
+
+/** Applies one `<name> <value>` extension pair; false when a known one is malformed. */
+function extension(
+  c: Candidate,
+  s: string,
+  ns: number,
+  ne: number,
+  vs: number,
+  ve: number,
+): boolean {
+  const len = ne - ns;
+  let num = -2;
+  if (len === 5 && s.startsWith("raddr", ns)) c.relatedAddress = s.slice(vs, ve);
+  else if (len === 5 && s.startsWith("rport", ns)) {
+    num = parseUintAt(s, vs, ve);
+    if (num > 65535) return false;
+    c.relatedPort = num;
+  } else if (len === 7 && s.startsWith("tcptype", ns)) c.tcpType = s.slice(vs, ve);
+  else if (len === 10 && s.startsWith("generation", ns))
+    c.generation = num = parseUintAt(s, vs, ve);
+  else if (len === 5 && s.startsWith("ufrag", ns)) c.ufrag = s.slice(vs, ve);
+  else if (len === 10 && s.startsWith("network-id", ns)) c.networkId = num = parseUintAt(s, vs, ve);
+  else if (len === 12 && s.startsWith("network-cost", ns))
+    c.networkCost = num = parseUintAt(s, vs, ve);
+  else c.extensions.push({ name: s.slice(ns, ne), value: s.slice(vs, ve) });
+  return num !== -1;
 }
 
 /**

@@ -132,6 +132,12 @@ export class Slot {
   /** 1-based line number in the parsed text. */
   line: number;
   canon: string | undefined;
+  /** Parse-time snapshot of the value (see snapshot.ts); undefined when none is kept. */
+  snap: unknown;
+  s2: string | undefined;
+  s3: string | undefined;
+  sn: number;
+  sm: number;
 
   constructor(
     kind: number,
@@ -148,6 +154,11 @@ export class Slot {
     this.pt = pt;
     this.line = line;
     this.canon = undefined;
+    this.snap = undefined;
+    this.s2 = undefined;
+    this.s3 = undefined;
+    this.sn = 0;
+    this.sm = 0;
   }
 }
 

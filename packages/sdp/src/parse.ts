@@ -33,6 +33,7 @@ import {
   parseTiming,
 } from "./lines.js";
 import { type Codec, isRtpProtocol, type MediaSection, type SessionDescription } from "./model.js";
+import type { AnySection } from "./render.js";
 import {
   parseExtmap,
   parseFmtp,
@@ -44,6 +45,7 @@ import {
   parseSsrcGroup,
   staticCodec,
 } from "./rtp-lines.js";
+import { takeSnapshot } from "./snapshot.js";
 import { parseUint } from "./text.js";
 
 /** Attribute name → kind, and whether it is typed at session level (S), media level (M) or both. */
@@ -52,9 +54,11 @@ const RTPMAP_SEEN = 2;
 const FMTP_SEEN = 4;
 const S = 1;
 const M = 2;
-const ATTRS = new Map<string, number>();
+/** Typed attribute names bucketed by length: matched with startsWith, no name slice or hash. */
+const BY_LEN: [string, number][][] = [];
 function def(name: string, kind: number, where: number): void {
-  ATTRS.set(name, kind | (where << 8));
+  BY_LEN[name.length] ??= [];
+  BY_LEN[name.length]!.push([name, kind | (where << 8)]);
 }
 def("group", K.GROUP, S);
 def("msid-semantic", K.MSID_SEMANTIC, S);
@@ -201,7 +205,9 @@ class Parser {
     sub: object | undefined,
     pt: number,
   ): Slot {
-    return new Slot(kind, raw, item, sub, pt, this.lineNo);
+    const s = new Slot(kind, raw, item, sub, pt, this.lineNo);
+    takeSnapshot(s, (this.media ?? this.session) as AnySection);
+    return s;
   }
 
   fail(code: string, detail?: string): never {
@@ -367,16 +373,27 @@ class Parser {
 
   attribute(line: string): void {
     const colon = line.indexOf(":", 2);
-    const name = colon < 0 ? line.slice(2) : line.slice(2, colon);
-    const value = colon < 0 ? undefined : line.slice(colon + 1);
-    const d = ATTRS.get(name);
+    const nameEnd = colon < 0 ? line.length : colon;
+    const bucket = BY_LEN[nameEnd - 2];
+    let d = -1;
+    let name = "";
+    if (bucket !== undefined) {
+      for (let i = 0; i < bucket.length; i++) {
+        const e = bucket[i]!;
+        if (line.startsWith(e[0], 2)) {
+          name = e[0];
+          d = e[1];
+          break;
+        }
+      }
+    }
     const m = this.media;
-    if (d === undefined || ((d >> 8) & (m === undefined ? S : M)) === 0) {
-      this.generic(line, name, value);
+    if (d < 0 || ((d >> 8) & (m === undefined ? S : M)) === 0) {
+      this.generic(line, line.slice(2, nameEnd), colon < 0 ? undefined : line.slice(colon + 1));
       return;
     }
     const kind = d & 0xff;
-    if (this.typed(kind, line, name, value ?? "", m)) {
+    if (this.typed(kind, line, name, colon < 0 ? "" : line.slice(colon + 1), m)) {
       this.slots.push(this.slot(kind, line, undefined, undefined, -1));
     }
   }

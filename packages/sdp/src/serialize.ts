@@ -32,6 +32,7 @@ import {
   renderScalar,
 } from "./render.js";
 import { renderFmtp, renderRtcpFb, renderRtpmap } from "./rtp-lines.js";
+import { unchanged } from "./snapshot.js";
 import { hasKeys } from "./text.js";
 
 const NO_SLOTS: Slot[] = [];
@@ -105,11 +106,15 @@ function writeSection(out: string[], sec: AnySection, order: readonly number[]):
       codecHint = ci;
       const c = codecs![ci]!;
       if (kind === K.RTPMAP) {
-        line = renderRtpmap(c);
+        line = unchanged(slot, c, sec) ? slot.raw : renderRtpmap(c);
       } else if (kind === K.RTCPFB) {
         if (!findFeedback(c.feedback, slot.sub as RtcpFeedback)) continue;
         fbWritten[pt]!++;
-        line = renderRtcpFb(c.payloadType, slot.sub as RtcpFeedback);
+        line = unchanged(slot, c, sec)
+          ? slot.raw
+          : renderRtcpFb(c.payloadType, slot.sub as RtcpFeedback);
+      } else if (unchanged(slot, c, sec)) {
+        line = slot.raw;
       } else {
         line = renderFmtp(c);
         if (!hasKeys(c.parameters)) {
@@ -121,7 +126,7 @@ function writeSection(out: string[], sec: AnySection, order: readonly number[]):
     } else {
       const list = listOf(kind, sec);
       if (list === undefined) {
-        line = renderScalar(kind, sec);
+        line = unchanged(slot, undefined, sec) ? slot.raw : renderScalar(kind, sec);
         if (line === undefined) continue;
       } else {
         const item = slot.item!;
@@ -134,7 +139,7 @@ function writeSection(out: string[], sec: AnySection, order: readonly number[]):
           cursor[kind] = i + 1;
         }
         found[kind]!++;
-        line = renderItem(kind, item);
+        line = unchanged(slot, item, sec) ? slot.raw : renderItem(kind, item);
       }
     }
     if (line !== slot.raw) {
