@@ -85,7 +85,8 @@ export const DEFAULT_SCTP_CONFIG: Readonly<SctpConfig> = Object.freeze({
 });
 
 function positiveInt(name: string, v: number, max = Number.MAX_SAFE_INTEGER): void {
-  if (!Number.isInteger(v) || v < 0 || v > max) throw new RangeError(`SctpConfig.${name}: invalid ${v}`);
+  if (!Number.isInteger(v) || v < 0 || v > max)
+    throw new RangeError(`SctpConfig.${name}: invalid ${v}`);
 }
 
 /** Merges `partial` over the defaults and validates the result. */
@@ -97,18 +98,33 @@ export function resolveSctpConfig(partial: Partial<SctpConfig> = {}): SctpConfig
   };
   positiveInt("localPort", c.localPort, 65535);
   positiveInt("remotePort", c.remotePort, 65535);
-  if (!Number.isInteger(c.mtu) || c.mtu < 256 || c.mtu > 65535) throw new RangeError(`SctpConfig.mtu: invalid ${c.mtu}`);
-  if (!Number.isInteger(c.receiveWindow) || c.receiveWindow < 1500 || c.receiveWindow > 0xffffffff) {
+  if (!Number.isInteger(c.mtu) || c.mtu < 256 || c.mtu > 65535)
+    throw new RangeError(`SctpConfig.mtu: invalid ${c.mtu}`);
+  if (
+    !Number.isInteger(c.receiveWindow) ||
+    c.receiveWindow < 1500 ||
+    c.receiveWindow > 0xffffffff
+  ) {
     throw new RangeError(`SctpConfig.receiveWindow: invalid ${c.receiveWindow}`);
   }
   for (const k of ["outboundStreams", "inboundStreams"] as const) {
-    if (!Number.isInteger(c[k]) || c[k] < 1 || c[k] > 65535) throw new RangeError(`SctpConfig.${k}: invalid ${c[k]}`);
+    if (!Number.isInteger(c[k]) || c[k] < 1 || c[k] > 65535)
+      throw new RangeError(`SctpConfig.${k}: invalid ${c[k]}`);
   }
-  for (const k of ["rtoInitialMs", "rtoMinMs", "rtoMaxMs", "delayedAckMs", "cookieLifetimeMs"] as const) {
-    if (!(c[k] > 0) || !Number.isFinite(c[k])) throw new RangeError(`SctpConfig.${k}: invalid ${c[k]}`);
+  for (const k of [
+    "rtoInitialMs",
+    "rtoMinMs",
+    "rtoMaxMs",
+    "delayedAckMs",
+    "cookieLifetimeMs",
+  ] as const) {
+    if (!(c[k] > 0) || !Number.isFinite(c[k]))
+      throw new RangeError(`SctpConfig.${k}: invalid ${c[k]}`);
   }
-  if (c.rtoMinMs > c.rtoMaxMs || c.rtoInitialMs > c.rtoMaxMs) throw new RangeError("SctpConfig: rtoMinMs/rtoInitialMs above rtoMaxMs");
-  if (c.delayedAckMs > 500) throw new RangeError("SctpConfig.delayedAckMs: RFC 9260 §6.2 caps it at 500 ms");
+  if (c.rtoMinMs > c.rtoMaxMs || c.rtoInitialMs > c.rtoMaxMs)
+    throw new RangeError("SctpConfig: rtoMinMs/rtoInitialMs above rtoMaxMs");
+  if (c.delayedAckMs > 500)
+    throw new RangeError("SctpConfig.delayedAckMs: RFC 9260 §6.2 caps it at 500 ms");
   positiveInt("maxRetransmissions", c.maxRetransmissions);
   positiveInt("maxInitRetransmits", c.maxInitRetransmits);
   positiveInt("heartbeatIntervalMs", c.heartbeatIntervalMs);

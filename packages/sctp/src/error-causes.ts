@@ -35,7 +35,10 @@ export function encodedLengthCauses(causes: readonly ErrorCause[]): number {
 export function writeCauses(causes: readonly ErrorCause[], w: ByteWriter): void {
   for (const c of causes) {
     const len = 4 + c.info.byteLength;
-    w.u16(c.code).u16(len).bytes(c.info).zeros(pad4(len) - len);
+    w.u16(c.code)
+      .u16(len)
+      .bytes(c.info)
+      .zeros(pad4(len) - len);
   }
 }
 
@@ -66,7 +69,10 @@ export function invalidStreamCause(streamId: number): ErrorCause {
 /** Stale Cookie (cause 3): the staleness in microseconds. */
 export function staleCookieCause(stalenessUs: number): ErrorCause {
   const v = Math.min(0xffffffff, Math.max(0, Math.round(stalenessUs)));
-  return { code: CauseCode.STALE_COOKIE, info: Uint8Array.of(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff) };
+  return {
+    code: CauseCode.STALE_COOKIE,
+    info: Uint8Array.of(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff),
+  };
 }
 
 /** Unrecognized Chunk Type (cause 6): the offending chunk, verbatim. */
@@ -76,7 +82,10 @@ export function unrecognizedChunkCause(chunk: Uint8Array): ErrorCause {
 
 /** No User Data (cause 9): the TSN of the empty DATA chunk. */
 export function noUserDataCause(tsn: number): ErrorCause {
-  return { code: CauseCode.NO_USER_DATA, info: Uint8Array.of(tsn >>> 24, (tsn >>> 16) & 0xff, (tsn >>> 8) & 0xff, tsn & 0xff) };
+  return {
+    code: CauseCode.NO_USER_DATA,
+    info: Uint8Array.of(tsn >>> 24, (tsn >>> 16) & 0xff, (tsn >>> 8) & 0xff, tsn & 0xff),
+  };
 }
 
 /** User-Initiated Abort (cause 12) with an optional UTF-8 reason. */
@@ -91,6 +100,7 @@ export function protocolViolationCause(detail: string): ErrorCause {
 
 /** A readable name for a cause code (for events and logs). */
 export function causeName(code: number): string {
-  for (const [name, c] of Object.entries(CauseCode)) if (c === code) return name.toLowerCase().replaceAll("_", "-");
+  for (const [name, c] of Object.entries(CauseCode))
+    if (c === code) return name.toLowerCase().replaceAll("_", "-");
   return `cause-${code}`;
 }

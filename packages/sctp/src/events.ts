@@ -34,4 +34,8 @@ export type SctpEvent =
   | { readonly type: "buffered-amount-low"; readonly streamId: number }
   /** The peer reported a non-fatal error (ERROR chunk, RFC 9260 §3.3.10). */
   | { readonly type: "error"; readonly causes: readonly ErrorCause[] }
-  | { readonly type: "closed"; readonly reason: CloseReason; readonly causes?: readonly ErrorCause[] };
+  | {
+      readonly type: "closed";
+      readonly reason: CloseReason;
+      readonly causes?: readonly ErrorCause[];
+    };

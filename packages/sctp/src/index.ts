@@ -1,4 +1,4 @@
-export { SctpAssociation, type AssociationState } from "./association/association.js";
+export { type AssociationState, SctpAssociation } from "./association/association.js";
 export type { Capabilities } from "./association/capabilities.js";
 export type { SendOptions } from "./association/send-queue.js";
 export type { AssociationStats } from "./association/stats.js";
@@ -17,22 +17,35 @@ export * from "./chunks/sack.js";
 export * from "./chunks/shutdown.js";
 export { DEFAULT_SCTP_CONFIG, resolveSctpConfig, type SctpConfig } from "./config.js";
 export { CauseCode, ChunkType, EDMID_DTLS, ParamType, Ppid } from "./constants.js";
-export {
-  type DataChannelInfo,
-  type DataChannelInit,
-  type DataChannelPriority,
-  type DataChannelState,
-  type DataChannelStats,
+export type {
+  DataChannelInfo,
+  DataChannelInit,
+  DataChannelPriority,
+  DataChannelState,
+  DataChannelStats,
 } from "./data-channel/channel.js";
 export {
   type DataChannelConfig,
   DataChannelEndpoint,
   type DataChannelEvent,
 } from "./data-channel/data-channel-endpoint.js";
-export { ChannelType, type DcepAck, type DcepMessage, type DcepOpen, decodeDcep, encodeDcep } from "./data-channel/dcep.js";
+export {
+  ChannelType,
+  type DcepAck,
+  type DcepMessage,
+  type DcepOpen,
+  decodeDcep,
+  encodeDcep,
+} from "./data-channel/dcep.js";
 export { causeName, type ErrorCause } from "./error-causes.js";
 export type { CloseReason, SctpEvent, SctpMessage } from "./events.js";
 export { decodePacket, encodePacket, type SctpPacket } from "./packet.js";
-export { decodeParam, decodeParams, encodeParam, type Param, type UnknownParam } from "./params/param.js";
 export * from "./params/init-params.js";
+export {
+  decodeParam,
+  decodeParams,
+  encodeParam,
+  type Param,
+  type UnknownParam,
+} from "./params/param.js";
 export * from "./params/reconfig-params.js";

@@ -1,5 +1,5 @@
 import { crc32c, DecodeError } from "@purertc/common";
-import { decodeChunk, encodeChunkInto, encodedLengthChunk, type Chunk } from "./chunks/chunk.js";
+import { type Chunk, decodeChunk, encodeChunkInto, encodedLengthChunk } from "./chunks/chunk.js";
 import { readU32 } from "./chunks/data.js";
 import { LAYER, pad4 } from "./constants.js";
 
@@ -30,7 +30,12 @@ export interface SctpPacket {
 export const COMMON_HEADER_LENGTH = 12;
 
 /** Writes the common header with a zero checksum field. */
-export function writeCommonHeader(buf: Uint8Array, sourcePort: number, destinationPort: number, tag: number): void {
+export function writeCommonHeader(
+  buf: Uint8Array,
+  sourcePort: number,
+  destinationPort: number,
+  tag: number,
+): void {
   buf[0] = sourcePort >>> 8;
   buf[1] = sourcePort & 0xff;
   buf[2] = destinationPort >>> 8;
@@ -90,10 +95,12 @@ export function packetTag(packet: Uint8Array): number {
  * Throws {@link DecodeError} on a length below 4 or past the end.
  */
 export function chunkLengthAt(packet: Uint8Array, offset: number): number {
-  if (offset + 4 > packet.byteLength) throw new DecodeError(LAYER, "truncated-chunk", offset, "chunk header");
+  if (offset + 4 > packet.byteLength)
+    throw new DecodeError(LAYER, "truncated-chunk", offset, "chunk header");
   const len = (packet[offset + 2]! << 8) | packet[offset + 3]!;
   if (len < 4) throw new DecodeError(LAYER, "bad-chunk-length", offset + 2, `length ${len}`);
-  if (offset + len > packet.byteLength) throw new DecodeError(LAYER, "truncated-chunk", offset + 2, `length ${len}`);
+  if (offset + len > packet.byteLength)
+    throw new DecodeError(LAYER, "truncated-chunk", offset + 2, `length ${len}`);
   return len;
 }
 

@@ -1,16 +1,37 @@
 import { DecodeError, Fifo, type Logger, type Millis, TimerTable } from "@purertc/common";
 import { decodeAbort, encodeAbortInto, encodedLengthAbort } from "../chunks/abort.js";
-import { decodeCookieEcho, encodeCookieAckInto, encodeCookieEchoInto, encodedLengthCookieEcho } from "../chunks/cookie.js";
+import {
+  decodeCookieEcho,
+  encodeCookieAckInto,
+  encodeCookieEchoInto,
+  encodedLengthCookieEcho,
+} from "../chunks/cookie.js";
 import { decodeData } from "../chunks/data.js";
-import { decodeError, encodeErrorInto, encodedLengthError } from "../chunks/error.js";
+import { decodeError, encodedLengthError, encodeErrorInto } from "../chunks/error.js";
 import { decodeForwardTsn } from "../chunks/forward-tsn.js";
-import { decodeHeartbeat, decodeHeartbeatAck, encodeHeartbeatInto, encodedLengthHeartbeat } from "../chunks/heartbeat.js";
+import {
+  decodeHeartbeat,
+  decodeHeartbeatAck,
+  encodedLengthHeartbeat,
+  encodeHeartbeatInto,
+} from "../chunks/heartbeat.js";
 import { decodeIData } from "../chunks/i-data.js";
 import { decodeIForwardTsn } from "../chunks/i-forward-tsn.js";
-import { decodeInit, decodeInitAck, encodeInitInto, encodedLengthInit, type InitChunk } from "../chunks/init.js";
+import {
+  decodeInit,
+  decodeInitAck,
+  encodedLengthInit,
+  encodeInitInto,
+  type InitChunk,
+} from "../chunks/init.js";
 import { decodeReConfig } from "../chunks/re-config.js";
 import { decodeSack } from "../chunks/sack.js";
-import { decodeShutdown, encodeShutdownAckInto, encodeShutdownCompleteInto, encodeShutdownInto } from "../chunks/shutdown.js";
+import {
+  decodeShutdown,
+  encodeShutdownAckInto,
+  encodeShutdownCompleteInto,
+  encodeShutdownInto,
+} from "../chunks/shutdown.js";
 import { resolveSctpConfig, type SctpConfig } from "../config.js";
 import { CauseCode, ChunkType, pad4 } from "../constants.js";
 import {
@@ -24,18 +45,29 @@ import {
 } from "../error-causes.js";
 import type { CloseReason, SctpEvent } from "../events.js";
 import {
+  COMMON_HEADER_LENGTH,
   checksumOk,
   chunkLengthAt,
-  COMMON_HEADER_LENGTH,
   packetTag,
   writeChecksum,
   writeCommonHeader,
 } from "../packet.js";
-import { type Capabilities, negotiate, offerParams, unrecognizedToReport } from "./capabilities.js";
+import { type Capabilities, unrecognizedToReport } from "./capabilities.js";
+import {
+  buildInitChunk,
+  cookieStateFor,
+  heartbeatInfo,
+  heartbeatSentAt,
+  initValid,
+  NO_CAPS,
+  type Pending,
+  pendingFromCookie,
+  pendingFromInitAck,
+} from "./handshake.js";
 import { ReConfigHandler } from "./re-config-handler.js";
 import { Rto } from "./rto.js";
 import { type SendOptions, SendQueue } from "./send-queue.js";
-import { CookieFlag, type CookieState, StateCookieSigner } from "./state-cookie.js";
+import { StateCookieSigner } from "./state-cookie.js";
 import { type AssociationStats, collectStats } from "./stats.js";
 import { Tcb, type TimerName } from "./tcb.js";
 
@@ -49,19 +81,6 @@ export type AssociationState =
   | "shutdown-sent"
   | "shutdown-received"
   | "shutdown-ack-sent";
-
-/** What the handshake learned before the TCB exists. */
-interface Pending {
-  peerTag: number;
-  peerInitialTsn: number;
-  peerRwnd: number;
-  outbound: number;
-  inbound: number;
-  caps: Capabilities;
-  cookie?: Uint8Array;
-}
-
-const NO_CAPS: Capabilities = { forwardTsn: false, reConfig: false, iData: false, zeroChecksum: false };
 
 /**
  * A sans-IO SCTP association (RFC 9260) over an abstract datagram pipe (DTLS in WebRTC,
@@ -94,7 +113,15 @@ export class SctpAssociation {
   #heartbeatNonce = 0;
   #heartbeatOutstanding = false;
   #maxMessageSize: number;
-  readonly #counters = { packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0, checksumErrors: 0, decodeErrors: 0, droppedPackets: 0 };
+  readonly #counters = {
+    packetsSent: 0,
+    packetsReceived: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+    checksumErrors: 0,
+    decodeErrors: 0,
+    droppedPackets: 0,
+  };
 
   constructor(config: Partial<SctpConfig> = {}) {
     this.#config = resolveSctpConfig(config);
@@ -141,7 +168,8 @@ export class SctpAssociation {
   /** Starts the handshake by sending INIT (RFC 9260 §5.1 A). */
   connect(now: Millis): void {
     this.#now = now;
-    if (this.#state !== "closed" || this.#ended) throw new TypeError(`connect() in state ${this.#state}`);
+    if (this.#state !== "closed" || this.#ended)
+      throw new TypeError(`connect() in state ${this.#state}`);
     this.#state = "cookie-wait";
     this.#initCount = 0;
     this.#sendInit();
@@ -153,15 +181,26 @@ export class SctpAssociation {
    */
   send(now: Millis, streamId: number, ppid: number, data: Uint8Array, options?: SendOptions): void {
     this.#now = now;
-    if (this.#ended || this.#state === "shutdown-pending" || this.#state === "shutdown-sent" || this.#state === "shutdown-received" || this.#state === "shutdown-ack-sent") {
+    if (
+      this.#ended ||
+      this.#state === "shutdown-pending" ||
+      this.#state === "shutdown-sent" ||
+      this.#state === "shutdown-received" ||
+      this.#state === "shutdown-ack-sent"
+    ) {
       throw new TypeError(`send() in state ${this.#ended ? "ended" : this.#state}`);
     }
-    if (!Number.isInteger(streamId) || streamId < 0 || streamId > 65535) throw new RangeError(`invalid stream id ${streamId}`);
-    if (data.byteLength === 0) throw new RangeError("SCTP cannot send an empty message (RFC 9260 §6.2)");
+    if (!Number.isInteger(streamId) || streamId < 0 || streamId > 65535)
+      throw new RangeError(`invalid stream id ${streamId}`);
+    if (data.byteLength === 0)
+      throw new RangeError("SCTP cannot send an empty message (RFC 9260 §6.2)");
     if (this.#maxMessageSize > 0 && data.byteLength > this.#maxMessageSize) {
-      throw new RangeError(`message of ${data.byteLength} bytes exceeds the maximum message size ${this.#maxMessageSize}`);
+      throw new RangeError(
+        `message of ${data.byteLength} bytes exceeds the maximum message size ${this.#maxMessageSize}`,
+      );
     }
-    if (this.#tcb?.reset.isResetting(streamId)) throw new TypeError(`stream ${streamId} is being reset`);
+    if (this.#tcb?.reset.isResetting(streamId))
+      throw new TypeError(`stream ${streamId} is being reset`);
     this.#sendQueue.enqueue(now, streamId, ppid, data, options);
   }
 
@@ -189,7 +228,8 @@ export class SctpAssociation {
     this.#now = now;
     const tcb = this.#tcb;
     if (!tcb) throw new TypeError(`resetStreams() in state ${this.#state}`);
-    if (!tcb.caps.reConfig) throw new TypeError("the peer does not support stream reconfiguration (RFC 6525)");
+    if (!tcb.caps.reConfig)
+      throw new TypeError("the peer does not support stream reconfiguration (RFC 6525)");
     tcb.reset.request(streams);
   }
 
@@ -200,7 +240,11 @@ export class SctpAssociation {
     if (this.#state === "established") {
       this.#state = "shutdown-pending";
       this.#checkShutdown();
-    } else if (this.#state === "closed" || this.#state === "cookie-wait" || this.#state === "cookie-echoed") {
+    } else if (
+      this.#state === "closed" ||
+      this.#state === "cookie-wait" ||
+      this.#state === "cookie-echoed"
+    ) {
       this.#end("shutdown");
     }
   }
@@ -209,7 +253,8 @@ export class SctpAssociation {
   abort(now: Millis, reason = ""): void {
     this.#now = now;
     if (this.#ended) return;
-    if (this.#state !== "closed" && this.#state !== "cookie-wait") this.#sendAbort([userAbortCause(reason)]);
+    if (this.#state !== "closed" && this.#state !== "cookie-wait")
+      this.#sendAbort([userAbortCause(reason)]);
     this.#end("local-abort");
   }
 
@@ -248,15 +293,23 @@ export class SctpAssociation {
     if (solo !== undefined) return this.#sent(solo);
     if (this.#ended) return undefined;
     const tcb = this.#tcb;
-    if (tcb && tcb.caps.reConfig) {
+    if (tcb?.caps.reConfig) {
       const sq = this.#sendQueue;
-      tcb.reset.maybeStart((id) => sq.peekStream(id)?.drained ?? true, (tcb.rq.nextTsn - 1) >>> 0, this.#now);
+      tcb.reset.maybeStart(
+        (id) => sq.peekStream(id)?.drained ?? true,
+        (tcb.rq.nextTsn - 1) >>> 0,
+        this.#now,
+      );
     }
     if (this.#control.length === 0 && !tcb?.wantsToSend) return undefined;
     const mtu = this.#config.mtu;
     const buf = new Uint8Array(mtu);
     let o = COMMON_HEADER_LENGTH;
-    for (let c = this.#control.peek(); c !== undefined && o + c.byteLength <= mtu; c = this.#control.peek()) {
+    for (
+      let c = this.#control.peek();
+      c !== undefined && o + c.byteLength <= mtu;
+      c = this.#control.peek()
+    ) {
       buf.set(c, o);
       o += c.byteLength;
       this.#control.shift();
@@ -320,7 +373,12 @@ export class SctpAssociation {
     this.#control.push(buf);
   }
 
-  #soloPacket(tag: number, chunkLen: number, write: (buf: Uint8Array, o: number) => void, crc = true): void {
+  #soloPacket(
+    tag: number,
+    chunkLen: number,
+    write: (buf: Uint8Array, o: number) => void,
+    crc = true,
+  ): void {
     const buf = new Uint8Array(COMMON_HEADER_LENGTH + pad4(chunkLen));
     writeCommonHeader(buf, this.#config.localPort, this.#config.remotePort, tag);
     write(buf, COMMON_HEADER_LENGTH);
@@ -328,21 +386,8 @@ export class SctpAssociation {
     this.#solo.push(buf);
   }
 
-  #initChunk(kind: "init" | "init-ack", extra: InitChunk["params"]): InitChunk {
-    const c = this.#config;
-    return {
-      kind,
-      initiateTag: this.#localTag,
-      aRwnd: c.receiveWindow,
-      outboundStreams: c.outboundStreams,
-      inboundStreams: c.inboundStreams,
-      initialTsn: this.#localInitialTsn,
-      params: [...extra, ...offerParams(c)],
-    };
-  }
-
   #sendInit(): void {
-    const init = this.#initChunk("init", []);
+    const init = buildInitChunk("init", this.#config, this.#localTag, this.#localInitialTsn, []);
     // RFC 9653 §5.2: INIT always carries a correct CRC32c.
     this.#soloPacket(0, encodedLengthInit(init), (b, o) => encodeInitInto(init, b, o), true);
     this.#timers.set("t1-init", this.#now + this.#rto.value);
@@ -377,7 +422,8 @@ export class SctpAssociation {
   }
 
   #fail(reason: CloseReason): void {
-    if (this.#state !== "closed" && this.#state !== "cookie-wait") this.#sendAbort([protocolViolationCause(reason)]);
+    if (this.#state !== "closed" && this.#state !== "cookie-wait")
+      this.#sendAbort([protocolViolationCause(reason)]);
     this.#end(reason);
   }
 
@@ -438,11 +484,8 @@ export class SctpAssociation {
       this.#timers.set("heartbeat", now + this.#config.heartbeatIntervalMs);
       return;
     }
-    const info = new Uint8Array(12);
-    const v = new DataView(info.buffer);
-    v.setFloat64(0, now);
     this.#heartbeatNonce = this.#config.rng.nextU32();
-    v.setUint32(8, this.#heartbeatNonce);
+    const info = heartbeatInfo(now, this.#heartbeatNonce);
     const c = { kind: "heartbeat", info } as const;
     this.#queueControl(encodedLengthHeartbeat(c), (b) => encodeHeartbeatInto(c, b, 0));
     this.#heartbeatOutstanding = true;
@@ -463,7 +506,9 @@ export class SctpAssociation {
     if (this.#state === "shutdown-pending" && tcb.idle) {
       this.#state = "shutdown-sent";
       const cum = tcb.tracker.cumTsn;
-      this.#queueControl(8, (b) => encodeShutdownInto({ kind: "shutdown", cumulativeTsnAck: cum }, b, 0));
+      this.#queueControl(8, (b) =>
+        encodeShutdownInto({ kind: "shutdown", cumulativeTsnAck: cum }, b, 0),
+      );
       this.#timers.set("t2-shutdown", this.#now + this.#rto.value);
     } else if (this.#state === "shutdown-received" && tcb.idle) {
       this.#state = "shutdown-ack-sent";
@@ -549,7 +594,9 @@ export class SctpAssociation {
       // §9.2: in SHUTDOWN-SENT, answer DATA with SHUTDOWN and restart T2.
       if (this.#state === "shutdown-sent") {
         const cum = tcb.tracker.cumTsn;
-        this.#queueControl(8, (b) => encodeShutdownInto({ kind: "shutdown", cumulativeTsnAck: cum }, b, 0));
+        this.#queueControl(8, (b) =>
+          encodeShutdownInto({ kind: "shutdown", cumulativeTsnAck: cum }, b, 0),
+        );
         this.#timers.set("t2-shutdown", now + this.#rto.value);
       }
     }
@@ -569,13 +616,15 @@ export class SctpAssociation {
     const tcb = this.#tcb;
     switch (type) {
       case ChunkType.DATA: {
-        if (!tcb || !this.#acceptsData() || tcb.caps.iData) return this.#protocolViolation("unexpected DATA");
+        if (!tcb || !this.#acceptsData() || tcb.caps.iData)
+          return this.#protocolViolation("unexpected DATA");
         const d = decodeData(chunk);
         tcb.onData(d.tsn, d.streamId, d.ssn, 0, d.ppid, chunk[1]!, d.payload);
         return DATA;
       }
       case ChunkType.I_DATA: {
-        if (!tcb || !this.#acceptsData() || !tcb.caps.iData) return this.#protocolViolation("unexpected I-DATA");
+        if (!tcb || !this.#acceptsData() || !tcb.caps.iData)
+          return this.#protocolViolation("unexpected I-DATA");
         const d = decodeIData(chunk);
         tcb.onData(d.tsn, d.streamId, d.mid, d.fsn, d.ppid, chunk[1]!, d.payload);
         return DATA;
@@ -593,7 +642,8 @@ export class SctpAssociation {
         this.#onCookieEcho(now, decodeCookieEcho(chunk).cookie);
         return CONTINUE;
       case ChunkType.COOKIE_ACK:
-        if (this.#state === "cookie-echoed" && this.#pending) this.#establish(this.#pending, this.#localInitialTsn);
+        if (this.#state === "cookie-echoed" && this.#pending)
+          this.#establish(this.#pending, this.#localInitialTsn);
         return CONTINUE;
       case ChunkType.HEARTBEAT: {
         const hb = decodeHeartbeat(chunk);
@@ -610,8 +660,14 @@ export class SctpAssociation {
         return STOP;
       }
       case ChunkType.ERROR: {
-        const causes = decodeError(chunk).causes.map((c) => ({ code: c.code, info: c.info.slice() }));
-        if (this.#state === "cookie-echoed" && causes.some((c) => c.code === CauseCode.STALE_COOKIE)) {
+        const causes = decodeError(chunk).causes.map((c) => ({
+          code: c.code,
+          info: c.info.slice(),
+        }));
+        if (
+          this.#state === "cookie-echoed" &&
+          causes.some((c) => c.code === CauseCode.STALE_COOKIE)
+        ) {
           // §5.2.6: a stale cookie sends us back to COOKIE-WAIT with a fresh INIT.
           this.#timers.clear("t1-cookie");
           this.#pending = undefined;
@@ -628,7 +684,9 @@ export class SctpAssociation {
       case ChunkType.SHUTDOWN_ACK:
         if (this.#state === "shutdown-sent" || this.#state === "shutdown-ack-sent") {
           // §9.2: answer with SHUTDOWN COMPLETE and end.
-          this.#soloPacket(this.#peerTag, 4, (b, o) => encodeShutdownCompleteInto({ kind: "shutdown-complete", reflectedTag: false }, b, o));
+          this.#soloPacket(this.#peerTag, 4, (b, o) =>
+            encodeShutdownCompleteInto({ kind: "shutdown-complete", reflectedTag: false }, b, o),
+          );
           this.#end("shutdown");
           return STOP;
         }
@@ -683,55 +741,43 @@ export class SctpAssociation {
   }
 
   #onInit(init: InitChunk): void {
-    if (init.initiateTag === 0 || init.outboundStreams === 0 || init.inboundStreams === 0) {
+    if (!initValid(init)) {
       // §3.3.2: a zero tag or stream count is invalid: ABORT (tag reflected from the INIT).
-      const c = { kind: "abort", reflectedTag: false, causes: [protocolViolationCause("invalid INIT")] } as const;
+      const causes = [protocolViolationCause("invalid INIT")];
+      const c = { kind: "abort", reflectedTag: false, causes } as const;
       this.#soloPacket(init.initiateTag, encodedLengthAbort(c), (b, o) => encodeAbortInto(c, b, o));
       return;
     }
     if (this.#state === "shutdown-ack-sent") return;
-    const caps = negotiate(this.#config, init);
-    let flags = 0;
-    if (caps.forwardTsn) flags |= CookieFlag.FORWARD_TSN;
-    if (caps.reConfig) flags |= CookieFlag.RE_CONFIG;
-    if (caps.iData) flags |= CookieFlag.I_DATA;
-    if (caps.zeroChecksum) flags |= CookieFlag.ZERO_CHECKSUM;
-    const state: CookieState = {
-      localTag: this.#localTag,
-      peerTag: init.initiateTag,
-      localInitialTsn: this.#localInitialTsn,
-      peerInitialTsn: init.initialTsn,
-      peerRwnd: init.aRwnd,
-      outboundStreams: Math.min(this.#config.outboundStreams, init.inboundStreams),
-      inboundStreams: Math.min(this.#config.inboundStreams, init.outboundStreams),
-      flags,
-      createdAt: this.#now,
-    };
+    const state = cookieStateFor(
+      init,
+      this.#config,
+      this.#localTag,
+      this.#localInitialTsn,
+      this.#now,
+    );
     const cookie = this.#signer.sign(state);
-    const ack = this.#initChunk("init-ack", [{ kind: "state-cookie", cookie }, ...unrecognizedToReport(init)]);
+    const extra = [{ kind: "state-cookie", cookie } as const, ...unrecognizedToReport(init)];
+    const ack = buildInitChunk(
+      "init-ack",
+      this.#config,
+      this.#localTag,
+      this.#localInitialTsn,
+      extra,
+    );
     // §5.2.1: the INIT ACK carries the INIT's initiate tag as verification tag.
-    this.#soloPacket(init.initiateTag, encodedLengthInit(ack), (b, o) => encodeInitInto(ack, b, o), true);
+    this.#soloPacket(init.initiateTag, encodedLengthInit(ack), (b, o) => encodeInitInto(ack, b, o));
   }
 
   #onInitAck(ack: InitChunk): void {
-    if (this.#state !== "cookie-wait") return; // §5.2.3: discard in other states
-    if (ack.initiateTag === 0 || ack.outboundStreams === 0 || ack.inboundStreams === 0) return;
-    let cookie: Uint8Array | undefined;
-    for (const p of ack.params) if (p.kind === "state-cookie") cookie = p.cookie.slice();
-    if (!cookie) {
+    if (this.#state !== "cookie-wait" || !initValid(ack)) return; // §5.2.3: discard otherwise
+    const pending = pendingFromInitAck(ack, this.#config);
+    if (!pending) {
       this.#fail("local-abort");
       return;
     }
     this.#timers.clear("t1-init");
-    this.#pending = {
-      peerTag: ack.initiateTag,
-      peerInitialTsn: ack.initialTsn,
-      peerRwnd: ack.aRwnd,
-      outbound: Math.min(this.#config.outboundStreams, ack.inboundStreams),
-      inbound: Math.min(this.#config.inboundStreams, ack.outboundStreams),
-      caps: negotiate(this.#config, ack),
-      cookie,
-    };
+    this.#pending = pending;
     this.#peerTag = ack.initiateTag;
     this.#state = "cookie-echoed";
     this.#initCount = 0;
@@ -745,42 +791,29 @@ export class SctpAssociation {
     if (s.localTag !== this.#localTag) return;
     if (this.#tcb) {
       // §5.2.4 action D: tags match an existing association: just acknowledge again.
-      if (s.peerTag === this.#peerTag) this.#queueControl(4, (b) => encodeCookieAckInto({ kind: "cookie-ack" }, b, 0));
+      if (s.peerTag === this.#peerTag) this.#queueCookieAck();
       return;
     }
     if (check.staleMs > 0) {
       this.#sendError([staleCookieCause(check.staleMs * 1000)]);
       return;
     }
-    if (this.#state === "cookie-echoed" && this.#pending && this.#pending.peerTag !== s.peerTag) return;
-    const f = s.flags;
+    if (this.#state === "cookie-echoed" && this.#pending?.peerTag !== s.peerTag) return;
     this.#peerTag = s.peerTag;
-    this.#establish(
-      {
-        peerTag: s.peerTag,
-        peerInitialTsn: s.peerInitialTsn,
-        peerRwnd: s.peerRwnd,
-        outbound: s.outboundStreams,
-        inbound: s.inboundStreams,
-        caps: {
-          forwardTsn: (f & CookieFlag.FORWARD_TSN) !== 0,
-          reConfig: (f & CookieFlag.RE_CONFIG) !== 0,
-          iData: (f & CookieFlag.I_DATA) !== 0,
-          zeroChecksum: (f & CookieFlag.ZERO_CHECKSUM) !== 0,
-        },
-      },
-      s.localInitialTsn,
-    );
+    this.#establish(pendingFromCookie(s), s.localInitialTsn);
+    this.#queueCookieAck();
+  }
+
+  #queueCookieAck(): void {
     this.#queueControl(4, (b) => encodeCookieAckInto({ kind: "cookie-ack" }, b, 0));
   }
 
   #onHeartbeatAck(now: Millis, info: Uint8Array): void {
-    if (info.byteLength !== 12) return;
-    const v = new DataView(info.buffer, info.byteOffset, 12);
-    if (v.getUint32(8) !== this.#heartbeatNonce || !this.#heartbeatOutstanding) return;
+    const sentAt = heartbeatSentAt(info, this.#heartbeatNonce);
+    if (sentAt === undefined || !this.#heartbeatOutstanding) return;
     this.#heartbeatOutstanding = false;
     this.#errorCount = 0;
-    this.#rto.observe(now - v.getFloat64(0));
+    this.#rto.observe(now - sentAt);
     this.#armHeartbeat(now);
   }
 

@@ -24,7 +24,10 @@ export interface Offer {
 export function offerParams(o: Offer): Param[] {
   const chunkTypes: number[] = [ChunkType.FORWARD_TSN, ChunkType.RE_CONFIG];
   if (o.interleaving) chunkTypes.push(ChunkType.I_DATA, ChunkType.I_FORWARD_TSN);
-  const params: Param[] = [{ kind: "supported-extensions", chunkTypes }, { kind: "forward-tsn-supported" }];
+  const params: Param[] = [
+    { kind: "supported-extensions", chunkTypes },
+    { kind: "forward-tsn-supported" },
+  ];
   if (o.zeroChecksum) params.push({ kind: "zero-checksum-acceptable", edmid: EDMID_DTLS });
   return params;
 }
@@ -42,7 +45,8 @@ export function negotiate(o: Offer, peer: InitChunk): Capabilities {
   return {
     forwardTsn: fwd || ext.includes(ChunkType.FORWARD_TSN),
     reConfig: ext.includes(ChunkType.RE_CONFIG),
-    iData: o.interleaving && ext.includes(ChunkType.I_DATA) && ext.includes(ChunkType.I_FORWARD_TSN),
+    iData:
+      o.interleaving && ext.includes(ChunkType.I_DATA) && ext.includes(ChunkType.I_FORWARD_TSN),
     zeroChecksum: o.zeroChecksum && zero,
   };
 }

@@ -44,7 +44,7 @@ export class DataTracker {
 
   /** Records a newly received TSN; returns true when it was out of order (a gap exists). */
   observe(tsn: number): boolean {
-    if (tsn === ((this.cumTsn + 1) >>> 0)) {
+    if (tsn === (this.cumTsn + 1) >>> 0) {
       this.cumTsn = tsn;
       if (this.#above.size > 0) this.#advance();
       return this.#above.size > 0;

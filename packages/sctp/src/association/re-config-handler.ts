@@ -14,7 +14,12 @@ export class ReConfigHandler {
   readonly #events: Fifo<SctpEvent>;
   readonly #timers: TimerTable<TimerName>;
 
-  constructor(tcb: Tcb, sendQueue: SendQueue, events: Fifo<SctpEvent>, timers: TimerTable<TimerName>) {
+  constructor(
+    tcb: Tcb,
+    sendQueue: SendQueue,
+    events: Fifo<SctpEvent>,
+    timers: TimerTable<TimerName>,
+  ) {
     this.#tcb = tcb;
     this.#sendQueue = sendQueue;
     this.#events = events;
@@ -27,7 +32,9 @@ export class ReConfigHandler {
     for (const p of chunk.params) {
       switch (p.kind) {
         case "outgoing-ssn-reset-request": {
-          const a = reset.onOutgoingRequest(p, tcb.tracker.cumTsn, () => tcb.reassembly.streamIds());
+          const a = reset.onOutgoingRequest(p, tcb.tracker.cumTsn, () =>
+            tcb.reassembly.streamIds(),
+          );
           if (a.performIncoming) tcb.performIncomingReset(a.performIncoming);
           break;
         }

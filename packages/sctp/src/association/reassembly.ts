@@ -88,7 +88,15 @@ export class ReassemblyQueue {
    * Adds one received chunk. `seq` is the SSN (DATA) or MID (I-DATA), `fsn` the I-DATA FSN.
    * Returns false when the message would exceed the largest message we accept.
    */
-  add(tsn: number, streamId: number, seq: number, fsn: number, ppid: number, flags: number, payload: Uint8Array): boolean {
+  add(
+    tsn: number,
+    streamId: number,
+    seq: number,
+    fsn: number,
+    ppid: number,
+    flags: number,
+    payload: Uint8Array,
+  ): boolean {
     const unordered = (flags & FLAG_U) !== 0;
     if ((flags & (FLAG_B | FLAG_E)) === (FLAG_B | FLAG_E)) {
       const data = payload.slice();
@@ -100,10 +108,23 @@ export class ReassemblyQueue {
     const frag: Fragment = { tsn, pos, flags, streamId, ppid, data: payload.slice() };
     this.bytes += payload.byteLength;
     if (unordered && !this.interleaved) return this.#addUnorderedData(frag);
-    const key = this.interleaved ? streamId * 2 ** 33 + (unordered ? 2 ** 32 : 0) + seq : streamId * 65536 + seq;
+    const key = this.interleaved
+      ? streamId * 2 ** 33 + (unordered ? 2 ** 32 : 0) + seq
+      : streamId * 65536 + seq;
     let p = this.#partials.get(key);
     if (!p) {
-      p = { streamId, seq, unordered, frags: [], first: 0, last: 0, hasFirst: false, hasLast: false, bytes: 0, minTsn: tsn };
+      p = {
+        streamId,
+        seq,
+        unordered,
+        frags: [],
+        first: 0,
+        last: 0,
+        hasFirst: false,
+        hasLast: false,
+        bytes: 0,
+        minTsn: tsn,
+      };
       this.#partials.set(key, p);
     }
     p.frags.push(frag);
@@ -137,7 +158,8 @@ export class ReassemblyQueue {
     let size = frag.data.byteLength;
     for (let f = frag; !(f.flags & FLAG_B); ) {
       const prev = m.get((first - 1) >>> 0);
-      if (!prev || prev.streamId !== frag.streamId || prev.flags & FLAG_E) return size <= this.#maxMessage;
+      if (!prev || prev.streamId !== frag.streamId || prev.flags & FLAG_E)
+        return size <= this.#maxMessage;
       first = (first - 1) >>> 0;
       size += prev.data.byteLength;
       f = prev;
@@ -145,7 +167,8 @@ export class ReassemblyQueue {
     let last = frag.tsn;
     for (let f = frag; !(f.flags & FLAG_E); ) {
       const next = m.get((last + 1) >>> 0);
-      if (!next || next.streamId !== frag.streamId || next.flags & FLAG_B) return size <= this.#maxMessage;
+      if (!next || next.streamId !== frag.streamId || next.flags & FLAG_B)
+        return size <= this.#maxMessage;
       last = (last + 1) >>> 0;
       size += next.data.byteLength;
       f = next;

@@ -24,7 +24,15 @@ export class SentChunk {
   inFlight = false;
   fastRetransmitted = false;
 
-  constructor(tsn: number, msg: OutgoingMessage, payload: Uint8Array, flags: number, seq: number, fsn: number, size: number) {
+  constructor(
+    tsn: number,
+    msg: OutgoingMessage,
+    payload: Uint8Array,
+    flags: number,
+    seq: number,
+    fsn: number,
+    size: number,
+  ) {
     this.tsn = tsn;
     this.msg = msg;
     this.payload = payload;
@@ -73,7 +81,13 @@ export class RetransmissionQueue {
   #rtxFrom = 0;
   retransmissions = 0;
   abandonedMessages = 0;
-  readonly outcome: SackOutcome = { cumAdvanced: false, ackedBytes: 0, rtt: -1, fastRetransmit: false, abandoned: false };
+  readonly outcome: SackOutcome = {
+    cumAdvanced: false,
+    ackedBytes: 0,
+    rtt: -1,
+    fastRetransmit: false,
+    abandoned: false,
+  };
 
   constructor(initialTsn: number) {
     this.cumAck = (initialTsn - 1) >>> 0;

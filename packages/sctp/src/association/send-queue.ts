@@ -39,7 +39,14 @@ export class OutgoingMessage {
   /** Counted in the stream's buffered amount (user data, not DCEP). */
   counted = true;
 
-  constructor(stream: OutgoingStream, ppid: number, data: Uint8Array, unordered: boolean, maxRtx: number, expiresAt: Millis) {
+  constructor(
+    stream: OutgoingStream,
+    ppid: number,
+    data: Uint8Array,
+    unordered: boolean,
+    maxRtx: number,
+    expiresAt: Millis,
+  ) {
     this.stream = stream;
     this.ppid = ppid;
     this.data = data;
@@ -50,7 +57,10 @@ export class OutgoingMessage {
 
   /** Whether PR-SCTP may abandon this message. */
   get partiallyReliable(): boolean {
-    return this.maxRetransmits !== Number.POSITIVE_INFINITY || this.expiresAt !== Number.POSITIVE_INFINITY;
+    return (
+      this.maxRetransmits !== Number.POSITIVE_INFINITY ||
+      this.expiresAt !== Number.POSITIVE_INFINITY
+    );
   }
 }
 
@@ -109,7 +119,13 @@ export class SendQueue {
   }
 
   /** Queues a message. */
-  enqueue(now: Millis, streamId: number, ppid: number, data: Uint8Array, o: SendOptions | undefined): void {
+  enqueue(
+    now: Millis,
+    streamId: number,
+    ppid: number,
+    data: Uint8Array,
+    o: SendOptions | undefined,
+  ): void {
     const s = this.stream(streamId);
     const msg = new OutgoingMessage(
       s,

@@ -71,7 +71,8 @@ export class StateCookieSigner {
    * A cookie that is not ours yields `undefined`.
    */
   verify(cookie: Uint8Array, now: Millis, lifetimeMs: number): CookieCheck | undefined {
-    if (cookie.byteLength !== BODY + this.#mac.outputLength || cookie[0] !== VERSION) return undefined;
+    if (cookie.byteLength !== BODY + this.#mac.outputLength || cookie[0] !== VERSION)
+      return undefined;
     const mac = this.#mac.compute(cookie.subarray(0, BODY));
     if (!constantTimeEqual(mac, cookie.subarray(BODY))) return undefined;
     const v = new DataView(cookie.buffer, cookie.byteOffset, BODY);

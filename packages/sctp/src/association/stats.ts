@@ -41,7 +41,12 @@ interface Counters {
   readonly droppedPackets: number;
 }
 
-export function collectStats(c: Counters, tcb: Tcb | undefined, rto: Rto, sq: SendQueue): AssociationStats {
+export function collectStats(
+  c: Counters,
+  tcb: Tcb | undefined,
+  rto: Rto,
+  sq: SendQueue,
+): AssociationStats {
   return {
     ...c,
     dataChunksSent: tcb?.dataChunksSent ?? 0,

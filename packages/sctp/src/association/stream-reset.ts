@@ -1,7 +1,10 @@
 import type { Millis } from "@purertc/common";
-import type { OutgoingSsnResetRequestParam, ReconfigResponseParam } from "../params/reconfig-params.js";
-import { ReconfigResult } from "../params/reconfig-params.js";
 import type { Param } from "../params/param.js";
+import type {
+  OutgoingSsnResetRequestParam,
+  ReconfigResponseParam,
+} from "../params/reconfig-params.js";
+import { ReconfigResult } from "../params/reconfig-params.js";
 import { tsnLte } from "../serial.js";
 
 /** An incoming outgoing-SSN-reset that waits for data up to its last TSN (RFC 6525 §5.2.2). */
@@ -54,7 +57,9 @@ export class StreamReset {
 
   /** Streams whose reset is wanted or in flight. */
   isResetting(streamId: number): boolean {
-    return this.#wanted.has(streamId) || (this.#inFlight?.param.streams.includes(streamId) ?? false);
+    return (
+      this.#wanted.has(streamId) || (this.#inFlight?.param.streams.includes(streamId) ?? false)
+    );
   }
 
   request(streams: Iterable<number>): void {
@@ -120,13 +125,17 @@ export class StreamReset {
   }
 
   /** Handles the peer's Outgoing SSN Reset Request (§5.2.2); `cumTsn` is our cumulative TSN. */
-  onOutgoingRequest(p: OutgoingSsnResetRequestParam, cumTsn: number, allStreams: () => number[]): ResetActions {
+  onOutgoingRequest(
+    p: OutgoingSsnResetRequestParam,
+    cumTsn: number,
+    allStreams: () => number[],
+  ): ResetActions {
     if (p.requestSeq === this.#peerSeq) {
       // A retransmission: answer again with the result we gave (updated if performed since).
       this.#respond(p.requestSeq, this.#lastResult);
       return {};
     }
-    if (p.requestSeq !== ((this.#peerSeq + 1) >>> 0)) {
+    if (p.requestSeq !== (this.#peerSeq + 1) >>> 0) {
       this.#respond(p.requestSeq, ReconfigResult.ERROR_BAD_SEQUENCE_NUMBER);
       return {};
     }
@@ -165,7 +174,7 @@ export class StreamReset {
       this.#respond(seq, this.#lastResult);
       return {};
     }
-    if (seq !== ((this.#peerSeq + 1) >>> 0)) {
+    if (seq !== (this.#peerSeq + 1) >>> 0) {
       this.#respond(seq, ReconfigResult.ERROR_BAD_SEQUENCE_NUMBER);
       return {};
     }
@@ -177,7 +186,7 @@ export class StreamReset {
 
   /** Requests we do not support (SSN/TSN reset, add streams) are denied (§5.2.4–§5.2.6). */
   onUnsupportedRequest(seq: number): void {
-    if (seq === ((this.#peerSeq + 1) >>> 0)) {
+    if (seq === (this.#peerSeq + 1) >>> 0) {
       this.#peerSeq = seq;
       this.#lastResult = ReconfigResult.DENIED;
     }

@@ -1,9 +1,9 @@
 import type { Fifo, Millis, TimerTable } from "@purertc/common";
 import { DATA_HEADER_LENGTH, writeDataChunk } from "../chunks/data.js";
-import { encodeForwardTsnInto, encodedLengthForwardTsn } from "../chunks/forward-tsn.js";
+import { encodedLengthForwardTsn, encodeForwardTsnInto } from "../chunks/forward-tsn.js";
 import { I_DATA_HEADER_LENGTH, writeIDataChunk } from "../chunks/i-data.js";
-import { encodeIForwardTsnInto, encodedLengthIForwardTsn } from "../chunks/i-forward-tsn.js";
-import { encodeReConfigInto, encodedLengthReConfig } from "../chunks/re-config.js";
+import { encodedLengthIForwardTsn, encodeIForwardTsnInto } from "../chunks/i-forward-tsn.js";
+import { encodedLengthReConfig, encodeReConfigInto } from "../chunks/re-config.js";
 import { encodeSackInto } from "../chunks/sack.js";
 import type { SctpConfig } from "../config.js";
 import { pad4 } from "../constants.js";
@@ -20,7 +20,14 @@ import type { SendQueue } from "./send-queue.js";
 import { StreamReset } from "./stream-reset.js";
 
 /** Timers of an association (one table, RFC 9260 §6.3, §6.2, §8.3, §9.2, RFC 6525 §5.1.1). */
-export type TimerName = "t1-init" | "t1-cookie" | "t2-shutdown" | "t3-rtx" | "delayed-ack" | "heartbeat" | "reconfig";
+export type TimerName =
+  | "t1-init"
+  | "t1-cookie"
+  | "t2-shutdown"
+  | "t3-rtx"
+  | "delayed-ack"
+  | "heartbeat"
+  | "reconfig";
 
 /** The negotiated parameters a TCB starts from (RFC 9260 §5.1, from INIT ACK or the cookie). */
 export interface TcbParams {
@@ -112,7 +119,15 @@ export class Tcb {
   // ---- receiving -------------------------------------------------------------------------
 
   /** One DATA or I-DATA chunk (§6.2). Returns false when the chunk was dropped unacknowledged. */
-  onData(tsn: number, streamId: number, seq: number, fsn: number, ppid: number, flags: number, payload: Uint8Array): void {
+  onData(
+    tsn: number,
+    streamId: number,
+    seq: number,
+    fsn: number,
+    ppid: number,
+    flags: number,
+    payload: Uint8Array,
+  ): void {
     const t = this.tracker;
     this.dataChunksReceived++;
     if (payload.byteLength === 0) {
@@ -124,7 +139,7 @@ export class Tcb {
       return;
     }
     if (!t.acceptable(tsn)) return;
-    const next = tsn === ((t.cumTsn + 1) >>> 0);
+    const next = tsn === (t.cumTsn + 1) >>> 0;
     if (!next && payload.byteLength > this.aRwnd) return; // §6.2: no room, drop without ack
     if (flags & 8) t.sackNow = true; // RFC 7053 I bit
     if (streamId >= this.#inbound) {
@@ -139,7 +154,8 @@ export class Tcb {
       this.#heldBytes += payload.byteLength;
       return;
     }
-    if (!this.reassembly.add(tsn, streamId, seq, fsn, ppid, flags, payload)) this.abortReason = "message-too-large";
+    if (!this.reassembly.add(tsn, streamId, seq, fsn, ppid, flags, payload))
+      this.abortReason = "message-too-large";
   }
 
   /** After every packet carrying DATA: decide between an immediate and a delayed SACK (§6.2). */
@@ -155,7 +171,10 @@ export class Tcb {
   }
 
   /** FORWARD TSN / I-FORWARD-TSN (RFC 3758 §3.6, RFC 8260 §2.3.2). */
-  onForwardTsn(newCum: number, streams: readonly { streamId: number; unordered: boolean; seq: number }[]): void {
+  onForwardTsn(
+    newCum: number,
+    streams: readonly { streamId: number; unordered: boolean; seq: number }[],
+  ): void {
     const t = this.tracker;
     t.forwardTo(newCum);
     this.reassembly.forgetUpTo(newCum);
@@ -248,7 +267,8 @@ export class Tcb {
   fill(buf: Uint8Array, offset: number, end: number, now: Millis, allowData: boolean): number {
     let o = offset;
     const t = this.tracker;
-    if (t.sackNow || (t.sackPending && allowData && this.#willSendData())) o = this.#writeSack(buf, o, end);
+    if (t.sackNow || (t.sackPending && allowData && this.#willSendData()))
+      o = this.#writeSack(buf, o, end);
     if (this.#forwardTsnPending) o = this.#writeForwardTsn(buf, o, end);
     if (this.reset.hasOutput) {
       const params = this.reset.takeParams(now);
@@ -262,7 +282,8 @@ export class Tcb {
     const before = o;
     o = this.#writeRetransmissions(buf, o, end, now);
     o = this.#writeNewData(buf, o, end, now);
-    if (o !== before && !this.#timers.isArmed("t3-rtx")) this.#timers.set("t3-rtx", now + this.#rto.value);
+    if (o !== before && !this.#timers.isArmed("t3-rtx"))
+      this.#timers.set("t3-rtx", now + this.#rto.value);
     return o;
   }
 
@@ -271,7 +292,13 @@ export class Tcb {
     const dups = t.takeDuplicates();
     const maxGaps = Math.max(0, Math.min(256, ((end - o - 16 - 4 * dups.length) >> 2) - 1));
     const gapBlocks = t.gapBlocks(maxGaps);
-    const sack = { kind: "sack", cumulativeTsnAck: t.cumTsn, aRwnd: this.aRwnd, gapBlocks, duplicateTsns: dups } as const;
+    const sack = {
+      kind: "sack",
+      cumulativeTsnAck: t.cumTsn,
+      aRwnd: this.aRwnd,
+      gapBlocks,
+      duplicateTsns: dups,
+    } as const;
     const len = 16 + 2 * gapBlocks.length + 4 * dups.length;
     if (o + len > end) return o;
     t.sackSent();
@@ -347,7 +374,7 @@ export class Tcb {
       const remaining = m.data.byteLength - m.offset;
       // Do not cut a message into a sliver to fill the end of a packet.
       if (room <= 0 || (remaining > room && room < 256 && o > COMMON_HEADER_LENGTH)) break;
-      const n = remaining < room ? remaining : room;
+      const n = Math.min(remaining, room);
       const beginning = m.offset === 0;
       const ending = n === remaining;
       const tsn = rq.nextTsn;
@@ -363,7 +390,15 @@ export class Tcb {
       }
       m.lastTsn = tsn;
       const flags = (m.unordered ? FLAG_U : 0) | (beginning ? FLAG_B : 0) | (ending ? FLAG_E : 0);
-      const c = new SentChunk(tsn, m, m.data.subarray(m.offset, m.offset + n), flags, m.seq, m.fsn++, header + n);
+      const c = new SentChunk(
+        tsn,
+        m,
+        m.data.subarray(m.offset, m.offset + n),
+        flags,
+        m.seq,
+        m.fsn++,
+        header + n,
+      );
       rq.push(c);
       o = this.#writeChunk(buf, o, c);
       rq.onSent(c, now);

@@ -1,5 +1,10 @@
 import { ChunkType } from "../constants.js";
-import { decodeCauses, type ErrorCause, encodedLengthCauses, writeCauses } from "../error-causes.js";
+import {
+  decodeCauses,
+  type ErrorCause,
+  encodedLengthCauses,
+  writeCauses,
+} from "../error-causes.js";
 import { encodeWith, openChunk, startChunk } from "./chunk-header.js";
 
 /**
@@ -39,5 +44,9 @@ export function encodeAbort(c: AbortChunk): Uint8Array {
 
 export function decodeAbort(bytes: Uint8Array): AbortChunk {
   const { flags, value: r } = openChunk(bytes, ChunkType.ABORT, 4);
-  return { kind: "abort", reflectedTag: (flags & 1) !== 0, causes: decodeCauses(bytes, r.offset, r.offset + r.remaining) };
+  return {
+    kind: "abort",
+    reflectedTag: (flags & 1) !== 0,
+    causes: decodeCauses(bytes, r.offset, r.offset + r.remaining),
+  };
 }

@@ -49,13 +49,6 @@ export function startChunk(
   return new ByteWriter(buf, offset).u8(type).u8(flags).u16(length);
 }
 
-/** Writes the zero padding after a chunk of `length` bytes; returns the padded length. */
-export function finishChunk(w: ByteWriter, length: number): number {
-  const padded = pad4(length);
-  w.zeros(padded - length);
-  return padded;
-}
-
 /** Encodes a chunk into a fresh array of exactly its (unpadded) length. */
 export function encodeWith<T>(
   chunk: T,

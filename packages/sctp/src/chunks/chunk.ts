@@ -12,25 +12,41 @@ import {
   encodedLengthCookieEcho,
 } from "./cookie.js";
 import { type DataChunk, decodeData, encodeDataInto, encodedLengthData } from "./data.js";
-import { decodeError, type ErrorChunk, encodeErrorInto, encodedLengthError } from "./error.js";
-import { decodeForwardTsn, encodeForwardTsnInto, encodedLengthForwardTsn, type ForwardTsnChunk } from "./forward-tsn.js";
+import { decodeError, type ErrorChunk, encodedLengthError, encodeErrorInto } from "./error.js";
+import {
+  decodeForwardTsn,
+  encodedLengthForwardTsn,
+  encodeForwardTsnInto,
+  type ForwardTsnChunk,
+} from "./forward-tsn.js";
 import {
   decodeHeartbeat,
   decodeHeartbeatAck,
-  encodeHeartbeatInto,
   encodedLengthHeartbeat,
+  encodeHeartbeatInto,
   type HeartbeatChunk,
 } from "./heartbeat.js";
-import { decodeIData, encodeIDataInto, encodedLengthIData, type IDataChunk } from "./i-data.js";
+import { decodeIData, encodedLengthIData, encodeIDataInto, type IDataChunk } from "./i-data.js";
 import {
   decodeIForwardTsn,
-  encodeIForwardTsnInto,
   encodedLengthIForwardTsn,
+  encodeIForwardTsnInto,
   type IForwardTsnChunk,
 } from "./i-forward-tsn.js";
-import { decodeInit, decodeInitAck, encodeInitInto, encodedLengthInit, type InitChunk } from "./init.js";
-import { decodeReConfig, encodeReConfigInto, encodedLengthReConfig, type ReConfigChunk } from "./re-config.js";
-import { decodeSack, encodeSackInto, encodedLengthSack, type SackChunk } from "./sack.js";
+import {
+  decodeInit,
+  decodeInitAck,
+  encodedLengthInit,
+  encodeInitInto,
+  type InitChunk,
+} from "./init.js";
+import {
+  decodeReConfig,
+  encodedLengthReConfig,
+  encodeReConfigInto,
+  type ReConfigChunk,
+} from "./re-config.js";
+import { decodeSack, encodedLengthSack, encodeSackInto, type SackChunk } from "./sack.js";
 import {
   decodeShutdown,
   decodeShutdownAck,
@@ -167,7 +183,8 @@ export function encodeChunk(c: Chunk): Uint8Array {
  * Opaque fields are views into `bytes`.
  */
 export function decodeChunk(bytes: Uint8Array): Chunk {
-  if (bytes.byteLength < 4) throw new DecodeError(LAYER, "truncated-chunk", 0, `${bytes.byteLength} bytes`);
+  if (bytes.byteLength < 4)
+    throw new DecodeError(LAYER, "truncated-chunk", 0, `${bytes.byteLength} bytes`);
   const type = bytes[0]!;
   switch (type) {
     case ChunkType.DATA:
@@ -207,7 +224,8 @@ export function decodeChunk(bytes: Uint8Array): Chunk {
     default: {
       const len = (bytes[2]! << 8) | bytes[3]!;
       if (len < 4) throw new DecodeError(LAYER, "bad-chunk-length", 2, `length ${len}`);
-      if (len > bytes.byteLength) throw new DecodeError(LAYER, "truncated-chunk", 2, `length ${len}`);
+      if (len > bytes.byteLength)
+        throw new DecodeError(LAYER, "truncated-chunk", 2, `length ${len}`);
       return { kind: "unknown", type, flags: bytes[1]!, value: bytes.subarray(4, len) };
     }
   }

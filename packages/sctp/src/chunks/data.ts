@@ -54,8 +54,18 @@ export function encodedLengthData(c: DataChunk): number {
 }
 
 /** Flags byte for the four DATA/I-DATA bits. */
-export function dataFlags(unordered: boolean, beginning: boolean, ending: boolean, immediate: boolean): number {
-  return (immediate ? FLAG_I : 0) | (unordered ? FLAG_U : 0) | (beginning ? FLAG_B : 0) | (ending ? FLAG_E : 0);
+export function dataFlags(
+  unordered: boolean,
+  beginning: boolean,
+  ending: boolean,
+  immediate: boolean,
+): number {
+  return (
+    (immediate ? FLAG_I : 0) |
+    (unordered ? FLAG_U : 0) |
+    (beginning ? FLAG_B : 0) |
+    (ending ? FLAG_E : 0)
+  );
 }
 
 /**
@@ -114,9 +124,11 @@ export function decodeData(bytes: Uint8Array): DataChunk {
   if (bytes.byteLength < DATA_HEADER_LENGTH) {
     throw new DecodeError(LAYER, "truncated-chunk", 0, `DATA needs ${DATA_HEADER_LENGTH} bytes`);
   }
-  if (bytes[0] !== ChunkType.DATA) throw new DecodeError(LAYER, "wrong-chunk-type", 0, `got ${bytes[0]}`);
+  if (bytes[0] !== ChunkType.DATA)
+    throw new DecodeError(LAYER, "wrong-chunk-type", 0, `got ${bytes[0]}`);
   const len = (bytes[2]! << 8) | bytes[3]!;
-  if (len < DATA_HEADER_LENGTH) throw new DecodeError(LAYER, "bad-chunk-length", 2, `DATA length ${len}`);
+  if (len < DATA_HEADER_LENGTH)
+    throw new DecodeError(LAYER, "bad-chunk-length", 2, `DATA length ${len}`);
   if (len > bytes.byteLength) throw new DecodeError(LAYER, "truncated-chunk", 2, `length ${len}`);
   const flags = bytes[1]!;
   return {

@@ -1,5 +1,10 @@
 import { ChunkType } from "../constants.js";
-import { decodeCauses, type ErrorCause, encodedLengthCauses, writeCauses } from "../error-causes.js";
+import {
+  decodeCauses,
+  type ErrorCause,
+  encodedLengthCauses,
+  writeCauses,
+} from "../error-causes.js";
 import { encodeWith, openChunk, startChunk } from "./chunk-header.js";
 
 /**

@@ -35,7 +35,9 @@ export function encodedLengthForwardTsn(c: ForwardTsnChunk): number {
 }
 
 export function encodeForwardTsnInto(c: ForwardTsnChunk, buf: Uint8Array, offset: number): number {
-  const w = startChunk(buf, offset, ChunkType.FORWARD_TSN, 0, encodedLengthForwardTsn(c)).u32(c.newCumulativeTsn);
+  const w = startChunk(buf, offset, ChunkType.FORWARD_TSN, 0, encodedLengthForwardTsn(c)).u32(
+    c.newCumulativeTsn,
+  );
   for (const s of c.streams) w.u16(s.streamId).u16(s.ssn);
   return w.offset - offset;
 }
@@ -47,7 +49,8 @@ export function encodeForwardTsn(c: ForwardTsnChunk): Uint8Array {
 export function decodeForwardTsn(bytes: Uint8Array): ForwardTsnChunk {
   const { value: r } = openChunk(bytes, ChunkType.FORWARD_TSN, 8);
   const newCumulativeTsn = r.u32();
-  if (r.remaining % 4 !== 0) r.fail("bad-chunk-length", "FORWARD-TSN stream list not a multiple of 4");
+  if (r.remaining % 4 !== 0)
+    r.fail("bad-chunk-length", "FORWARD-TSN stream list not a multiple of 4");
   const streams: ForwardTsnStream[] = [];
   while (r.remaining > 0) streams.push({ streamId: r.u16(), ssn: r.u16() });
   return { kind: "forward-tsn", newCumulativeTsn, streams };

@@ -79,7 +79,16 @@ export function writeIDataChunk(
 
 export function encodeIDataInto(c: IDataChunk, buf: Uint8Array, offset: number): number {
   const flags = dataFlags(c.unordered, c.beginning, c.ending, c.immediate);
-  return writeIDataChunk(buf, offset, flags, c.tsn, c.streamId, c.mid, c.beginning ? c.ppid : c.fsn, c.payload);
+  return writeIDataChunk(
+    buf,
+    offset,
+    flags,
+    c.tsn,
+    c.streamId,
+    c.mid,
+    c.beginning ? c.ppid : c.fsn,
+    c.payload,
+  );
 }
 
 export function encodeIData(c: IDataChunk): Uint8Array {
@@ -88,11 +97,18 @@ export function encodeIData(c: IDataChunk): Uint8Array {
 
 export function decodeIData(bytes: Uint8Array): IDataChunk {
   if (bytes.byteLength < I_DATA_HEADER_LENGTH) {
-    throw new DecodeError(LAYER, "truncated-chunk", 0, `I-DATA needs ${I_DATA_HEADER_LENGTH} bytes`);
+    throw new DecodeError(
+      LAYER,
+      "truncated-chunk",
+      0,
+      `I-DATA needs ${I_DATA_HEADER_LENGTH} bytes`,
+    );
   }
-  if (bytes[0] !== ChunkType.I_DATA) throw new DecodeError(LAYER, "wrong-chunk-type", 0, `got ${bytes[0]}`);
+  if (bytes[0] !== ChunkType.I_DATA)
+    throw new DecodeError(LAYER, "wrong-chunk-type", 0, `got ${bytes[0]}`);
   const len = (bytes[2]! << 8) | bytes[3]!;
-  if (len < I_DATA_HEADER_LENGTH) throw new DecodeError(LAYER, "bad-chunk-length", 2, `I-DATA length ${len}`);
+  if (len < I_DATA_HEADER_LENGTH)
+    throw new DecodeError(LAYER, "bad-chunk-length", 2, `I-DATA length ${len}`);
   if (len > bytes.byteLength) throw new DecodeError(LAYER, "truncated-chunk", 2, `length ${len}`);
   const flags = bytes[1]!;
   const beginning = (flags & FLAG_B) !== 0;

@@ -35,10 +35,17 @@ export function encodedLengthIForwardTsn(c: IForwardTsnChunk): number {
   return 8 + 8 * c.streams.length;
 }
 
-export function encodeIForwardTsnInto(c: IForwardTsnChunk, buf: Uint8Array, offset: number): number {
+export function encodeIForwardTsnInto(
+  c: IForwardTsnChunk,
+  buf: Uint8Array,
+  offset: number,
+): number {
   const len = encodedLengthIForwardTsn(c);
   const w = startChunk(buf, offset, ChunkType.I_FORWARD_TSN, 0, len).u32(c.newCumulativeTsn);
-  for (const s of c.streams) w.u16(s.streamId).u16(s.unordered ? 1 : 0).u32(s.mid);
+  for (const s of c.streams)
+    w.u16(s.streamId)
+      .u16(s.unordered ? 1 : 0)
+      .u32(s.mid);
   return w.offset - offset;
 }
 
@@ -49,7 +56,8 @@ export function encodeIForwardTsn(c: IForwardTsnChunk): Uint8Array {
 export function decodeIForwardTsn(bytes: Uint8Array): IForwardTsnChunk {
   const { value: r } = openChunk(bytes, ChunkType.I_FORWARD_TSN, 8);
   const newCumulativeTsn = r.u32();
-  if (r.remaining % 8 !== 0) r.fail("bad-chunk-length", "I-FORWARD-TSN entries not a multiple of 8");
+  if (r.remaining % 8 !== 0)
+    r.fail("bad-chunk-length", "I-FORWARD-TSN entries not a multiple of 8");
   const streams: IForwardTsnStream[] = [];
   while (r.remaining > 0) {
     const streamId = r.u16();

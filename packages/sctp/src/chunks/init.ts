@@ -1,6 +1,6 @@
 import { ChunkType } from "../constants.js";
 import { decodeParams, encodedLengthParams, type Param, writeParams } from "../params/param.js";
-import { encodeWith, finishChunk, openChunk, startChunk } from "./chunk-header.js";
+import { encodeWith, openChunk, startChunk } from "./chunk-header.js";
 
 /**
  * INIT (RFC 9260 §3.3.2) and INIT ACK (§3.3.3): same fixed part, then parameters.
@@ -55,7 +55,11 @@ export function encodeInit(c: InitChunk): Uint8Array {
 }
 
 function decodeInitOf(bytes: Uint8Array, kind: InitChunk["kind"]): InitChunk {
-  const { value: r } = openChunk(bytes, kind === "init" ? ChunkType.INIT : ChunkType.INIT_ACK, FIXED);
+  const { value: r } = openChunk(
+    bytes,
+    kind === "init" ? ChunkType.INIT : ChunkType.INIT_ACK,
+    FIXED,
+  );
   const initiateTag = r.u32();
   const aRwnd = r.u32();
   const outboundStreams = r.u16();

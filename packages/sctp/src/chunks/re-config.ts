@@ -43,6 +43,7 @@ export function encodeReConfig(c: ReConfigChunk): Uint8Array {
 export function decodeReConfig(bytes: Uint8Array): ReConfigChunk {
   const { value: r } = openChunk(bytes, ChunkType.RE_CONFIG, 8);
   const params = decodeParams(bytes, r.offset, r.offset + r.remaining);
-  if (params.length < 1 || params.length > 2) r.fail("bad-re-config", `${params.length} parameters`);
+  if (params.length < 1 || params.length > 2)
+    r.fail("bad-re-config", `${params.length} parameters`);
   return { kind: "re-config", params };
 }

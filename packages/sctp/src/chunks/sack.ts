@@ -82,19 +82,32 @@ export function encodeSack(c: SackChunk): Uint8Array {
 }
 
 export function decodeSack(bytes: Uint8Array): SackChunk {
-  if (bytes.byteLength < FIXED) throw new DecodeError(LAYER, "truncated-chunk", 0, "SACK needs 16 bytes");
-  if (bytes[0] !== ChunkType.SACK) throw new DecodeError(LAYER, "wrong-chunk-type", 0, `got ${bytes[0]}`);
+  if (bytes.byteLength < FIXED)
+    throw new DecodeError(LAYER, "truncated-chunk", 0, "SACK needs 16 bytes");
+  if (bytes[0] !== ChunkType.SACK)
+    throw new DecodeError(LAYER, "wrong-chunk-type", 0, `got ${bytes[0]}`);
   const len = (bytes[2]! << 8) | bytes[3]!;
   if (len > bytes.byteLength) throw new DecodeError(LAYER, "truncated-chunk", 2, `length ${len}`);
   const gaps = (bytes[12]! << 8) | bytes[13]!;
   const dups = (bytes[14]! << 8) | bytes[15]!;
   if (len !== FIXED + 4 * gaps + 4 * dups) {
-    throw new DecodeError(LAYER, "bad-chunk-length", 2, `SACK length ${len} for ${gaps} gaps, ${dups} dups`);
+    throw new DecodeError(
+      LAYER,
+      "bad-chunk-length",
+      2,
+      `SACK length ${len} for ${gaps} gaps, ${dups} dups`,
+    );
   }
   const gapBlocks: number[] = new Array(gaps * 2);
   let o = FIXED;
   for (let i = 0; i < gaps * 2; i++, o += 2) gapBlocks[i] = (bytes[o]! << 8) | bytes[o + 1]!;
   const duplicateTsns: number[] = new Array(dups);
   for (let i = 0; i < dups; i++, o += 4) duplicateTsns[i] = readU32(bytes, o);
-  return { kind: "sack", cumulativeTsnAck: readU32(bytes, 4), aRwnd: readU32(bytes, 8), gapBlocks, duplicateTsns };
+  return {
+    kind: "sack",
+    cumulativeTsnAck: readU32(bytes, 4),
+    aRwnd: readU32(bytes, 8),
+    gapBlocks,
+    duplicateTsns,
+  };
 }

@@ -52,7 +52,11 @@ export function decodeShutdown(bytes: Uint8Array): ShutdownChunk {
   return { kind: "shutdown", cumulativeTsnAck: r.u32() };
 }
 
-export function encodeShutdownAckInto(_c: ShutdownAckChunk, buf: Uint8Array, offset: number): number {
+export function encodeShutdownAckInto(
+  _c: ShutdownAckChunk,
+  buf: Uint8Array,
+  offset: number,
+): number {
   startChunk(buf, offset, ChunkType.SHUTDOWN_ACK, 0, 4);
   return 4;
 }
@@ -62,7 +66,11 @@ export function decodeShutdownAck(bytes: Uint8Array): ShutdownAckChunk {
   return { kind: "shutdown-ack" };
 }
 
-export function encodeShutdownCompleteInto(c: ShutdownCompleteChunk, buf: Uint8Array, offset: number): number {
+export function encodeShutdownCompleteInto(
+  c: ShutdownCompleteChunk,
+  buf: Uint8Array,
+  offset: number,
+): number {
   startChunk(buf, offset, ChunkType.SHUTDOWN_COMPLETE, c.reflectedTag ? 1 : 0, 4);
   return 4;
 }

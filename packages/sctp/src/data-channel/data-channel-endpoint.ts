@@ -57,7 +57,8 @@ export class DataChannelEndpoint {
 
   constructor(config: Partial<DataChannelConfig> & { readonly role: "client" | "server" }) {
     const { role, ...sctp } = config;
-    if (role !== "client" && role !== "server") throw new TypeError(`role must be "client" or "server"`);
+    if (role !== "client" && role !== "server")
+      throw new TypeError(`role must be "client" or "server"`);
     this.#role = role;
     this.association = new SctpAssociation(sctp);
   }
@@ -112,13 +113,15 @@ export class DataChannelEndpoint {
       throw new TypeError("maxRetransmits and maxPacketLifeTime are mutually exclusive");
     }
     for (const v of [init.maxRetransmits, init.maxPacketLifeTime]) {
-      if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 0xffff_ffff)) throw new TypeError(`invalid reliability ${v}`);
+      if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 0xffff_ffff))
+        throw new TypeError(`invalid reliability ${v}`);
     }
     const negotiated = init.negotiated ?? false;
     let id = init.id;
     if (negotiated && id === undefined) throw new TypeError("a negotiated channel needs an id");
     if (id === undefined) id = this.#allocateId();
-    if (!Number.isInteger(id) || id < 0 || id > 65534) throw new TypeError(`invalid channel id ${id}`);
+    if (!Number.isInteger(id) || id < 0 || id > 65534)
+      throw new TypeError(`invalid channel id ${id}`);
     if (this.#channels.has(id)) throw new TypeError(`channel id ${id} is in use`);
     const ch = new Channel({
       id,
@@ -133,7 +136,9 @@ export class DataChannelEndpoint {
     this.#channels.set(id, ch);
     if (!negotiated) {
       ch.awaitingAck = true;
-      this.association.send(now, id, Ppid.DCEP, encodeDcep(this.#openMessage(ch.info)), { internal: true });
+      this.association.send(now, id, Ppid.DCEP, encodeDcep(this.#openMessage(ch.info)), {
+        internal: true,
+      });
     }
     if (this.#connected) this.#open(ch);
     return id;
@@ -142,7 +147,7 @@ export class DataChannelEndpoint {
   /** Sends a message: a string as UTF-8 (PPID 51/56), bytes as binary (PPID 53/57). */
   send(now: Millis, id: number, data: string | Uint8Array): void {
     const ch = this.#channels.get(id);
-    if (!ch || ch.state !== "open") throw new TypeError(`channel ${id} is not open`);
+    if (ch?.state !== "open") throw new TypeError(`channel ${id} is not open`);
     let bytes: Uint8Array;
     let ppid: number;
     if (typeof data === "string") {
@@ -236,7 +241,8 @@ export class DataChannelEndpoint {
   // ---- internals -------------------------------------------------------------------------
 
   #allocateId(): number {
-    for (let id = this.#role === "client" ? 0 : 1; id <= 65534; id += 2) if (!this.#channels.has(id)) return id;
+    for (let id = this.#role === "client" ? 0 : 1; id <= 65534; id += 2)
+      if (!this.#channels.has(id)) return id;
     throw new RangeError("no free stream id");
   }
 
@@ -275,7 +281,8 @@ export class DataChannelEndpoint {
   }
 
   #pump(now: Millis): void {
-    for (let e = this.association.pollEvent(); e !== undefined; e = this.association.pollEvent()) this.#onEvent(now, e);
+    for (let e = this.association.pollEvent(); e !== undefined; e = this.association.pollEvent())
+      this.#onEvent(now, e);
   }
 
   #onEvent(now: Millis, e: SctpEvent): void {
@@ -289,7 +296,8 @@ export class DataChannelEndpoint {
         this.#onMessage(now, e.streamId, e.ppid, e.data);
         return;
       case "buffered-amount-low":
-        if (this.#channels.has(e.streamId)) this.#events.push({ type: "buffered-amount-low", id: e.streamId });
+        if (this.#channels.has(e.streamId))
+          this.#events.push({ type: "buffered-amount-low", id: e.streamId });
         return;
       case "incoming-streams-reset":
         for (const id of e.streams) this.#onIncomingReset(now, id);
@@ -354,7 +362,8 @@ export class DataChannelEndpoint {
         return;
     }
     ch.messagesReceived++;
-    ch.bytesReceived += typeof out === "string" ? (ppid === Ppid.STRING_EMPTY ? 0 : data.byteLength) : out.byteLength;
+    ch.bytesReceived +=
+      typeof out === "string" ? (ppid === Ppid.STRING_EMPTY ? 0 : data.byteLength) : out.byteLength;
     this.#events.push({ type: "message", id, data: out });
   }
 

@@ -100,10 +100,19 @@ export function decodeOutgoingSsnResetRequest(r: ByteReader): OutgoingSsnResetRe
   const requestSeq = r.u32();
   const responseSeq = r.u32();
   const senderLastTsn = r.u32();
-  return { kind: "outgoing-ssn-reset-request", requestSeq, responseSeq, senderLastTsn, streams: readStreams(r) };
+  return {
+    kind: "outgoing-ssn-reset-request",
+    requestSeq,
+    responseSeq,
+    senderLastTsn,
+    streams: readStreams(r),
+  };
 }
 
-export function encodeOutgoingSsnResetRequest(p: OutgoingSsnResetRequestParam, w: ByteWriter): void {
+export function encodeOutgoingSsnResetRequest(
+  p: OutgoingSsnResetRequestParam,
+  w: ByteWriter,
+): void {
   w.u32(p.requestSeq).u32(p.responseSeq).u32(p.senderLastTsn);
   for (const s of p.streams) w.u16(s);
 }
@@ -113,7 +122,10 @@ export function decodeIncomingSsnResetRequest(r: ByteReader): IncomingSsnResetRe
   return { kind: "incoming-ssn-reset-request", requestSeq, streams: readStreams(r) };
 }
 
-export function encodeIncomingSsnResetRequest(p: IncomingSsnResetRequestParam, w: ByteWriter): void {
+export function encodeIncomingSsnResetRequest(
+  p: IncomingSsnResetRequestParam,
+  w: ByteWriter,
+): void {
   w.u32(p.requestSeq);
   for (const s of p.streams) w.u16(s);
 }

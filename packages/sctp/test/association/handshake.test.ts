@@ -7,7 +7,12 @@ describe("association handshake (RFC 9260 §5)", () => {
     connectPair(p, false);
     expect(p.a.takeEvents()).toContainEqual({ type: "connected" });
     expect(p.b.takeEvents()).toContainEqual({ type: "connected" });
-    expect(p.A.capabilities).toEqual({ forwardTsn: true, reConfig: true, iData: false, zeroChecksum: true });
+    expect(p.A.capabilities).toEqual({
+      forwardTsn: true,
+      reConfig: true,
+      iData: false,
+      zeroChecksum: true,
+    });
     expect(p.driver.now).toBeLessThanOrEqual(40);
   });
 
@@ -31,6 +36,11 @@ describe("association handshake (RFC 9260 §5)", () => {
     p.driver.flush();
     p.driver.runUntil(() => p.b.events.some((e) => e.event.type === "message"));
     const m = p.b.takeEvents().find((e) => e.type === "message");
-    expect(m).toMatchObject({ type: "message", streamId: 1, ppid: 53, data: Uint8Array.of(1, 2, 3) });
+    expect(m).toMatchObject({
+      type: "message",
+      streamId: 1,
+      ppid: 53,
+      data: Uint8Array.of(1, 2, 3),
+    });
   });
 });

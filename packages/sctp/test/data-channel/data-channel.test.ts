@@ -9,7 +9,13 @@ function of<T extends DataChannelEvent["type"]>(evs: DataChannelEvent[], type: T
 describe("data channels (RFC 8831, RFC 8832)", () => {
   it("DCEP: an in-band channel opens on both sides with label, protocol and options", () => {
     const p = dcPair({ link: { latencyMs: 5 } });
-    const id = p.A.createChannel(0, { label: "chat", protocol: "json", ordered: false, maxRetransmits: 3, priority: "high" });
+    const id = p.A.createChannel(0, {
+      label: "chat",
+      protocol: "json",
+      ordered: false,
+      maxRetransmits: 3,
+      priority: "high",
+    });
     expect(id % 2).toBe(0); // DTLS client: even ids
     connectDc(p);
     p.driver.runUntil(() => p.b.events.some((e) => e.event.type === "datachannel"));
@@ -85,7 +91,9 @@ describe("data channels (RFC 8831, RFC 8832)", () => {
     expect(p.A.bufferedAmount(id)).toBeLessThan(100_000);
     p.driver.runUntil(() => p.a.events.some((e) => e.event.type === "buffered-amount-low"));
     expect(p.A.bufferedAmount(id)).toBeLessThanOrEqual(10_000);
-    expect(of(p.a.takeEvents(), "buffered-amount-low")).toEqual([{ type: "buffered-amount-low", id }]);
+    expect(of(p.a.takeEvents(), "buffered-amount-low")).toEqual([
+      { type: "buffered-amount-low", id },
+    ]);
   });
 
   it("close resets the stream and both sides see the channel close; the id is reusable", () => {
@@ -96,7 +104,9 @@ describe("data channels (RFC 8831, RFC 8832)", () => {
     p.A.close(p.driver.now, id);
     p.driver.flush();
     p.driver.runUntil(
-      () => p.a.events.some((e) => e.event.type === "close") && p.b.events.some((e) => e.event.type === "close"),
+      () =>
+        p.a.events.some((e) => e.event.type === "close") &&
+        p.b.events.some((e) => e.event.type === "close"),
     );
     const bEvents = p.b.takeEvents();
     expect(of(bEvents, "message")[0]!.data).toBe("last words");
@@ -115,7 +125,9 @@ describe("data channels (RFC 8831, RFC 8832)", () => {
     p.B.close(p.driver.now, id);
     p.driver.flush();
     p.driver.runUntil(
-      () => p.a.events.some((e) => e.event.type === "close") && p.b.events.some((e) => e.event.type === "close"),
+      () =>
+        p.a.events.some((e) => e.event.type === "close") &&
+        p.b.events.some((e) => e.event.type === "close"),
     );
     expect(p.driver.now).toBeLessThan(1000);
   });

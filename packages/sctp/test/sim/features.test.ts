@@ -27,15 +27,23 @@ describe("stream reset during traffic (RFC 6525)", () => {
         if (e.type === "message" && e.id === bulk) received++;
         if (e.type === "message" && e.id === side) expect(e.data).toBe(`side ${sideReceived++}`);
       }
-      return received === 2000 && p.A.channelState(side) === "closed" && p.B.channelState(side) === "closed";
+      return (
+        received === 2000 &&
+        p.A.channelState(side) === "closed" &&
+        p.B.channelState(side) === "closed"
+      );
     });
     expect(sideReceived).toBe(20);
     const again = p.A.createChannel(driver.now, { label: "again" });
     expect(again).toBe(side);
-    driver.runUntil(() => p.b.events.some((e) => e.event.type === "datachannel" && e.event.channel.label === "again"));
+    driver.runUntil(() =>
+      p.b.events.some((e) => e.event.type === "datachannel" && e.event.channel.label === "again"),
+    );
     p.A.send(driver.now, again, "fresh");
     driver.flush();
-    driver.runUntil(() => p.b.events.some((e) => e.event.type === "message" && e.event.data === "fresh"));
+    driver.runUntil(() =>
+      p.b.events.some((e) => e.event.type === "message" && e.event.data === "fresh"),
+    );
   });
 
   it("both sides close many channels at once under loss and every close completes", () => {
@@ -52,7 +60,9 @@ describe("stream reset during traffic (RFC 6525)", () => {
       p.B.close(p.driver.now, id);
     }
     p.driver.flush();
-    p.driver.runUntil(() => ids.every((id) => p.A.channelState(id) === "closed" && p.B.channelState(id) === "closed"));
+    p.driver.runUntil(() =>
+      ids.every((id) => p.A.channelState(id) === "closed" && p.B.channelState(id) === "closed"),
+    );
   });
 });
 
@@ -95,7 +105,11 @@ describe("extensions", () => {
   });
 
   it("I-DATA with PR-SCTP: I-FORWARD-TSN skips an abandoned ordered message", () => {
-    const p = simPair({ link: { latencyMs: 5 }, a: { interleaving: true }, b: { interleaving: true } });
+    const p = simPair({
+      link: { latencyMs: 5 },
+      a: { interleaving: true },
+      b: { interleaving: true },
+    });
     connectPair(p);
     const { A, driver, sim } = p;
     A.send(driver.now, 1, 53, Uint8Array.of(1), { maxRetransmits: 0 });

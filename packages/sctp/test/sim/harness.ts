@@ -1,9 +1,19 @@
-import { type Datagram, type Endpoint, type Millis, type SocketAddress, seededRng, type Transmit } from "@purertc/common";
+import {
+  type Datagram,
+  type Endpoint,
+  type Millis,
+  type SocketAddress,
+  seededRng,
+  type Transmit,
+} from "@purertc/common";
 import { type LinkConditions, type Pair, pair } from "@purertc/testkit";
-import type { SctpConfig } from "../../src/config.js";
 import { SctpAssociation } from "../../src/association/association.js";
+import type { SctpConfig } from "../../src/config.js";
+import {
+  DataChannelEndpoint,
+  type DataChannelEvent,
+} from "../../src/data-channel/data-channel-endpoint.js";
 import type { SctpEvent } from "../../src/events.js";
-import { DataChannelEndpoint, type DataChannelEvent } from "../../src/data-channel/data-channel-endpoint.js";
 
 /** A sans-IO machine speaking bytes (an association or a data channel endpoint). */
 export interface BytesMachine<Ev> {
@@ -61,14 +71,21 @@ export interface SimPairOptions {
 }
 
 /** Two associations on a NetSim pair (a = 10.0.0.1, b = 10.0.0.2), not yet connected. */
-export function simPair(o: SimPairOptions = {}): Pair<SctpEvent, SctpEvent> & { A: SctpAssociation; B: SctpAssociation } {
+export function simPair(
+  o: SimPairOptions = {},
+): Pair<SctpEvent, SctpEvent> & { A: SctpAssociation; B: SctpAssociation } {
   const seed = o.seed ?? 1;
   const A = new SctpAssociation({ rng: seededRng(seed * 2 + 1), ...o.a });
   const B = new SctpAssociation({ rng: seededRng(seed * 2 + 2), ...o.b });
   const p = pair(
     new SctpEndpoint(A, { address: "10.0.0.2", port: 5000 }),
     new SctpEndpoint(B, { address: "10.0.0.1", port: 5000 }),
-    { seed, link: o.link ?? {}, maxSteps: o.maxSteps ?? 50_000_000, timeoutMs: o.timeoutMs ?? 3_600_000 },
+    {
+      seed,
+      link: o.link ?? {},
+      maxSteps: o.maxSteps ?? 50_000_000,
+      timeoutMs: o.timeoutMs ?? 3_600_000,
+    },
   );
   return { ...p, A, B };
 }
@@ -89,7 +106,12 @@ export function dcPair(o: SimPairOptions = {}) {
   const p = pair(
     new SctpEndpoint<DataChannelEvent>(A, { address: "10.0.0.2", port: 5000 }),
     new SctpEndpoint<DataChannelEvent>(B, { address: "10.0.0.1", port: 5000 }),
-    { seed, link: o.link ?? {}, maxSteps: o.maxSteps ?? 50_000_000, timeoutMs: o.timeoutMs ?? 3_600_000 },
+    {
+      seed,
+      link: o.link ?? {},
+      maxSteps: o.maxSteps ?? 50_000_000,
+      timeoutMs: o.timeoutMs ?? 3_600_000,
+    },
   );
   return { ...p, A, B };
 }
@@ -99,5 +121,7 @@ export function connectDc(p: ReturnType<typeof dcPair>): void {
   p.A.connect(p.driver.now);
   p.B.connect(p.driver.now);
   p.driver.flush();
-  p.driver.runUntil(() => p.A.association.state === "established" && p.B.association.state === "established");
+  p.driver.runUntil(
+    () => p.A.association.state === "established" && p.B.association.state === "established",
+  );
 }

@@ -13,7 +13,8 @@ describe("delayed SACK never stalls request/response traffic (RFC 9260 §6.2)", 
     p.A.send(p.driver.now, 0, 53, ping);
     p.driver.flush();
     p.driver.runUntil(() => {
-      for (const e of p.b.takeEvents()) if (e.type === "message") p.B.send(p.driver.now, 0, 53, e.data);
+      for (const e of p.b.takeEvents())
+        if (e.type === "message") p.B.send(p.driver.now, 0, 53, e.data);
       for (const e of p.a.takeEvents()) {
         if (e.type !== "message") continue;
         pongs++;

@@ -26,7 +26,12 @@ describe("PR-SCTP (RFC 3758)", () => {
     A.send(driver.now, 1, 53, one(3), { maxRetransmits: 0 });
     A.send(driver.now, 2, 53, one(4)); // a reliable stream alongside
     driver.flush();
-    driver.runUntil(() => A.stats().bytesInFlight === 0 && !A.stats().bufferedAmount && p.B.stats().messagesReceived >= 3);
+    driver.runUntil(
+      () =>
+        A.stats().bytesInFlight === 0 &&
+        !A.stats().bufferedAmount &&
+        p.B.stats().messagesReceived >= 3,
+    );
     driver.runFor(3000);
     const got = messages(p.b.takeEvents()).map((m) => [m.streamId, m.data[0]]);
     expect(got.filter(([s]) => s === 1)).toEqual([
@@ -134,14 +139,19 @@ describe("failure detection (RFC 9260 §8)", () => {
   });
 
   it("an idle association detects a dead peer through heartbeats", () => {
-    const p = simPair({ link: { latencyMs: 5 }, a: { heartbeatIntervalMs: 1000, maxRetransmissions: 3 } });
+    const p = simPair({
+      link: { latencyMs: 5 },
+      a: { heartbeatIntervalMs: 1000, maxRetransmissions: 3 },
+    });
     connectPair(p);
     const { A, driver, sim } = p;
     driver.runFor(5000); // heartbeats answered: still up
     expect(A.state).toBe("established");
     sim.setLink("a", "b", { loss: 1 });
     driver.runUntil(() => A.ended);
-    expect(p.a.events.find((e) => e.event.type === "closed")!.event).toMatchObject({ reason: "max-retransmissions" });
+    expect(p.a.events.find((e) => e.event.type === "closed")!.event).toMatchObject({
+      reason: "max-retransmissions",
+    });
   });
 
   it("ABORT ends both sides with the user's reason", () => {
@@ -150,7 +160,10 @@ describe("failure detection (RFC 9260 §8)", () => {
     p.A.abort(p.driver.now, "bye");
     p.driver.flush();
     p.driver.runUntil(() => p.B.ended);
-    const ev = p.b.events.find((e) => e.event.type === "closed")!.event as Extract<SctpEvent, { type: "closed" }>;
+    const ev = p.b.events.find((e) => e.event.type === "closed")!.event as Extract<
+      SctpEvent,
+      { type: "closed" }
+    >;
     expect(ev.reason).toBe("peer-abort");
     expect(new TextDecoder().decode(ev.causes![0]!.info)).toBe("bye");
   });

@@ -89,7 +89,8 @@ export class Workload {
       const len = Workload.size(s, k);
       const off = Workload.offset(s, k, len);
       expected = this.pool.subarray(off, off + len);
-      if (!equal(e.data, expected)) this.errors.push(`bad bytes or order ${s}/${k} (len ${e.data.byteLength} vs ${len})`);
+      if (!equal(e.data, expected))
+        this.errors.push(`bad bytes or order ${s}/${k} (len ${e.data.byteLength} vs ${len})`);
     }
     if (e.ppid !== (k % 2 ? 53 : 51)) this.errors.push(`bad ppid ${s}/${k}`);
   }
