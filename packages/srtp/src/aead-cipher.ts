@@ -1,0 +1,154 @@
+import type { AeadContext, CryptoProvider } from "@purertc/crypto";
+import { writeU32 } from "./bytes.js";
+import type { SrtpSessionKeys } from "./key-derivation.js";
+
+/** AES-GCM tag length (RFC 7714 §12: 16 octets; §13.2: it MUST NOT be truncated). */
+const TAG = 16;
+
+/**
+ * AEAD_AES_128_GCM / AEAD_AES_256_GCM for SRTP and SRTCP (RFC 7714), keyed once with the
+ * session key and salt of SRTP or of SRTCP. The nonce and SRTCP associated-data buffers are reused.
+ */
+export class AeadCipher {
+  readonly #aead: AeadContext;
+  readonly #salt: Uint8Array;
+  readonly #nonce = new Uint8Array(12);
+  /** SRTCP AAD when encrypting: the 8-octet header and the E-flag+index word (RFC 7714 §9.3). */
+  readonly #rtcpAad = new Uint8Array(12);
+
+  constructor(crypto: CryptoProvider, keys: SrtpSessionKeys) {
+    const algorithm = keys.encryptionKey.byteLength === 32 ? "aes-256-gcm" : "aes-128-gcm";
+    this.#aead = crypto.createAead(algorithm, keys.encryptionKey);
+    this.#salt = keys.salt.slice();
+    this.#nonce.set(this.#salt);
+  }
+
+  /**
+   * SRTP IV (RFC 7714 §8.1):
+   *
+   * ```
+   *   0  1  2  3  4  5  6  7  8  9 10 11
+   * +--+--+--+--+--+--+--+--+--+--+--+--+
+   * |00|00|    SSRC   |     ROC   | SEQ |---+
+   * +--+--+--+--+--+--+--+--+--+--+--+--+   |
+   * |         Encryption Salt           |->(+)
+   * ```
+   *
+   * The SRTCP IV (§9.1) is `00 00 ‖ SSRC ‖ 00 00 ‖ 0 ‖ SRTCP index`: `hi` is the 16 bits
+   * at bytes 6..7 (ROC high half, or 0) and `lo` the 32 bits at bytes 8..11.
+   */
+  #setNonce(ssrc: number, hi: number, lo: number): Uint8Array {
+    const n = this.#nonce;
+    const s = this.#salt;
+    n[2] = s[2]! ^ (ssrc >>> 24);
+    n[3] = s[3]! ^ ((ssrc >>> 16) & 0xff);
+    n[4] = s[4]! ^ ((ssrc >>> 8) & 0xff);
+    n[5] = s[5]! ^ (ssrc & 0xff);
+    n[6] = s[6]! ^ ((hi >>> 8) & 0xff);
+    n[7] = s[7]! ^ (hi & 0xff);
+    n[8] = s[8]! ^ (lo >>> 24);
+    n[9] = s[9]! ^ ((lo >>> 16) & 0xff);
+    n[10] = s[10]! ^ ((lo >>> 8) & 0xff);
+    n[11] = s[11]! ^ (lo & 0xff);
+    return n;
+  }
+
+  /**
+   * SRTP packet (RFC 7714 §8.2): the header is the associated data, the payload the plaintext;
+   * output header ‖ ciphertext ‖ tag ‖ MKI (the MKI follows the tag, as libsrtp writes it).
+   */
+  protectRtp(
+    packet: Uint8Array,
+    headerLength: number,
+    ssrc: number,
+    roc: number,
+    seq: number,
+    mki: Uint8Array | undefined,
+  ): Uint8Array {
+    const nonce = this.#setNonce(ssrc, roc >>> 16, ((roc & 0xffff) << 16) | seq);
+    const header = packet.subarray(0, headerLength);
+    const sealed = this.#aead.seal(nonce, packet.subarray(headerLength), header);
+    const out = new Uint8Array(headerLength + sealed.byteLength + (mki?.byteLength ?? 0));
+    out.set(header);
+    out.set(sealed, headerLength);
+    if (mki !== undefined) out.set(mki, headerLength + sealed.byteLength);
+    return out;
+  }
+
+  /** Opens `packet[headerLength..end]` (ciphertext ‖ tag); `undefined` when authentication fails. */
+  unprotectRtp(
+    packet: Uint8Array,
+    headerLength: number,
+    end: number,
+    ssrc: number,
+    roc: number,
+    seq: number,
+  ): Uint8Array | undefined {
+    if (end - headerLength < TAG) return undefined;
+    const nonce = this.#setNonce(ssrc, roc >>> 16, ((roc & 0xffff) << 16) | seq);
+    const header = packet.subarray(0, headerLength);
+    const plain = this.#aead.open(nonce, packet.subarray(headerLength, end), header);
+    if (plain === undefined) return undefined;
+    const out = new Uint8Array(headerLength + plain.byteLength);
+    out.set(header);
+    out.set(plain, headerLength);
+    return out;
+  }
+
+  /**
+   * SRTCP packet with encryption (RFC 7714 §9.2, §9.3): AAD = header(8) ‖ E-flag+index;
+   * output header ‖ ciphertext ‖ tag ‖ E-flag+index ‖ MKI.
+   */
+  protectRtcp(
+    packet: Uint8Array,
+    ssrc: number,
+    index: number,
+    mki: Uint8Array | undefined,
+  ): Uint8Array {
+    const word = (0x80000000 | index) >>> 0;
+    const aad = this.#rtcpAad;
+    for (let i = 0; i < 8; i++) aad[i] = packet[i]!;
+    writeU32(aad, 8, word);
+    const sealed = this.#aead.seal(this.#setNonce(ssrc, 0, index), packet.subarray(8), aad);
+    const out = new Uint8Array(8 + sealed.byteLength + 4 + (mki?.byteLength ?? 0));
+    out.set(packet.subarray(0, 8));
+    out.set(sealed, 8);
+    writeU32(out, 8 + sealed.byteLength, word);
+    if (mki !== undefined) out.set(mki, 12 + sealed.byteLength);
+    return out;
+  }
+
+  /**
+   * Verifies (and decrypts when `encrypted`) an SRTCP packet whose E-flag+index word is at
+   * `trailerAt`, right after the tag. Without encryption (E = 0) the whole RTCP packet and the
+   * index word are the AAD and only the tag is computed (RFC 7714 §9.3, §17.3).
+   */
+  unprotectRtcp(
+    packet: Uint8Array,
+    trailerAt: number,
+    ssrc: number,
+    index: number,
+    encrypted: boolean,
+  ): Uint8Array | undefined {
+    if (trailerAt - 8 < TAG) return undefined;
+    const nonce = this.#setNonce(ssrc, 0, index);
+    const trailer = packet.subarray(trailerAt, trailerAt + 4);
+    if (encrypted) {
+      const aad = this.#rtcpAad;
+      for (let i = 0; i < 8; i++) aad[i] = packet[i]!;
+      aad.set(trailer, 8);
+      const plain = this.#aead.open(nonce, packet.subarray(8, trailerAt), aad);
+      if (plain === undefined) return undefined;
+      const out = new Uint8Array(8 + plain.byteLength);
+      out.set(packet.subarray(0, 8));
+      out.set(plain, 8);
+      return out;
+    }
+    const plainEnd = trailerAt - TAG;
+    const aad = new Uint8Array(plainEnd + 4);
+    aad.set(packet.subarray(0, plainEnd));
+    aad.set(trailer, plainEnd);
+    const ok = this.#aead.open(nonce, packet.subarray(plainEnd, trailerAt), aad);
+    return ok === undefined ? undefined : packet.slice(0, plainEnd);
+  }
+}
