@@ -3,7 +3,6 @@ import {
   type Datagram,
   type Endpoint,
   Fifo,
-  formatSocketAddress,
   isDecodeError,
   type Logger,
   type Millis,
@@ -13,23 +12,14 @@ import {
 } from "@purertc/common";
 import { AlertDescription, AlertLevel, alertName, decodeAlert, encodeAlert } from "./alert.js";
 import { type DtlsConfig, type DtlsFingerprint, resolveDtlsConfig } from "./config.js";
-import { ContentType, HandshakeType, MAX_PLAINTEXT_LENGTH } from "./constants.js";
+import { ContentType, MAX_PLAINTEXT_LENGTH } from "./constants.js";
 import type { DtlsEvent, DtlsFailureReason } from "./events.js";
 import { certificateMatchesFingerprints } from "./fingerprint.js";
-import { type FlightEntry, FlightState, writeFlight } from "./flight.js";
-import { ClientHandshake } from "./handshake/client.js";
-import {
-  decodeHandshakeFragments,
-  encodeHandshakeFragment,
-  type HandshakeFragment,
-} from "./handshake/header.js";
-import type { HandshakeHost, HandshakeMachine, HandshakeResult } from "./handshake/host.js";
-import { Reassembler } from "./handshake/reassembler.js";
-import { ServerHandshake } from "./handshake/server.js";
+import { type DriverOwner, HandshakeDriver } from "./handshake/driver.js";
+import type { HandshakeResult } from "./handshake/host.js";
 import { nssKeyLogLine } from "./key-log.js";
 import { exportKeyingMaterial } from "./key-schedule.js";
 import { type DtlsRecord, readRecord } from "./record/record.js";
-import type { RecordCipher } from "./record/record-cipher.js";
 import { RecordLayer } from "./record/record-layer.js";
 import { type DtlsStats, emptyDtlsStats } from "./stats.js";
 
@@ -44,8 +34,8 @@ export type DtlsState =
 
 type TimerName = "retransmit" | "handshake";
 
-/** Records of the next epoch kept while its ChangeCipherSpec is still missing (reordering). */
-const MAX_EARLY_RECORDS = 16;
+/** Application records kept when they overtake the peer's Finished (delivered on `connected`). */
+const MAX_EARLY_DATA = 16;
 
 /**
  * A DTLS 1.2 endpoint (RFC 6347) for one peer, client or server, as a sans-IO machine: feed it
@@ -61,9 +51,7 @@ export class DtlsEndpoint implements Endpoint<DtlsEvent> {
   readonly #config: DtlsConfig;
   readonly #log: Logger;
   readonly #layer: RecordLayer;
-  readonly #reassembler: Reassembler;
-  readonly #flight: FlightState;
-  readonly #machine: HandshakeMachine;
+  readonly #driver: HandshakeDriver;
   readonly #timers = new TimerTable<TimerName>();
   readonly #transmits = new Fifo<Transmit>();
   readonly #events = new Fifo<DtlsEvent>();
@@ -74,37 +62,16 @@ export class DtlsEndpoint implements Endpoint<DtlsEvent> {
   #fingerprints: readonly DtlsFingerprint[];
   #peerLeaf: Uint8Array | undefined;
   #result: HandshakeResult | undefined;
-  #pendingCcs = false;
-  #early: DtlsRecord[] = [];
-  #alertEpoch = 0;
+  #earlyData: Uint8Array[] = [];
 
   constructor(config: Partial<DtlsConfig> & Pick<DtlsConfig, "role" | "certificate">) {
     this.#config = resolveDtlsConfig(config);
     const c = this.#config;
     this.#log = c.logger.child(`dtls:${c.role}`);
     this.#layer = new RecordLayer(c.mtu);
-    this.#reassembler = new Reassembler(c.maxHandshakeBufferBytes);
-    this.#flight = new FlightState(c.initialRetransmitMs, c.maxRetransmitMs);
     this.#remote = c.remoteAddress;
     this.#fingerprints = c.remoteFingerprints;
-    const host: HandshakeHost = {
-      config: c,
-      sendFlight: (now, entries, final) => this.#sendFlight(now, entries, final),
-      sendHelloVerifyRequest: (body, recordSeq, messageSeq) =>
-        this.#sendHelloVerifyRequest(body, recordSeq, messageSeq),
-      installKeys: (write, read) => this.#installKeys(write, read),
-      checkPeerCertificate: (der) => this.#checkPeerCertificate(der),
-      complete: (now, result) => this.#complete(now, result),
-      fail: (reason, alert, message) => this.#fail(reason, alert, message),
-      keyLog: (clientRandom, masterSecret) => {
-        if (c.keyLog)
-          this.#events.push({ type: "keylog", line: nssKeyLogLine(clientRandom, masterSecret) });
-      },
-    };
-    this.#machine =
-      c.role === "client"
-        ? new ClientHandshake(host)
-        : new ServerHandshake(host, () => (this.#from ? formatSocketAddress(this.#from) : ""));
+    this.#driver = new HandshakeDriver(c, this.#owner());
   }
 
   get role(): "client" | "server" {
@@ -115,6 +82,11 @@ export class DtlsEndpoint implements Endpoint<DtlsEvent> {
     return this.#state;
   }
 
+  /** A one-line summary for traces. */
+  describe(): string {
+    return `dtls ${this.#config.role} ${this.#state} readEpoch=${this.#layer.readEpoch}`;
+  }
+
   /** Starts the handshake: a client sends its ClientHello; a server starts waiting. */
   start(now: Millis): void {
     if (this.#state !== "new") throw new TypeError(`start() in state ${this.#state}`);
@@ -123,10 +95,9 @@ export class DtlsEndpoint implements Endpoint<DtlsEvent> {
         "a client needs remoteAddress (config or setRemoteAddress) before start()",
       );
     }
-    this.#state = "handshaking";
-    this.#timers.set("handshake", now + this.#config.handshakeTimeoutMs);
-    this.#machine.start(now);
-    this.#flushRecords();
+    this.#begin(now);
+    this.#driver.machine.start(now);
+    this.#afterInput();
   }
 
   /** Sets (or moves) where datagrams go, e.g. when ICE selects another pair. */
@@ -144,19 +115,16 @@ export class DtlsEndpoint implements Endpoint<DtlsEvent> {
     if (this.#state === "handshaking") this.#checkPeerCertificate(this.#peerLeaf);
     else if (this.#state === "awaiting-fingerprint" && this.#checkPeerCertificate(this.#peerLeaf))
       this.#connect();
-    this.#flushRecords();
+    this.#afterInput();
   }
 
   handleDatagram(now: Millis, dgram: Datagram): void {
     this.#stats.datagramsReceived++;
     this.#stats.bytesReceived += dgram.data.byteLength;
-    if (this.#state === "new" || this.#state === "closed" || this.#state === "failed") {
-      if (!(this.#state === "new" && this.#config.role === "server")) {
-        this.#stats.unexpectedDropped++;
-        return;
-      }
-      this.#state = "handshaking";
-      this.#timers.set("handshake", now + this.#config.handshakeTimeoutMs);
+    if (this.#state === "new" && this.#config.role === "server") this.#begin(now);
+    if (this.#state === "new" || !this.#isOpen()) {
+      this.#stats.unexpectedDropped++;
+      return;
     }
     this.#from = dgram.from;
     const reader = new ByteReader(dgram.data, "dtls-record");
@@ -172,7 +140,7 @@ export class DtlsEndpoint implements Endpoint<DtlsEvent> {
       this.#handleRecord(now, record);
     }
     this.#from = undefined;
-    this.#flushRecords();
+    this.#afterInput();
   }
 
   handleTimeout(now: Millis): void {
@@ -183,15 +151,12 @@ export class DtlsEndpoint implements Endpoint<DtlsEvent> {
           undefined,
           `no handshake after ${this.#config.handshakeTimeoutMs} ms`,
         );
-      } else if (this.#flight.deadline !== undefined && this.#state === "handshaking") {
-        this.#flight.expired(now);
-        this.#stats.retransmissions++;
-        this.#log.debug("flight retransmit", { timeoutMs: this.#flight.timeoutMs });
-        writeFlight(this.#layer, this.#flight.entries);
-        this.#armRetransmit();
+      } else if (this.#state === "handshaking") {
+        this.#log.debug("flight retransmit");
+        this.#driver.retransmit(now);
       }
     }
-    this.#flushRecords();
+    this.#afterInput();
   }
 
   /** Sends application data in one record (RFC 6347 §4.1.1: one record, never split). */
@@ -204,14 +169,13 @@ export class DtlsEndpoint implements Endpoint<DtlsEvent> {
 
   /** Sends close_notify (RFC 5246 §7.2.1) and closes; a `closed` event follows. */
   close(): void {
-    if (this.#state === "closed" || this.#state === "failed") return;
+    if (!this.#isOpen()) return;
     const wasOpen = this.#state !== "new";
+    this.#end();
     this.#state = "closed";
-    this.#timers.clearAll();
-    this.#flight.clear();
     if (wasOpen) this.#sendAlert(AlertLevel.warning, AlertDescription.close_notify);
     this.#events.push({ type: "closed", initiator: "local" });
-    this.#flushRecords();
+    this.#afterInput();
   }
 
   /**
@@ -250,6 +214,42 @@ export class DtlsEndpoint implements Endpoint<DtlsEvent> {
     return { ...this.#stats };
   }
 
+  #owner(): DriverOwner {
+    const self = this;
+    return {
+      layer: this.#layer,
+      stats: this.#stats,
+      get from() {
+        return self.#from;
+      },
+      get handshaking() {
+        return self.#state === "handshaking";
+      },
+      sendDatagram: (data, to) => {
+        this.#flushRecords();
+        this.#push(data, to);
+      },
+      replayRecord: (now, record) => this.#handleRecord(now, record),
+      peerChosen: () => {
+        if (this.#remote === undefined && this.#from !== undefined) this.#remote = this.#from;
+      },
+      checkPeerCertificate: (der) => this.#checkPeerCertificate(der),
+      complete: (now, result) => this.#complete(now, result),
+      fail: (reason, alert, message) => this.#fail(reason, alert, message),
+      keyLog: (clientRandom, masterSecret) => {
+        if (this.#config.keyLog)
+          this.#events.push({ type: "keylog", line: nssKeyLogLine(clientRandom, masterSecret) });
+      },
+      refuseRenegotiation: () =>
+        this.#sendAlert(AlertLevel.warning, AlertDescription.no_renegotiation),
+    };
+  }
+
+  #begin(now: Millis): void {
+    this.#state = "handshaking";
+    this.#timers.set("handshake", now + this.#config.handshakeTimeoutMs);
+  }
+
   #isOpen(): boolean {
     return this.#state !== "failed" && this.#state !== "closed";
   }
@@ -264,22 +264,15 @@ export class DtlsEndpoint implements Endpoint<DtlsEvent> {
     const readEpoch = this.#layer.readEpoch;
     if (record.epoch > readEpoch) {
       // RFC 6347 §4.1: records of the next epoch MAY be kept until its ChangeCipherSpec arrives.
-      if (
-        record.epoch === readEpoch + 1 &&
-        this.#layer.hasReadEpoch(record.epoch) &&
-        this.#early.length < MAX_EARLY_RECORDS
-      ) {
-        this.#early.push({ ...record, fragment: record.fragment.slice() });
-      } else {
-        this.#stats.epochDropped++;
-      }
+      if (!this.#driver.keepEarly(record)) this.#stats.epochDropped++;
       return;
     }
     // An older epoch may only carry retransmitted handshake messages and ChangeCipherSpec.
+    const t = record.contentType;
     if (
       record.epoch < readEpoch &&
-      record.contentType !== ContentType.handshake &&
-      record.contentType !== ContentType.change_cipher_spec
+      t !== ContentType.handshake &&
+      t !== ContentType.change_cipher_spec
     ) {
       this.#stats.epochDropped++;
       return;
@@ -292,126 +285,25 @@ export class DtlsEndpoint implements Endpoint<DtlsEvent> {
       else this.#stats.epochDropped++;
       return;
     }
-    switch (record.contentType) {
-      case ContentType.handshake:
-        this.#handleHandshake(now, record, plaintext);
-        return;
-      case ContentType.change_cipher_spec:
-        this.#handleChangeCipherSpec(now, record, plaintext);
-        return;
-      case ContentType.alert:
-        this.#handleAlert(record, plaintext);
-        return;
-      case ContentType.application_data:
-        if (this.#state === "connected" && record.epoch > 0) {
-          this.#events.push({ type: "data", data: plaintext });
-        } else {
-          this.#stats.unexpectedDropped++;
-        }
-        return;
-      default:
-        this.#stats.unexpectedDropped++;
-    }
+    if (t === ContentType.handshake) this.#driver.handshakeRecord(now, record, plaintext);
+    else if (t === ContentType.change_cipher_spec)
+      this.#driver.changeCipherSpec(now, record, plaintext);
+    else if (t === ContentType.alert) this.#handleAlert(record, plaintext);
+    else if (t === ContentType.application_data) this.#handleApplicationData(record, plaintext);
+    else this.#stats.unexpectedDropped++;
   }
 
-  #handleHandshake(now: Millis, record: DtlsRecord, plaintext: Uint8Array): void {
-    let fragments: HandshakeFragment[];
-    try {
-      fragments = decodeHandshakeFragments(plaintext);
-    } catch (e) {
-      if (!isDecodeError(e)) throw e;
-      this.#stats.malformedDropped++;
-      return;
+  #handleApplicationData(record: DtlsRecord, plaintext: Uint8Array): void {
+    if (record.epoch === 0) {
+      this.#stats.unexpectedDropped++;
+    } else if (this.#state === "connected") {
+      this.#events.push({ type: "data", data: plaintext });
+    } else if (this.#earlyData.length < MAX_EARLY_DATA) {
+      // Authenticated data that overtook the peer's Finished: hold it until we connect.
+      this.#earlyData.push(plaintext);
+    } else {
+      this.#stats.unexpectedDropped++;
     }
-    const handshaking = this.#state === "handshaking";
-    let peerRetransmitted = false;
-    for (const f of fragments) {
-      // Finished is only valid under the new epoch's keys (RFC 5246 §7.4.9).
-      if (f.msgType === HandshakeType.finished && record.epoch === 0) {
-        this.#stats.unexpectedDropped++;
-        continue;
-      }
-      if (!handshaking) {
-        if (f.messageSeq < this.#reassembler.nextSeq) peerRetransmitted = true;
-        continue;
-      }
-      if (
-        this.#machine.stateless &&
-        f.msgType === HandshakeType.client_hello &&
-        f.messageSeq !== this.#reassembler.nextSeq
-      ) {
-        this.#reassembler.reset(f.messageSeq);
-      }
-      if (record.epoch < this.#layer.readEpoch && f.messageSeq >= this.#reassembler.nextSeq) {
-        this.#stats.epochDropped++;
-        continue;
-      }
-      const outcome = this.#reassembler.add(f);
-      if (outcome === "old") peerRetransmitted = true;
-      else if (outcome === "dropped") this.#stats.fragmentsDropped++;
-    }
-    if (handshaking) this.#processMessages(now, record);
-    if (peerRetransmitted) this.#resendOnPeerRetransmit(now);
-  }
-
-  #processMessages(now: Millis, record: DtlsRecord): void {
-    for (;;) {
-      if (this.#state !== "handshaking") return;
-      const msg = this.#reassembler.pop();
-      if (msg === undefined) return;
-      try {
-        this.#machine.handleMessage(now, {
-          ...msg,
-          recordSeq: record.sequenceNumber,
-          epoch: record.epoch,
-        });
-      } catch (e) {
-        if (!isDecodeError(e)) throw e;
-        this.#fail(
-          "protocol-violation",
-          AlertDescription.decode_error,
-          `malformed handshake message ${msg.msgType}: ${e.message}`,
-        );
-        return;
-      }
-      if (this.#remote === undefined && !this.#machine.stateless && this.#from !== undefined)
-        this.#remote = this.#from;
-      this.#applyChangeCipherSpec(now);
-    }
-  }
-
-  /**
-   * RFC 6347 §4.2.4: a peer that retransmits its last flight has not heard ours, so we resend it.
-   * Rate-limited to once per half initial timeout so a duplicated flight gets one answer.
-   */
-  #resendOnPeerRetransmit(now: Millis): void {
-    if (this.#flight.entries.length === 0) return;
-    if (now - this.#flight.lastSentAt < this.#config.initialRetransmitMs / 2) return;
-    this.#flight.resent(now);
-    this.#stats.retransmissions++;
-    writeFlight(this.#layer, this.#flight.entries);
-  }
-
-  #handleChangeCipherSpec(now: Millis, record: DtlsRecord, plaintext: Uint8Array): void {
-    if (plaintext.byteLength !== 1 || plaintext[0] !== 1) {
-      this.#stats.malformedDropped++;
-      return;
-    }
-    // Only the first CCS of epoch 0 counts; later copies are retransmissions.
-    if (this.#state !== "handshaking" || record.epoch !== 0 || this.#layer.readEpoch !== 0) return;
-    this.#pendingCcs = true;
-    this.#applyChangeCipherSpec(now);
-  }
-
-  #applyChangeCipherSpec(now: Millis): void {
-    if (!this.#pendingCcs || !this.#machine.expectsChangeCipherSpec || !this.#layer.hasReadEpoch(1))
-      return;
-    this.#pendingCcs = false;
-    this.#layer.switchReadEpoch(1);
-    this.#machine.changeCipherSpecReceived();
-    const early = this.#early;
-    this.#early = [];
-    for (const r of early) this.#handleRecord(now, r);
   }
 
   #handleAlert(record: DtlsRecord, plaintext: Uint8Array): void {
@@ -432,9 +324,8 @@ export class DtlsEndpoint implements Endpoint<DtlsEvent> {
     if (alert.description === AlertDescription.close_notify) {
       // RFC 5246 §7.2.1: answer close_notify with our own and close.
       this.#sendAlert(AlertLevel.warning, AlertDescription.close_notify);
+      this.#end();
       this.#state = "closed";
-      this.#timers.clearAll();
-      this.#flight.clear();
       this.#events.push({ type: "closed", initiator: "peer" });
       return;
     }
@@ -442,47 +333,10 @@ export class DtlsEndpoint implements Endpoint<DtlsEvent> {
       this.#log.debug("warning alert", { alert: alertName(alert.description) });
       return;
     }
+    this.#end();
     this.#state = "failed";
-    this.#timers.clearAll();
-    this.#flight.clear();
-    this.#events.push({
-      type: "failed",
-      reason: "peer-alert",
-      alert: alert.description,
-      message: `peer sent fatal alert ${alertName(alert.description)}`,
-    });
-  }
-
-  #sendFlight(now: Millis, entries: readonly FlightEntry[], final: boolean): void {
-    this.#flight.begin(now, entries, final);
-    for (const e of entries) if (e.kind === "change_cipher_spec") this.#alertEpoch = e.epoch + 1;
-    writeFlight(this.#layer, entries);
-    this.#armRetransmit();
-  }
-
-  #armRetransmit(): void {
-    const at = this.#flight.deadline;
-    if (at === undefined) this.#timers.clear("retransmit");
-    else this.#timers.set("retransmit", at);
-  }
-
-  #sendHelloVerifyRequest(body: Uint8Array, recordSeq: number, messageSeq: number): void {
-    const to = this.#from;
-    if (to === undefined) return;
-    const fragment = encodeHandshakeFragment({
-      msgType: HandshakeType.hello_verify_request,
-      length: body.byteLength,
-      messageSeq,
-      fragmentOffset: 0,
-      body,
-    });
-    this.#flushRecords();
-    this.#push(this.#layer.sealRecord(ContentType.handshake, 0, fragment, recordSeq), to);
-  }
-
-  #installKeys(write: RecordCipher, read: RecordCipher): void {
-    this.#layer.addWriteEpoch(write);
-    this.#layer.addReadEpoch(read);
+    const message = `peer sent fatal alert ${alertName(alert.description)}`;
+    this.#events.push({ type: "failed", reason: "peer-alert", alert: alert.description, message });
   }
 
   #checkPeerCertificate(der: Uint8Array): boolean {
@@ -499,8 +353,7 @@ export class DtlsEndpoint implements Endpoint<DtlsEvent> {
 
   #complete(_now: Millis, result: HandshakeResult): void {
     this.#result = result;
-    if (this.#config.role === "client") this.#flight.stop();
-    this.#timers.clear("retransmit");
+    if (this.#config.role === "client") this.#driver.stopTimer();
     if (this.#fingerprints.length === 0) {
       this.#state = "awaiting-fingerprint";
       this.#log.info("handshake done; waiting for the remote fingerprint");
@@ -523,16 +376,24 @@ export class DtlsEndpoint implements Endpoint<DtlsEvent> {
       peerCertificate: r.peerCertificateChain[0]!,
       peerCertificateChain: r.peerCertificateChain,
     });
+    for (const data of this.#earlyData) this.#events.push({ type: "data", data });
+    this.#earlyData = [];
   }
 
   #fail(reason: DtlsFailureReason, alert: number | undefined, message: string): void {
-    if (this.#state === "failed" || this.#state === "closed") return;
+    if (!this.#isOpen()) return;
     this.#log.warn("dtls failed", { reason, message });
     if (alert !== undefined) this.#sendAlert(AlertLevel.fatal, alert);
+    this.#end();
     this.#state = "failed";
-    this.#timers.clearAll();
-    this.#flight.clear();
     this.#events.push({ type: "failed", reason, alert, message });
+  }
+
+  /** Stops every timer and forgets handshake state (closed or failed). */
+  #end(): void {
+    this.#timers.clearAll();
+    this.#driver.clear();
+    this.#earlyData = [];
   }
 
   #sendAlert(level: number, description: number): void {
@@ -543,11 +404,19 @@ export class DtlsEndpoint implements Endpoint<DtlsEvent> {
     this.#push(
       this.#layer.sealRecord(
         ContentType.alert,
-        this.#alertEpoch,
+        this.#driver.alertEpoch,
         encodeAlert({ level, description }),
       ),
       to,
     );
+  }
+
+  /** After any input: queue packed records and re-arm the flight timer. */
+  #afterInput(): void {
+    this.#flushRecords();
+    const at = this.#state === "handshaking" ? this.#driver.retransmitDeadline : undefined;
+    if (at === undefined) this.#timers.clear("retransmit");
+    else this.#timers.set("retransmit", at);
   }
 
   #flushRecords(): void {

@@ -248,3 +248,24 @@ describe("hostile input during the handshake", () => {
     expect(decodeRecords(reply[0]!.data)[0]!.fragment[0]).toBe(HandshakeType.hello_verify_request);
   });
 });
+
+describe("application data that overtakes the peer's Finished", () => {
+  it("is held (authenticated, epoch 1) and delivered right after connected", () => {
+    const { client, server } = endpoints();
+    client.start(0);
+    deliver(server, CLIENT_ADDR, drain(client).out, 0);
+    deliver(client, SERVER_ADDR, drain(server).out, 0);
+    deliver(server, CLIENT_ADDR, drain(client).out, 0);
+    deliver(client, SERVER_ADDR, drain(server).out, 0);
+    deliver(server, CLIENT_ADDR, drain(client).out, 0); // flight 5: the server completes
+    const flight6 = drain(server).out;
+    server.send(utf8Encode("early"));
+    const data = drain(server).out;
+    // The application record arrives first, then the flight with ChangeCipherSpec and Finished.
+    deliver(client, SERVER_ADDR, data, 1);
+    expect(drain(client).events).toEqual([]);
+    deliver(client, SERVER_ADDR, flight6, 2);
+    const types = drain(client).events.map((e) => e.type);
+    expect(types).toEqual(["connected", "data"]);
+  });
+});
