@@ -1,37 +1,16 @@
 import { DecodeError, Fifo, type Logger, type Millis, TimerTable } from "@purertc/common";
-import { decodeAbort, encodeAbortInto, encodedLengthAbort } from "../chunks/abort.js";
-import {
-  decodeCookieEcho,
-  encodeCookieAckInto,
-  encodeCookieEchoInto,
-  encodedLengthCookieEcho,
-} from "../chunks/cookie.js";
+import { decodeAbort } from "../chunks/abort.js";
+import { decodeCookieEcho } from "../chunks/cookie.js";
 import { decodeData } from "../chunks/data.js";
-import { decodeError, encodedLengthError, encodeErrorInto } from "../chunks/error.js";
+import { decodeError } from "../chunks/error.js";
 import { decodeForwardTsn } from "../chunks/forward-tsn.js";
-import {
-  decodeHeartbeat,
-  decodeHeartbeatAck,
-  encodedLengthHeartbeat,
-  encodeHeartbeatInto,
-} from "../chunks/heartbeat.js";
+import { decodeHeartbeat, decodeHeartbeatAck } from "../chunks/heartbeat.js";
 import { decodeIData } from "../chunks/i-data.js";
 import { decodeIForwardTsn } from "../chunks/i-forward-tsn.js";
-import {
-  decodeInit,
-  decodeInitAck,
-  encodedLengthInit,
-  encodeInitInto,
-  type InitChunk,
-} from "../chunks/init.js";
+import { decodeInit, decodeInitAck, type InitChunk } from "../chunks/init.js";
 import { decodeReConfig } from "../chunks/re-config.js";
 import { decodeSack } from "../chunks/sack.js";
-import {
-  decodeShutdown,
-  encodeShutdownAckInto,
-  encodeShutdownCompleteInto,
-  encodeShutdownInto,
-} from "../chunks/shutdown.js";
+import { decodeShutdown } from "../chunks/shutdown.js";
 import { resolveSctpConfig, type SctpConfig } from "../config.js";
 import { CauseCode, ChunkType, pad4 } from "../constants.js";
 import {
@@ -64,6 +43,7 @@ import {
   pendingFromCookie,
   pendingFromInitAck,
 } from "./handshake.js";
+import { Outbox } from "./outbox.js";
 import { ReConfigHandler } from "./re-config-handler.js";
 import { Rto } from "./rto.js";
 import { type SendOptions, SendQueue } from "./send-queue.js";
@@ -94,8 +74,7 @@ export class SctpAssociation {
   readonly #signer: StateCookieSigner;
   readonly #timers = new TimerTable<TimerName>();
   readonly #events = new Fifo<SctpEvent>();
-  readonly #solo = new Fifo<Uint8Array>();
-  readonly #control = new Fifo<Uint8Array>();
+  readonly #out: Outbox;
   readonly #sendQueue: SendQueue;
   readonly #rto: Rto;
   readonly #localTag: number;
@@ -107,7 +86,6 @@ export class SctpAssociation {
   #tcb: Tcb | undefined;
   #reconfig: ReConfigHandler | undefined;
   #peerTag = 0;
-  #zeroChecksumTx = false;
   #initCount = 0;
   #errorCount = 0;
   #heartbeatNonce = 0;
@@ -130,6 +108,7 @@ export class SctpAssociation {
     const key = rng.fill(new Uint8Array(32));
     this.#signer = new StateCookieSigner(this.#config.crypto.createHmac("sha256", key));
     this.#sendQueue = new SendQueue(this.#events);
+    this.#out = new Outbox(this.#config.localPort, this.#config.remotePort);
     this.#rto = new Rto(this.#config.rtoInitialMs, this.#config.rtoMinMs, this.#config.rtoMaxMs);
     let tag = 0;
     while (tag === 0) tag = rng.nextU32(); // RFC 9260 §5.3.1: a non-zero random tag
@@ -289,7 +268,7 @@ export class SctpAssociation {
 
   /** The next packet to send, or undefined. */
   pollTransmit(): Uint8Array | undefined {
-    const solo = this.#solo.shift();
+    const solo = this.#out.solo.shift();
     if (solo !== undefined) return this.#sent(solo);
     if (this.#ended) return undefined;
     const tcb = this.#tcb;
@@ -301,24 +280,24 @@ export class SctpAssociation {
         this.#now,
       );
     }
-    if (this.#control.length === 0 && !tcb?.wantsToSend) return undefined;
+    if (this.#out.control.length === 0 && !tcb?.wantsToSend) return undefined;
     const mtu = this.#config.mtu;
     const buf = new Uint8Array(mtu);
     let o = COMMON_HEADER_LENGTH;
     for (
-      let c = this.#control.peek();
+      let c = this.#out.control.peek();
       c !== undefined && o + c.byteLength <= mtu;
-      c = this.#control.peek()
+      c = this.#out.control.peek()
     ) {
       buf.set(c, o);
       o += c.byteLength;
-      this.#control.shift();
+      this.#out.control.shift();
     }
     if (tcb) o = tcb.fill(buf, o, mtu, this.#now, this.#dataAllowed());
     if (o === COMMON_HEADER_LENGTH) return undefined;
     const packet = buf.subarray(0, o);
     writeCommonHeader(packet, this.#config.localPort, this.#config.remotePort, this.#peerTag);
-    if (!this.#zeroChecksumTx) writeChecksum(packet);
+    if (!this.#out.zeroChecksum) writeChecksum(packet);
     this.#checkShutdown();
     return this.#sent(packet);
   }
@@ -367,29 +346,10 @@ export class SctpAssociation {
     this.#checkShutdown();
   }
 
-  #queueControl(len: number, write: (buf: Uint8Array) => void): void {
-    const buf = new Uint8Array(pad4(len));
-    write(buf);
-    this.#control.push(buf);
-  }
-
-  #soloPacket(
-    tag: number,
-    chunkLen: number,
-    write: (buf: Uint8Array, o: number) => void,
-    crc = true,
-  ): void {
-    const buf = new Uint8Array(COMMON_HEADER_LENGTH + pad4(chunkLen));
-    writeCommonHeader(buf, this.#config.localPort, this.#config.remotePort, tag);
-    write(buf, COMMON_HEADER_LENGTH);
-    if (crc || !this.#zeroChecksumTx) writeChecksum(buf);
-    this.#solo.push(buf);
-  }
-
   #sendInit(): void {
     const init = buildInitChunk("init", this.#config, this.#localTag, this.#localInitialTsn, []);
     // RFC 9653 §5.2: INIT always carries a correct CRC32c.
-    this.#soloPacket(0, encodedLengthInit(init), (b, o) => encodeInitInto(init, b, o), true);
+    this.#out.packet(0, init, true);
     this.#timers.set("t1-init", this.#now + this.#rto.value);
   }
 
@@ -397,18 +357,18 @@ export class SctpAssociation {
     const cookie = this.#pending?.cookie;
     if (!cookie) return;
     const c = { kind: "cookie-echo", cookie } as const;
-    this.#queueControl(encodedLengthCookieEcho(c), (b) => encodeCookieEchoInto(c, b, 0));
+    this.#out.chunk(c);
     this.#timers.set("t1-cookie", this.#now + this.#rto.value);
   }
 
   #sendAbort(causes: readonly ErrorCause[]): void {
     const c = { kind: "abort", reflectedTag: false, causes } as const;
-    this.#soloPacket(this.#peerTag, encodedLengthAbort(c), (b, o) => encodeAbortInto(c, b, o));
+    this.#out.packet(this.#peerTag, c);
   }
 
   #sendError(causes: readonly ErrorCause[]): void {
     const c = { kind: "error", causes } as const;
-    this.#queueControl(encodedLengthError(c), (b) => encodeErrorInto(c, b, 0));
+    this.#out.chunk(c);
   }
 
   #end(reason: CloseReason, causes?: readonly ErrorCause[]): void {
@@ -416,7 +376,7 @@ export class SctpAssociation {
     this.#ended = true;
     this.#state = "closed";
     this.#timers.clearAll();
-    this.#control.clear();
+    this.#out.clear();
     this.#log.debug("association ended", { reason });
     this.#events.push(causes ? { type: "closed", reason, causes } : { type: "closed", reason });
   }
@@ -487,7 +447,7 @@ export class SctpAssociation {
     this.#heartbeatNonce = this.#config.rng.nextU32();
     const info = heartbeatInfo(now, this.#heartbeatNonce);
     const c = { kind: "heartbeat", info } as const;
-    this.#queueControl(encodedLengthHeartbeat(c), (b) => encodeHeartbeatInto(c, b, 0));
+    this.#out.chunk(c);
     this.#heartbeatOutstanding = true;
     this.#timers.set("heartbeat", now + this.#rto.value);
   }
@@ -506,20 +466,18 @@ export class SctpAssociation {
     if (this.#state === "shutdown-pending" && tcb.idle) {
       this.#state = "shutdown-sent";
       const cum = tcb.tracker.cumTsn;
-      this.#queueControl(8, (b) =>
-        encodeShutdownInto({ kind: "shutdown", cumulativeTsnAck: cum }, b, 0),
-      );
+      this.#out.chunk({ kind: "shutdown", cumulativeTsnAck: cum });
       this.#timers.set("t2-shutdown", this.#now + this.#rto.value);
     } else if (this.#state === "shutdown-received" && tcb.idle) {
       this.#state = "shutdown-ack-sent";
-      this.#queueControl(4, (b) => encodeShutdownAckInto({ kind: "shutdown-ack" }, b, 0));
+      this.#out.chunk({ kind: "shutdown-ack" });
       this.#timers.set("t2-shutdown", this.#now + this.#rto.value);
     }
   }
 
   #establish(p: Pending, localInitialTsn: number): void {
     this.#peerTag = p.peerTag;
-    this.#zeroChecksumTx = p.caps.zeroChecksum;
+    this.#out.zeroChecksum = p.caps.zeroChecksum;
     this.#tcb = new Tcb(
       this.#config,
       {
@@ -594,9 +552,7 @@ export class SctpAssociation {
       // §9.2: in SHUTDOWN-SENT, answer DATA with SHUTDOWN and restart T2.
       if (this.#state === "shutdown-sent") {
         const cum = tcb.tracker.cumTsn;
-        this.#queueControl(8, (b) =>
-          encodeShutdownInto({ kind: "shutdown", cumulativeTsnAck: cum }, b, 0),
-        );
+        this.#out.chunk({ kind: "shutdown", cumulativeTsnAck: cum });
         this.#timers.set("t2-shutdown", now + this.#rto.value);
       }
     }
@@ -648,7 +604,7 @@ export class SctpAssociation {
       case ChunkType.HEARTBEAT: {
         const hb = decodeHeartbeat(chunk);
         const c = { kind: "heartbeat-ack", info: hb.info.slice() } as const;
-        this.#queueControl(encodedLengthHeartbeat(c), (b) => encodeHeartbeatInto(c, b, 0));
+        this.#out.chunk(c);
         return CONTINUE;
       }
       case ChunkType.HEARTBEAT_ACK:
@@ -684,9 +640,7 @@ export class SctpAssociation {
       case ChunkType.SHUTDOWN_ACK:
         if (this.#state === "shutdown-sent" || this.#state === "shutdown-ack-sent") {
           // §9.2: answer with SHUTDOWN COMPLETE and end.
-          this.#soloPacket(this.#peerTag, 4, (b, o) =>
-            encodeShutdownCompleteInto({ kind: "shutdown-complete", reflectedTag: false }, b, o),
-          );
+          this.#out.packet(this.#peerTag, { kind: "shutdown-complete", reflectedTag: false });
           this.#end("shutdown");
           return STOP;
         }
@@ -745,7 +699,7 @@ export class SctpAssociation {
       // §3.3.2: a zero tag or stream count is invalid: ABORT (tag reflected from the INIT).
       const causes = [protocolViolationCause("invalid INIT")];
       const c = { kind: "abort", reflectedTag: false, causes } as const;
-      this.#soloPacket(init.initiateTag, encodedLengthAbort(c), (b, o) => encodeAbortInto(c, b, o));
+      this.#out.packet(init.initiateTag, c);
       return;
     }
     if (this.#state === "shutdown-ack-sent") return;
@@ -766,7 +720,7 @@ export class SctpAssociation {
       extra,
     );
     // §5.2.1: the INIT ACK carries the INIT's initiate tag as verification tag.
-    this.#soloPacket(init.initiateTag, encodedLengthInit(ack), (b, o) => encodeInitInto(ack, b, o));
+    this.#out.packet(init.initiateTag, ack, true);
   }
 
   #onInitAck(ack: InitChunk): void {
@@ -805,7 +759,7 @@ export class SctpAssociation {
   }
 
   #queueCookieAck(): void {
-    this.#queueControl(4, (b) => encodeCookieAckInto({ kind: "cookie-ack" }, b, 0));
+    this.#out.chunk({ kind: "cookie-ack" });
   }
 
   #onHeartbeatAck(now: Millis, info: Uint8Array): void {
@@ -827,7 +781,7 @@ export class SctpAssociation {
     } else if (this.#state === "shutdown-sent") {
       // §9.2: both sides shut down at once: answer with SHUTDOWN ACK.
       this.#state = "shutdown-ack-sent";
-      this.#queueControl(4, (b) => encodeShutdownAckInto({ kind: "shutdown-ack" }, b, 0));
+      this.#out.chunk({ kind: "shutdown-ack" });
       this.#timers.set("t2-shutdown", now + this.#rto.value);
     }
     this.#checkShutdown();

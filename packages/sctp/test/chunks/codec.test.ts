@@ -90,7 +90,7 @@ describe("chunk wire layouts (hand-built from the RFC diagrams)", () => {
     expect(readChecksum(z)).toBe(0);
     expect(checksumOk(z, false)).toBe(false);
     expect(checksumOk(z, true)).toBe(true);
-    p[13] ^= 1;
+    p[13] = p[13]! ^ 1;
     expect(checksumOk(p, true)).toBe(false);
   });
 });
