@@ -63,9 +63,4 @@ export class CongestionControl {
     this.partialBytesAcked = 0;
     this.inFastRecovery = false;
   }
-
-  /** §7.2.1: after an idle period of one RTO, cwnd falls back towards its initial value. */
-  onIdle(): void {
-    this.cwnd = Math.max(this.cwnd / 2, 4 * this.#mtu) | 0;
-  }
 }

@@ -111,11 +111,6 @@ export class RetransmissionQueue {
     return this.#size > 0;
   }
 
-  /** Whether chunks are in flight and not yet acked (what T3-rtx guards). */
-  get hasUnacked(): boolean {
-    return this.flight > 0 || this.#rtxCount > 0;
-  }
-
   at(tsn: number): SentChunk | undefined {
     const i = (tsn - this.cumAck - 1) | 0;
     if (i < 0 || i >= this.#size) return undefined;
@@ -309,14 +304,6 @@ export class RetransmissionQueue {
       best.set(key, { streamId: c.msg.stream.id, unordered, seq: c.seq });
     }
     return [...best.values()];
-  }
-
-  /** Whether any outstanding chunk belongs to `streamId` (stream reset waits for none). */
-  hasStream(streamId: number): boolean {
-    for (let i = 0; i < this.#size; i++) {
-      if (this.#items[(this.#head + i) & this.#mask]!.msg.stream.id === streamId) return true;
-    }
-    return false;
   }
 
   #shift(): SentChunk {
