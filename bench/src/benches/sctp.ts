@@ -13,7 +13,12 @@ import { defineBench } from "../harness.js";
 const require = createRequire(import.meta.url);
 
 /** Moves packets between two associations, advancing simulated time when both are quiet. */
-function pump(a: SctpAssociation, b: SctpAssociation, clock: { now: number }, done: () => boolean): void {
+function pump(
+  a: SctpAssociation,
+  b: SctpAssociation,
+  clock: { now: number },
+  done: () => boolean,
+): void {
   for (let guard = 0; !done(); guard++) {
     let moved = false;
     for (let p = a.pollTransmit(); p !== undefined; p = a.pollTransmit()) {
@@ -44,7 +49,8 @@ function purertc(size: number, count: number, zeroChecksum: boolean) {
     const msg = new Uint8Array(size).fill(7);
     let received = 0;
     const drain = () => {
-      for (let e = b.pollEvent(); e !== undefined; e = b.pollEvent()) if (e.type === "message") received++;
+      for (let e = b.pollEvent(); e !== undefined; e = b.pollEvent())
+        if (e.type === "message") received++;
       while (a.pollEvent() !== undefined);
       return received >= target;
     };
@@ -77,7 +83,12 @@ function werift(size: number, count: number) {
     const a = SCTP.client(ta);
     const b = SCTP.server(tb);
     const up = Promise.all(
-      [a, b].map((s) => new Promise<void>((r) => (s.state === "connected" ? r() : s.stateChanged.connected.subscribe(r)))),
+      [a, b].map(
+        (s) =>
+          new Promise<void>((r) =>
+            s.state === "connected" ? r() : s.stateChanged.connected.subscribe(r),
+          ),
+      ),
     );
     await Promise.all([a.start(5000), b.start(5000)]);
     await up;
