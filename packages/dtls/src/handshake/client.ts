@@ -1,20 +1,8 @@
 import { concatBytes, constantTimeEqual, type Millis } from "@purertc/common";
 import type { EcdhCurve, EcdhKeyPair } from "@purertc/crypto";
 import { AlertDescription } from "../alert.js";
-import { type CipherSuiteParams, cipherSuiteParams } from "../cipher-suites.js";
-import { ClientCertificateType, DTLS_1_2, ExtensionType, HandshakeType } from "../constants.js";
-import {
-  EC_POINT_FORMAT_UNCOMPRESSED,
-  encodeEcPointFormats,
-} from "../extensions/ec-point-formats.js";
-import { type Extension, findExtension } from "../extensions/extension.js";
-import {
-  decodeRenegotiationInfo,
-  EMPTY_RENEGOTIATION_INFO,
-} from "../extensions/renegotiation-info.js";
-import { encodeSignatureAlgorithms } from "../extensions/signature-algorithms.js";
-import { encodeSupportedGroups } from "../extensions/supported-groups.js";
-import { decodeUseSrtp, encodeUseSrtp } from "../extensions/use-srtp.js";
+import type { CipherSuiteParams } from "../cipher-suites.js";
+import { ClientCertificateType, DTLS_1_2, HandshakeType } from "../constants.js";
 import type { FlightEntry } from "../flight.js";
 import { extendedMasterSecret, finishedVerifyData, keyBlock } from "../key-schedule.js";
 import { recordCiphers } from "../record/cipher-factory.js";
@@ -23,22 +11,18 @@ import { decodeCertificateRequest } from "./certificate-request.js";
 import { encodeCertificateVerify } from "./certificate-verify.js";
 import { encodeClientHello } from "./client-hello.js";
 import { encodeClientKeyExchange } from "./client-key-exchange.js";
+import { checkServerHello, clientHelloExtensions } from "./client-negotiation.js";
 import { decodeFinished, encodeFinished } from "./finished.js";
 import { advertisedGroups, groupCurve } from "./groups.js";
 import { decodeHelloVerifyRequest } from "./hello-verify-request.js";
 import type { HandshakeHost, HandshakeMachine, ReceivedMessage } from "./host.js";
+import { isRefusal } from "./negotiation.js";
 import { peerPublicKey } from "./peer-key.js";
 import { RANDOM_LENGTH } from "./random.js";
 import { decodeServerHello } from "./server-hello.js";
 import { decodeServerHelloDone } from "./server-hello-done.js";
 import { decodeServerKeyExchange, encodeEcdhParams } from "./server-key-exchange.js";
-import {
-  type PeerPublicKey,
-  SIGN_SCHEME,
-  signData,
-  VERIFY_SCHEMES,
-  verifySignature,
-} from "./signatures.js";
+import { type PeerPublicKey, SIGN_SCHEME, signData, verifySignature } from "./signatures.js";
 import { Transcript } from "./transcript.js";
 
 type ClientState =
@@ -158,25 +142,7 @@ export class ClientHandshake implements HandshakeMachine {
 
   #sendClientHello(now: Millis): void {
     const c = this.#host.config;
-    const extensions: Extension[] = [
-      { type: ExtensionType.extended_master_secret, data: new Uint8Array(0) },
-      { type: ExtensionType.renegotiation_info, data: EMPTY_RENEGOTIATION_INFO },
-      {
-        type: ExtensionType.supported_groups,
-        data: encodeSupportedGroups(advertisedGroups(c.namedGroups)),
-      },
-      {
-        type: ExtensionType.ec_point_formats,
-        data: encodeEcPointFormats([EC_POINT_FORMAT_UNCOMPRESSED]),
-      },
-      { type: ExtensionType.signature_algorithms, data: encodeSignatureAlgorithms(VERIFY_SCHEMES) },
-    ];
-    if (c.srtpProfiles.length > 0) {
-      extensions.push({
-        type: ExtensionType.use_srtp,
-        data: encodeUseSrtp({ profiles: c.srtpProfiles, mki: c.srtpMki }),
-      });
-    }
+    const extensions = clientHelloExtensions(c);
     const body = encodeClientHello({
       clientVersion: DTLS_1_2,
       random: this.#clientRandom,
@@ -216,84 +182,15 @@ export class ClientHandshake implements HandshakeMachine {
   }
 
   #onServerHello(msg: ReceivedMessage): void {
-    const c = this.#host.config;
     const sh = decodeServerHello(msg.body);
-    if (sh.serverVersion !== DTLS_1_2) {
-      this.#host.fail(
-        "negotiation-failed",
-        AlertDescription.protocol_version,
-        `server chose version ${sh.serverVersion}`,
-      );
+    const agreed = checkServerHello(this.#host.config, sh);
+    if (isRefusal(agreed)) {
+      this.#host.fail(agreed.reason, agreed.alert, agreed.message);
       return;
     }
-    const suite = cipherSuiteParams(sh.cipherSuite);
-    if (suite === undefined || !c.cipherSuites.includes(suite.id) || sh.compressionMethod !== 0) {
-      this.#host.fail(
-        "negotiation-failed",
-        AlertDescription.illegal_parameter,
-        "server chose a suite we did not offer",
-      );
-      return;
-    }
-    const offered: readonly number[] = [
-      ExtensionType.extended_master_secret,
-      ExtensionType.renegotiation_info,
-      ExtensionType.ec_point_formats,
-      ...(c.srtpProfiles.length > 0 ? [ExtensionType.use_srtp] : []),
-    ];
-    for (const e of sh.extensions) {
-      if (!offered.includes(e.type)) {
-        this.#host.fail(
-          "protocol-violation",
-          AlertDescription.unsupported_extension,
-          `unsolicited extension ${e.type}`,
-        );
-        return;
-      }
-    }
-    // RFC 7627 §5.3: we require the extended master secret.
-    if (findExtension(sh.extensions, ExtensionType.extended_master_secret) === undefined) {
-      this.#host.fail(
-        "negotiation-failed",
-        AlertDescription.handshake_failure,
-        "server does not support extended_master_secret",
-      );
-      return;
-    }
-    const reneg = findExtension(sh.extensions, ExtensionType.renegotiation_info);
-    if (reneg !== undefined && decodeRenegotiationInfo(reneg.data).byteLength !== 0) {
-      this.#host.fail(
-        "protocol-violation",
-        AlertDescription.handshake_failure,
-        "non-empty renegotiation_info",
-      );
-      return;
-    }
-    const srtp = findExtension(sh.extensions, ExtensionType.use_srtp);
-    if (srtp !== undefined) {
-      const u = decodeUseSrtp(srtp.data);
-      const profile = u.profiles[0];
-      // RFC 5764 §4.1.3: exactly one profile we offered, and an MKI that is empty or ours.
-      if (u.profiles.length !== 1 || profile === undefined || !c.srtpProfiles.includes(profile)) {
-        this.#host.fail(
-          "negotiation-failed",
-          AlertDescription.illegal_parameter,
-          "bad use_srtp in ServerHello",
-        );
-        return;
-      }
-      if (u.mki.byteLength > 0 && !constantTimeEqual(u.mki, c.srtpMki)) {
-        this.#host.fail(
-          "negotiation-failed",
-          AlertDescription.illegal_parameter,
-          "use_srtp MKI differs from ours",
-        );
-        return;
-      }
-      this.#srtpProfile = profile;
-      this.#srtpMki = u.mki.slice();
-    }
-    this.#suite = suite;
+    this.#srtpProfile = agreed.srtpProfile;
+    this.#srtpMki = agreed.srtpMki;
+    this.#suite = agreed.suite;
     this.#serverRandom = sh.random.slice();
     this.#record(msg);
     this.#state = "wait-certificate";

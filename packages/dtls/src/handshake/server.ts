@@ -1,28 +1,9 @@
 import { concatBytes, constantTimeEqual, type Millis } from "@purertc/common";
 import type { EcdhKeyPair } from "@purertc/crypto";
 import { AlertDescription } from "../alert.js";
-import { type CipherSuiteParams, cipherSuiteParams } from "../cipher-suites.js";
-import {
-  ClientCertificateType,
-  DTLS_1_2,
-  ExtensionType,
-  HandshakeType,
-  NamedGroup,
-} from "../constants.js";
+import type { CipherSuiteParams } from "../cipher-suites.js";
+import { ClientCertificateType, DTLS_1_2, HandshakeType } from "../constants.js";
 import { CookieAuthority } from "../cookie.js";
-import {
-  decodeEcPointFormats,
-  EC_POINT_FORMAT_UNCOMPRESSED,
-  encodeEcPointFormats,
-} from "../extensions/ec-point-formats.js";
-import { type Extension, findExtension } from "../extensions/extension.js";
-import {
-  decodeRenegotiationInfo,
-  EMPTY_RENEGOTIATION_INFO,
-} from "../extensions/renegotiation-info.js";
-import { decodeSignatureAlgorithms } from "../extensions/signature-algorithms.js";
-import { decodeSupportedGroups } from "../extensions/supported-groups.js";
-import { decodeUseSrtp, encodeUseSrtp } from "../extensions/use-srtp.js";
 import type { FlightEntry } from "../flight.js";
 import { extendedMasterSecret, finishedVerifyData, keyBlock } from "../key-schedule.js";
 import { recordCiphers } from "../record/cipher-factory.js";
@@ -35,11 +16,13 @@ import { decodeFinished, encodeFinished } from "./finished.js";
 import { groupCurve } from "./groups.js";
 import { encodeHelloVerifyRequest } from "./hello-verify-request.js";
 import type { HandshakeHost, HandshakeMachine, ReceivedMessage } from "./host.js";
+import { isRefusal } from "./negotiation.js";
 import { peerPublicKey } from "./peer-key.js";
 import { RANDOM_LENGTH } from "./random.js";
 import { encodeServerHello } from "./server-hello.js";
 import { encodeServerHelloDone } from "./server-hello-done.js";
 import { encodeEcdhParams, encodeServerKeyExchange } from "./server-key-exchange.js";
+import { negotiateServer, type ServerChoice } from "./server-negotiation.js";
 import {
   type PeerPublicKey,
   SIGN_SCHEME,
@@ -48,9 +31,6 @@ import {
   verifySignature,
 } from "./signatures.js";
 import { Transcript } from "./transcript.js";
-
-/** RFC 5746 §3.3: TLS_EMPTY_RENEGOTIATION_INFO_SCSV in cipher_suites stands for an empty renegotiation_info. */
-const EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
 
 type ServerState =
   | "wait-client-hello"
@@ -168,124 +148,19 @@ export class ServerHandshake implements HandshakeMachine {
       this.#host.sendHelloVerifyRequest(body, msg.recordSeq, msg.messageSeq);
       return;
     }
-    // DTLS versions count down: 1.2 = 0xfefd is below 1.0 = 0xfeff (RFC 6347 §4.1).
-    if (ch.clientVersion > DTLS_1_2) {
-      this.#host.fail(
-        "negotiation-failed",
-        AlertDescription.protocol_version,
-        `client offers only ${ch.clientVersion}`,
-      );
+    const choice = negotiateServer(c, ch);
+    if (isRefusal(choice)) {
+      this.#host.fail(choice.reason, choice.alert, choice.message);
       return;
     }
-    if (!ch.compressionMethods.includes(0)) {
-      this.#host.fail(
-        "negotiation-failed",
-        AlertDescription.illegal_parameter,
-        "no null compression",
-      );
-      return;
-    }
-    const ext = ch.extensions;
-    if (findExtension(ext, ExtensionType.extended_master_secret) === undefined) {
-      this.#host.fail(
-        "negotiation-failed",
-        AlertDescription.handshake_failure,
-        "client does not offer extended_master_secret",
-      );
-      return;
-    }
-    const reneg = findExtension(ext, ExtensionType.renegotiation_info);
-    if (reneg !== undefined && decodeRenegotiationInfo(reneg.data).byteLength !== 0) {
-      this.#host.fail(
-        "protocol-violation",
-        AlertDescription.handshake_failure,
-        "non-empty renegotiation_info",
-      );
-      return;
-    }
-    const sigExt = findExtension(ext, ExtensionType.signature_algorithms);
-    // RFC 5246 §7.4.1.4.1: without the extension only SHA-1 is allowed, which we do not sign with.
-    if (sigExt === undefined || !decodeSignatureAlgorithms(sigExt.data).includes(SIGN_SCHEME)) {
-      this.#host.fail(
-        "negotiation-failed",
-        AlertDescription.handshake_failure,
-        "client cannot verify ecdsa_secp256r1_sha256",
-      );
-      return;
-    }
-    // Our certificate is ECDSA, so only ECDHE_ECDSA suites can be chosen; server preference.
-    const suite = c.cipherSuites
-      .map((s) => cipherSuiteParams(s)!)
-      .find((s) => s.authentication === "ecdsa" && ch.cipherSuites.includes(s.id));
-    if (suite === undefined) {
-      this.#host.fail(
-        "negotiation-failed",
-        AlertDescription.handshake_failure,
-        "no cipher suite in common",
-      );
-      return;
-    }
-    const groupsExt = findExtension(ext, ExtensionType.supported_groups);
-    const offered = groupsExt ? decodeSupportedGroups(groupsExt.data) : [NamedGroup.secp256r1];
-    const group = c.namedGroups.find((g) => offered.includes(g));
-    if (group === undefined) {
-      this.#host.fail(
-        "negotiation-failed",
-        AlertDescription.handshake_failure,
-        "no ECDHE group in common",
-      );
-      return;
-    }
-    const pointsExt = findExtension(ext, ExtensionType.ec_point_formats);
-    if (
-      pointsExt !== undefined &&
-      !decodeEcPointFormats(pointsExt.data).includes(EC_POINT_FORMAT_UNCOMPRESSED)
-    ) {
-      this.#host.fail(
-        "negotiation-failed",
-        AlertDescription.illegal_parameter,
-        "uncompressed points not offered",
-      );
-      return;
-    }
-    const extensions: Extension[] = [
-      { type: ExtensionType.extended_master_secret, data: new Uint8Array(0) },
-    ];
-    if (reneg !== undefined || ch.cipherSuites.includes(EMPTY_RENEGOTIATION_INFO_SCSV)) {
-      extensions.push({ type: ExtensionType.renegotiation_info, data: EMPTY_RENEGOTIATION_INFO });
-    }
-    if (pointsExt !== undefined) {
-      extensions.push({
-        type: ExtensionType.ec_point_formats,
-        data: encodeEcPointFormats([EC_POINT_FORMAT_UNCOMPRESSED]),
-      });
-    }
-    const srtpExt = findExtension(ext, ExtensionType.use_srtp);
-    if (srtpExt !== undefined && c.srtpProfiles.length > 0) {
-      const u = decodeUseSrtp(srtpExt.data);
-      // RFC 5764 §4.1.1: pick one profile the client offered; echo its MKI to use it.
-      const profile = c.srtpProfiles.find((p) => u.profiles.includes(p));
-      if (profile !== undefined) {
-        this.#srtpProfile = profile;
-        this.#srtpMki = u.mki.slice();
-        extensions.push({
-          type: ExtensionType.use_srtp,
-          data: encodeUseSrtp({ profiles: [profile], mki: this.#srtpMki }),
-        });
-      }
-    }
-    this.#accept(now, msg, ch, suite, group, extensions);
+    this.#srtpProfile = choice.srtpProfile;
+    this.#srtpMki = choice.srtpMki;
+    this.#accept(now, msg, ch, choice);
   }
 
-  #accept(
-    now: Millis,
-    msg: ReceivedMessage,
-    ch: ClientHello,
-    suite: CipherSuiteParams,
-    group: number,
-    extensions: Extension[],
-  ): void {
+  #accept(now: Millis, msg: ReceivedMessage, ch: ClientHello, choice: ServerChoice): void {
     const c = this.#host.config;
+    const { suite, group, extensions } = choice;
     let pair: EcdhKeyPair;
     try {
       pair = c.crypto.generateEcdhKeyPair(groupCurve(group));

@@ -1,4 +1,6 @@
 import { utf8Decode, utf8Encode } from "@purertc/common";
+import { nobleCrypto } from "@purertc/crypto";
+import { nodeCrypto } from "@purertc/crypto/node";
 import { describe, expect, it } from "vitest";
 import {
   CipherSuite,
@@ -64,6 +66,20 @@ describe("DTLS 1.2 handshake in simulated time", () => {
       });
     }
   }
+
+  it("the portable @noble backend interoperates with the node:crypto backend, every suite", () => {
+    for (const suite of ecdsaSuites) {
+      const p = simPair({
+        client: { crypto: nobleCrypto, cipherSuites: [suite] },
+        server: { crypto: nodeCrypto },
+      });
+      expect(connect(p).server.cipherSuiteId).toBe(suite);
+      expect(p.client.exportKeyingMaterial(DTLS_SRTP_EXPORTER_LABEL, 60)).toEqual(
+        p.server.exportKeyingMaterial(DTLS_SRTP_EXPORTER_LABEL, 60),
+      );
+      exchange(p);
+    }
+  });
 
   it("server preference order picks the suite when the client offers several", () => {
     const p = simPair({
