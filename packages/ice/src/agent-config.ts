@@ -52,8 +52,10 @@ export interface IceAgentConfig {
   readonly checkTransmissions: number;
   /**
    * How long the controlling agent waits for a better pair before nominating the best valid pair
-   * of each type (the type of the worse of its candidates). Pion's defaults: host 0, srflx
-   * 500 ms, prflx 1 s, relay 2 s. It nominates at once when no better pair is still being checked.
+   * of each type (the type of the worse of its candidates). Pion waits 0 / 500 ms / 1 s / 2 s
+   * for host / srflx / prflx / relay; we wait 100 ms for host pairs so that a dual-stack IPv6
+   * pair checked one Ta later can still win (RFC 8421). It nominates at once when no better pair
+   * is still being checked.
    */
   readonly nominationDelayMs: Readonly<Record<IceCandidateType, number>>;
   /** RFC 7675 §5.1: consent checks every ~5 s, randomized (below). */
@@ -96,7 +98,7 @@ export const DEFAULT_ICE_AGENT_CONFIG: Omit<IceAgentConfig, "rng"> = Object.free
   checkRtoMs: 500,
   checkMaxRtoMs: 1600,
   checkTransmissions: 7,
-  nominationDelayMs: Object.freeze({ host: 0, srflx: 500, prflx: 1000, relay: 2000 }),
+  nominationDelayMs: Object.freeze({ host: 100, srflx: 500, prflx: 1000, relay: 2000 }),
   consentIntervalMs: 5000,
   consentJitter: 0.2,
   consentTimeoutMs: 30_000,

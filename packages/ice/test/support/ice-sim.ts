@@ -1,5 +1,5 @@
 /** Two ICE agents over a NetSim with optional NATs, a STUN server and the test relay. */
-import { type SocketAddress, seededRng } from "@purertc/common";
+import { type Datagram, type Endpoint, type SocketAddress, seededRng } from "@purertc/common";
 import { nobleCrypto } from "@purertc/crypto";
 import { isStunMessage, StunServer } from "@purertc/stun";
 import {
@@ -148,7 +148,7 @@ export function iceSim(options: IceSimOptions = {}): IceSim {
         },
       }),
     };
-    for (const [i, s] of sockets.entries()) agent.addHostCandidate(0, { ...s, interfaceRank: i });
+    for (const s of sockets) agent.addHostCandidate(0, { ...s, interfaceRank: 0 });
     if (relay) agent.addRelay(0, relay);
     return side;
   };
