@@ -13,7 +13,10 @@ interface ExportTarget {
 function publishedPackages(): { dir: string; name: string; exports: Record<string, unknown> }[] {
   const dirs = readdirSync(join(root, "packages"));
   return dirs
-    .map((dir) => ({ dir, json: JSON.parse(readFileSync(join(root, "packages", dir, "package.json"), "utf8")) }))
+    .map((dir) => ({
+      dir,
+      json: JSON.parse(readFileSync(join(root, "packages", dir, "package.json"), "utf8")),
+    }))
     .filter(({ json }) => !json.private)
     .map(({ dir, json }) => ({ dir, name: json.name as string, exports: json.exports }));
 }
@@ -33,7 +36,9 @@ describe("built dist/ of every published package", () => {
         const target = nodeTarget(entry);
         expect(target.import, "import target").toMatch(/^\.\/dist\//);
         expect(target.types, "types target").toMatch(/^\.\/dist\/.*\.d\.ts$/);
-        expect(existsSync(join(root, "packages", pkg.dir, target.types!)), "d.ts exists").toBe(true);
+        expect(existsSync(join(root, "packages", pkg.dir, target.types!)), "d.ts exists").toBe(
+          true,
+        );
         const script = `const m = await import(${JSON.stringify(specifier)}); console.log(JSON.stringify(Object.keys(m)));`;
         const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
           cwd: root,

@@ -5,7 +5,7 @@
 import { performance } from "node:perf_hooks";
 
 /** One operation; returns a promise when it is asynchronous. */
-export type Op = () => void | Promise<unknown>;
+export type Op = () => unknown;
 
 /** Prepares a contender (outside the timed region) and returns its operation. */
 export type Setup = () => Op | Promise<Op>;
@@ -26,7 +26,9 @@ export interface SamplesCase {
   readonly kind: "samples";
   readonly name: string;
   readonly samples?: number;
-  readonly contenders: Readonly<Record<string, () => (() => Promise<number>) | Promise<() => Promise<number>>>>;
+  readonly contenders: Readonly<
+    Record<string, () => (() => Promise<number>) | Promise<() => Promise<number>>>
+  >;
 }
 
 export type BenchCase = ThroughputCase | SamplesCase;
@@ -137,7 +139,7 @@ async function runThroughput(bench: string, c: ThroughputCase, o: RunOptions): P
   return withRatios(bench, c.name, results, true);
 }
 
-async function runSamples(bench: string, c: SamplesCase, o: RunOptions): Promise<CaseResult> {
+async function runSamples(bench: string, c: SamplesCase): Promise<CaseResult> {
   const names = Object.keys(c.contenders);
   const ops = new Map<string, () => Promise<number>>();
   const errors = new Map<string, string>();
@@ -164,12 +166,24 @@ async function runSamples(bench: string, c: SamplesCase, o: RunOptions): Promise
     const s = samples.get(contender)!;
     const err = errors.get(contender);
     if (err && s.length === 0) return { contender, unit: "ms", error: err };
-    return { contender, unit: "ms", value: median(s), p90: quantile(s, 0.9), p99: quantile(s, 0.99), rounds: s };
+    return {
+      contender,
+      unit: "ms",
+      value: median(s),
+      p90: quantile(s, 0.9),
+      p99: quantile(s, 0.99),
+      rounds: s,
+    };
   });
   return withRatios(bench, c.name, results, false);
 }
 
-function withRatios(bench: string, name: string, results: ContenderResult[], higherIsBetter: boolean): CaseResult {
+function withRatios(
+  bench: string,
+  name: string,
+  results: ContenderResult[],
+  higherIsBetter: boolean,
+): CaseResult {
   const ours = results.find((r) => r.contender === "purertc")?.value;
   const withRatio = results.map((r) =>
     ours === undefined || r.value === undefined
@@ -180,7 +194,7 @@ function withRatios(bench: string, name: string, results: ContenderResult[], hig
 }
 
 export async function runCase(bench: string, c: BenchCase, o: RunOptions): Promise<CaseResult> {
-  return c.kind === "samples" ? runSamples(bench, c, o) : runThroughput(bench, c, o);
+  return c.kind === "samples" ? runSamples(bench, c) : runThroughput(bench, c, o);
 }
 
 function fmt(x: number): string {
@@ -203,7 +217,8 @@ export function formatCase(r: CaseResult): string {
       continue;
     }
     const tail = x.p99 !== undefined ? `  p90 ${fmt(x.p90!)}  p99 ${fmt(x.p99)}` : "";
-    const ratio = x.contender === "purertc" || x.ratio === undefined ? "" : `  purertc ×${x.ratio.toFixed(2)}`;
+    const ratio =
+      x.contender === "purertc" || x.ratio === undefined ? "" : `  purertc ×${x.ratio.toFixed(2)}`;
     lines.push(`${head}${fmt(x.value!).padStart(9)} ${x.unit}${tail}${ratio}`);
   }
   return lines.join("\n");

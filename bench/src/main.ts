@@ -25,7 +25,9 @@ const available = readdirSync(dir)
   .sort();
 
 if (values.help) {
-  console.log(`usage: pnpm bench [name ...] [--rounds N] [--round-ms MS] [--warmup-ms MS]\nbenchmarks: ${available.join(", ")}`);
+  console.log(
+    `usage: pnpm bench [name ...] [--rounds N] [--round-ms MS] [--warmup-ms MS]\nbenchmarks: ${available.join(", ")}`,
+  );
   process.exit(0);
 }
 
@@ -41,7 +43,9 @@ const options = {
   warmupMs: Number(values["warmup-ms"]),
 };
 const selected = positionals.length ? positionals : available;
-console.log(`node ${process.version}, ${cpus()[0]?.model ?? "cpu"} x${cpus().length}; ${options.rounds} interleaved rounds of ${options.roundMs} ms\n`);
+console.log(
+  `node ${process.version}, ${cpus()[0]?.model ?? "cpu"} x${cpus().length}; ${options.rounds} interleaved rounds of ${options.roundMs} ms\n`,
+);
 
 const all: CaseResult[] = [];
 for (const name of selected) {
@@ -56,6 +60,9 @@ for (const name of selected) {
 const out = join(import.meta.dirname, "..", "results");
 mkdirSync(out, { recursive: true });
 const file = join(out, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-writeFileSync(file, `${JSON.stringify({ node: process.version, options, results: all }, null, 2)}\n`);
+writeFileSync(
+  file,
+  `${JSON.stringify({ node: process.version, options, results: all }, null, 2)}\n`,
+);
 console.log(`results written to ${file}`);
 process.exit(0);
