@@ -60,7 +60,10 @@ export interface DtlsConfig {
   readonly helloVerify: boolean;
   /** Server cookie HMAC secret; random when unset. */
   readonly cookieSecret: Uint8Array | undefined;
-  /** Server: demand a client certificate (WebRTC requires mutual authentication, RFC 8827 §6.5). */
+  /**
+   * Server: demand a client certificate (WebRTC requires mutual authentication, RFC 8827 §6.5).
+   * When `false`, a client without a certificate is accepted and there is nothing to fingerprint.
+   */
   readonly requireClientCertificate: boolean;
   /** Emit `keylog` events with NSS key log lines (for Wireshark). Never enable in production. */
   readonly keyLog: boolean;

@@ -354,7 +354,8 @@ export class DtlsEndpoint implements Endpoint<DtlsEvent> {
   #complete(_now: Millis, result: HandshakeResult): void {
     this.#result = result;
     if (this.#config.role === "client") this.#driver.stopTimer();
-    if (this.#fingerprints.length === 0) {
+    // Without a peer certificate (only if we did not require one) there is nothing to check.
+    if (this.#fingerprints.length === 0 && result.peerCertificateChain.length > 0) {
       this.#state = "awaiting-fingerprint";
       this.#log.info("handshake done; waiting for the remote fingerprint");
       return;
@@ -373,7 +374,7 @@ export class DtlsEndpoint implements Endpoint<DtlsEvent> {
       srtpProfile: r.srtpProfile,
       srtpMki: r.srtpMki,
       namedGroup: r.namedGroup,
-      peerCertificate: r.peerCertificateChain[0]!,
+      peerCertificate: r.peerCertificateChain[0],
       peerCertificateChain: r.peerCertificateChain,
     });
     for (const data of this.#earlyData) this.#events.push({ type: "data", data });

@@ -31,8 +31,11 @@ export type DtlsEvent =
       readonly srtpMki: Uint8Array;
       /** The ECDHE group used (IANA NamedGroup). */
       readonly namedGroup: number;
-      /** The peer's leaf certificate (DER). */
-      readonly peerCertificate: Uint8Array;
+      /**
+       * The peer's leaf certificate (DER). `undefined` only on a server configured with
+       * `requireClientCertificate: false` whose client sent none.
+       */
+      readonly peerCertificate: Uint8Array | undefined;
       /** The peer's whole chain as sent, leaf first. */
       readonly peerCertificateChain: readonly Uint8Array[];
     }

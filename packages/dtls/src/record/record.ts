@@ -1,4 +1,4 @@
-import { ByteReader, ByteWriter } from "@purertc/common";
+import { ByteReader } from "@purertc/common";
 import { RECORD_HEADER_LENGTH } from "../constants.js";
 
 /**
@@ -75,9 +75,25 @@ export function encodeRecordHeaderInto(
   buf: Uint8Array,
   offset: number,
 ): number {
-  const w = new ByteWriter(buf, offset);
-  w.u8(contentType).u16(version).u16(epoch).u48(sequenceNumber).u16(length);
-  return w.offset;
+  // Hot path (every record): plain byte stores, no writer object.
+  if (offset + RECORD_HEADER_LENGTH > buf.byteLength)
+    throw new RangeError("record header does not fit");
+  const hi = Math.floor(sequenceNumber / 2 ** 32);
+  const lo = sequenceNumber >>> 0;
+  buf[offset] = contentType;
+  buf[offset + 1] = version >>> 8;
+  buf[offset + 2] = version & 0xff;
+  buf[offset + 3] = epoch >>> 8;
+  buf[offset + 4] = epoch & 0xff;
+  buf[offset + 5] = hi >>> 8;
+  buf[offset + 6] = hi & 0xff;
+  buf[offset + 7] = lo >>> 24;
+  buf[offset + 8] = (lo >>> 16) & 0xff;
+  buf[offset + 9] = (lo >>> 8) & 0xff;
+  buf[offset + 10] = lo & 0xff;
+  buf[offset + 11] = length >>> 8;
+  buf[offset + 12] = length & 0xff;
+  return offset + RECORD_HEADER_LENGTH;
 }
 
 /** Writes `record` into `buf` at `offset`; returns the offset after it. */

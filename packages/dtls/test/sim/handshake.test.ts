@@ -83,6 +83,14 @@ describe("DTLS 1.2 handshake in simulated time", () => {
     }
   });
 
+  it("a server that does not require a client certificate connects without one", () => {
+    const p = simPair({ server: { requireClientCertificate: false } });
+    const { client, server } = connect(p);
+    expect(server.peerCertificate).toBeUndefined();
+    expect(client.peerCertificate).toEqual(testCertificate("server").der);
+    exchange(p);
+  });
+
   it("server preference order picks the suite when the client offers several", () => {
     const p = simPair({
       server: {
