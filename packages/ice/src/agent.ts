@@ -1340,14 +1340,25 @@ export class IceAgent {
     if (m) {
       for (let t = m.pollTransmit(); t; t = m.pollTransmit()) this.#transmits.push(t);
       for (let e = m.pollEvent(); e; e = m.pollEvent()) {
-        for (const r of this.#remotes) {
+        for (const r of [...this.#remotes]) {
           if (r.resolved || r.candidate.address !== e.name) continue;
           if (e.type !== "resolved") continue;
           const fam = ipFamily(r.candidate.relatedAddress ?? "");
           const ip =
             e.addresses.find((a) => fam === undefined || ipFamily(a) === fam) ?? e.addresses[0]!;
           r.resolved = { address: normalizeIp(ip), port: r.candidate.port };
-          this.#pairRemote(now, r);
+          const prflx = this.#remotes.find(
+            (x) =>
+              x !== r &&
+              x.candidate.type === "prflx" &&
+              x.resolved &&
+              sameSocketAddress(x.resolved, r.resolved!),
+          );
+          if (prflx) {
+            // RFC 8838 §11.4: the signalled candidate takes over the peer-reflexive one.
+            (prflx as { candidate: IceCandidate }).candidate = r.candidate;
+            this.#remotes.splice(this.#remotes.indexOf(r), 1);
+          } else this.#pairRemote(now, r);
         }
       }
     }
