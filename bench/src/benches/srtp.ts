@@ -1,0 +1,188 @@
+/**
+ * SRTP protect/unprotect of RTP packets with 1000-byte payloads (RFC 3711 AES-CM-HMAC-SHA1-80 and
+ * RFC 7714 AEAD-AES-128-GCM): purertc on nodeCrypto and on nobleCrypto, werift's SrtpSession, and
+ * libsrtp2 (OpenSSL build from Debian) through packages/srtp/test/libsrtp/helper.c.
+ *
+ * Unprotect cycles through 4096 distinct packets; purertc (which enforces the replay window)
+ * starts a fresh receive session every 4096 packets, as the libsrtp helper does, while werift has
+ * no replay protection. The libsrtp contender runs its C loop in a child process for 50,000
+ * packets at a time and counts one op per packet, so process start-up (a few ms per chunk) is
+ * charged to it.
+ */
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { toHex } from "@purertc/common";
+import type { CryptoProvider } from "@purertc/crypto";
+import { nobleCrypto } from "@purertc/crypto";
+import { nodeCrypto } from "@purertc/crypto/node";
+import { isSrtpFailure, type SrtpProfile, SrtpSession, srtpProfileParameters } from "@purertc/srtp";
+import { RtpHeader, SrtpSession as WeriftSrtpSession } from "werift";
+import { defineBench, type Op } from "../harness.js";
+
+const PAYLOAD = 1000;
+const RING = 4096;
+const SSRC = 0x11223344;
+const payload = new Uint8Array(randomBytes(PAYLOAD));
+
+function rtp(seq: number): Uint8Array {
+  const p = new Uint8Array(12 + PAYLOAD);
+  p.set([0x80, 96, seq >>> 8, seq & 0xff, 0, 0, 0x10, 0, 0x11, 0x22, 0x33, 0x44]);
+  p.set(payload, 12);
+  return p;
+}
+
+function keys(profile: SrtpProfile) {
+  const p = srtpProfileParameters(profile);
+  return {
+    masterKey: new Uint8Array(randomBytes(p.keyLength)),
+    masterSalt: new Uint8Array(randomBytes(p.saltLength)),
+  };
+}
+
+function purertcProtect(profile: SrtpProfile, crypto: CryptoProvider) {
+  return (): Op => {
+    const s = new SrtpSession({ profile, key: keys(profile), crypto });
+    const packets = Array.from({ length: RING }, (_, i) => rtp(i));
+    let i = 0;
+    return () => s.protect(packets[i++ & (RING - 1)]!);
+  };
+}
+
+function purertcUnprotect(profile: SrtpProfile, crypto: CryptoProvider) {
+  return (): Op => {
+    const key = keys(profile);
+    const tx = new SrtpSession({ profile, key, crypto });
+    const ring = Array.from({ length: RING }, (_, i) => tx.protect(rtp(i)));
+    let rx = new SrtpSession({ profile, key, crypto });
+    let i = 0;
+    return () => {
+      if (i === RING) {
+        rx = new SrtpSession({ profile, key, crypto });
+        i = 0;
+      }
+      if (isSrtpFailure(rx.unprotect(ring[i++]!))) throw new Error("unprotect failed");
+    };
+  };
+}
+
+const WERIFT_PROFILE: Partial<Record<SrtpProfile, number>> = {
+  SRTP_AES128_CM_HMAC_SHA1_80: 1,
+  SRTP_AEAD_AES_128_GCM: 7,
+};
+
+function weriftSession(profile: SrtpProfile) {
+  const k = keys(profile);
+  const key = Buffer.from(k.masterKey);
+  const salt = Buffer.from(k.masterSalt);
+  return new WeriftSrtpSession({
+    keys: {
+      localMasterKey: key,
+      localMasterSalt: salt,
+      remoteMasterKey: key,
+      remoteMasterSalt: salt,
+    },
+    profile: WERIFT_PROFILE[profile] as 1 | 7,
+  });
+}
+
+function weriftProtect(profile: SrtpProfile) {
+  return (): Op => {
+    const s = weriftSession(profile);
+    const body = Buffer.from(payload);
+    const header = new RtpHeader({ payloadType: 96, ssrc: SSRC, timestamp: 4096 });
+    let seq = 0;
+    return () => {
+      header.sequenceNumber = seq++ & 0xffff;
+      s.encrypt(body, header);
+    };
+  };
+}
+
+function weriftUnprotect(profile: SrtpProfile) {
+  return (): Op => {
+    const s = weriftSession(profile);
+    const body = Buffer.from(payload);
+    // werift may reuse its output buffer between calls: keep copies.
+    const ring = Array.from({ length: RING }, (_, i) =>
+      Buffer.from(
+        s.encrypt(body, new RtpHeader({ payloadType: 96, ssrc: SSRC, sequenceNumber: i })),
+      ),
+    );
+    let i = 0;
+    return () => s.decrypt(ring[i++ & (RING - 1)]!);
+  };
+}
+
+let helperPath: string | undefined;
+
+/** Builds the libsrtp2 helper once (throws, making the contender "unavailable", if it cannot). */
+function libsrtpHelper(): string {
+  if (helperPath !== undefined) return helperPath;
+  const flags = spawnSync("pkg-config", ["--cflags", "--libs", "libsrtp2"], { encoding: "utf8" });
+  if (flags.status !== 0) throw new Error("libsrtp2-dev/pkg-config not installed");
+  const out = join(mkdtempSync(join(tmpdir(), "purertc-bench-libsrtp-")), "helper");
+  const source = fileURLToPath(
+    new URL("../../../packages/srtp/test/libsrtp/helper.c", import.meta.url),
+  );
+  const cc = spawnSync("gcc", ["-O2", "-o", out, source, ...flags.stdout.trim().split(/\s+/)], {
+    encoding: "utf8",
+  });
+  if (cc.status !== 0) throw new Error(`gcc failed: ${cc.stderr}`);
+  helperPath = out;
+  return out;
+}
+
+function libsrtp(profile: SrtpProfile, mode: "bench-protect-rtp" | "bench-unprotect-rtp") {
+  return (): Op => {
+    const bin = libsrtpHelper();
+    const k = keys(profile);
+    const keyHex = toHex(k.masterKey) + toHex(k.masterSalt);
+    const CHUNK = 50_000;
+    let budget = 0;
+    return () => {
+      if (budget === 0) {
+        const r = spawnSync(bin, [profile, keyHex, mode, "-", String(CHUNK), String(PAYLOAD)]);
+        if (r.status !== 0) throw new Error(`libsrtp helper exited ${r.status}`);
+        budget = CHUNK;
+      }
+      budget--;
+    };
+  };
+}
+
+function cases(profile: SrtpProfile, label: string) {
+  return [
+    {
+      name: `protect ${label}, 1000 B payload`,
+      unit: "packets/s",
+      contenders: {
+        purertc: purertcProtect(profile, nodeCrypto),
+        "purertc-noble": purertcProtect(profile, nobleCrypto),
+        werift: weriftProtect(profile),
+        libsrtp2: libsrtp(profile, "bench-protect-rtp"),
+      },
+    },
+    {
+      name: `unprotect ${label}, 1000 B payload`,
+      unit: "packets/s",
+      contenders: {
+        purertc: purertcUnprotect(profile, nodeCrypto),
+        "purertc-noble": purertcUnprotect(profile, nobleCrypto),
+        werift: weriftUnprotect(profile),
+        libsrtp2: libsrtp(profile, "bench-unprotect-rtp"),
+      },
+    },
+  ];
+}
+
+export default defineBench({
+  name: "srtp",
+  cases: [
+    ...cases("SRTP_AES128_CM_HMAC_SHA1_80", "AES-CM-128-HMAC-SHA1-80"),
+    ...cases("SRTP_AEAD_AES_128_GCM", "AEAD-AES-128-GCM"),
+  ],
+});
