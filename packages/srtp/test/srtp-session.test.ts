@@ -41,7 +41,7 @@ describe.each(PROVIDERS)("%s: SrtpSession", (_name, crypto) => {
       const seqs = Array.from({ length: 120 }, (_, i) => (65490 + i) & 0xffff);
       const sent = seqs.map((s) => ({
         plain: rtpPacket(s, 7, payload(s)),
-        wire: new Uint8Array(),
+        wire: new Uint8Array() as Uint8Array,
       }));
       for (const p of sent) p.wire = tx.protect(p.plain);
       expect(tx.rolloverCounter(7, "local")).toBe(1);
