@@ -1,0 +1,5 @@
+export * from "./ice-udp-mux.js";
+export * from "./interfaces.js";
+export * from "./mdns-socket.js";
+export * from "./node-ice-agent.js";
+export * from "./udp-socket.js";
