@@ -114,9 +114,9 @@ describe("Node adapter on loopback", () => {
     }
     expect(new Set(pairs.map((p) => p.server.localAddresses[0]!.port)).size).toBe(1);
     await until(() => pairs.every((p) => connected(p.server) && connected(p.client)));
-    pairs.forEach((p, i) => p.client.send(utf8Encode(`to server ${i}`)));
+    for (const [i, p] of pairs.entries()) p.client.send(utf8Encode(`to server ${i}`));
     await until(() => pairs.every((p) => p.got.length > 0));
-    pairs.forEach((p, i) => expect(p.got).toEqual([`to server ${i}`]));
+    for (const [i, p] of pairs.entries()) expect(p.got).toEqual([`to server ${i}`]);
     expect(mux.stats().routedByUfrag).toBeGreaterThanOrEqual(4);
     expect(mux.stats().routedByAddress).toBeGreaterThanOrEqual(4);
   });
