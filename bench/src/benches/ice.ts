@@ -53,8 +53,10 @@ function session(seed: number): number {
     bAddrs.map((address) => ({ address, port: 5000 })),
     wire(a),
   );
-  aAddrs.forEach((address, i) => a.addHostCandidate(0, { address, port: 5000, interfaceRank: i }));
-  bAddrs.forEach((address, i) => b.addHostCandidate(0, { address, port: 5000, interfaceRank: i }));
+  for (const [i, address] of aAddrs.entries())
+    a.addHostCandidate(0, { address, port: 5000, interfaceRank: i });
+  for (const [i, address] of bAddrs.entries())
+    b.addHostCandidate(0, { address, port: 5000, interfaceRank: i });
   a.setRemoteCredentials(0, b.localCredentials);
   b.setRemoteCredentials(0, a.localCredentials);
   a.gather(0);
