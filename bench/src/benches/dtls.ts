@@ -14,7 +14,7 @@ import {
 } from "@purertc/crypto";
 import { nodeCrypto } from "@purertc/crypto/node";
 import { DtlsEndpoint } from "@purertc/dtls";
-import { type CipherContext, DtlsClient, DtlsServer } from "werift";
+import { DtlsClient, DtlsServer } from "werift";
 import { defineBench } from "../harness.js";
 
 /** Process CPU time (user + system) since `start`, in ms: werift's own timers are not counted. */
