@@ -4,8 +4,7 @@
  * libsrtp2 (OpenSSL build from Debian) through packages/srtp/test/libsrtp/helper.c.
  *
  * Unprotect cycles through 4096 distinct packets; purertc (which enforces the replay window)
- * starts a fresh receive session every 4096 packets, as the libsrtp helper does, while werift has
- * no replay protection. The libsrtp contender runs its C loop in a child process for 50,000
+ * and werift start a fresh receive session every 4096 packets, as the libsrtp helper does. The libsrtp contender runs its C loop in a child process for 50,000
  * packets at a time and counts one op per packet, so process start-up (a few ms per chunk) is
  * charged to it.
  */
@@ -74,8 +73,7 @@ const WERIFT_PROFILE: Partial<Record<SrtpProfile, number>> = {
   SRTP_AEAD_AES_128_GCM: 7,
 };
 
-function weriftSession(profile: SrtpProfile) {
-  const k = keys(profile);
+function weriftSession(profile: SrtpProfile, k = keys(profile)) {
   const key = Buffer.from(k.masterKey);
   const salt = Buffer.from(k.masterSalt);
   return new WeriftSrtpSession({
@@ -104,16 +102,25 @@ function weriftProtect(profile: SrtpProfile) {
 
 function weriftUnprotect(profile: SrtpProfile) {
   return (): Op => {
-    const s = weriftSession(profile);
+    const k = keys(profile);
+    const tx = weriftSession(profile, k);
     const body = Buffer.from(payload);
     // werift may reuse its output buffer between calls: keep copies.
     const ring = Array.from({ length: RING }, (_, i) =>
       Buffer.from(
-        s.encrypt(body, new RtpHeader({ payloadType: 96, ssrc: SSRC, sequenceNumber: i })),
+        tx.encrypt(body, new RtpHeader({ payloadType: 96, ssrc: SSRC, sequenceNumber: i })),
       ),
     );
+    // Like purertc, a fresh receive session per 4096 packets (werift rejects seq 0 after 4095).
+    let rx = weriftSession(profile, k);
     let i = 0;
-    return () => s.decrypt(ring[i++ & (RING - 1)]!);
+    return () => {
+      if (i === RING) {
+        rx = weriftSession(profile, k);
+        i = 0;
+      }
+      rx.decrypt(ring[i++]!);
+    };
   };
 }
 
