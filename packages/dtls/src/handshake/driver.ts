@@ -23,6 +23,9 @@ import type { HandshakeHost, HandshakeMachine, HandshakeResult } from "./host.js
 import { Reassembler } from "./reassembler.js";
 import { ServerHandshake } from "./server.js";
 
+/** Least time between two resends triggered by the peer's retransmissions. */
+const RESEND_GUARD_MS = 100;
+
 /** Records of the next epoch kept while its ChangeCipherSpec is still missing (reordering). */
 const MAX_EARLY_RECORDS = 16;
 
@@ -182,11 +185,14 @@ export class HandshakeDriver implements HandshakeHost {
 
   /**
    * RFC 6347 §4.2.4: a peer that retransmits its last flight has not heard ours, so we resend it.
-   * Rate-limited to once per half initial timeout so a duplicated flight gets one answer.
+   * Rate-limited so that the several datagrams (and duplicates) of one retransmitted flight get
+   * one answer, while a peer with a short timer (browsers use well under a second) is still
+   * answered on each of its retransmissions.
    */
   #resendOnPeerRetransmit(now: Millis): void {
     if (this.#flight.entries.length === 0) return;
-    if (now - this.#flight.lastSentAt < this.config.initialRetransmitMs / 2) return;
+    const guard = Math.min(RESEND_GUARD_MS, this.config.initialRetransmitMs / 2);
+    if (now - this.#flight.lastSentAt < guard) return;
     this.#flight.resent(now);
     this.#owner.stats.retransmissions++;
     writeFlight(this.#owner.layer, this.#flight.entries);

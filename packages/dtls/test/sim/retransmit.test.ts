@@ -115,4 +115,20 @@ describe("flight retransmission timers (RFC 6347 §4.2.4.1), all in milliseconds
     expect(server.stats().retransmissions).toBe(1);
     expect(drain(server).out.length).toBeGreaterThan(0);
   });
+
+  it("a peer with a short timer (150 ms) is answered on each of its retransmissions", () => {
+    const { server } = endpoints({ initialRetransmitMs: 1000 });
+    const fast = endpoints({ initialRetransmitMs: 150 }).client;
+    fast.start(0);
+    deliver(server, CLIENT_ADDR, drain(fast).out, 0);
+    deliver(fast, SERVER_ADDR, drain(server).out, 0);
+    deliver(server, CLIENT_ADDR, drain(fast).out, 0);
+    drain(server); // flight 4, lost
+    for (const at of [150, 450]) {
+      fast.handleTimeout(at);
+      deliver(server, CLIENT_ADDR, drain(fast).out, at);
+      expect(drain(server).out.length).toBeGreaterThan(0);
+    }
+    expect(server.stats().retransmissions).toBe(2);
+  });
 });
