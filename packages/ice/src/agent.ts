@@ -816,6 +816,7 @@ export class IceAgent {
   ): void {
     let remote = this.#remotes.find((r) => r.resolved && sameSocketAddress(r.resolved, from));
     if (!remote) {
+      if (this.#remotes.length >= MAX_REMOTE_CANDIDATES) return;
       // RFC 8445 §7.3.1.3: a peer-reflexive remote candidate, priority from PRIORITY.
       remote = {
         id: `R${this.#nextId++}`,

@@ -6,9 +6,13 @@
 import { createSocket, type Socket } from "node:dgram";
 import { MDNS_IPV4 } from "../mdns/mdns-resolver.js";
 
-/** Opens the mDNS socket, or returns `undefined` with the reason passed to `onError`. */
+/**
+ * Opens the mDNS socket, or returns `undefined` with the reason passed to `onError`.
+ * `interfaceAddress` pins membership and sending to one interface (e.g. `127.0.0.1`).
+ */
 export function openMdnsSocket(
   onError: (e: Error) => void = () => {},
+  interfaceAddress?: string,
 ): Promise<Socket | undefined> {
   return new Promise((resolve) => {
     const socket = createSocket({ type: "udp4", reuseAddr: true });
@@ -24,7 +28,8 @@ export function openMdnsSocket(
     socket.once("error", fail);
     socket.bind(MDNS_IPV4.port, () => {
       try {
-        socket.addMembership(MDNS_IPV4.address);
+        socket.addMembership(MDNS_IPV4.address, interfaceAddress);
+        if (interfaceAddress) socket.setMulticastInterface(interfaceAddress);
         socket.setMulticastTTL(255);
         socket.setMulticastLoopback(true);
       } catch (e) {

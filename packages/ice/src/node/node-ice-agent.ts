@@ -46,6 +46,8 @@ export interface NodeIceAgentOptions {
   readonly announcedAddresses?: string | Readonly<Record<string, string>>;
   /** Open the mDNS multicast socket (default: when `agent.mdns` is not `"disabled"`). */
   readonly mdnsSocket?: boolean;
+  /** The interface mDNS joins and sends on (default: the system's choice). */
+  readonly mdnsInterface?: string;
   /** Application data (non-STUN datagrams, and data that came through a relay). */
   readonly onData?: (data: Uint8Array, from: SocketAddress) => void;
   /** Relay sources to add before gathering (a TURN client). */
@@ -137,8 +139,9 @@ export class NodeIceAgent extends EventTarget {
       for (const r of options.relays ?? []) agent.addRelay(self.#now(), r);
       const wantMdns = options.mdnsSocket ?? (options.agent?.mdns ?? "query-only") !== "disabled";
       if (wantMdns) {
-        self.#mdns = await openMdnsSocket((e) =>
-          self.#log.info("mDNS unavailable", { error: String(e) }),
+        self.#mdns = await openMdnsSocket(
+          (e) => self.#log.info("mDNS unavailable", { error: String(e) }),
+          options.mdnsInterface,
         );
         self.#mdns?.on("message", (data, rinfo) =>
           self.#receive(
@@ -156,6 +159,11 @@ export class NodeIceAgent extends EventTarget {
     self.#flushTransmits();
     self.#arm();
     return self;
+  }
+
+  /** Whether the mDNS socket is open (joining the group can fail in containers). */
+  get mdnsAvailable(): boolean {
+    return this.#mdns !== undefined;
   }
 
   /** The local candidates gathered so far. */

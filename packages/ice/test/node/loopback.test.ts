@@ -223,3 +223,22 @@ describe("usableAddresses", () => {
     expect(usableAddresses({ ipv6: false }, fake).every((a) => a.family === 4)).toBe(true);
   });
 });
+
+describe("mDNS over real multicast on loopback (RFC 6762, RFC 8828)", () => {
+  it("a publishes its host candidate as <uuid>.local; b resolves it by multicast and connects", async () => {
+    const common = { mdnsSocket: true, mdnsInterface: "127.0.0.1" } as const;
+    const a = await make({ ...common, agent: { role: "controlling", mdns: "query-and-gather" } });
+    const b = await make({ ...common, agent: { role: "controlled", mdns: "query-only" } });
+    if (!a.mdnsAvailable || !b.mdnsAvailable) {
+      console.warn("SKIPPED: cannot join 224.0.0.251 on 127.0.0.1 here (no multicast on loopback)");
+      return;
+    }
+    signal(a, b);
+    a.gather();
+    b.gather();
+    await until(() => connected(a) && connected(b));
+    const remote = b.agent.selectedPair!.remote;
+    expect(remote.address).toMatch(/\.local$/);
+    expect(a.localCandidates[0]!.address).toBe(remote.address);
+  });
+});

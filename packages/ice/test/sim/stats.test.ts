@@ -9,7 +9,12 @@ describe("W3C RTCIceCandidateStats / RTCIceCandidatePairStats", () => {
     s.driver.runFor(12_000);
     const st = s.a.agent.stats();
     const sel = st.pairs.find((p) => p.id === st.selectedPairId)!;
-    expect(sel).toMatchObject({ type: "candidate-pair", state: "succeeded", nominated: true, selected: true });
+    expect(sel).toMatchObject({
+      type: "candidate-pair",
+      state: "succeeded",
+      nominated: true,
+      selected: true,
+    });
     expect(sel.requestsSent).toBeGreaterThan(0);
     expect(sel.responsesReceived).toBeGreaterThan(0);
     expect(sel.consentRequestsSent).toBeGreaterThanOrEqual(2);
@@ -26,9 +31,16 @@ describe("W3C RTCIceCandidateStats / RTCIceCandidatePairStats", () => {
     expect(remote.type).toBe("remote-candidate");
     // b's relayed candidate carries the TURN URL and protocol.
     const relay = s.b.agent.stats().localCandidates.find((c) => c.candidateType === "relay")!;
-    expect(relay).toMatchObject({ relayProtocol: "udp", url: "turn:198.51.100.2:3478?transport=udp" });
+    expect(relay).toMatchObject({
+      relayProtocol: "udp",
+      url: "turn:198.51.100.2:3478?transport=udp",
+    });
     const srflx = st.localCandidates.find((c) => c.candidateType === "srflx")!;
-    expect(srflx).toMatchObject({ address: "203.0.113.1", relatedAddress: "192.168.1.10", url: "stun:198.51.100.1:3478" });
+    expect(srflx).toMatchObject({
+      address: "203.0.113.1",
+      relatedAddress: "192.168.1.10",
+      url: "stun:198.51.100.1:3478",
+    });
     // The responder side counts requests received and responses sent.
     const bSel = s.b.agent.stats().pairs.find((p) => p.selected)!;
     expect(bSel.requestsReceived).toBeGreaterThan(0);
