@@ -56,11 +56,12 @@ import {
   ROLE_CONFLICT,
   readCheck,
 } from "./check-messages.js";
+import { type CheckTransaction, CheckTransactions } from "./check-transactions.js";
 import { generateCredentials, type IceCredentials, validateCredentials } from "./credentials.js";
 import { Gatherer } from "./gatherer.js";
-import { MdnsResolver } from "./mdns/mdns-resolver.js";
+import { MdnsResolver, randomMdnsName } from "./mdns/mdns-resolver.js";
 import type { IceRelayClient } from "./relay.js";
-import type { IceAgentStats, IceCandidateStats } from "./stats.js";
+import { candidateStats, type IceAgentStats, pairStats } from "./stats.js";
 
 /** One ICE generation: credentials of both sides (RFC 8445 §9: a restart starts a new one). */
 interface Generation {
@@ -68,21 +69,6 @@ interface Generation {
   readonly localKey: StunIntegrityKey;
   remote: IceCredentials | undefined;
   remoteKey: StunIntegrityKey | undefined;
-}
-
-/** An outstanding connectivity or consent check. */
-interface CheckTx {
-  readonly key: string;
-  readonly pair: CandidatePair;
-  readonly request: Uint8Array;
-  readonly remoteKey: StunIntegrityKey;
-  readonly role: IceRole;
-  readonly priority: number;
-  readonly useCandidate: boolean;
-  readonly consent: boolean;
-  readonly startedAt: Millis;
-  rto: number;
-  sent: number;
 }
 
 /** A check that arrived before the remote credentials of its generation (RFC 8838 §10). */
@@ -116,7 +102,7 @@ export class IceAgent {
   readonly #transmits = new Fifo<Transmit>();
   readonly #events = new Fifo<IceAgentEvent>();
   readonly #timers = new TimerTable<string>();
-  readonly #txs = new Map<string, CheckTx>();
+  readonly #txs: CheckTransactions;
   /** The generation each pair was formed in (checks use its credentials). */
   readonly #pairGen = new WeakMap<CandidatePair, Generation>();
   readonly #locals: LocalCandidate[] = [];
@@ -163,6 +149,7 @@ export class IceAgent {
       this.#config.tieBreaker ?? (BigInt(this.#rng.nextU32()) << 32n) | BigInt(this.#rng.nextU32());
     this.#gen = this.#newGeneration(this.#config.credentials ?? generateCredentials(this.#rng));
     this.#checklist = new CheckList(this.#config.maxPairs);
+    this.#txs = new CheckTransactions(this.#config.checkMaxRtoMs, this.#config.checkTransmissions);
     this.#gatherer = new Gatherer(this.#config);
     if (this.#config.mdns !== "disabled")
       this.#mdns = new MdnsResolver({ rng: this.#rng, logger: this.#config.logger });
@@ -309,7 +296,7 @@ export class IceAgent {
     if (existing) return existing.candidate;
     let shown = options.announcedAddress ? normalizeIp(options.announcedAddress) : address;
     if (this.#config.mdns === "query-and-gather" && !options.announcedAddress && this.#mdns) {
-      shown = `${uuid(this.#rng)}.local`;
+      shown = randomMdnsName(this.#rng);
       this.#mdns.publish(shown, address);
     }
     const candidate: IceCandidate = {
@@ -462,9 +449,15 @@ export class IceAgent {
       else if (t === "nominate") this.#maybeNominate(now);
       else if (t === "consent") this.#consentTick(now);
       else if (t === "keepalive") this.#keepalive(now);
-      else if (t === "liveness") this.#liveness(now);
-      else this.#retransmit(now, t);
+      else this.#liveness(now);
     }
+    this.#txs.expire(
+      now,
+      (tx) => this.#transmitCheck(now, tx),
+      (tx) => {
+        if (!tx.consent) this.#pairFailed(now, tx.pair);
+      },
+    );
     const due = (d: Millis | undefined) => d !== undefined && d <= now;
     if (due(this.#gatherer.pollTimeout())) this.#gatherer.handleTimeout(now);
     for (const r of this.#relays) if (due(r.client.pollTimeout())) r.client.handleTimeout(now);
@@ -486,6 +479,7 @@ export class IceAgent {
     const min = (d: Millis | undefined) => {
       if (d !== undefined && (t === undefined || d < t)) t = d;
     };
+    min(this.#txs.nextTimeout());
     min(this.#gatherer.pollTimeout());
     for (const r of this.#relays) min(r.client.pollTimeout());
     if (this.#mdns) min(this.#mdns.pollTimeout());
@@ -494,23 +488,6 @@ export class IceAgent {
 
   /** A snapshot with W3C names. */
   stats(): IceAgentStats {
-    const cand = (id: string, c: IceCandidate, local: boolean): IceCandidateStats => ({
-      id,
-      type: local ? "local-candidate" : "remote-candidate",
-      address: c.address,
-      port: c.port,
-      protocol: "udp",
-      candidateType: c.type,
-      priority: c.priority,
-      foundation: c.foundation,
-      usernameFragment: local
-        ? this.#gen.local.ufrag
-        : (c.usernameFragment ?? this.#gen.remote?.ufrag),
-      relatedAddress: c.relatedAddress,
-      relatedPort: c.relatedPort,
-      url: c.url,
-      relayProtocol: c.relayProtocol,
-    });
     const pairs = [...this.#checklist.pairs];
     for (const p of this.#checklist.pairs)
       if (p.validPair && !pairs.includes(p.validPair)) pairs.push(p.validPair);
@@ -519,31 +496,13 @@ export class IceAgent {
       state: this.#state,
       gatheringState: this.#gatheringState,
       role: this.#role,
-      localCandidates: this.#locals.map((l) => cand(l.id, l.candidate, true)),
-      remoteCandidates: this.#remotes.map((r) => cand(r.id, r.candidate, false)),
-      pairs: pairs.map((p) => ({
-        id: p.id,
-        type: "candidate-pair",
-        localCandidateId: p.local.id,
-        remoteCandidateId: p.remote.id,
-        state: p.state,
-        nominated: p.nominated,
-        selected: p === this.#selected,
-        packetsSent: p.packetsSent,
-        packetsReceived: p.packetsReceived,
-        bytesSent: p.bytesSent,
-        bytesReceived: p.bytesReceived,
-        lastPacketSentTimestamp: p.lastPacketSentTimestamp,
-        lastPacketReceivedTimestamp: p.lastPacketReceivedTimestamp,
-        totalRoundTripTime: p.totalRoundTripTime / 1000,
-        currentRoundTripTime:
-          p.currentRoundTripTime === undefined ? undefined : p.currentRoundTripTime / 1000,
-        requestsSent: p.requestsSent,
-        requestsReceived: p.requestsReceived,
-        responsesSent: p.responsesSent,
-        responsesReceived: p.responsesReceived,
-        consentRequestsSent: p.consentRequestsSent,
-      })),
+      localCandidates: this.#locals.map((l) =>
+        candidateStats(l.id, l.candidate, "local-candidate", this.#gen.local.ufrag),
+      ),
+      remoteCandidates: this.#remotes.map((r) =>
+        candidateStats(r.id, r.candidate, "remote-candidate", this.#gen.remote?.ufrag),
+      ),
+      pairs: pairs.map((p) => pairStats(p, p === this.#selected)),
       selectedPairId: this.#selected?.id,
       dropped: this.#dropped,
       malformed: this.#malformed,
@@ -568,12 +527,7 @@ export class IceAgent {
   #startGeneration(gen: Generation): void {
     if (this.#selected && !this.#oldGens.includes(this.#gen)) this.#oldGens.push(this.#gen);
     this.#gen = gen;
-    for (const tx of this.#txs.values()) {
-      if (tx.pair !== this.#selected) {
-        this.#txs.delete(tx.key);
-        this.#timers.clear(`t${tx.key}`);
-      }
-    }
+    this.#txs.removeWhere((tx) => tx.pair !== this.#selected);
     this.#checklist = new CheckList(this.#config.maxPairs);
     this.#remotes = [];
     this.#nominating = undefined;
@@ -890,8 +844,7 @@ export class IceAgent {
       this.#unauthenticated++;
       return;
     }
-    this.#txs.delete(key);
-    this.#timers.clear(`t${key}`);
+    this.#txs.remove(key);
     const pair = tx.pair;
     pair.responsesReceived++;
     pair.lastResponseReceivedTimestamp = now;
@@ -932,7 +885,12 @@ export class IceAgent {
   }
 
   /** RFC 8445 §7.2.5.3: a successful check makes a valid pair. */
-  #checkSucceeded(now: Millis, tx: CheckTx, pair: CandidatePair, mapped: SocketAddress): void {
+  #checkSucceeded(
+    now: Millis,
+    tx: CheckTransaction,
+    pair: CandidatePair,
+    mapped: SocketAddress,
+  ): void {
     const m = { address: normalizeIp(mapped.address), port: mapped.port };
     const base = pair.local.base;
     // The local candidate whose transport address is the mapped address, on the same base.
@@ -1014,12 +972,7 @@ export class IceAgent {
   #startCheck(now: Millis, pair: CandidatePair, useCandidate: boolean, consent: boolean): void {
     const gen = this.#genOf(pair);
     if (!gen?.remote || !gen.remoteKey) return;
-    for (const tx of this.#txs.values()) {
-      if (tx.pair === pair && tx.consent === consent) {
-        this.#txs.delete(tx.key);
-        this.#timers.clear(`t${tx.key}`);
-      }
-    }
+    this.#txs.removeWhere((tx) => tx.pair === pair && tx.consent === consent);
     const transactionId = this.#rng.fill(new Uint8Array(12));
     const lp = Math.floor(pair.local.candidate.priority / 0x100) & 0xffff;
     // RFC 8445 §7.1.1: PRIORITY is what a peer-reflexive candidate from this base would get.
@@ -1038,7 +991,7 @@ export class IceAgent {
     const rto = consent
       ? this.#config.checkRtoMs
       : Math.max(this.#config.checkRtoMs, this.#config.taMs * this.#checklist.activeCount());
-    const tx: CheckTx = {
+    const tx: CheckTransaction = {
       key,
       pair,
       request,
@@ -1051,30 +1004,17 @@ export class IceAgent {
       rto: Math.min(rto, this.#config.checkMaxRtoMs),
       sent: 0,
     };
-    this.#txs.set(key, tx);
+    this.#txs.add(tx);
     if (!consent && pair.state !== "succeeded") pair.state = "in-progress";
     if (pair.local.relay) this.#permit(now, pair);
     this.#transmitCheck(now, tx);
   }
 
-  #transmitCheck(now: Millis, tx: CheckTx): void {
-    tx.sent++;
+  #transmitCheck(now: Millis, tx: CheckTransaction): void {
     tx.pair.requestsSent++;
     if (tx.consent) tx.pair.consentRequestsSent++;
     this.#sendFrom(now, tx.pair.local, tx.pair.remoteAddress, tx.request);
-    this.#timers.set(`t${tx.key}`, now + tx.rto);
-  }
-
-  #retransmit(now: Millis, timer: string): void {
-    const tx = this.#txs.get(timer.slice(1));
-    if (!tx) return;
-    if (tx.sent < this.#config.checkTransmissions) {
-      tx.rto = Math.min(tx.rto * 2, this.#config.checkMaxRtoMs);
-      this.#transmitCheck(now, tx);
-      return;
-    }
-    this.#txs.delete(tx.key);
-    if (!tx.consent) this.#pairFailed(now, tx.pair);
+    this.#txs.transmitted(now, tx);
   }
 
   #genOf(pair: CandidatePair): Generation {
@@ -1157,16 +1097,13 @@ export class IceAgent {
       relayed: best.local.relay !== undefined,
     });
     // RFC 8445 §8.1.2: once nominated, stop checking lower-priority pairs.
-    for (const p of this.#checklist.pairs) {
+    for (const p of [...this.#checklist.pairs]) {
       if (p.state === "waiting" || p.state === "frozen") this.#checklist.remove(p);
     }
-    for (const tx of this.#txs.values()) {
-      if (!tx.consent && tx.pair.priority < best.priority && tx.pair !== best) {
-        this.#txs.delete(tx.key);
-        this.#timers.clear(`t${tx.key}`);
-        tx.pair.state = "failed";
-      }
-    }
+    const stopped = this.#txs.removeWhere(
+      (tx) => !tx.consent && tx.pair.priority < best.priority && tx.pair !== best,
+    );
+    for (const tx of stopped) tx.pair.state = "failed";
     if (!this.lite) this.#timers.set("consent", now + this.#consentInterval());
     else this.#timers.set("keepalive", now + this.#config.keepaliveIntervalMs);
   }
@@ -1222,7 +1159,6 @@ export class IceAgent {
     this.#timers.clear("consent");
     this.#timers.clear("keepalive");
     this.#timers.clear("liveness");
-    for (const tx of this.#txs.values()) this.#timers.clear(`t${tx.key}`);
     this.#txs.clear();
     this.#log.info("consent lost");
   }
@@ -1403,13 +1339,4 @@ export class IceAgent {
     const checking = this.#gen.remote && (this.#remotes.length > 0 || this.#checklist.size > 0);
     return checking ? "checking" : "new";
   }
-}
-
-/** A random RFC 4122 version-4 UUID (RFC 8828 §5.1: names are random UUIDs). */
-function uuid(rng: Rng): string {
-  const b = rng.fill(new Uint8Array(16));
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }

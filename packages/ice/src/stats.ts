@@ -1,8 +1,8 @@
 /** Stats snapshots with W3C names (`RTCIceCandidateStats`, `RTCIceCandidatePairStats`). */
 
 import type { IceConnectionState, IceGatheringState } from "./agent-events.js";
-import type { IceCandidateType, IceRelayProtocol } from "./candidate.js";
-import type { CandidatePairState } from "./candidate-pair.js";
+import type { IceCandidate, IceCandidateType, IceRelayProtocol } from "./candidate.js";
+import type { CandidatePair, CandidatePairState } from "./candidate-pair.js";
 import type { IceRole } from "./check-messages.js";
 
 /** W3C `RTCIceCandidateStats` (without `timestamp`/`transportId`, which the peer adds). */
@@ -62,4 +62,56 @@ export interface IceAgentStats {
   readonly roleConflicts: number;
   /** Remote candidates ignored (unusable, wrong ufrag, filtered by policy, unresolvable). */
   readonly ignoredCandidates: number;
+}
+
+/** The stats of one candidate. */
+export function candidateStats(
+  id: string,
+  c: IceCandidate,
+  type: IceCandidateStats["type"],
+  generationUfrag: string | undefined,
+): IceCandidateStats {
+  return {
+    id,
+    type,
+    address: c.address,
+    port: c.port,
+    protocol: "udp",
+    candidateType: c.type,
+    priority: c.priority,
+    foundation: c.foundation,
+    usernameFragment:
+      type === "local-candidate" ? generationUfrag : (c.usernameFragment ?? generationUfrag),
+    relatedAddress: c.relatedAddress,
+    relatedPort: c.relatedPort,
+    url: c.url,
+    relayProtocol: c.relayProtocol,
+  };
+}
+
+/** The stats of one pair (RTTs converted to seconds as W3C wants). */
+export function pairStats(p: CandidatePair, selected: boolean): IceCandidatePairStats {
+  return {
+    id: p.id,
+    type: "candidate-pair",
+    localCandidateId: p.local.id,
+    remoteCandidateId: p.remote.id,
+    state: p.state,
+    nominated: p.nominated,
+    selected,
+    packetsSent: p.packetsSent,
+    packetsReceived: p.packetsReceived,
+    bytesSent: p.bytesSent,
+    bytesReceived: p.bytesReceived,
+    lastPacketSentTimestamp: p.lastPacketSentTimestamp,
+    lastPacketReceivedTimestamp: p.lastPacketReceivedTimestamp,
+    totalRoundTripTime: p.totalRoundTripTime / 1000,
+    currentRoundTripTime:
+      p.currentRoundTripTime === undefined ? undefined : p.currentRoundTripTime / 1000,
+    requestsSent: p.requestsSent,
+    requestsReceived: p.requestsReceived,
+    responsesSent: p.responsesSent,
+    responsesReceived: p.responsesReceived,
+    consentRequestsSent: p.consentRequestsSent,
+  };
 }

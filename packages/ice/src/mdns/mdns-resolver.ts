@@ -244,3 +244,12 @@ export class MdnsResolver {
     }
   }
 }
+
+/** A random `<uuid>.local` name (RFC 8828 §5.1: a version-4 UUID, RFC 4122 §4.4). */
+export function randomMdnsName(rng: Rng): string {
+  const b = rng.fill(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}.local`;
+}
