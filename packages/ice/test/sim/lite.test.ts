@@ -75,3 +75,24 @@ describe("iceTransportPolicy relay", () => {
     expect(s.relayServer.relayedPackets).toBeGreaterThan(0);
   });
 });
+
+describe("RFC 8445 §11 keepalives", () => {
+  it("an idle lite agent sends Binding indications on the selected pair every 15 s", () => {
+    const s = iceSim({ b: { lite: true } });
+    s.driver.runUntil(() => bothConnected(s), { timeoutMs: 5000 });
+    let indications = 0;
+    s.sim.addTap((r) => {
+      if (
+        r.kind === "sent" &&
+        r.from.address === "198.51.100.20" &&
+        r.data[0] === 0x00 &&
+        r.data[1] === 0x11
+      )
+        indications++;
+    });
+    s.driver.runFor(61_000);
+    expect(indications).toBeGreaterThanOrEqual(3);
+    expect(indications).toBeLessThanOrEqual(5);
+    expect(s.a.agent.state).toBe("completed");
+  });
+});
