@@ -1,0 +1,594 @@
+/**
+ * The sans-IO peer core: one ICE agent, one DTLS endpoint and one SCTP association with its
+ * data-channel endpoint (max-bundle: everything on one 5-tuple). Incoming datagrams are
+ * demultiplexed by first byte (RFC 7983); after every input the children are drained in a fixed
+ * order (ICE, DTLS, SCTP) until none has anything left, so one call moves bytes all the way up
+ * or down the stack.
+ *
+ * ```
+ *   app ──send──▶ SCTP ──packet──▶ DTLS ──record──▶ ICE ──▶ pollTransmit()
+ *   handleDatagram ──▶ demux ─┬─ STUN ─────────────▶ ICE
+ *                             ├─ DTLS ──▶ DTLS ──data──▶ SCTP ──▶ pollEvent()
+ *                             └─ RTP  ──▶ counted and dropped (media: part 2)
+ * ```
+ */
+import { type Datagram, Fifo, type Logger, type Millis, type Transmit } from "@purertc/common";
+import { DtlsEndpoint, type DtlsFingerprint, type DtlsStats } from "@purertc/dtls";
+import {
+  type HostCandidateOptions,
+  IceAgent,
+  type IceAgentEvent,
+  type IceAgentStats,
+  type IceCandidate,
+  type IceConnectionState,
+  type IceCredentials,
+  type IceGatheringState,
+  type IceRole,
+} from "@purertc/ice";
+import {
+  type AssociationStats,
+  DataChannelEndpoint,
+  type DataChannelEvent,
+  type DataChannelInfo,
+  type DataChannelInit,
+  type DataChannelState,
+  type DataChannelStats,
+} from "@purertc/sctp";
+import {
+  type DtlsTransportState,
+  type PeerConnectionState,
+  peerConnectionState,
+} from "./connection-state.js";
+import { classifyDatagram } from "./demux.js";
+import { type PeerCoreConfig, resolvePeerCoreConfig } from "./peer-core-config.js";
+import type { PeerCoreEvent, SctpTransportState } from "./peer-core-events.js";
+
+/** What the remote description says about the DTLS and SCTP transports. */
+export interface TransportParameters {
+  /** Our DTLS role, from `a=setup` (RFC 8842 §5): the `active` side is the client. */
+  readonly dtlsRole: "client" | "server";
+  /** The peer's certificate fingerprints (`a=fingerprint`, RFC 8122 §5). */
+  readonly fingerprints: readonly DtlsFingerprint[];
+  /** `a=sctp-port` of both sides (RFC 8841 §5.2; 5000 when absent). */
+  readonly localSctpPort: number;
+  readonly remoteSctpPort: number;
+  /** The peer's `a=max-message-size` (RFC 8841 §6: 65536 when absent, 0 = unlimited). */
+  readonly remoteMaxMessageSize: number;
+}
+
+/** Counters of the core's own demultiplexer, plus each child's snapshot. */
+export interface PeerCoreStats {
+  readonly stunDatagrams: number;
+  readonly dtlsDatagrams: number;
+  /** RTP/RTCP datagrams: no media yet, counted and dropped. */
+  readonly rtpDropped: number;
+  /** Datagrams of no known protocol, or DTLS held over the bound. */
+  readonly unknownDropped: number;
+  /** Exceptions a child threw on remote input (a bug: caught so the caller keeps running). */
+  readonly internalErrors: number;
+  readonly ice: IceAgentStats;
+  readonly dtls: DtlsStats | undefined;
+  readonly sctp: AssociationStats | undefined;
+}
+
+/** The peer connection's protocol machines as one sans-IO endpoint. */
+export class PeerCore {
+  readonly #config: PeerCoreConfig;
+  readonly #log: Logger;
+  readonly #ice: IceAgent;
+  readonly #events = new Fifo<PeerCoreEvent>();
+  #dtls: DtlsEndpoint | undefined;
+  #sctp: DataChannelEndpoint | undefined;
+  #params: TransportParameters | undefined;
+  /** DTLS datagrams that arrived before the DTLS endpoint existed. */
+  #early: Datagram[] = [];
+  /** DTLS datagrams to send once ICE selects a pair. */
+  #held: Uint8Array[] = [];
+  #hasPair = false;
+  #iceState: IceConnectionState = "new";
+  #dtlsState: DtlsTransportState = "new";
+  #sctpState: SctpTransportState | undefined;
+  #connState: PeerConnectionState = "new";
+  #closed = false;
+  #remoteCertificate: Uint8Array | undefined;
+  #stun = 0;
+  #dtlsIn = 0;
+  #rtp = 0;
+  #unknown = 0;
+  #internal = 0;
+
+  constructor(config: Partial<PeerCoreConfig> & Pick<PeerCoreConfig, "iceRole" | "certificate">) {
+    this.#config = resolvePeerCoreConfig(config);
+    const c = this.#config;
+    this.#log = c.logger.child("peer");
+    this.#ice = new IceAgent({
+      crypto: c.crypto,
+      rng: c.rng,
+      logger: c.logger,
+      ...c.ice,
+      role: c.iceRole,
+    });
+  }
+
+  // --- state --------------------------------------------------------------------------------
+
+  get iceRole(): IceRole {
+    return this.#ice.role;
+  }
+
+  get localCredentials(): IceCredentials {
+    return this.#ice.localCredentials;
+  }
+
+  get iceConnectionState(): IceConnectionState {
+    return this.#iceState;
+  }
+
+  get iceGatheringState(): IceGatheringState {
+    return this.#ice.gatheringState;
+  }
+
+  get dtlsState(): DtlsTransportState {
+    return this.#dtlsState;
+  }
+
+  /** `undefined` until the transport parameters are known (no SCTP association yet). */
+  get sctpState(): SctpTransportState | undefined {
+    return this.#sctpState;
+  }
+
+  get connectionState(): PeerConnectionState {
+    return this.#connState;
+  }
+
+  /** Our DTLS role once the remote description fixed it. */
+  get dtlsRole(): "client" | "server" | undefined {
+    return this.#params?.dtlsRole;
+  }
+
+  get transportParameters(): TransportParameters | undefined {
+    return this.#params;
+  }
+
+  /** The peer's leaf certificate (DER), once DTLS connected. */
+  get remoteCertificate(): Uint8Array | undefined {
+    return this.#remoteCertificate;
+  }
+
+  get localCandidates(): readonly IceCandidate[] {
+    return this.#ice.localCandidates;
+  }
+
+  get selectedPair(): { readonly local: IceCandidate; readonly remote: IceCandidate } | undefined {
+    return this.#ice.selectedPair;
+  }
+
+  /** Whether channels can be created (the DTLS role, hence the id parity, is known). */
+  get hasSctp(): boolean {
+    return this.#sctp !== undefined;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  describe(): string {
+    return `peer ${this.#connState} | ${this.#ice.describe()} | ${this.#dtls?.describe() ?? "no dtls"} | ${this.#sctp?.describe() ?? "no sctp"}`;
+  }
+
+  // --- ICE ----------------------------------------------------------------------------------
+
+  /** Adds a host candidate for one of the caller's sockets. */
+  addHostCandidate(now: Millis, options: HostCandidateOptions): IceCandidate {
+    const c = this.#ice.addHostCandidate(now, options);
+    this.#pump(now);
+    return c;
+  }
+
+  /** Starts gathering (server-reflexive and relayed candidates). */
+  gather(now: Millis): void {
+    this.#ice.gather(now);
+    this.#pump(now);
+  }
+
+  /** The peer's ICE credentials (`a=ice-ufrag`/`a=ice-pwd`) and whether it is ICE-lite. */
+  setRemoteCredentials(now: Millis, credentials: IceCredentials, lite = false): void {
+    this.#ice.setRemoteCredentials(now, credentials, { lite });
+    this.#pump(now);
+  }
+
+  /** ICE restart (RFC 8445 §9) with new local credentials. */
+  restartIce(now: Millis, credentials: IceCredentials): void {
+    this.#ice.restart(now, credentials);
+    this.#pump(now);
+  }
+
+  addRemoteCandidate(now: Millis, candidate: IceCandidate): void {
+    this.#ice.addRemoteCandidate(now, candidate);
+    this.#pump(now);
+  }
+
+  addRemoteEndOfCandidates(now: Millis): void {
+    this.#ice.addRemoteEndOfCandidates(now);
+    this.#pump(now);
+  }
+
+  // --- DTLS and SCTP ------------------------------------------------------------------------
+
+  /**
+   * Applies what a remote description says about DTLS and SCTP. The first call creates the DTLS
+   * endpoint and the SCTP association (the DTLS role fixes the data-channel id parity, RFC 8832
+   * §6); later calls update the fingerprints and the peer's max-message-size.
+   */
+  setTransportParameters(now: Millis, params: TransportParameters): void {
+    if (this.#closed) throw new TypeError("the peer core is closed");
+    const c = this.#config;
+    if (this.#dtls === undefined) {
+      this.#params = params;
+      this.#dtls = new DtlsEndpoint({
+        crypto: c.crypto,
+        rng: c.rng,
+        logger: c.logger,
+        ...c.dtls,
+        role: params.dtlsRole,
+        certificate: c.certificate,
+        remoteFingerprints: params.fingerprints,
+      });
+      this.#sctp = new DataChannelEndpoint({
+        crypto: c.crypto,
+        rng: c.rng,
+        logger: c.logger,
+        ...c.sctp,
+        role: params.dtlsRole,
+        localPort: params.localSctpPort,
+        remotePort: params.remoteSctpPort,
+        maxMessageSize: params.remoteMaxMessageSize,
+      });
+      this.#sctpState = "connecting";
+      const early = this.#early;
+      this.#early = [];
+      for (const d of early) this.#dtls.handleDatagram(now, d);
+      this.#maybeStartDtls(now);
+    } else {
+      this.#params = { ...this.#params!, fingerprints: params.fingerprints };
+      this.#dtls.setRemoteFingerprints(params.fingerprints);
+      this.#sctp!.maxMessageSize = params.remoteMaxMessageSize;
+      this.#params = {
+        ...this.#params,
+        remoteMaxMessageSize: params.remoteMaxMessageSize,
+      };
+    }
+    this.#pump(now);
+  }
+
+  /** Creates a data channel and returns its stream id (see `DataChannelEndpoint`). */
+  createChannel(now: Millis, init: DataChannelInit): number {
+    const id = this.#needSctp().createChannel(now, init);
+    this.#pump(now);
+    return id;
+  }
+
+  /** Sends a message on an open channel: text as UTF-8, bytes as binary. */
+  send(now: Millis, id: number, data: string | Uint8Array): void {
+    this.#needSctp().send(now, id, data);
+    this.#pump(now);
+  }
+
+  /** Closes a channel by resetting its stream once queued data is sent (RFC 8831 §6.7). */
+  closeChannel(now: Millis, id: number): void {
+    this.#sctp?.close(now, id);
+    this.#pump(now);
+  }
+
+  /** Bytes queued on a channel and not yet handed to DTLS. */
+  bufferedAmount(id: number): number {
+    return this.#sctp?.bufferedAmount(id) ?? 0;
+  }
+
+  channel(id: number): DataChannelInfo | undefined {
+    return this.#sctp?.channel(id);
+  }
+
+  channelState(id: number): DataChannelState {
+    return this.#sctp?.channelState(id) ?? "closed";
+  }
+
+  channelStats(id: number): DataChannelStats | undefined {
+    return this.#sctp?.channelStats(id);
+  }
+
+  /** The peer's message size limit (0: none). */
+  get remoteMaxMessageSize(): number | undefined {
+    return this.#params?.remoteMaxMessageSize;
+  }
+
+  /**
+   * Closes everything: SCTP ABORT and DTLS close_notify go out (drain `pollTransmit()` once more
+   * before closing sockets), the ICE agent stops, no timer remains.
+   */
+  close(now: Millis): void {
+    if (this.#closed) return;
+    if (this.#sctp && this.#dtls?.state === "connected" && !this.#sctp.association.ended)
+      this.#sctp.abort(now);
+    this.#pump(now);
+    this.#dtls?.close();
+    this.#pump(now);
+    this.#closed = true;
+    this.#ice.close(now);
+    this.#events.clear();
+  }
+
+  // --- Endpoint -------------------------------------------------------------------------------
+
+  /** Feeds one received datagram. Never throws on remote input. */
+  handleDatagram(now: Millis, dgram: Datagram): void {
+    if (this.#closed) return;
+    try {
+      if (dgram.from.port === 5353 || dgram.to?.port === 5353) {
+        this.#ice.handleDatagram(now, dgram);
+      } else {
+        switch (classifyDatagram(dgram.data)) {
+          case "stun":
+          case "turn-channel":
+            this.#stun++;
+            this.#ice.handleDatagram(now, dgram);
+            break;
+          case "dtls":
+            this.#dtlsIn++;
+            this.#ice.noteReceived(now, dgram.from, dgram.data.byteLength);
+            this.#feedDtls(now, dgram);
+            break;
+          case "rtp":
+            this.#rtp++;
+            return;
+          default:
+            this.#unknown++;
+            return;
+        }
+      }
+      this.#pump(now);
+    } catch (e) {
+      this.#internalError(e);
+    }
+  }
+
+  handleTimeout(now: Millis): void {
+    if (this.#closed) return;
+    try {
+      const due = (t: Millis | undefined) => t !== undefined && t <= now;
+      if (due(this.#ice.pollTimeout())) this.#ice.handleTimeout(now);
+      if (this.#dtls && due(this.#dtls.pollTimeout())) this.#dtls.handleTimeout(now);
+      if (this.#sctp && due(this.#sctp.pollTimeout())) this.#sctp.handleTimeout(now);
+      this.#pump(now);
+    } catch (e) {
+      this.#internalError(e);
+    }
+  }
+
+  pollTransmit(): Transmit | undefined {
+    return this.#ice.pollTransmit();
+  }
+
+  pollEvent(): PeerCoreEvent | undefined {
+    return this.#events.shift();
+  }
+
+  pollTimeout(): Millis | undefined {
+    if (this.#closed) return undefined;
+    let t = this.#ice.pollTimeout();
+    const min = (d: Millis | undefined) => {
+      if (d !== undefined && (t === undefined || d < t)) t = d;
+    };
+    if (this.#dtls) min(this.#dtls.pollTimeout());
+    if (this.#sctp) min(this.#sctp.pollTimeout());
+    return t;
+  }
+
+  stats(): PeerCoreStats {
+    return {
+      stunDatagrams: this.#stun,
+      dtlsDatagrams: this.#dtlsIn,
+      rtpDropped: this.#rtp,
+      unknownDropped: this.#unknown,
+      internalErrors: this.#internal,
+      ice: this.#ice.stats(),
+      dtls: this.#dtls?.stats(),
+      sctp: this.#sctp?.stats(),
+    };
+  }
+
+  // --- internals ------------------------------------------------------------------------------
+
+  #needSctp(): DataChannelEndpoint {
+    if (this.#closed) throw new TypeError("the peer core is closed");
+    if (!this.#sctp) throw new TypeError("no SCTP transport yet (the DTLS role is not known)");
+    return this.#sctp;
+  }
+
+  #internalError(e: unknown): void {
+    this.#internal++;
+    this.#log.warn("internal error on input", { error: String(e) });
+  }
+
+  #feedDtls(now: Millis, dgram: Datagram): void {
+    if (this.#dtls) {
+      this.#dtls.handleDatagram(now, dgram);
+    } else if (this.#early.length < this.#config.maxHeldDatagrams) {
+      this.#early.push({ from: dgram.from, data: dgram.data.slice() });
+    } else {
+      this.#unknown++;
+    }
+  }
+
+  #maybeStartDtls(now: Millis): void {
+    const d = this.#dtls;
+    if (!d || d.state !== "new" || d.role !== "client" || !this.#hasPair) return;
+    const pair = this.#ice.selectedPair;
+    if (!pair) return;
+    d.setRemoteAddress({ address: pair.remote.address, port: pair.remote.port });
+    d.start(now);
+    this.#setDtlsState("connecting");
+  }
+
+  #sendDtls(now: Millis, data: Uint8Array): void {
+    if (this.#ice.send(now, data)) return;
+    if (this.#held.length < this.#config.maxHeldDatagrams) this.#held.push(data);
+  }
+
+  /** The drain rule, across the children: until none has output left. */
+  #pump(now: Millis): void {
+    let progress = true;
+    while (progress) {
+      progress = false;
+      for (let e = this.#ice.pollEvent(); e; e = this.#ice.pollEvent()) {
+        progress = true;
+        this.#onIce(now, e);
+      }
+      const dtls = this.#dtls;
+      if (dtls) {
+        for (let t = dtls.pollTransmit(); t; t = dtls.pollTransmit()) {
+          progress = true;
+          this.#sendDtls(now, t.data);
+        }
+        for (let e = dtls.pollEvent(); e; e = dtls.pollEvent()) {
+          progress = true;
+          this.#onDtls(now, e);
+        }
+      }
+      const sctp = this.#sctp;
+      if (sctp) {
+        const open = dtls?.state === "connected";
+        for (let p = sctp.pollTransmit(); p; p = sctp.pollTransmit()) {
+          progress = true;
+          if (open) dtls.send(p);
+        }
+        for (let e = sctp.pollEvent(); e; e = sctp.pollEvent()) {
+          progress = true;
+          this.#onSctp(e);
+        }
+      }
+    }
+    this.#updateConnectionState();
+  }
+
+  #onIce(now: Millis, e: IceAgentEvent): void {
+    switch (e.type) {
+      case "candidate":
+        this.#events.push({ type: "ice-candidate", candidate: e.candidate });
+        return;
+      case "gathering-state":
+        this.#events.push({ type: "ice-gathering-state", state: e.state });
+        return;
+      case "connection-state":
+        if (e.state === this.#iceState) return;
+        this.#iceState = e.state;
+        this.#events.push({ type: "ice-connection-state", state: e.state });
+        return;
+      case "selected-pair": {
+        this.#hasPair = true;
+        this.#dtls?.setRemoteAddress(e.to);
+        this.#events.push({ type: "selected-pair", local: e.local, remote: e.remote });
+        this.#maybeStartDtls(now);
+        const held = this.#held;
+        this.#held = [];
+        for (const d of held) this.#sendDtls(now, d);
+        return;
+      }
+      case "data":
+        // Application data that came through a TURN relay: demultiplex it like a datagram.
+        if (classifyDatagram(e.data) === "dtls") {
+          this.#dtlsIn++;
+          this.#feedDtls(now, { from: e.from, data: e.data });
+        } else if (classifyDatagram(e.data) === "rtp") this.#rtp++;
+        else this.#unknown++;
+        return;
+      case "candidate-error":
+        this.#events.push({
+          type: "candidate-error",
+          url: e.url,
+          errorCode: e.errorCode,
+          errorText: e.errorText,
+        });
+        return;
+      case "role":
+        return;
+    }
+  }
+
+  #onDtls(now: Millis, e: ReturnType<DtlsEndpoint["pollEvent"]> & object): void {
+    switch (e.type) {
+      case "connected":
+        this.#remoteCertificate = e.peerCertificate;
+        this.#setDtlsState("connected");
+        this.#sctp?.connect(now);
+        return;
+      case "data":
+        this.#sctp?.handleDatagram(now, e.data);
+        return;
+      case "closed":
+        this.#setDtlsState("closed");
+        this.#endSctp(now);
+        return;
+      case "failed":
+        this.#log.info("DTLS failed", { reason: e.reason, message: e.message });
+        this.#setDtlsState("failed", e.reason, e.message);
+        this.#endSctp(now);
+        return;
+      case "keylog":
+        return;
+    }
+  }
+
+  #endSctp(now: Millis): void {
+    const s = this.#sctp;
+    if (s && !s.association.ended) s.abort(now);
+  }
+
+  #onSctp(e: DataChannelEvent): void {
+    switch (e.type) {
+      case "connected":
+        this.#sctpState = "connected";
+        this.#events.push({ type: "sctp-state", state: "connected" });
+        return;
+      case "closed":
+        this.#sctpState = "closed";
+        this.#events.push({ type: "sctp-state", state: "closed" });
+        return;
+      case "datachannel":
+        this.#events.push(e);
+        return;
+      case "open":
+        this.#events.push({ type: "channel-open", id: e.id });
+        return;
+      case "message":
+        this.#events.push(e);
+        return;
+      case "buffered-amount-low":
+        this.#events.push(e);
+        return;
+      case "closing":
+        this.#events.push({ type: "channel-closing", id: e.id });
+        return;
+      case "close":
+        this.#events.push({ type: "channel-close", id: e.id });
+        return;
+    }
+  }
+
+  #setDtlsState(state: DtlsTransportState, reason?: string, message?: string): void {
+    if (this.#dtlsState === state) return;
+    this.#dtlsState = state;
+    this.#events.push(
+      reason === undefined
+        ? { type: "dtls-state", state }
+        : { type: "dtls-state", state, reason, ...(message ? { message } : {}) },
+    );
+  }
+
+  #updateConnectionState(): void {
+    const s = peerConnectionState(this.#closed, this.#iceState, this.#dtlsState);
+    if (s === this.#connState) return;
+    this.#connState = s;
+    this.#events.push({ type: "connection-state", state: s });
+  }
+}
