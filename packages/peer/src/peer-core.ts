@@ -91,6 +91,7 @@ export class PeerCore {
   #connState: PeerConnectionState = "new";
   #closed = false;
   #remoteCertificate: Uint8Array | undefined;
+  #cipherSuite: string | undefined;
   #stun = 0;
   #dtlsIn = 0;
   #rtp = 0;
@@ -153,6 +154,11 @@ export class PeerCore {
   /** The peer's leaf certificate (DER), once DTLS connected. */
   get remoteCertificate(): Uint8Array | undefined {
     return this.#remoteCertificate;
+  }
+
+  /** The negotiated DTLS cipher suite (IANA name), once connected. */
+  get dtlsCipherSuite(): string | undefined {
+    return this.#cipherSuite;
   }
 
   get localCandidates(): readonly IceCandidate[] {
@@ -422,7 +428,7 @@ export class PeerCore {
 
   #maybeStartDtls(now: Millis): void {
     const d = this.#dtls;
-    if (!d || d.state !== "new" || d.role !== "client" || !this.#hasPair) return;
+    if (d?.state !== "new" || d.role !== "client" || !this.#hasPair) return;
     const pair = this.#ice.selectedPair;
     if (!pair) return;
     d.setRemoteAddress({ address: pair.remote.address, port: pair.remote.port });
@@ -519,6 +525,7 @@ export class PeerCore {
     switch (e.type) {
       case "connected":
         this.#remoteCertificate = e.peerCertificate;
+        this.#cipherSuite = e.cipherSuite;
         this.#setDtlsState("connected");
         this.#sctp?.connect(now);
         return;

@@ -1,0 +1,53 @@
+export { IceUdpMux } from "@purertc/ice/node";
+export {
+  type CertificateKeygenAlgorithm,
+  RTCCertificate,
+  type RTCDtlsFingerprint,
+} from "./certificate.js";
+export {
+  parseIceServerUrl,
+  type RTCBundlePolicy,
+  type RTCConfiguration,
+  type RTCIceServer,
+  type RTCIceTransportPolicy,
+  type RTCRtcpMuxPolicy,
+} from "./configuration.js";
+export {
+  type BinaryType,
+  RTCDataChannel,
+  type RTCDataChannelInit,
+  type RTCDataChannelState,
+  type RTCPriorityType,
+} from "./data-channel.js";
+export { RTCError, type RTCErrorDetailType, RTCErrorEvent, type RTCErrorInit } from "./errors.js";
+export {
+  RTCDataChannelEvent,
+  RTCPeerConnectionIceErrorEvent,
+  RTCPeerConnectionIceEvent,
+} from "./events.js";
+export {
+  RTCIceCandidate,
+  type RTCIceCandidateInit,
+  type RTCIceCandidateType,
+  type RTCIceComponent,
+  type RTCIceProtocol,
+} from "./ice-candidate.js";
+export type { WebRtcOptions } from "./options.js";
+export { RTCPeerConnection } from "./peer-connection.js";
+export {
+  type RTCSdpType,
+  RTCSessionDescription,
+  type RTCSessionDescriptionInit,
+} from "./session-description.js";
+export type { RTCStats, RTCStatsReport } from "./stats.js";
+export {
+  RTCDtlsTransport,
+  type RTCIceCandidatePair,
+  type RTCIceGathererState,
+  type RTCIceRole,
+  RTCIceTransport,
+  type RTCIceTransportState,
+  RTCSctpTransport,
+  type RTCSctpTransportState,
+} from "./transports.js";
+export { createWebRtc, type WebRtc } from "./webrtc.js";

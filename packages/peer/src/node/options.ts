@@ -1,0 +1,31 @@
+/** Non-standard knobs of the Node `RTCPeerConnection`, set through {@link createWebRtc}. */
+import type { Logger, Rng } from "@purertc/common";
+import type { CryptoProvider } from "@purertc/crypto";
+import type { IceMdnsMode } from "@purertc/ice";
+import type { IceUdpMux, InterfaceFilter, PortRange } from "@purertc/ice/node";
+
+export interface WebRtcOptions {
+  /** Logger (scopes `purertc:*`); silent by default, or from the `DEBUG` variable. */
+  readonly logger?: Logger;
+  /** Crypto backend; node:crypto by default. */
+  readonly crypto?: CryptoProvider;
+  /** Seedable randomness for ICE credentials, tie-breakers, SCTP tags (tests). */
+  readonly rng?: Rng;
+  /** UDP ports to bind host candidates in (firewalls). */
+  readonly portRange?: PortRange;
+  /** Which interfaces to gather on (loopback is off unless asked, like browsers). */
+  readonly interfaces?: InterfaceFilter;
+  /** Bind exactly these local addresses instead of enumerating interfaces. */
+  readonly addresses?: readonly string[];
+  /** 1:1 NAT (Docker, cloud): the public IP to announce, for all or per local address. */
+  readonly natIp?: string | Readonly<Record<string, string>>;
+  /** Single-port mode: every peer connection shares this socket (`IceUdpMux.bind`). */
+  readonly singlePort?: IceUdpMux;
+  /**
+   * mDNS (RFC 8828): `"query-only"` (default) resolves the browser's `.local` candidates,
+   * `"query-and-gather"` also hides ours behind `.local` names, `"disabled"` ignores them.
+   */
+  readonly mdns?: IceMdnsMode;
+  /** What we accept (`a=max-message-size`, default 262144 = 256 KiB). */
+  readonly maxMessageSize?: number;
+}

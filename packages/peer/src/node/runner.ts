@@ -1,0 +1,219 @@
+/**
+ * Runs a {@link PeerCore} on real sockets: one UDP socket per local address (bound with
+ * @purertc/ice's Node helpers) or a shared single-port mux, the mDNS socket, one timer re-armed
+ * to `pollTimeout()`, and the drain loop. Events are handed to `onEvent` synchronously inside
+ * the drain; the W3C layer queues them as tasks.
+ */
+import type { Socket } from "node:dgram";
+import { performance } from "node:perf_hooks";
+import {
+  type Logger,
+  normalizeIp,
+  type SocketAddress,
+  sameSocketAddress,
+  type Transmit,
+} from "@purertc/common";
+import {
+  bindUdp,
+  closeUdp,
+  type IceMuxSink,
+  type IceUdpMux,
+  type InterfaceFilter,
+  openMdnsSocket,
+  type PortRange,
+  usableAddresses,
+} from "@purertc/ice/node";
+import type { PeerCore } from "../peer-core.js";
+import type { PeerCoreEvent } from "../peer-core-events.js";
+
+/** Where and how to bind. */
+export interface RunnerOptions {
+  readonly interfaces?: InterfaceFilter;
+  readonly addresses?: readonly string[];
+  readonly portRange?: PortRange;
+  readonly mux?: IceUdpMux;
+  readonly announcedAddresses?: string | Readonly<Record<string, string>>;
+  readonly mdns: boolean;
+  readonly logger: Logger;
+}
+
+interface Bound {
+  readonly socket: Socket;
+  readonly local: SocketAddress;
+}
+
+export class PeerRunner {
+  readonly core: PeerCore;
+  readonly #onEvent: (e: PeerCoreEvent) => void;
+  readonly #afterPump: () => void;
+  readonly #sockets: Bound[] = [];
+  readonly #log: Logger;
+  #mux: IceUdpMux | undefined;
+  #sink: IceMuxSink | undefined;
+  #mdns: Socket | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerAt = Number.POSITIVE_INFINITY;
+  #closed = false;
+
+  constructor(
+    core: PeerCore,
+    onEvent: (e: PeerCoreEvent) => void,
+    afterPump: () => void,
+    logger: Logger,
+  ) {
+    this.core = core;
+    this.#onEvent = onEvent;
+    this.#afterPump = afterPump;
+    this.#log = logger.child("node");
+  }
+
+  now(): number {
+    return performance.now();
+  }
+
+  /** Binds the sockets and adds their host candidates to the core. */
+  async bind(o: RunnerOptions): Promise<void> {
+    const announce = (address: string) =>
+      typeof o.announcedAddresses === "string"
+        ? o.announcedAddresses
+        : o.announcedAddresses?.[address];
+    if (o.mux) {
+      const mux = o.mux;
+      this.#mux = mux;
+      this.#sink = { receive: (data, from, to) => this.#receive(data, from, to) };
+      mux.register(this.core.localCredentials.ufrag, this.#sink);
+      const ann = announce(mux.localAddress.address);
+      this.core.addHostCandidate(this.now(), {
+        ...mux.localAddress,
+        ...(ann ? { announcedAddress: ann } : {}),
+      });
+    } else {
+      let list = o.addresses
+        ? o.addresses.map((address, rank) => ({ address: normalizeIp(address), rank }))
+        : usableAddresses(o.interfaces);
+      // A host with no usable interface (a container with only lo): gather on loopback.
+      if (list.length === 0 && !o.addresses)
+        list = usableAddresses({ ...o.interfaces, includeLoopback: true });
+      for (const { address, rank } of list) {
+        let socket: Socket;
+        try {
+          socket = await bindUdp(address, o.portRange);
+        } catch (e) {
+          this.#log.warn("cannot bind", { address, error: String(e) });
+          continue;
+        }
+        if (this.#closed) {
+          await closeUdp(socket);
+          return;
+        }
+        const local = { address, port: socket.address().port };
+        this.#sockets.push({ socket, local });
+        socket.on("message", (data, rinfo) =>
+          this.#receive(data, { address: normalizeIp(rinfo.address), port: rinfo.port }, local),
+        );
+        socket.on("error", (e) => this.#log.debug("socket error", { error: String(e) }));
+        const ann = announce(address);
+        this.core.addHostCandidate(this.now(), {
+          ...local,
+          interfaceRank: rank,
+          ...(ann ? { announcedAddress: ann } : {}),
+        });
+      }
+    }
+    if (o.mdns && !this.#closed) {
+      const s = await openMdnsSocket((e) =>
+        this.#log.info("mDNS unavailable", { error: String(e) }),
+      );
+      if (this.#closed) {
+        if (s) await closeUdp(s);
+        return;
+      }
+      this.#mdns = s;
+      s?.on("message", (data, rinfo) =>
+        this.#receive(
+          data,
+          { address: normalizeIp(rinfo.address), port: rinfo.port },
+          { address: "224.0.0.251", port: 5353 },
+        ),
+      );
+      s?.unref();
+    }
+    this.pump();
+  }
+
+  /** Registers a new ufrag with the single-port mux (after an ICE restart). */
+  reregister(): void {
+    if (this.#mux && this.#sink) this.#mux.register(this.core.localCredentials.ufrag, this.#sink);
+  }
+
+  /** The drain rule: transmits to sockets, events out, then one timer at the earliest deadline. */
+  pump(): void {
+    const core = this.core;
+    for (let t = core.pollTransmit(); t; t = core.pollTransmit()) this.#transmit(t);
+    for (let e = core.pollEvent(); e; e = core.pollEvent()) this.#onEvent(e);
+    this.#afterPump();
+    if (!this.#closed) this.#arm();
+  }
+
+  /** Closes the core (its last datagrams go out) and every socket; nothing stays open. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.core.close(this.now());
+    for (let t = this.core.pollTransmit(); t; t = this.core.pollTransmit()) this.#transmit(t);
+    this.#closed = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#mux && this.#sink) this.#mux.unregister(this.#sink);
+    const closing = this.#sockets.map((s) => closeUdp(s.socket));
+    if (this.#mdns) closing.push(closeUdp(this.#mdns));
+    this.#sockets.length = 0;
+    this.#mdns = undefined;
+    await Promise.all(closing);
+  }
+
+  #receive(data: Uint8Array, from: SocketAddress, to: SocketAddress): void {
+    if (this.#closed) return;
+    this.core.handleDatagram(this.now(), { from, to, data });
+    this.pump();
+  }
+
+  #transmit(t: Transmit): void {
+    if (t.to.port === 5353 && (t.to.address === "224.0.0.251" || t.to.address === "ff02::fb")) {
+      this.#mdns?.send(t.data, t.to.port, t.to.address);
+      return;
+    }
+    if (this.#mux && this.#sink) {
+      this.#mux.send(this.#sink, t.data, t.to);
+      return;
+    }
+    const v6 = t.to.address.includes(":");
+    const s =
+      (t.from && this.#sockets.find((x) => sameSocketAddress(x.local, t.from!))) ??
+      this.#sockets.find((x) => x.local.address.includes(":") === v6);
+    if (!s) return;
+    s.socket.send(t.data, t.to.port, t.to.address);
+  }
+
+  #arm(): void {
+    const at = this.core.pollTimeout();
+    if (at === undefined) {
+      if (this.#timer) clearTimeout(this.#timer);
+      this.#timer = undefined;
+      this.#timerAt = Number.POSITIVE_INFINITY;
+      return;
+    }
+    // Keep an earlier timer: when it fires it handles what is due and re-arms.
+    if (this.#timer && this.#timerAt <= at) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = setTimeout(() => this.#fire(), Math.max(0, Math.ceil(at - this.now())));
+  }
+
+  #fire(): void {
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    if (this.#closed) return;
+    this.core.handleTimeout(this.now());
+    this.pump();
+  }
+}
