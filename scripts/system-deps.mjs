@@ -12,7 +12,9 @@ export const SYSTEM_PACKAGES = {
   gcc: "C compiler for the libsrtp2 helper (srtp)",
   "pkg-config": "locates libsrtp2 for the C helper (srtp)",
   "redis-server": "Redis: the pub/sub that links several signaling server nodes (signal)",
-  chromium: "headless Chromium: browser peers connecting through the signaling server (signal)",
+  chromium:
+    "headless Chromium: browser peers connecting through the signaling server (signal); data-channel interop (peer)",
+  "firefox-esr": "headless Firefox ESR: data-channel interop peer (peer)",
   ffmpeg: "ffprobe reads the WebM/IVF/Ogg/H.264 files the recorder writes (rtp)",
   tcpdump: "tcpdump: independent reader of the pcap files NetSim runs produce (testkit)",
 };
