@@ -27,7 +27,7 @@ async function gathered(pc) {
 }
 window.log = [];
 async function newPc() {
-  try { const s = await navigator.mediaDevices.getUserMedia({ audio: true }); s.getTracks().forEach((t) => t.stop()); } catch (e) { window.log.push("gum " + e); }
+  if (!window.skipGum) try { const s = await navigator.mediaDevices.getUserMedia({ audio: true }); s.getTracks().forEach((t) => t.stop()); } catch (e) { window.log.push("gum " + e); }
   const pc = new RTCPeerConnection();
   pc.ondatachannel = (e) => wire(e.channel);
   pc.onconnectionstatechange = () => window.log.push("conn " + pc.connectionState);

@@ -3,6 +3,7 @@ import type { Server } from "node:http";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RTCDataChannel, RTCPeerConnection } from "../../src/node/index.js";
+import { createWebRtc } from "../../src/node/index.js";
 import { once, until, webrtc } from "../node/helpers.js";
 import { fnv1a, servePage } from "./browser-page.js";
 
@@ -39,7 +40,7 @@ async function weOffer(page: Page, labels: string[]) {
   await pc.setLocalDescription();
   await gathered(pc);
   const answer = await page.evaluate(
-    (o) => (window as never as { answer(s: string): Promise<string> }).answer(o),
+    (o) => (globalThis as never as { answer(s: string): Promise<string> }).answer(o),
     pc.localDescription!.sdp,
   );
   await pc.setRemoteDescription({ type: "answer", sdp: answer });
@@ -48,8 +49,8 @@ async function weOffer(page: Page, labels: string[]) {
 }
 
 /** Chromium offers, purertc answers. */
-async function weAnswer(page: Page, labels: string[]) {
-  const pc = new webrtc.RTCPeerConnection();
+async function weAnswer(page: Page, labels: string[], api = webrtc) {
+  const pc = new api.RTCPeerConnection();
   const channels: RTCDataChannel[] = [];
   const all = new Promise<void>((resolve) => {
     pc.ondatachannel = (e) => {
@@ -58,14 +59,14 @@ async function weAnswer(page: Page, labels: string[]) {
     };
   });
   const offer = await page.evaluate(
-    (l) => (window as never as { offer(l: string[]): Promise<string> }).offer(l),
+    (l) => (globalThis as never as { offer(l: string[]): Promise<string> }).offer(l),
     labels,
   );
   await pc.setRemoteDescription({ type: "offer", sdp: offer });
   await pc.setLocalDescription();
   await gathered(pc);
   await page.evaluate(
-    (a) => (window as never as { accept(s: string): Promise<void> }).accept(a),
+    (a) => (globalThis as never as { accept(s: string): Promise<void> }).accept(a),
     pc.localDescription!.sdp,
   );
   await all;
@@ -155,4 +156,28 @@ describe.skipIf(!haveChromium)("interop with headless Chromium", () => {
       await page.close();
     }, 120_000);
   }
+
+  it("resolves Chromium's mDNS .local host candidates (default obfuscation on, RFC 8828)", async () => {
+    const mdnsBrowser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ARGS.filter((a) => !a.includes("WebRtcHideLocalIpsWithMdns") && !a.includes("fake-ui")),
+    });
+    try {
+      const page = await mdnsBrowser.newPage();
+      await page.goto(url);
+      // Without a media permission Chromium hides its host addresses behind mDNS names.
+      await page.evaluate(() => {
+        (globalThis as never as { skipGum: boolean }).skipGum = true;
+      });
+      const api = createWebRtc({ mdns: "query-only" });
+      const { pc, channels } = await weAnswer(page, ["echo"], api);
+      const remote = pc.sctp!.transport.iceTransport.getSelectedCandidatePair()!.remote;
+      expect(pc.remoteDescription!.sdp).toMatch(/ [0-9a-f-]{36}\.local \d+ typ host/);
+      expect(remote.address).not.toMatch(/\.local$/);
+      await echo(channels[0]!);
+      pc.close();
+    } finally {
+      await mdnsBrowser.close();
+    }
+  }, 60_000);
 });
