@@ -7,6 +7,7 @@ import {
   type Fingerprint,
   type MediaSection,
   parse,
+  SdpDecodeError,
   type SessionDescription,
   type Setup,
   serializeCandidate,
@@ -61,6 +62,7 @@ export function readTransport(sdp: string): TransportInfo {
   try {
     model = parse(sdp);
   } catch (e) {
+    if (!(e instanceof SdpDecodeError)) throw e;
     throw new NegotiationError(
       "OperationError",
       `malformed SDP: ${(e as Error).message}`,

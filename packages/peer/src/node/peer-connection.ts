@@ -725,11 +725,11 @@ export class RTCPeerConnection extends EventTarget {
 
   #onCoreEvent(e: PeerCoreEvent): void {
     switch (e.type) {
-      case "message": {
-        const ch = this.#channels.get(e.id);
-        if (ch) this.#queue(() => ch._message(e.data));
+      case "message":
+        // Looked up in the task: the channel of a DCEP OPEN that came in the same flight is
+        // created by the (earlier) datachannel task.
+        this.#queue(() => this.#channels.get(e.id)?._message(e.data));
         return;
-      }
       case "ice-candidate":
         this.#queue(() => {
           this.#localCandidates.push(e.candidate);
@@ -818,33 +818,29 @@ export class RTCPeerConnection extends EventTarget {
           ch._open();
         });
         return;
-      case "channel-open": {
-        const ch = this.#channels.get(e.id);
-        if (ch)
-          this.#queue(() => {
-            this.#channelsOpened++;
-            ch._open();
-          });
+      case "channel-open":
+        this.#queue(() => {
+          const ch = this.#channels.get(e.id);
+          if (!ch) return;
+          this.#channelsOpened++;
+          ch._open();
+        });
         return;
-      }
       case "buffered-amount-low":
         return;
-      case "channel-closing": {
-        const ch = this.#channels.get(e.id);
-        if (ch) this.#queue(() => ch._closing());
+      case "channel-closing":
+        this.#queue(() => this.#channels.get(e.id)?._closing());
         return;
-      }
-      case "channel-close": {
-        const ch = this.#channels.get(e.id);
-        if (ch)
-          this.#queue(() => {
-            if (this.#channels.get(e.id) === ch) this.#channels.delete(e.id);
-            this.#watched.delete(ch);
-            this.#channelsClosed++;
-            ch._closed();
-          });
+      case "channel-close":
+        this.#queue(() => {
+          const ch = this.#channels.get(e.id);
+          if (!ch) return;
+          this.#channels.delete(e.id);
+          this.#watched.delete(ch);
+          this.#channelsClosed++;
+          ch._closed();
+        });
         return;
-      }
     }
   }
 

@@ -1,0 +1,262 @@
+import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { RTCIceCandidate, RTCPeerConnection, RTCSessionDescription } from "../../src/node/index.js";
+import { connectedPair, negotiate, once, until, webrtc } from "./helpers.js";
+
+describe("RTCIceCandidate / RTCSessionDescription / RTCCertificate", () => {
+  it("parses every field of a candidate line and round-trips through toJSON", () => {
+    const c = new RTCIceCandidate({
+      candidate:
+        "candidate:842163049 1 udp 1677729535 203.0.113.7 46154 typ srflx raddr 10.0.0.2 rport 46154 generation 0 ufrag EsAw network-cost 999",
+      sdpMid: "0",
+      sdpMLineIndex: 0,
+    });
+    expect(c).toMatchObject({
+      foundation: "842163049",
+      component: "rtp",
+      protocol: "udp",
+      priority: 1677729535,
+      address: "203.0.113.7",
+      port: 46154,
+      type: "srflx",
+      relatedAddress: "10.0.0.2",
+      relatedPort: 46154,
+      usernameFragment: "EsAw",
+      tcpType: null,
+    });
+    expect(new RTCIceCandidate(c.toJSON()).toJSON()).toEqual(c.toJSON());
+    const tcp = new RTCIceCandidate({
+      candidate: "candidate:1 1 tcp 1518280447 192.0.2.1 9 typ host tcptype active",
+      sdpMid: "0",
+    });
+    expect(tcp.tcpType).toBe("active");
+    expect(() => new RTCIceCandidate({ candidate: "" })).toThrow(TypeError);
+  });
+
+  it("validates RTCSessionDescription types", () => {
+    expect(new RTCSessionDescription({ type: "offer", sdp: "v=0" }).toJSON()).toEqual({
+      type: "offer",
+      sdp: "v=0",
+    });
+    expect(() => new RTCSessionDescription({ type: "bogus" as never })).toThrow(TypeError);
+  });
+
+  it("generates ECDSA certificates with expires and fingerprints; rejects RSA", async () => {
+    const before = Date.now();
+    const cert = await RTCPeerConnection.generateCertificate({
+      name: "ECDSA",
+      namedCurve: "P-256",
+      expires: 3_600_000,
+    });
+    expect(cert.expires).toBeGreaterThanOrEqual(before + 3_600_000);
+    expect(cert.getFingerprints()[0]).toMatchObject({
+      algorithm: "sha-256",
+      value: expect.stringMatching(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/),
+    });
+    await expect(
+      RTCPeerConnection.generateCertificate({ name: "RSASSA-PKCS1-v1_5", modulusLength: 2048 }),
+    ).rejects.toMatchObject({ name: "NotSupportedError" });
+    const pc = new webrtc.RTCPeerConnection({ certificates: [cert] });
+    pc.createDataChannel("x");
+    const offer = await pc.createOffer();
+    expect(offer.sdp).toContain(`a=fingerprint:sha-256 ${cert.getFingerprints()[0]!.value}`);
+    expect(pc.getConfiguration().certificates).toEqual([cert]);
+    expect(() => pc.setConfiguration({ certificates: [] })).toThrow(
+      expect.objectContaining({ name: "InvalidModificationError" }),
+    );
+    pc.close();
+  });
+});
+
+describe("RTCPeerConnection negotiation", () => {
+  it("validates the configuration's ICE server URLs (RFC 7064/7065)", () => {
+    expect(() => new webrtc.RTCPeerConnection({ iceServers: [{ urls: "http://x" }] })).toThrow(
+      expect.objectContaining({ name: "SyntaxError" }),
+    );
+    expect(
+      () => new webrtc.RTCPeerConnection({ iceServers: [{ urls: "turn:192.0.2.1" }] }),
+    ).toThrow(expect.objectContaining({ name: "InvalidAccessError" }));
+    const pc = new webrtc.RTCPeerConnection({
+      iceServers: [
+        {
+          urls: ["stun:192.0.2.1:3478", "turns:[2001:db8::1]:443?transport=tcp"],
+          username: "u",
+          credential: "p",
+        },
+      ],
+      bundlePolicy: "max-bundle",
+    });
+    expect(pc.getConfiguration().bundlePolicy).toBe("max-bundle");
+    expect(() => pc.setConfiguration({ bundlePolicy: "balanced" })).toThrow(
+      expect.objectContaining({ name: "InvalidModificationError" }),
+    );
+    pc.close();
+  });
+
+  it("enforces the signaling state machine, rollback and pending/current descriptions", async () => {
+    const a = new webrtc.RTCPeerConnection();
+    const b = new webrtc.RTCPeerConnection();
+    await expect(a.addIceCandidate({ candidate: "", sdpMid: "0" })).rejects.toMatchObject({
+      name: "InvalidStateError",
+    });
+    await expect(a.createAnswer()).rejects.toMatchObject({ name: "InvalidStateError" });
+    a.createDataChannel("x");
+    const offer = await a.createOffer();
+    await a.setLocalDescription(offer);
+    expect(a.signalingState).toBe("have-local-offer");
+    expect(a.pendingLocalDescription?.type).toBe("offer");
+    expect(a.currentLocalDescription).toBeNull();
+    await expect(a.setRemoteDescription(offer as RTCSessionDescription)).rejects.toMatchObject({
+      name: "InvalidStateError",
+    });
+    await a.setLocalDescription({ type: "rollback" });
+    expect(a.signalingState).toBe("stable");
+    expect(a.pendingLocalDescription).toBeNull();
+    await b.setRemoteDescription(offer as RTCSessionDescription);
+    expect(b.canTrickleIceCandidates).toBe(true);
+    await b.setRemoteDescription({ type: "rollback" });
+    expect(b.signalingState).toBe("stable");
+    await expect(b.setRemoteDescription({ type: "offer", sdp: "garbage" })).rejects.toMatchObject({
+      name: "OperationError",
+      errorDetail: "sdp-syntax-error",
+    });
+    a.close();
+    b.close();
+  });
+
+  it("includes gathered candidates and end-of-candidates in localDescription (non-trickle peers)", async () => {
+    const a = new webrtc.RTCPeerConnection();
+    a.createDataChannel("x");
+    await a.setLocalDescription();
+    while (a.iceGatheringState !== "complete") await once(a, "icegatheringstatechange");
+    expect(a.localDescription!.sdp).toMatch(/a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 \d+ typ host/);
+    expect(a.localDescription!.sdp).toContain("a=end-of-candidates");
+    // A peer that never trickles: everything comes in the descriptions.
+    const b = new webrtc.RTCPeerConnection();
+    const dc = once(b, "datachannel");
+    await b.setRemoteDescription(a.localDescription!);
+    await b.setLocalDescription();
+    while (b.iceGatheringState !== "complete") await once(b, "icegatheringstatechange");
+    await a.setRemoteDescription(b.localDescription!);
+    await dc;
+    await until(a, "connected");
+    a.close();
+    b.close();
+  });
+
+  it("restartIce() renegotiates new credentials while channels keep delivering", async () => {
+    const { a, b, ca, cb } = await connectedPair();
+    const ufrag = (pc: RTCPeerConnection) => /a=ice-ufrag:(\S+)/.exec(pc.localDescription!.sdp)![1];
+    const before = [ufrag(a), ufrag(b)];
+    const needed = once(a, "negotiationneeded");
+    a.restartIce();
+    await needed;
+    await negotiate(a, b);
+    expect(ufrag(a)).not.toBe(before[0]);
+    expect(ufrag(b)).not.toBe(before[1]);
+    const got: string[] = [];
+    cb.onmessage = (e) => got.push(e.data as string);
+    for (let i = 0; i < 50; i++) ca.send(`m${i}`);
+    while (got.length < 50) await once(cb, "message");
+    expect(got[49]).toBe("m49");
+    expect(a.connectionState).toBe("connected");
+    a.close();
+    b.close();
+  });
+
+  it("reports W3C stats ids for every required type", async () => {
+    const { a, b, ca, cb } = await connectedPair();
+    const m = once(cb, "message");
+    ca.send("stats");
+    await m;
+    const report = await a.getStats();
+    const byType = new Map<string, Record<string, unknown>>();
+    for (const s of report.values()) byType.set(s.type, s);
+    for (const t of [
+      "peer-connection",
+      "data-channel",
+      "transport",
+      "candidate-pair",
+      "local-candidate",
+      "remote-candidate",
+      "certificate",
+    ])
+      expect(byType.has(t), t).toBe(true);
+    const transport = byType.get("transport")!;
+    expect(report.get(transport.selectedCandidatePairId as string)?.type).toBe("candidate-pair");
+    expect(report.get(transport.remoteCertificateId as string)?.type).toBe("certificate");
+    expect(transport.dtlsState).toBe("connected");
+    expect(byType.get("data-channel")).toMatchObject({
+      label: "chat",
+      messagesSent: 1,
+      bytesSent: 5,
+      state: "open",
+    });
+    a.close();
+    b.close();
+  });
+});
+
+describe("resources", () => {
+  it("close() leaves no socket or timer behind (process.getActiveResourcesInfo)", async () => {
+    const baseline = process
+      .getActiveResourcesInfo()
+      .filter((r) => r === "UDPWRAP" || r === "Timeout").length;
+    for (let i = 0; i < 5; i++) {
+      const { a, b, ca, cb } = await connectedPair();
+      const m = once(cb, "message");
+      ca.send("x");
+      await m;
+      a.close();
+      b.close();
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    const after = process
+      .getActiveResourcesInfo()
+      .filter((r) => r === "UDPWRAP" || r === "Timeout").length;
+    expect(after).toBeLessThanOrEqual(baseline);
+  });
+
+  it("a script that connects, exchanges a message and closes exits on its own", () => {
+    const script = `
+      import { createWebRtc } from "${join(import.meta.dirname, "../../src/node/index.ts")}";
+      const { RTCPeerConnection } = createWebRtc({ addresses: ["127.0.0.1"], mdns: "disabled" });
+      const a = new RTCPeerConnection(), b = new RTCPeerConnection();
+      a.onicecandidate = (e) => b.addIceCandidate(e.candidate);
+      b.onicecandidate = (e) => a.addIceCandidate(e.candidate);
+      const ch = a.createDataChannel("x");
+      b.ondatachannel = (e) => { e.channel.onmessage = (m) => { console.log("got " + m.data); a.close(); b.close(); }; };
+      ch.onopen = () => ch.send("bye");
+      await a.setLocalDescription(); await b.setRemoteDescription(a.localDescription);
+      await b.setLocalDescription(); await a.setRemoteDescription(b.localDescription);
+    `;
+    // Bundled first (esbuild, source condition), then run by plain node.
+    const esbuild = join(import.meta.dirname, "../../../../node_modules/.bin/esbuild");
+    const out = join(tmpdir(), `purertc-exit-${process.pid}.mjs`);
+    const b = spawnSync(
+      esbuild,
+      [
+        "--bundle",
+        "--platform=node",
+        "--format=esm",
+        "--conditions=@purertc/source",
+        `--outfile=${out}`,
+        "--log-level=error",
+      ],
+      {
+        input: script,
+        encoding: "utf8",
+        cwd: join(import.meta.dirname, "../.."),
+      },
+    );
+    expect(b.stderr).toBe("");
+    const r = spawnSync(process.execPath, [out], { encoding: "utf8", timeout: 20_000 });
+    rmSync(out, { force: true });
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trim()).toBe("got bye");
+    expect(r.status).toBe(0);
+  }, 30_000);
+});
