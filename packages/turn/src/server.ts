@@ -363,6 +363,12 @@ export class TurnServer {
     };
   }
 
+  /** Whether a client's 5-tuple has an allocation (live or being created). */
+  hasAllocation(path: ClientPath): boolean {
+    const key = fiveTupleKey(path);
+    return this.#allocations.has(key) || this.#pendingByKey.has(key);
+  }
+
   /** The live allocations (read-only views, for admin tools and tests). */
   allocations(): readonly Allocation[] {
     return [...this.#allocations.values()];

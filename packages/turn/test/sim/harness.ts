@@ -5,7 +5,8 @@ import type { Datagram, Endpoint, Millis, SocketAddress, Transmit } from "@purer
 import { Fifo, seededRng } from "@purertc/common";
 import { nobleCrypto } from "@purertc/crypto";
 import { Driver, NetSim } from "@purertc/testkit";
-import { TurnClient, type TurnClientEvent, type TurnClientOptions } from "../../src/client.js";
+import { TurnClient, type TurnClientEvent } from "../../src/client.js";
+import type { TurnClientOptions } from "../../src/client-config.js";
 import { TurnServer, type TurnServerEvent } from "../../src/server.js";
 import type { TurnServerOptions } from "../../src/server-config.js";
 
