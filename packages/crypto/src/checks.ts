@@ -67,3 +67,10 @@ export function overlaps(a: Uint8Array, b: Uint8Array): boolean {
     b.byteOffset < a.byteOffset + a.length
   );
 }
+
+/** Ensures `out` has `length` bytes of room at `offset`. */
+export function checkRoom(out: Uint8Array, offset: number, length: number): void {
+  if (!Number.isInteger(offset) || offset < 0 || offset + length > out.length) {
+    throw new RangeError(`output too short: ${length} bytes at offset ${offset} in ${out.length}`);
+  }
+}

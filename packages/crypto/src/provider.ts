@@ -45,6 +45,30 @@ export interface AeadContext {
   seal(nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Uint8Array;
   /** Decrypts `ciphertext‖tag`; returns the plaintext, or `undefined` if authentication fails. */
   open(nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array): Uint8Array | undefined;
+  /**
+   * {@link AeadContext.seal} writing `ciphertext‖tag` into `out` at `offset` (hot paths that
+   * build a packet around the ciphertext save an allocation and a copy). Returns bytes written;
+   * throws `RangeError` when `out` is too short.
+   */
+  sealInto(
+    nonce: Uint8Array,
+    plaintext: Uint8Array,
+    aad: Uint8Array | undefined,
+    out: Uint8Array,
+    offset: number,
+  ): number;
+  /**
+   * {@link AeadContext.open} writing the plaintext into `out` at `offset`. Returns the plaintext
+   * length, or `-1` if authentication fails (nothing is written then); throws `RangeError` when
+   * `out` is too short.
+   */
+  openInto(
+    nonce: Uint8Array,
+    sealed: Uint8Array,
+    aad: Uint8Array | undefined,
+    out: Uint8Array,
+    offset: number,
+  ): number;
 }
 
 /** An ECDH key pair; `publicKey` is the raw point (uncompressed SEC1 for NIST, 32 bytes for X25519). */

@@ -104,6 +104,40 @@ describe.each(PROVIDERS)("%s: properties", (_name, p) => {
     );
   });
 
+  it("AEAD sealInto/openInto write at an offset exactly what seal/open return", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom("aes-128-gcm", "aes-256-gcm", "chacha20-poly1305" as const),
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ minLength: 12, maxLength: 12 }),
+        fc.uint8Array({ maxLength: 1500 }),
+        fc.nat(20),
+        (alg, key32, nonce, plaintext, offset) => {
+          const ctx = p.createAead(alg, alg === "aes-128-gcm" ? key32.subarray(0, 16) : key32);
+          const aad = nonce.subarray(0, 5);
+          const sealed = ctx.seal(nonce, plaintext, aad);
+          const out = new Uint8Array(offset + sealed.length + 3).fill(0xaa);
+          expect(ctx.sealInto(nonce, plaintext, aad, out, offset)).toBe(sealed.length);
+          expect(toHex(out.subarray(offset, offset + sealed.length))).toBe(toHex(sealed));
+          expect(out[offset - 1] ?? 0xaa).toBe(0xaa);
+          expect(out[offset + sealed.length]).toBe(0xaa);
+          const plain = new Uint8Array(offset + plaintext.length);
+          expect(ctx.openInto(nonce, sealed, aad, plain, offset)).toBe(plaintext.length);
+          expect(toHex(plain.subarray(offset))).toBe(toHex(plaintext));
+          const forged = sealed.slice();
+          forged[forged.length - 1]! ^= 1;
+          const untouched = new Uint8Array(offset + plaintext.length).fill(7);
+          expect(ctx.openInto(nonce, forged, aad, untouched, offset)).toBe(-1);
+          expect(untouched.every((b) => b === 7)).toBe(true);
+          expect(() =>
+            ctx.sealInto(nonce, plaintext, aad, new Uint8Array(plaintext.length + 15), 0),
+          ).toThrow(RangeError);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it("HMAC and hashes agree between backends on random input", () => {
     fc.assert(
       fc.property(

@@ -67,11 +67,12 @@ export class AeadCipher {
   ): Uint8Array {
     const nonce = this.#setNonce(ssrc, roc >>> 16, ((roc & 0xffff) << 16) | seq);
     const header = packet.subarray(0, headerLength);
-    const sealed = this.#aead.seal(nonce, packet.subarray(headerLength), header);
-    const out = new Uint8Array(headerLength + sealed.byteLength + (mki?.byteLength ?? 0));
+    const payload = packet.subarray(headerLength);
+    const sealedLength = payload.byteLength + TAG;
+    const out = new Uint8Array(headerLength + sealedLength + (mki?.byteLength ?? 0));
     out.set(header);
-    out.set(sealed, headerLength);
-    if (mki !== undefined) out.set(mki, headerLength + sealed.byteLength);
+    this.#aead.sealInto(nonce, payload, header, out, headerLength);
+    if (mki !== undefined) out.set(mki, headerLength + sealedLength);
     return out;
   }
 
@@ -87,11 +88,13 @@ export class AeadCipher {
     if (end - headerLength < TAG) return undefined;
     const nonce = this.#setNonce(ssrc, roc >>> 16, ((roc & 0xffff) << 16) | seq);
     const header = packet.subarray(0, headerLength);
-    const plain = this.#aead.open(nonce, packet.subarray(headerLength, end), header);
-    if (plain === undefined) return undefined;
-    const out = new Uint8Array(headerLength + plain.byteLength);
+    const out = new Uint8Array(end - TAG);
+    if (
+      this.#aead.openInto(nonce, packet.subarray(headerLength, end), header, out, headerLength) < 0
+    ) {
+      return undefined;
+    }
     out.set(header);
-    out.set(plain, headerLength);
     return out;
   }
 
@@ -109,12 +112,12 @@ export class AeadCipher {
     const aad = this.#rtcpAad;
     for (let i = 0; i < 8; i++) aad[i] = packet[i]!;
     writeU32(aad, 8, word);
-    const sealed = this.#aead.seal(this.#setNonce(ssrc, 0, index), packet.subarray(8), aad);
-    const out = new Uint8Array(8 + sealed.byteLength + 4 + (mki?.byteLength ?? 0));
+    const sealedLength = packet.byteLength - 8 + TAG;
+    const out = new Uint8Array(8 + sealedLength + 4 + (mki?.byteLength ?? 0));
     out.set(packet.subarray(0, 8));
-    out.set(sealed, 8);
-    writeU32(out, 8 + sealed.byteLength, word);
-    if (mki !== undefined) out.set(mki, 12 + sealed.byteLength);
+    this.#aead.sealInto(this.#setNonce(ssrc, 0, index), packet.subarray(8), aad, out, 8);
+    writeU32(out, 8 + sealedLength, word);
+    if (mki !== undefined) out.set(mki, 12 + sealedLength);
     return out;
   }
 
@@ -137,11 +140,10 @@ export class AeadCipher {
       const aad = this.#rtcpAad;
       for (let i = 0; i < 8; i++) aad[i] = packet[i]!;
       aad.set(trailer, 8);
-      const plain = this.#aead.open(nonce, packet.subarray(8, trailerAt), aad);
-      if (plain === undefined) return undefined;
-      const out = new Uint8Array(8 + plain.byteLength);
+      const out = new Uint8Array(trailerAt - TAG);
+      if (this.#aead.openInto(nonce, packet.subarray(8, trailerAt), aad, out, 8) < 0)
+        return undefined;
       out.set(packet.subarray(0, 8));
-      out.set(plain, 8);
       return out;
     }
     const plainEnd = trailerAt - TAG;

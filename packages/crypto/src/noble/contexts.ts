@@ -9,6 +9,7 @@ import {
   checkHmacAlgorithm,
   checkLength,
   checkNonce,
+  checkRoom,
   overlaps,
 } from "../checks.js";
 import type {
@@ -88,6 +89,19 @@ export function nobleAead(algorithm: AeadAlgorithm, key: Uint8Array): AeadContex
       } catch {
         return undefined;
       }
+    },
+    sealInto(nonce, plaintext, aad, out, offset) {
+      checkRoom(out, offset, plaintext.length + 16);
+      const sealed = this.seal(nonce, plaintext, aad);
+      out.set(sealed, offset);
+      return sealed.length;
+    },
+    openInto(nonce, sealed, aad, out, offset) {
+      checkRoom(out, offset, Math.max(0, sealed.length - 16));
+      const plain = this.open(nonce, sealed, aad);
+      if (plain === undefined) return -1;
+      out.set(plain, offset);
+      return plain.length;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac } from "node:crypto";
-import { checkAeadKey, checkHmacAlgorithm, checkNonce } from "../checks.js";
+import { checkAeadKey, checkHmacAlgorithm, checkNonce, checkRoom } from "../checks.js";
 import type { AeadAlgorithm, AeadContext, HmacAlgorithm, MacContext } from "../provider.js";
 import { u8 } from "./bytes.js";
 
@@ -39,35 +39,62 @@ export function nodeAead(algorithm: AeadAlgorithm, key: Uint8Array): AeadContext
   // ChaCha20-Poly1305 needs the tag length spelled out; GCM defaults to 16 and is faster without
   // the options object (and without `plaintextLength`, which only CCM needs).
   const options = algorithm === "chacha20-poly1305" ? ({ authTagLength: 16 } as const) : undefined;
+  const sealInto = (
+    nonce: Uint8Array,
+    plaintext: Uint8Array,
+    aad: Uint8Array | undefined,
+    out: Uint8Array,
+    offset: number,
+  ): number => {
+    checkNonce(nonce);
+    checkRoom(out, offset, plaintext.length + 16);
+    // The overloads of createCipheriv are keyed on literal mode names; the union is one of them.
+    const cipher = createCipheriv(name as "aes-128-gcm", k, nonce, options);
+    if (aad !== undefined && aad.length > 0)
+      cipher.setAAD(aad, { plaintextLength: plaintext.length });
+    out.set(cipher.update(plaintext), offset);
+    cipher.final();
+    out.set(cipher.getAuthTag(), offset + plaintext.length);
+    return plaintext.length + 16;
+  };
+  const decrypt = (
+    nonce: Uint8Array,
+    sealed: Uint8Array,
+    aad: Uint8Array | undefined,
+  ): Buffer | undefined => {
+    checkNonce(nonce);
+    if (sealed.length < 16) return undefined;
+    const ctLength = sealed.length - 16;
+    const decipher = createDecipheriv(name as "aes-128-gcm", k, nonce, options);
+    decipher.setAuthTag(sealed.subarray(ctLength));
+    if (aad !== undefined && aad.length > 0) decipher.setAAD(aad);
+    const plain = decipher.update(sealed.subarray(0, ctLength));
+    try {
+      decipher.final();
+    } catch {
+      return undefined;
+    }
+    return plain;
+  };
   return {
     algorithm,
     tagLength: 16,
-    seal(nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Uint8Array {
-      checkNonce(nonce);
-      // The overloads of createCipheriv are keyed on literal mode names; the union is one of them.
-      const cipher = createCipheriv(name as "aes-128-gcm", k, nonce, options);
-      if (aad !== undefined && aad.length > 0)
-        cipher.setAAD(aad, { plaintextLength: plaintext.length });
+    seal(nonce, plaintext, aad) {
       const out = new Uint8Array(plaintext.length + 16);
-      out.set(cipher.update(plaintext));
-      cipher.final();
-      out.set(cipher.getAuthTag(), plaintext.length);
+      sealInto(nonce, plaintext, aad, out, 0);
       return out;
     },
-    open(nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array): Uint8Array | undefined {
-      checkNonce(nonce);
-      if (sealed.length < 16) return undefined;
-      const ctLength = sealed.length - 16;
-      const decipher = createDecipheriv(name as "aes-128-gcm", k, nonce, options);
-      decipher.setAuthTag(sealed.subarray(ctLength));
-      if (aad !== undefined && aad.length > 0) decipher.setAAD(aad);
-      const plain = decipher.update(sealed.subarray(0, ctLength));
-      try {
-        decipher.final();
-      } catch {
-        return undefined;
-      }
-      return u8(plain);
+    sealInto,
+    open(nonce, sealed, aad) {
+      const plain = decrypt(nonce, sealed, aad);
+      return plain === undefined ? undefined : u8(plain);
+    },
+    openInto(nonce, sealed, aad, out, offset) {
+      checkRoom(out, offset, Math.max(0, sealed.length - 16));
+      const plain = decrypt(nonce, sealed, aad);
+      if (plain === undefined) return -1;
+      out.set(plain, offset);
+      return plain.length;
     },
   };
 }

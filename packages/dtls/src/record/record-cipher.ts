@@ -84,9 +84,7 @@ export class RecordCipher {
       out.set(this.#nonce.subarray(4), at);
       at += 8;
     }
-    const sealed = this.#aead.seal(this.#nonce, plaintext, this.#aad);
-    out.set(sealed, at);
-    return at + sealed.byteLength;
+    return at + this.#aead.sealInto(this.#nonce, plaintext, this.#aad, out, at);
   }
 
   /** Authenticates and decrypts a record fragment; `undefined` when it does not authenticate. */
