@@ -69,6 +69,15 @@ export interface IceAgentConfig {
    * randomized interval (≤ 6 s) plus retransmission slack.
    */
   readonly disconnectedTimeoutMs: number;
+  /**
+   * The agent fails (W3C `failed`) when no candidate pair has succeeded this long after it
+   * entered `checking`, even if the peer never signals end-of-candidates: a peer that never
+   * answers must not leave the application waiting forever. RFC 8863 §4 (ICE PAC): the
+   * "RECOMMENDED duration for the PAC timer is ... 39.5 seconds" (a check transaction with all
+   * its retransmissions), and ICE must not be declared failed before it; Pion fails a checking
+   * agent after 30 s (its disconnected + failed timeouts, 5 s + 25 s).
+   */
+  readonly checkingTimeoutMs: number;
   /** RFC 8445 §11: Tr, keepalive interval when nothing else is sent ("SHOULD be 15 seconds"). */
   readonly keepaliveIntervalMs: number;
   /** RFC 8445 §6.1.2.5: the pair limit, default 100. */
@@ -103,6 +112,7 @@ export const DEFAULT_ICE_AGENT_CONFIG: Omit<IceAgentConfig, "rng"> = Object.free
   consentJitter: 0.2,
   consentTimeoutMs: 30_000,
   disconnectedTimeoutMs: 7500,
+  checkingTimeoutMs: 39_500,
   keepaliveIntervalMs: 15_000,
   maxPairs: DEFAULT_MAX_PAIRS,
   transportPolicy: "all",
@@ -134,6 +144,7 @@ export function resolveIceAgentConfig(partial: Partial<IceAgentConfig> = {}): Ic
   positive("consentIntervalMs");
   positive("consentTimeoutMs");
   positive("disconnectedTimeoutMs");
+  positive("checkingTimeoutMs");
   positive("keepaliveIntervalMs");
   positive("stunTimeoutMs");
   if (!Number.isInteger(c.checkTransmissions) || c.checkTransmissions < 1)

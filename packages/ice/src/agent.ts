@@ -28,7 +28,7 @@ import { handleStun } from "./agent/inbound.js";
 import { maybeNominate, pairFailed } from "./agent/nomination.js";
 import { restart, routeRemoteCandidate, setRemoteCredentials } from "./agent/signalling.js";
 import { agentStats, describeAgent } from "./agent/snapshot.js";
-import { updateConnectionState, updateGatheringState } from "./agent/states.js";
+import { checkingTimedOut, updateConnectionState, updateGatheringState } from "./agent/states.js";
 import type { IceAgentConfig } from "./agent-config.js";
 import type { IceAgentEvent, IceConnectionState, IceGatheringState } from "./agent-events.js";
 import type { IceCandidate } from "./candidate.js";
@@ -276,7 +276,8 @@ export class IceAgent {
       else if (t === "nominate") maybeNominate(a, now);
       else if (t === "consent") consentTick(a, now);
       else if (t === "keepalive") keepalive(a, now);
-      else checkLiveness(a, now);
+      else if (t === "liveness") checkLiveness(a, now);
+      else checkingTimedOut(a);
     }
     a.txs.expire(
       now,

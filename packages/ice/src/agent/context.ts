@@ -35,7 +35,7 @@ export interface RelaySlot {
 }
 
 /** The agent's own timers (checks in flight have theirs in {@link CheckTransactions}). */
-export type AgentTimer = "pace" | "nominate" | "consent" | "keepalive" | "liveness";
+export type AgentTimer = "pace" | "nominate" | "consent" | "keepalive" | "liveness" | "checking";
 
 /** Moves the output of the agent's children (gatherer, relays, mDNS) into its queues. */
 export type DrainChildren = (ctx: AgentContext, now: Millis) => void;
@@ -78,6 +78,8 @@ export class AgentContext {
   state: IceConnectionState = "new";
   failed = false;
   closed = false;
+  /** When the current generation entered `checking` (the checking timeout counts from it). */
+  checkingSince: Millis | undefined;
 
   // Checks, nomination, consent.
   lastCheckAt: Millis | undefined;

@@ -32,11 +32,13 @@ export function startGeneration(ctx: AgentContext, gen: Generation): void {
   ctx.nominating = undefined;
   ctx.remoteEndOfCandidates = false;
   ctx.failed = false;
+  ctx.checkingSince = undefined;
   if (ctx.consentLost) {
     ctx.consentLost = false;
     ctx.selected = undefined;
   }
   ctx.timers.clear("pace");
   ctx.timers.clear("nominate");
+  ctx.timers.clear("checking");
   ctx.log.debug("new ICE generation", { ufrag: gen.local.ufrag });
 }

@@ -65,6 +65,7 @@ export function selectNominated(ctx: AgentContext, now: Millis): void {
   ctx.oldGens = [];
   ctx.lastConsentAt = now;
   ctx.lastSentOnSelected = now;
+  ctx.timers.clear("checking");
   ctx.log.debug("selected pair", {
     local: best.local.candidate.type,
     remote: best.remote.candidate.type,

@@ -45,5 +45,23 @@ function connectionState(ctx: AgentContext, now: Millis): IceConnectionState {
     return "failed";
   }
   const checking = ctx.gen.remote && (ctx.remotes.length > 0 || ctx.checklist.size > 0);
-  return checking ? "checking" : "new";
+  if (!checking) return "new";
+  if (ctx.checkingSince === undefined) {
+    ctx.checkingSince = now;
+    ctx.timers.set("checking", now + ctx.config.checkingTimeoutMs);
+  }
+  return "checking";
+}
+
+/**
+ * The checking timeout expired: without a selected pair or any pair that succeeded, the agent
+ * fails without waiting for the peer's end-of-candidates. A pair that succeeds later still
+ * connects it, as in browsers.
+ */
+export function checkingTimedOut(ctx: AgentContext): void {
+  if (ctx.selected || validPairs(ctx).length > 0) return;
+  ctx.failed = true;
+  ctx.log.info("no candidate pair succeeded in time", {
+    timeoutMs: ctx.config.checkingTimeoutMs,
+  });
 }
