@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac } from "node:crypto";
 import { checkAeadKey, checkHmacAlgorithm, checkNonce, checkRoom } from "../checks.js";
 import type { AeadAlgorithm, AeadContext, HmacAlgorithm, MacContext } from "../provider.js";
+import { Sha1Hmac } from "../sha1-hmac.js";
 import { u8 } from "./bytes.js";
 
 const HMAC_LENGTH: Readonly<Record<HmacAlgorithm, number>> = {
@@ -11,16 +12,28 @@ const HMAC_LENGTH: Readonly<Record<HmacAlgorithm, number>> = {
 };
 
 /**
+ * Messages up to this many bytes go to the JavaScript HMAC-SHA1 with precomputed states; longer
+ * ones to OpenSSL. Measured on Node 20 (2 cores): JS 680k/s vs OpenSSL 430k/s at 92 bytes (an
+ * ICE check), equal near 400 bytes, OpenSSL 2× faster at 1000 bytes (SRTP).
+ */
+const JS_SHA1_MAX_BYTES = 320;
+
+/**
  * Keyed HMAC on OpenSSL. Measured on Node 20: one `createHmac` per message beats cloning
  * precomputed ipad/opad hash states with `Hash.copy()` (two copies and two digests per message).
+ * Short HMAC-SHA1 messages take the allocation-free JavaScript path ({@link Sha1Hmac}).
  */
 export function nodeMac(algorithm: HmacAlgorithm, key: Uint8Array): MacContext {
   checkHmacAlgorithm(algorithm);
   const k = key.slice();
+  const js = algorithm === "sha1" ? new Sha1Hmac(k) : undefined;
   return {
     algorithm,
     outputLength: HMAC_LENGTH[algorithm],
     compute(a: Uint8Array, b?: Uint8Array, c?: Uint8Array): Uint8Array {
+      if (js !== undefined && a.length + (b?.length ?? 0) + (c?.length ?? 0) <= JS_SHA1_MAX_BYTES) {
+        return js.compute(a, b, c);
+      }
       const h = createHmac(algorithm, k).update(a);
       if (b !== undefined) h.update(b);
       if (c !== undefined) h.update(c);
