@@ -3,7 +3,7 @@
  * bound channel.
  */
 import { DecodeError } from "@purertc/common";
-import { isValidChannelNumber } from "./constants.js";
+import { isAcceptableChannelNumber } from "./constants.js";
 
 /** A ChannelData message. `data` of a decoded message is a view of the input. */
 export interface ChannelData {
@@ -44,7 +44,7 @@ export function decodeChannelData(bytes: Uint8Array): ChannelData {
     throw new DecodeError("turn", "truncated", bytes.length, "ChannelData shorter than 4 bytes");
   }
   const channel = (bytes[0]! << 8) | bytes[1]!;
-  if (!isValidChannelNumber(channel)) {
+  if (!isAcceptableChannelNumber(channel)) {
     throw new DecodeError("turn", "bad-channel-number", 0, `0x${channel.toString(16)}`);
   }
   const length = (bytes[2]! << 8) | bytes[3]!;
@@ -70,8 +70,8 @@ export function encodeChannelDataInto(
   offset: number,
   padded = false,
 ): number {
-  if (!isValidChannelNumber(msg.channel)) {
-    throw new RangeError(`channel number must be 0x4000-0x4FFF, got ${msg.channel}`);
+  if (!isAcceptableChannelNumber(msg.channel)) {
+    throw new RangeError(`channel number must be 0x4000-0x7FFF, got ${msg.channel}`);
   }
   if (msg.data.length > 0xffff) throw new RangeError("ChannelData longer than 65535 bytes");
   const total = encodedLengthChannelData(msg.data.length, padded);

@@ -77,7 +77,8 @@ export type TurnClientEvent =
       readonly addressError: AddressErrorCodeValue | undefined;
     }
   | { readonly type: "refreshed"; readonly lifetimeMs: number }
-  | { readonly type: "permission-created"; readonly peerIp: string }
+  /** A CreatePermission (or ChannelBind) succeeded; `refreshed` when it existed already. */
+  | { readonly type: "permission-created"; readonly peerIp: string; readonly refreshed: boolean }
   | { readonly type: "permission-failed"; readonly peerIp: string; readonly error: TurnError }
   | { readonly type: "channel-bound"; readonly peer: SocketAddress; readonly channel: number }
   | { readonly type: "channel-failed"; readonly peer: SocketAddress; readonly error: TurnError }
@@ -753,7 +754,9 @@ export class TurnClient {
     if (fromCreatePermission || !channelled)
       this.#timers.set(`perm:${p.ip}`, now + this.config.permissionRefreshMs);
     else this.#timers.clear(`perm:${p.ip}`);
-    if (first) this.#events.push({ type: "permission-created", peerIp: p.ip });
+    if (first || fromCreatePermission) {
+      this.#events.push({ type: "permission-created", peerIp: p.ip, refreshed: !first });
+    }
     for (const q of p.queue.splice(0)) this.sendTo(now, q.peer, q.data);
   }
 

@@ -82,6 +82,17 @@ export const CHANNEL_REUSE_DELAY_MS = 300_000;
 export const MIN_CHANNEL_NUMBER = 0x4000;
 export const MAX_CHANNEL_NUMBER = 0x4fff;
 
+/**
+ * RFC 5766 §11 allowed 0x4000 through 0x7FFF and coturn's clients still pick numbers there;
+ * servers accept that range for compatibility, clients only use RFC 8656's.
+ */
+export const MAX_CHANNEL_NUMBER_RFC5766 = 0x7fff;
+
+/** Whether a server accepts `n` as a channel number (RFC 8656 §12 or RFC 5766 §11 range). */
+export function isAcceptableChannelNumber(n: number): boolean {
+  return Number.isInteger(n) && n >= MIN_CHANNEL_NUMBER && n <= MAX_CHANNEL_NUMBER_RFC5766;
+}
+
 /** Whether `n` is a valid channel number (RFC 8656 §12). */
 export function isValidChannelNumber(n: number): boolean {
   return Number.isInteger(n) && n >= MIN_CHANNEL_NUMBER && n <= MAX_CHANNEL_NUMBER;

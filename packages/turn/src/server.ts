@@ -57,7 +57,7 @@ import {
 } from "./attributes.js";
 import { decodeChannelData, encodeChannelData, isChannelData } from "./channel-data.js";
 import type { TurnTransport } from "./client-config.js";
-import { isValidChannelNumber, TransportProtocol, TURN_REASON } from "./constants.js";
+import { isAcceptableChannelNumber, TransportProtocol, TURN_REASON } from "./constants.js";
 import { PeerPolicy } from "./peer-policy.js";
 import { TurnAuthenticator } from "./server-auth.js";
 import {
@@ -662,7 +662,7 @@ export class TurnServer {
   #onChannelBind(now: Millis, req: Request, a: Allocation): void {
     const number = getAttribute(req.msg, ChannelNumber);
     const peer = getAttribute(req.msg, XorPeerAddress);
-    if (number === undefined || peer === undefined || !isValidChannelNumber(number)) {
+    if (number === undefined || peer === undefined || !isAcceptableChannelNumber(number)) {
       return this.#error(req, 400, a.integrity, "bad-channel-bind");
     }
     const norm = { address: normalizeIp(peer.address), port: peer.port };
@@ -814,6 +814,7 @@ export class TurnServer {
   ): void {
     this.#c.errorResponses++;
     this.#log.debug("request refused", { code, why, client: formatSocketAddress(req.path.client) });
+    this.#events.push({ type: "rejected", client: req.path.client, code, why });
     this.#reply(
       req.path,
       req.msg,

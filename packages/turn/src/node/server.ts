@@ -138,7 +138,7 @@ export async function startTurnServer(options: NodeTurnServerOptions): Promise<N
     let socket: UdpSocket | undefined;
     if (ip) {
       const range = options.relayPortRange;
-      const tries = range ? Math.min(32, range[1] - range[0] + 1) : 1;
+      const tries = range ? Math.min(32, range[1] - range[0] + 1) : evenPort ? 16 : 1;
       for (let i = 0; i < tries && !socket; i++) {
         let port = 0;
         if (range) {

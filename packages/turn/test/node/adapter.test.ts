@@ -145,6 +145,11 @@ describe("Node adapters on loopback", () => {
     await c.close();
     await s.close();
     await new Promise((r) => setTimeout(r, 20));
-    expect(openHandles().sort()).toEqual(before);
+    // Nothing new: every socket or timer kind is at most as numerous as before the server.
+    const count = (l: string[]) =>
+      l.reduce<Record<string, number>>((m, k) => ({ ...m, [k]: (m[k] ?? 0) + 1 }), {});
+    const b = count(before);
+    for (const [kind, n] of Object.entries(count(openHandles())))
+      expect(n, kind).toBeLessThanOrEqual(b[kind] ?? 0);
   });
 });
