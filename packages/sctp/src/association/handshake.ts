@@ -108,19 +108,3 @@ export function pendingFromCookie(s: CookieState): Pending {
     },
   };
 }
-
-/** HEARTBEAT info we send (§8.3): the send time and a nonce, so an ACK proves a round trip. */
-export function heartbeatInfo(now: Millis, nonce: number): Uint8Array {
-  const info = new Uint8Array(12);
-  const v = new DataView(info.buffer);
-  v.setFloat64(0, now);
-  v.setUint32(8, nonce);
-  return info;
-}
-
-/** The send time in a HEARTBEAT ACK's info if its nonce is `nonce`. */
-export function heartbeatSentAt(info: Uint8Array, nonce: number): Millis | undefined {
-  if (info.byteLength !== 12) return undefined;
-  const v = new DataView(info.buffer, info.byteOffset, 12);
-  return v.getUint32(8) === nonce ? v.getFloat64(0) : undefined;
-}

@@ -1,6 +1,7 @@
-import type { Fifo, TimerTable } from "@purertc/common";
+import type { Fifo, Millis, TimerTable } from "@purertc/common";
 import type { ReConfigChunk } from "../chunks/re-config.js";
 import type { SctpEvent } from "../events.js";
+import type { AssociationContext } from "./context.js";
 import type { SendQueue } from "./send-queue.js";
 import type { Tcb, TimerName } from "./tcb.js";
 
@@ -13,6 +14,8 @@ export class ReConfigHandler {
   readonly #sendQueue: SendQueue;
   readonly #events: Fifo<SctpEvent>;
   readonly #timers: TimerTable<TimerName>;
+  /** Whether a stream has no message waiting for a TSN (a reset may start). */
+  readonly #drained: (id: number) => boolean;
 
   constructor(
     tcb: Tcb,
@@ -24,6 +27,13 @@ export class ReConfigHandler {
     this.#sendQueue = sendQueue;
     this.#events = events;
     this.#timers = timers;
+    this.#drained = (id) => sendQueue.peekStream(id)?.drained ?? true;
+  }
+
+  /** Sends requested outgoing resets whose streams have sent everything (RFC 6525 §5.1.2). */
+  startReady(now: Millis): void {
+    const tcb = this.#tcb;
+    tcb.reset.maybeStart(this.#drained, (tcb.rq.nextTsn - 1) >>> 0, now);
   }
 
   onChunk(chunk: ReConfigChunk): void {
@@ -32,10 +42,10 @@ export class ReConfigHandler {
     for (const p of chunk.params) {
       switch (p.kind) {
         case "outgoing-ssn-reset-request": {
-          const a = reset.onOutgoingRequest(p, tcb.tracker.cumTsn, () =>
-            tcb.reassembly.streamIds(),
+          const a = reset.onOutgoingRequest(p, tcb.rx.tracker.cumTsn, () =>
+            tcb.rx.reassembly.streamIds(),
           );
-          if (a.performIncoming) tcb.performIncomingReset(a.performIncoming);
+          if (a.performIncoming) tcb.rx.performIncomingReset(a.performIncoming);
           break;
         }
         case "incoming-ssn-reset-request": {
@@ -65,4 +75,11 @@ export class ReConfigHandler {
       }
     }
   }
+}
+
+/** The RE-CONFIG timer expired (RFC 6525 §5.1.1): count an error and retransmit the request. */
+export function onReconfigTimer(ctx: AssociationContext, now: Millis): void {
+  const tcb = ctx.tcb;
+  if (!tcb || ctx.countError()) return;
+  if (tcb.reset.retransmit()) ctx.timers.set("reconfig", now + ctx.rto.value);
 }

@@ -4,7 +4,6 @@ import { encodedLengthForwardTsn, encodeForwardTsnInto } from "../chunks/forward
 import { I_DATA_HEADER_LENGTH, writeIDataChunk } from "../chunks/i-data.js";
 import { encodedLengthIForwardTsn, encodeIForwardTsnInto } from "../chunks/i-forward-tsn.js";
 import { encodedLengthReConfig, encodeReConfigInto } from "../chunks/re-config.js";
-import { encodeSackInto } from "../chunks/sack.js";
 import type { SctpConfig } from "../config.js";
 import { pad4 } from "../constants.js";
 import type { SctpEvent } from "../events.js";
@@ -12,8 +11,7 @@ import { COMMON_HEADER_LENGTH } from "../packet.js";
 import { tsnLt } from "../serial.js";
 import type { Capabilities } from "./capabilities.js";
 import { CongestionControl } from "./congestion.js";
-import { DataTracker } from "./data-tracker.js";
-import { ReassemblyQueue } from "./reassembly.js";
+import { DataReceiver } from "./data-receiver.js";
 import { RetransmissionQueue, SentChunk } from "./retransmission-queue.js";
 import type { Rto } from "./rto.js";
 import type { SendQueue } from "./send-queue.js";
@@ -42,46 +40,24 @@ const FLAG_U = 4;
 const FLAG_B = 2;
 const FLAG_E = 1;
 
-/** Held chunks for a stream whose reset waits for earlier data (RFC 6525 §5.2.2). */
-interface HeldChunk {
-  readonly tsn: number;
-  readonly streamId: number;
-  readonly seq: number;
-  readonly fsn: number;
-  readonly ppid: number;
-  readonly flags: number;
-  readonly payload: Uint8Array;
-}
-
 /**
  * The data path of an established association (the TCB of RFC 9260 §2.1 minus the handshake):
- * receiving DATA and deciding when to SACK, applying SACKs, retransmission, congestion
+ * the receiving half ({@link DataReceiver}), applying SACKs, retransmission, congestion
  * control, PR-SCTP and stream reset, and filling outgoing packets.
  */
 export class Tcb {
   readonly caps: Capabilities;
   readonly rq: RetransmissionQueue;
   readonly cc: CongestionControl;
-  readonly tracker: DataTracker;
-  readonly reassembly: ReassemblyQueue;
   readonly reset: StreamReset;
-  readonly #config: SctpConfig;
+  readonly rx: DataReceiver;
   readonly #sendQueue: SendQueue;
   readonly #timers: TimerTable<TimerName>;
   readonly #rto: Rto;
-  readonly #events: Fifo<SctpEvent>;
-  readonly #inbound: number;
   readonly #dataHeader: number;
   peerRwnd: number;
   #forwardTsnPending = false;
   #fastRtxPending = false;
-  #held: HeldChunk[] = [];
-  #heldBytes = 0;
-  /** Set when the peer's data forces us to abort (empty DATA, oversized message). */
-  abortReason: string | undefined;
-  /** Streams with data for an invalid stream id, to report in an ERROR (RFC 9260 §6.5). */
-  invalidStreams: number[] = [];
-  dataChunksReceived = 0;
   dataChunksSent = 0;
   fastRetransmits = 0;
   t3Expirations = 0;
@@ -94,114 +70,24 @@ export class Tcb {
     rto: Rto,
     events: Fifo<SctpEvent>,
   ) {
-    this.#config = config;
     this.caps = p.caps;
     this.#sendQueue = sendQueue;
     this.#timers = timers;
     this.#rto = rto;
-    this.#events = events;
-    this.#inbound = p.inboundStreams;
     this.#dataHeader = p.caps.iData ? I_DATA_HEADER_LENGTH : DATA_HEADER_LENGTH;
     this.rq = new RetransmissionQueue(p.localInitialTsn);
     this.cc = new CongestionControl(config.mtu, p.peerRwnd);
     this.peerRwnd = p.peerRwnd;
-    this.tracker = new DataTracker(p.peerInitialTsn, config.maxOutOfOrderTsns);
-    this.reassembly = new ReassemblyQueue(events, config.maxReceiveMessageSize);
-    this.reassembly.interleaved = p.caps.iData;
     this.reset = new StreamReset(p.localInitialTsn, p.peerInitialTsn);
-  }
-
-  /** Our advertised receive window (RFC 9260 §6.2). */
-  get aRwnd(): number {
-    return Math.max(0, this.#config.receiveWindow - this.reassembly.bytes - this.#heldBytes);
-  }
-
-  // ---- receiving -------------------------------------------------------------------------
-
-  /** One DATA or I-DATA chunk (§6.2). Returns false when the chunk was dropped unacknowledged. */
-  onData(
-    tsn: number,
-    streamId: number,
-    seq: number,
-    fsn: number,
-    ppid: number,
-    flags: number,
-    payload: Uint8Array,
-  ): void {
-    const t = this.tracker;
-    this.dataChunksReceived++;
-    if (payload.byteLength === 0) {
-      this.abortReason = "no-user-data"; // §6.2: an empty DATA chunk aborts with "No User Data"
-      return;
-    }
-    if (t.isDuplicate(tsn)) {
-      t.duplicate(tsn);
-      return;
-    }
-    if (!t.acceptable(tsn)) return;
-    const next = tsn === (t.cumTsn + 1) >>> 0;
-    if (!next && payload.byteLength > this.aRwnd) return; // §6.2: no room, drop without ack
-    if (flags & 8) t.sackNow = true; // RFC 7053 I bit
-    if (streamId >= this.#inbound) {
-      // §6.5: acknowledge the TSN, discard the data, report the invalid stream.
-      if (t.observe(tsn)) t.sackNow = true;
-      if (this.invalidStreams.length < 8) this.invalidStreams.push(streamId);
-      return;
-    }
-    if (t.observe(tsn)) t.sackNow = true;
-    if (this.reset.mustDefer(streamId, tsn)) {
-      this.#held.push({ tsn, streamId, seq, fsn, ppid, flags, payload: payload.slice() });
-      this.#heldBytes += payload.byteLength;
-      return;
-    }
-    if (!this.reassembly.add(tsn, streamId, seq, fsn, ppid, flags, payload))
-      this.abortReason = "message-too-large";
-  }
-
-  /** After every packet carrying DATA: decide between an immediate and a delayed SACK (§6.2). */
-  afterDataPacket(now: Millis, immediate: boolean): void {
-    const t = this.tracker;
-    t.packetsSinceSack++;
-    this.#performDeferredReset();
-    if (immediate || t.packetsSinceSack >= 2 || t.hasGaps) t.sackNow = true;
-    t.sackPending = true;
-    if (!t.sackNow && !this.#timers.isArmed("delayed-ack")) {
-      this.#timers.set("delayed-ack", now + this.#config.delayedAckMs);
-    }
-  }
-
-  /** FORWARD TSN / I-FORWARD-TSN (RFC 3758 §3.6, RFC 8260 §2.3.2). */
-  onForwardTsn(
-    newCum: number,
-    streams: readonly { streamId: number; unordered: boolean; seq: number }[],
-  ): void {
-    const t = this.tracker;
-    t.forwardTo(newCum);
-    this.reassembly.forgetUpTo(newCum);
-    for (const s of streams) this.reassembly.skip(s.streamId, s.seq, s.unordered);
-    this.#performDeferredReset();
-    t.sackNow = true;
-    t.sackPending = true;
-  }
-
-  #performDeferredReset(): void {
-    const streams = this.reset.onCumulativeTsn(this.tracker.cumTsn);
-    if (!streams) return;
-    this.performIncomingReset(streams);
-    const held = this.#held;
-    this.#held = [];
-    this.#heldBytes = 0;
-    for (const h of held) {
-      if (!this.reassembly.add(h.tsn, h.streamId, h.seq, h.fsn, h.ppid, h.flags, h.payload)) {
-        this.abortReason = "message-too-large";
-      }
-    }
-  }
-
-  /** Resets incoming streams and tells the upper layer (RFC 6525 §5.2.2). */
-  performIncomingReset(streams: readonly number[]): void {
-    this.reassembly.resetStreams(streams);
-    this.#events.push({ type: "incoming-streams-reset", streams });
+    this.rx = new DataReceiver(
+      config,
+      p.peerInitialTsn,
+      p.inboundStreams,
+      p.caps.iData,
+      this.reset,
+      timers,
+      events,
+    );
   }
 
   // ---- SACK ------------------------------------------------------------------------------
@@ -242,7 +128,7 @@ export class Tcb {
   /** Whether a SACK or a control chunk of the data path waits to be sent. */
   get wantsToSend(): boolean {
     return (
-      this.tracker.sackNow ||
+      this.rx.tracker.sackNow ||
       this.#forwardTsnPending ||
       this.reset.hasOutput ||
       this.rq.hasRetransmissions ||
@@ -266,9 +152,9 @@ export class Tcb {
    */
   fill(buf: Uint8Array, offset: number, end: number, now: Millis, allowData: boolean): number {
     let o = offset;
-    const t = this.tracker;
+    const t = this.rx.tracker;
     if (t.sackNow || (t.sackPending && allowData && this.#willSendData()))
-      o = this.#writeSack(buf, o, end);
+      o = this.rx.writeSack(buf, o, end);
     if (this.#forwardTsnPending) o = this.#writeForwardTsn(buf, o, end);
     if (this.reset.hasOutput) {
       const params = this.reset.takeParams(now);
@@ -285,25 +171,6 @@ export class Tcb {
     if (o !== before && !this.#timers.isArmed("t3-rtx"))
       this.#timers.set("t3-rtx", now + this.#rto.value);
     return o;
-  }
-
-  #writeSack(buf: Uint8Array, o: number, end: number): number {
-    const t = this.tracker;
-    const dups = t.takeDuplicates();
-    const maxGaps = Math.max(0, Math.min(256, ((end - o - 16 - 4 * dups.length) >> 2) - 1));
-    const gapBlocks = t.gapBlocks(maxGaps);
-    const sack = {
-      kind: "sack",
-      cumulativeTsnAck: t.cumTsn,
-      aRwnd: this.aRwnd,
-      gapBlocks,
-      duplicateTsns: dups,
-    } as const;
-    const len = 16 + 2 * gapBlocks.length + 4 * dups.length;
-    if (o + len > end) return o;
-    t.sackSent();
-    this.#timers.clear("delayed-ack");
-    return o + encodeSackInto(sack, buf, o);
   }
 
   #writeForwardTsn(buf: Uint8Array, o: number, end: number): number {

@@ -1,3 +1,5 @@
+import { ChannelType, type DcepOpen } from "./dcep.js";
+
 /** W3C RTCPriorityType and its RFC 8832 §5.1 encoding. */
 export type DataChannelPriority = "very-low" | "low" | "medium" | "high";
 
@@ -56,6 +58,43 @@ export interface DataChannelStats {
   readonly messagesReceived: number;
   readonly bytesReceived: number;
   readonly bufferedAmount: number;
+}
+
+/** The DATA_CHANNEL_OPEN announcing a channel (RFC 8832 §5.1). */
+export function openMessageFor(info: DataChannelInfo): DcepOpen {
+  const unordered = info.ordered ? 0 : 0x80;
+  let channelType: number = ChannelType.RELIABLE;
+  let reliability = 0;
+  if (info.maxRetransmits !== null) {
+    channelType = ChannelType.PARTIAL_RELIABLE_REXMIT;
+    reliability = info.maxRetransmits;
+  } else if (info.maxPacketLifeTime !== null) {
+    channelType = ChannelType.PARTIAL_RELIABLE_TIMED;
+    reliability = info.maxPacketLifeTime;
+  }
+  return {
+    kind: "open",
+    channelType: channelType | unordered,
+    priority: PRIORITY_VALUE[info.priority],
+    reliability,
+    label: info.label,
+    protocol: info.protocol,
+  };
+}
+
+/** The channel a peer's DATA_CHANNEL_OPEN on stream `id` describes (RFC 8832 §5.1). */
+export function infoFromOpen(id: number, m: DcepOpen): DataChannelInfo {
+  const t = m.channelType & 0x7f;
+  return {
+    id,
+    label: m.label,
+    protocol: m.protocol,
+    ordered: (m.channelType & 0x80) === 0,
+    maxRetransmits: t === ChannelType.PARTIAL_RELIABLE_REXMIT ? m.reliability : null,
+    maxPacketLifeTime: t === ChannelType.PARTIAL_RELIABLE_TIMED ? m.reliability : null,
+    negotiated: false,
+    priority: priorityFromValue(m.priority),
+  };
 }
 
 /** The mutable state of one channel inside the endpoint. */

@@ -1,4 +1,4 @@
-import { Fifo, type Millis, utf8Decode, utf8Encode } from "@purertc/common";
+import { Fifo, type Millis, utf8Encode } from "@purertc/common";
 import { SctpAssociation } from "../association/association.js";
 import type { AssociationStats } from "../association/stats.js";
 import type { SctpConfig } from "../config.js";
@@ -10,10 +10,11 @@ import {
   type DataChannelInit,
   type DataChannelState,
   type DataChannelStats,
-  PRIORITY_VALUE,
-  priorityFromValue,
+  infoFromOpen,
+  openMessageFor,
 } from "./channel.js";
-import { ChannelType, type DcepOpen, decodeDcep, encodeDcep } from "./dcep.js";
+import { decodeDcep, encodeDcep } from "./dcep.js";
+import { decodeUserMessage } from "./user-message.js";
 
 /** Settings of a {@link DataChannelEndpoint}: the association's, plus the DTLS role. */
 export interface DataChannelConfig extends SctpConfig {
@@ -136,7 +137,7 @@ export class DataChannelEndpoint {
     this.#channels.set(id, ch);
     if (!negotiated) {
       ch.awaitingAck = true;
-      this.association.send(now, id, Ppid.DCEP, encodeDcep(this.#openMessage(ch.info)), {
+      this.association.send(now, id, Ppid.DCEP, encodeDcep(openMessageFor(ch.info)), {
         internal: true,
       });
     }
@@ -246,27 +247,6 @@ export class DataChannelEndpoint {
     throw new RangeError("no free stream id");
   }
 
-  #openMessage(info: DataChannelInfo): DcepOpen {
-    const unordered = info.ordered ? 0 : 0x80;
-    let channelType: number = ChannelType.RELIABLE;
-    let reliability = 0;
-    if (info.maxRetransmits !== null) {
-      channelType = ChannelType.PARTIAL_RELIABLE_REXMIT;
-      reliability = info.maxRetransmits;
-    } else if (info.maxPacketLifeTime !== null) {
-      channelType = ChannelType.PARTIAL_RELIABLE_TIMED;
-      reliability = info.maxPacketLifeTime;
-    }
-    return {
-      kind: "open",
-      channelType: channelType | unordered,
-      priority: PRIORITY_VALUE[info.priority],
-      reliability,
-      label: info.label,
-      protocol: info.protocol,
-    };
-  }
-
   #open(ch: Channel): void {
     if (ch.state !== "connecting") return;
     ch.state = "open";
@@ -340,46 +320,12 @@ export class DataChannelEndpoint {
     const ch = this.#channels.get(id);
     if (!ch || ch.state === "closed") return;
     ch.awaitingAck = false; // RFC 8832 §6: any message implies the peer saw our OPEN
-    let out: string | Uint8Array;
-    switch (ppid) {
-      case Ppid.STRING:
-        out = utf8Decode(this.#joinPartial(ch, data));
-        break;
-      case Ppid.BINARY:
-        out = this.#joinPartial(ch, data);
-        break;
-      case Ppid.STRING_PARTIAL:
-      case Ppid.BINARY_PARTIAL:
-        ch.partial.push(data);
-        return;
-      case Ppid.STRING_EMPTY:
-        out = "";
-        break;
-      case Ppid.BINARY_EMPTY:
-        out = new Uint8Array(0);
-        break;
-      default:
-        return;
-    }
+    const out = decodeUserMessage(ch, ppid, data);
+    if (out === undefined) return;
     ch.messagesReceived++;
     ch.bytesReceived +=
       typeof out === "string" ? (ppid === Ppid.STRING_EMPTY ? 0 : data.byteLength) : out.byteLength;
     this.#events.push({ type: "message", id, data: out });
-  }
-
-  #joinPartial(ch: Channel, last: Uint8Array): Uint8Array {
-    if (ch.partial.length === 0) return last;
-    let n = last.byteLength;
-    for (const p of ch.partial) n += p.byteLength;
-    const out = new Uint8Array(n);
-    let o = 0;
-    for (const p of ch.partial) {
-      out.set(p, o);
-      o += p.byteLength;
-    }
-    out.set(last, o);
-    ch.partial = [];
-    return out;
   }
 
   #onDcep(now: Millis, id: number, data: Uint8Array): void {
@@ -395,17 +341,7 @@ export class DataChannelEndpoint {
       return;
     }
     if (this.#channels.has(id)) return; // id collision: the existing channel wins
-    const t = m.channelType & 0x7f;
-    const ch = new Channel({
-      id,
-      label: m.label,
-      protocol: m.protocol,
-      ordered: (m.channelType & 0x80) === 0,
-      maxRetransmits: t === ChannelType.PARTIAL_RELIABLE_REXMIT ? m.reliability : null,
-      maxPacketLifeTime: t === ChannelType.PARTIAL_RELIABLE_TIMED ? m.reliability : null,
-      negotiated: false,
-      priority: priorityFromValue(m.priority),
-    });
+    const ch = new Channel(infoFromOpen(id, m));
     this.#channels.set(id, ch);
     // RFC 8832 §6: answer with DATA_CHANNEL_ACK on the same stream, ordered and reliable.
     this.association.send(now, id, Ppid.DCEP, encodeDcep({ kind: "ack" }), { internal: true });

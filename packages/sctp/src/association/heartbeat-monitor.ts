@@ -1,0 +1,65 @@
+/**
+ * Path heartbeat (RFC 9260 §8.3): HEARTBEAT on an idle path every HB.interval, RTT samples from
+ * HEARTBEAT ACK, unanswered heartbeats counted toward association failure, and answering the
+ * peer's HEARTBEAT.
+ */
+import type { Millis } from "@purertc/common";
+import type { AssociationContext } from "./context.js";
+
+/** HEARTBEAT info we send: the send time and a nonce, so an ACK proves a round trip. */
+function heartbeatInfo(now: Millis, nonce: number): Uint8Array {
+  const info = new Uint8Array(12);
+  const v = new DataView(info.buffer);
+  v.setFloat64(0, now);
+  v.setUint32(8, nonce);
+  return info;
+}
+
+/** The send time in a HEARTBEAT ACK's info if its nonce is `nonce`. */
+function heartbeatSentAt(info: Uint8Array, nonce: number): Millis | undefined {
+  if (info.byteLength !== 12) return undefined;
+  const v = new DataView(info.buffer, info.byteOffset, 12);
+  return v.getUint32(8) === nonce ? v.getFloat64(0) : undefined;
+}
+
+/** Arms the heartbeat timer: HB.interval plus the current RTO, jittered by ±50% of the RTO. */
+export function armHeartbeat(ctx: AssociationContext, now: Millis): void {
+  const i = ctx.config.heartbeatIntervalMs;
+  if (i === 0) return;
+  const jitter = (ctx.config.rng.next() - 0.5) * ctx.rto.value;
+  ctx.timers.set("heartbeat", now + i + ctx.rto.value + jitter);
+}
+
+/** The heartbeat timer expired. */
+export function onHeartbeatTimer(ctx: AssociationContext, now: Millis): void {
+  const tcb = ctx.tcb;
+  if (!tcb || ctx.config.heartbeatIntervalMs === 0) return;
+  if (ctx.heartbeatOutstanding) {
+    // An unanswered HEARTBEAT counts as an error and backs off the RTO.
+    if (ctx.countError()) return;
+    ctx.rto.backoff();
+  } else if (tcb.rq.hasOutstanding) {
+    // Data in flight: T3-rtx watches the path; stay idle.
+    ctx.timers.set("heartbeat", now + ctx.config.heartbeatIntervalMs);
+    return;
+  }
+  ctx.heartbeatNonce = ctx.config.rng.nextU32();
+  ctx.out.chunk({ kind: "heartbeat", info: heartbeatInfo(now, ctx.heartbeatNonce) });
+  ctx.heartbeatOutstanding = true;
+  ctx.timers.set("heartbeat", now + ctx.rto.value);
+}
+
+/** The peer's HEARTBEAT: echo its info unchanged in a HEARTBEAT ACK. */
+export function onHeartbeat(ctx: AssociationContext, info: Uint8Array): void {
+  ctx.out.chunk({ kind: "heartbeat-ack", info: info.slice() });
+}
+
+/** A HEARTBEAT ACK: the path is alive; take an RTT sample and re-arm. */
+export function onHeartbeatAck(ctx: AssociationContext, now: Millis, info: Uint8Array): void {
+  const sentAt = heartbeatSentAt(info, ctx.heartbeatNonce);
+  if (sentAt === undefined || !ctx.heartbeatOutstanding) return;
+  ctx.heartbeatOutstanding = false;
+  ctx.errorCount = 0;
+  ctx.rto.observe(now - sentAt);
+  armHeartbeat(ctx, now);
+}
