@@ -16,7 +16,7 @@
  * `network-id` and `network-cost`. The address may be an mDNS name (`<uuid>.local`).
  */
 import { DecodeError } from "@purertc/common";
-import { parseUintAt } from "./text.js";
+import { intern, parseUintAt } from "./text.js";
 
 /** `typ` values of RFC 8839 §5.1 (other tokens are kept as written). */
 export type CandidateType = "host" | "srflx" | "prflx" | "relay";
@@ -60,46 +60,48 @@ export function tryParseCandidate(text: string): Candidate | undefined {
   let p = 0;
   if (text.startsWith("a=")) p = 2;
   if (text.startsWith("candidate:", p)) p += 10;
-  return parseCandidateAt(text, p);
+  return parseCandidateIn(text, p, text.length);
 }
 
-/** Next space-delimited token end from `p`, or -1 when the token is empty. */
-function tokenEnd(s: string, p: number): number {
+/** End of the space-delimited token at `p` (bounded by `n`), or -1 when the token is empty. */
+function tokenEnd(s: string, p: number, n: number): number {
   let e = s.indexOf(" ", p);
-  if (e < 0) e = s.length;
+  if (e < 0 || e > n) e = n;
   return e > p ? e : -1;
 }
 
-/** Parses the candidate value starting at `p` in `s` (no intermediate token array). */
-function parseCandidateAt(s: string, p: number): Candidate | undefined {
-  const n = s.length;
-  let e = tokenEnd(s, p);
+/**
+ * Parses the candidate value `s.slice(p, n)` in place (no intermediate token array).
+ * Returns `undefined` when malformed.
+ */
+export function parseCandidateIn(s: string, p: number, n: number): Candidate | undefined {
+  let e = tokenEnd(s, p, n);
   if (e < 0) return undefined;
   const foundation = s.slice(p, e);
   p = e + 1;
-  e = tokenEnd(s, p);
+  e = tokenEnd(s, p, n);
   const component = e < 0 ? -1 : parseUintAt(s, p, e);
   if (component < 0 || component > 256) return undefined;
   p = e + 1;
-  e = tokenEnd(s, p);
+  e = tokenEnd(s, p, n);
   if (e < 0) return undefined;
-  const transport = s.slice(p, e);
+  const transport = intern(s, p, e);
   p = e + 1;
-  e = tokenEnd(s, p);
+  e = tokenEnd(s, p, n);
   const priority = e < 0 ? -1 : parseUintAt(s, p, e);
   if (priority < 0 || priority > 0xffffffff) return undefined;
   p = e + 1;
-  e = tokenEnd(s, p);
+  e = tokenEnd(s, p, n);
   if (e < 0) return undefined;
   const address = s.slice(p, e);
   p = e + 1;
-  e = tokenEnd(s, p);
+  e = tokenEnd(s, p, n);
   const port = e < 0 ? -1 : parseUintAt(s, p, e);
   if (port < 0 || port > 65535) return undefined;
   p = e + 1;
   if (!s.startsWith("typ ", p)) return undefined;
   p += 4;
-  e = tokenEnd(s, p);
+  e = tokenEnd(s, p, n);
   if (e < 0) return undefined;
   const c: Candidate = {
     foundation,
@@ -108,7 +110,7 @@ function parseCandidateAt(s: string, p: number): Candidate | undefined {
     priority,
     address,
     port,
-    type: s.slice(p, e),
+    type: intern(s, p, e),
     relatedAddress: undefined,
     relatedPort: undefined,
     tcpType: undefined,
@@ -121,10 +123,10 @@ function parseCandidateAt(s: string, p: number): Candidate | undefined {
   p = e + 1;
   while (p <= n) {
     if (p === n) return undefined; // trailing space
-    const ne = tokenEnd(s, p);
+    const ne = tokenEnd(s, p, n);
     if (ne < 0 || ne === n) return undefined; // empty name, or a name without value
     const vs = ne + 1;
-    const ve = tokenEnd(s, vs);
+    const ve = tokenEnd(s, vs, n);
     if (ve < 0) return undefined;
     if (!extension(c, s, p, ne, vs, ve)) return undefined;
     p = ve + 1;
@@ -148,7 +150,7 @@ function extension(
     num = parseUintAt(s, vs, ve);
     if (num > 65535) return false;
     c.relatedPort = num;
-  } else if (len === 7 && s.startsWith("tcptype", ns)) c.tcpType = s.slice(vs, ve);
+  } else if (len === 7 && s.startsWith("tcptype", ns)) c.tcpType = intern(s, vs, ve);
   else if (len === 10 && s.startsWith("generation", ns))
     c.generation = num = parseUintAt(s, vs, ve);
   else if (len === 5 && s.startsWith("ufrag", ns)) c.ufrag = s.slice(vs, ve);
@@ -157,6 +159,48 @@ function extension(
     c.networkCost = num = parseUintAt(s, vs, ve);
   else c.extensions.push({ name: s.slice(ns, ne), value: s.slice(vs, ve) });
   return num !== -1;
+}
+
+/** A copy of a candidate without extensions (the parser's record of the parsed value). */
+export function copyCandidate(c: Candidate): Candidate {
+  return {
+    foundation: c.foundation,
+    component: c.component,
+    transport: c.transport,
+    priority: c.priority,
+    address: c.address,
+    port: c.port,
+    type: c.type,
+    relatedAddress: c.relatedAddress,
+    relatedPort: c.relatedPort,
+    tcpType: c.tcpType,
+    generation: c.generation,
+    ufrag: c.ufrag,
+    networkId: c.networkId,
+    networkCost: c.networkCost,
+    extensions: [],
+  };
+}
+
+/** Whether two candidates without extensions have the same fields (compared with `===`). */
+export function sameCandidate(a: Candidate, b: Candidate): boolean {
+  return (
+    a.extensions.length === 0 &&
+    a.foundation === b.foundation &&
+    a.component === b.component &&
+    a.transport === b.transport &&
+    a.priority === b.priority &&
+    a.address === b.address &&
+    a.port === b.port &&
+    a.type === b.type &&
+    a.relatedAddress === b.relatedAddress &&
+    a.relatedPort === b.relatedPort &&
+    a.tcpType === b.tcpType &&
+    a.generation === b.generation &&
+    a.ufrag === b.ufrag &&
+    a.networkId === b.networkId &&
+    a.networkCost === b.networkCost
+  );
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * The hidden half of the lossless round trip: each parsed section remembers its lines in order
- * (a {@link Slot} per line: the raw text and which model value it came from). The serializer
- * walks the slots, writes the raw text of every line whose value is unchanged, re-renders the
- * changed ones, skips the deleted ones and inserts new values next to lines of the same kind.
+ * (a {@link Layout}: where each line is in the text and which model value it came from). The
+ * serializer walks the lines, copies the text of every line whose value is unchanged, re-renders
+ * the changed ones, skips the deleted ones and inserts new values next to lines of their kind.
  *
  * The layout lives under a symbol key on the section object, so a spread copy of a section
  * (`{ ...m, direction: "inactive" }`) keeps it, and JSON output does not show it.
@@ -118,60 +118,71 @@ export const MEDIA_ORDER: readonly number[] = [
 ];
 
 /**
- * One original line. `item` is the model value it came from (the array element for list kinds,
- * the codec for codec lines); `sub` is the rtcp-fb entry of an RTCPFB line; `pt` is the payload
- * type of codec lines (codecs are matched by payload type, so a replaced codec object keeps its
- * lines' places). `canon` caches the canonical rendering of `raw`, computed on first need.
+ * The original lines of one section, as parallel arrays indexed by line (no object per line).
+ * Line `i` is `text.slice(starts[i], ends[i])` (terminator excluded); `meta[i]` packs its kind and,
+ * for codec lines, its payload type (see {@link kindOf}, {@link ptOf}). `items[i]` is the model
+ * value it came from (the array element for list kinds, the codec for codec lines); `subs[i]` is
+ * the rtcp-fb entry of an RTCPFB line, or a copy of a candidate as parsed. Codecs are matched by
+ * identity, then by payload type, so a replaced codec object keeps its lines' places. Whether a
+ * value changed is decided at serialize time by comparing it with its line (see match.ts).
  */
-export class Slot {
-  kind: number;
-  raw: string;
-  item: object | undefined;
-  sub: object | undefined;
-  pt: number;
-  /** 1-based line number in the parsed text. */
-  line: number;
-  canon: string | undefined;
-  /** Parse-time snapshot of the value (see snapshot.ts); undefined when none is kept. */
-  snap: unknown;
-  s2: string | undefined;
-  s3: string | undefined;
-  sn: number;
-  sm: number;
+export class Layout {
+  /** The whole parsed text (shared by every section of one description). */
+  readonly text: string;
+  readonly meta: number[] = [];
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+  readonly items: (object | undefined)[] = [];
+  readonly subs: (object | undefined)[] = [];
+  /** m-line payload types that had no codec line. */
+  readonly staticPts: number[] = [];
+  /** Canonical renderings of lines (parsed alone, rendered back), filled on first need. */
+  canon: (string | undefined)[] | undefined = undefined;
 
-  constructor(
+  constructor(text: string) {
+    this.text = text;
+  }
+
+  /** Records one line. `pt` is the payload type of a codec line, -1 otherwise. */
+  add(
     kind: number,
-    raw: string,
+    start: number,
+    end: number,
     item: object | undefined,
     sub: object | undefined,
     pt: number,
-    line: number,
-  ) {
-    this.kind = kind;
-    this.raw = raw;
-    this.item = item;
-    this.sub = sub;
-    this.pt = pt;
-    this.line = line;
-    this.canon = undefined;
-    this.snap = undefined;
-    this.s2 = undefined;
-    this.s3 = undefined;
-    this.sn = 0;
-    this.sm = 0;
+  ): void {
+    this.meta.push(kind | ((pt + 1) << 6));
+    this.starts.push(start);
+    this.ends.push(end);
+    this.items.push(item);
+    this.subs.push(sub);
+  }
+
+  /** The original text of line `i`. */
+  raw(i: number): string {
+    return this.text.slice(this.starts[i]!, this.ends[i]!);
+  }
+
+  /** 1-based line number of line `i` in the parsed text (blank lines count). */
+  lineNumber(i: number): number {
+    const t = this.text;
+    const stop = this.starts[i]!;
+    let n = 1;
+    for (let p = t.indexOf("\n"); p >= 0 && p < stop; p = t.indexOf("\n", p + 1)) n++;
+    return n;
   }
 }
 
-/** The layout of one section. `staticPts` lists m-line payload types that had no codec line. */
-export interface Layout {
-  readonly slots: Slot[];
-  readonly staticPts: number[];
+/** The kind of a packed `meta` entry. */
+export function kindOf(meta: number): number {
+  return meta & 63;
+}
+
+/** The payload type of a packed `meta` entry (-1 for non-codec lines). */
+export function ptOf(meta: number): number {
+  return (meta >> 6) - 1;
 }
 
 /** Symbol key under which a parsed section keeps its {@link Layout}. */
 export const LAYOUT: unique symbol = Symbol("purertc.sdp.layout");
-
-/** A section object that may carry a layout. */
-export interface WithLayout {
-  [LAYOUT]?: Layout;
-}

@@ -13,87 +13,25 @@
  * Lenient where it costs nothing (line order inside a section, `\n` or `\r\n`, blank lines,
  * unknown lines and attributes are kept), strict where a value is typed: a malformed typed line
  * throws {@link SdpDecodeError} with its line number.
+ *
+ * Lines are read in place (start/end offsets into the text, no slice per line); each line is
+ * recorded in the section's {@link Layout} by position, not copied. This file reads the lines
+ * and the non-attribute fields; `parse-attributes.ts` types the `a=` lines and
+ * `parse-codecs.ts` joins the codec lines of RTP sections.
  */
-import { tryParseCandidate } from "./candidate.js";
 import { SdpDecodeError } from "./errors.js";
-import { K, LAYOUT, type Layout, Slot } from "./layout.js";
+import { K, LAYOUT, Layout } from "./layout.js";
 import {
-  isDirection,
-  isSetup,
   parseBandwidth,
   parseConnection,
-  parseFingerprint,
-  parseGroup,
-  parseIceOptions,
   parseMediaLine,
-  parseMsid,
-  parseMsidSemantic,
   parseOrigin,
-  parseRtcp,
   parseTiming,
 } from "./lines.js";
-import { type Codec, isRtpProtocol, type MediaSection, type SessionDescription } from "./model.js";
-import type { AnySection } from "./render.js";
-import {
-  parseExtmap,
-  parseFmtp,
-  parseRid,
-  parseRtcpFb,
-  parseRtpmap,
-  parseSimulcast,
-  parseSsrc,
-  parseSsrcGroup,
-  staticCodec,
-} from "./rtp-lines.js";
-import { takeSnapshot } from "./snapshot.js";
-import { parseUint } from "./text.js";
-
-/** Attribute name → kind, and whether it is typed at session level (S), media level (M) or both. */
-const LINE_SEEN = 1;
-const RTPMAP_SEEN = 2;
-const FMTP_SEEN = 4;
-const S = 1;
-const M = 2;
-/** Typed attribute names bucketed by length: matched with startsWith, no name slice or hash. */
-const BY_LEN: [string, number][][] = [];
-function def(name: string, kind: number, where: number): void {
-  BY_LEN[name.length] ??= [];
-  BY_LEN[name.length]!.push([name, kind | (where << 8)]);
-}
-def("group", K.GROUP, S);
-def("msid-semantic", K.MSID_SEMANTIC, S);
-def("ice-lite", K.ICE_LITE, S);
-def("extmap-allow-mixed", K.EXTMAP_ALLOW_MIXED, S | M);
-def("ice-ufrag", K.ICE_UFRAG, S | M);
-def("ice-pwd", K.ICE_PWD, S | M);
-def("ice-options", K.ICE_OPTIONS, S | M);
-def("fingerprint", K.FINGERPRINT, S | M);
-def("setup", K.SETUP, S | M);
-def("sendrecv", K.DIRECTION, S | M);
-def("sendonly", K.DIRECTION, S | M);
-def("recvonly", K.DIRECTION, S | M);
-def("inactive", K.DIRECTION, S | M);
-def("extmap", K.EXTMAP, S | M);
-def("rtcp", K.RTCP, M);
-def("candidate", K.CANDIDATE, M);
-def("end-of-candidates", K.END_OF_CANDIDATES, M);
-def("mid", K.MID, M);
-def("bundle-only", K.BUNDLE_ONLY, M);
-def("msid", K.MSID, M);
-def("rtcp-mux", K.RTCP_MUX, M);
-def("rtcp-mux-only", K.RTCP_MUX_ONLY, M);
-def("rtcp-rsize", K.RTCP_RSIZE, M);
-def("rtpmap", K.RTPMAP, M);
-def("rtcp-fb", K.RTCPFB, M);
-def("fmtp", K.FMTP, M);
-def("ptime", K.PTIME, M);
-def("maxptime", K.MAXPTIME, M);
-def("ssrc-group", K.SSRC_GROUP, M);
-def("ssrc", K.SSRC, M);
-def("rid", K.RID, M);
-def("simulcast", K.SIMULCAST, M);
-def("sctp-port", K.SCTP_PORT, M);
-def("max-message-size", K.MAX_MESSAGE_SIZE, M);
+import type { MediaSection, SessionDescription } from "./model.js";
+import { attribute } from "./parse-attributes.js";
+import { closeCodecs, openCodecs, resetCodecs } from "./parse-codecs.js";
+import { parseUintAt } from "./text.js";
 
 /**
  * Parses an SDP. Accepts `\r\n` or `\n` line ends; `serialize(parse(x)) === x` for every SDP
@@ -104,9 +42,10 @@ export function parse(text: string): SessionDescription {
   return new Parser(text).run();
 }
 
-type ParsedMedia = MediaSection & { [LAYOUT]: Layout };
+/** A media section under construction, with its layout. */
+export type ParsedMedia = MediaSection & { [LAYOUT]: Layout };
 
-function newMedia(slots: Slot[]): ParsedMedia {
+function newMedia(layout: Layout): ParsedMedia {
   return {
     kind: "",
     port: 0,
@@ -143,124 +82,126 @@ function newMedia(slots: Slot[]): ParsedMedia {
     bundleOnly: false,
     attributes: [],
     otherLines: [],
-    [LAYOUT]: { slots, staticPts: [] } satisfies Layout,
+    [LAYOUT]: layout,
   };
 }
 
-class Parser {
+function newSession(layout: Layout): SessionDescription {
+  return {
+    version: 0,
+    origin: {
+      username: "",
+      sessionId: "",
+      sessionVersion: "",
+      netType: "",
+      addressType: "",
+      address: "",
+    },
+    sessionName: "",
+    connection: undefined,
+    bandwidths: [],
+    timing: [],
+    groups: [],
+    iceLite: false,
+    iceUfrag: undefined,
+    icePwd: undefined,
+    iceOptions: undefined,
+    fingerprints: [],
+    setup: undefined,
+    direction: undefined,
+    msidSemantic: undefined,
+    extmapAllowMixed: false,
+    extmaps: [],
+    attributes: [],
+    otherLines: [],
+    media: [],
+    lineEnding: "\r\n",
+    [LAYOUT]: layout,
+  } as SessionDescription;
+}
+
+/** Parse state shared with the attribute and codec handlers (internal). */
+export class Parser {
   readonly text: string;
   readonly session: SessionDescription;
-  slots: Slot[] = [];
+  /** Layout of the current section. */
+  layout: Layout;
   media: ParsedMedia | undefined = undefined;
-  /** Codecs of the current RTP section by payload type, and which had a codec line. */
-  byPt: (Codec | undefined)[] = [];
-  /** Per payload type: LINE (any codec line), RTPMAP, FMTP seen in this section. */
-  ptFlags = new Uint8Array(128);
-  line = "";
+  /** The current line is `text.slice(start, end)`; `lineNo` is 1-based. */
+  start = 0;
+  end = 0;
   lineNo = 0;
-  offset = 0;
   sawOrigin = false;
   sawName = false;
-  sawTiming = false;
 
   constructor(text: string) {
     this.text = text;
-    this.session = {
-      version: 0,
-      origin: {
-        username: "",
-        sessionId: "",
-        sessionVersion: "",
-        netType: "",
-        addressType: "",
-        address: "",
-      },
-      sessionName: "",
-      connection: undefined,
-      bandwidths: [],
-      timing: [],
-      groups: [],
-      iceLite: false,
-      iceUfrag: undefined,
-      icePwd: undefined,
-      iceOptions: undefined,
-      fingerprints: [],
-      setup: undefined,
-      direction: undefined,
-      msidSemantic: undefined,
-      extmapAllowMixed: false,
-      extmaps: [],
-      attributes: [],
-      otherLines: [],
-      media: [],
-      lineEnding: "\r\n",
-      [LAYOUT]: { slots: this.slots, staticPts: [] } satisfies Layout,
-    } as SessionDescription;
+    this.layout = new Layout(text);
+    this.session = newSession(this.layout);
   }
 
-  slot(
-    kind: number,
-    raw: string,
-    item: object | undefined,
-    sub: object | undefined,
-    pt: number,
-  ): Slot {
-    const s = new Slot(kind, raw, item, sub, pt, this.lineNo);
-    takeSnapshot(s, (this.media ?? this.session) as AnySection);
-    return s;
+  /** Records the current line in the section's layout. */
+  add(kind: number, item: object | undefined, sub: object | undefined, pt: number): void {
+    this.layout.add(kind, this.start, this.end, item, sub, pt);
   }
 
   fail(code: string, detail?: string): never {
-    throw new SdpDecodeError(code, Math.max(1, this.lineNo), this.offset, detail ?? this.line);
+    throw new SdpDecodeError(
+      code,
+      Math.max(1, this.lineNo),
+      this.start,
+      detail ?? this.text.slice(this.start, this.end),
+    );
+  }
+
+  /** A decimal value `text.slice(a, e)` in [0, max], else a `bad-number` error. */
+  uint(a: number, e: number, max: number): number {
+    const n = parseUintAt(this.text, a, e);
+    if (n < 0 || n > max) this.fail("bad-number");
+    return n;
   }
 
   run(): SessionDescription {
     const text = this.text;
     const len = text.length;
+    resetCodecs();
     let pos = 0;
     let crlf = 0;
     let lf = 0;
     let first = true;
     while (pos < len) {
       let nl = text.indexOf("\n", pos);
-      let next: number;
-      let end: number;
+      let end = nl;
       if (nl < 0) {
         nl = len;
-        next = len;
         end = len;
+      } else if (end > pos && text.charCodeAt(end - 1) === 13) {
+        end--;
+        crlf++;
       } else {
-        next = nl + 1;
-        end = nl;
-        if (end > pos && text.charCodeAt(end - 1) === 13) {
-          end--;
-          crlf++;
-        } else {
-          lf++;
-        }
+        lf++;
       }
       this.lineNo++;
-      this.offset = pos;
+      this.start = pos;
+      this.end = end;
       const start = pos;
-      pos = next;
+      pos = nl + 1;
       if (end === start) continue;
-      const line = text.slice(start, end);
-      this.line = line;
-      const type = line.charCodeAt(0);
-      if (line.length < 2 || line.charCodeAt(1) !== 61 || type < 97 || type > 122)
+      const type = text.charCodeAt(start);
+      if (end - start < 2 || text.charCodeAt(start + 1) !== 61 || type < 97 || type > 122)
         this.fail("bad-line");
       if (first) {
         if (type !== 118 /* v */) this.fail("missing-version", "the first line must be v=");
-        const v = parseUint(line.slice(2));
+        const v = parseUintAt(text, start + 2, end);
         if (v < 0) this.fail("bad-version");
         this.session.version = v;
-        this.slots.push(this.slot(K.VERSION, line, undefined, undefined, -1));
+        this.add(K.VERSION, undefined, undefined, -1);
         first = false;
         continue;
       }
-      if (type === 97 /* a */) this.attribute(line);
-      else if (type === 109 /* m */) this.mediaLine(line);
-      else this.field(type, line);
+      if (type === 97 /* a */) attribute(this, start, end);
+      else if (type === 109 /* m */) this.mediaLine();
+      else this.field(type);
     }
     if (first) this.fail("missing-version", "empty description");
     this.endMedia();
@@ -270,14 +211,25 @@ class Parser {
     return this.session;
   }
 
-  other(line: string): void {
-    const o = { type: line[0]!, value: line.slice(2) };
+  /** A line the model does not type (`i= u= e= p= r= z= k=`, or a repeated one). */
+  other(): void {
+    const o = {
+      type: this.text[this.start]!,
+      value: this.text.slice(this.start + 2, this.end),
+    };
     (this.media ?? this.session).otherLines.push(o);
-    this.slots.push(this.slot(K.OTHER, line, o, undefined, -1));
+    this.add(K.OTHER, o, undefined, -1);
   }
 
-  field(type: number, line: string): void {
-    const v = line.slice(2);
+  /** An attribute the model does not type (or a repeated one), kept as name and value. */
+  generic(name: string, value: string | undefined): void {
+    const a = { name, value };
+    (this.media ?? this.session).attributes.push(a);
+    this.add(K.ATTRIBUTE, a, undefined, -1);
+  }
+
+  field(type: number): void {
+    const v = this.text.slice(this.start + 2, this.end);
     const m = this.media;
     const sec = m ?? this.session;
     switch (type) {
@@ -288,14 +240,14 @@ class Parser {
           if (o === undefined) this.fail("bad-origin");
           this.session.origin = o;
           this.sawOrigin = true;
-          this.slots.push(this.slot(K.ORIGIN, line, undefined, undefined, -1));
+          this.add(K.ORIGIN, undefined, undefined, -1);
           return;
         }
       case 115 /* s */:
         if (m !== undefined || this.sawName) break;
         this.session.sessionName = v;
         this.sawName = true;
-        this.slots.push(this.slot(K.NAME, line, undefined, undefined, -1));
+        this.add(K.NAME, undefined, undefined, -1);
         return;
       case 99 /* c */:
         {
@@ -303,7 +255,7 @@ class Parser {
           const c = parseConnection(v);
           if (c === undefined) this.fail("bad-connection");
           sec.connection = c;
-          this.slots.push(this.slot(K.CONNECTION, line, undefined, undefined, -1));
+          this.add(K.CONNECTION, undefined, undefined, -1);
           return;
         }
       case 98 /* b */:
@@ -311,7 +263,7 @@ class Parser {
           const b = parseBandwidth(v);
           if (b === undefined) this.fail("bad-bandwidth");
           sec.bandwidths.push(b);
-          this.slots.push(this.slot(K.BANDWIDTH, line, b, undefined, -1));
+          this.add(K.BANDWIDTH, b, undefined, -1);
           return;
         }
       case 116 /* t */:
@@ -320,278 +272,30 @@ class Parser {
           const t = parseTiming(v);
           if (t === undefined) this.fail("bad-timing");
           this.session.timing.push(t);
-          this.slots.push(this.slot(K.TIMING, line, t, undefined, -1));
+          this.add(K.TIMING, t, undefined, -1);
           return;
         }
     }
-    this.other(line);
+    this.other();
   }
 
-  mediaLine(line: string): void {
+  mediaLine(): void {
     this.endMedia();
-    const ml = parseMediaLine(line.slice(2));
+    const ml = parseMediaLine(this.text.slice(this.start + 2, this.end));
     if (ml === undefined) this.fail("bad-media-line");
-    this.slots = [];
-    const m = newMedia(this.slots);
+    this.layout = new Layout(this.text);
+    const m = newMedia(this.layout);
     m.kind = ml.kind;
     m.port = ml.port;
     m.portCount = ml.portCount;
     m.protocol = ml.protocol;
-    this.slots.push(this.slot(K.MLINE, line, undefined, undefined, -1));
-    if (isRtpProtocol(ml.protocol)) {
-      for (const f of ml.formats) {
-        const pt = parseUint(f);
-        if (pt < 0 || pt > 127) this.fail("bad-format", `payload type ${f}`);
-        if (this.byPt[pt] !== undefined) continue;
-        const c = staticCodec(pt);
-        this.byPt[pt] = c;
-        m.codecs.push(c);
-      }
-    } else {
-      m.formats = ml.formats;
-    }
+    this.add(K.MLINE, undefined, undefined, -1);
+    if (!openCodecs(this, m, ml.formats)) m.formats = ml.formats;
     this.media = m;
     this.session.media.push(m);
   }
 
   endMedia(): void {
-    const m = this.media;
-    if (m === undefined) return;
-    for (const c of m.codecs) {
-      const pt = c.payloadType;
-      if (this.ptFlags[pt] === 0) m[LAYOUT]!.staticPts.push(pt);
-      this.byPt[pt] = undefined;
-      this.ptFlags[pt] = 0;
-    }
-  }
-
-  generic(line: string, name: string, value: string | undefined): void {
-    const a = { name, value };
-    (this.media ?? this.session).attributes.push(a);
-    this.slots.push(this.slot(K.ATTRIBUTE, line, a, undefined, -1));
-  }
-
-  attribute(line: string): void {
-    const colon = line.indexOf(":", 2);
-    const nameEnd = colon < 0 ? line.length : colon;
-    const bucket = BY_LEN[nameEnd - 2];
-    let d = -1;
-    let name = "";
-    if (bucket !== undefined) {
-      for (let i = 0; i < bucket.length; i++) {
-        const e = bucket[i]!;
-        if (line.startsWith(e[0], 2)) {
-          name = e[0];
-          d = e[1];
-          break;
-        }
-      }
-    }
-    const m = this.media;
-    if (d < 0 || ((d >> 8) & (m === undefined ? S : M)) === 0) {
-      this.generic(line, line.slice(2, nameEnd), colon < 0 ? undefined : line.slice(colon + 1));
-      return;
-    }
-    const kind = d & 0xff;
-    if (this.typed(kind, line, name, colon < 0 ? "" : line.slice(colon + 1), m)) {
-      this.slots.push(this.slot(kind, line, undefined, undefined, -1));
-    }
-  }
-
-  /**
-   * Applies one typed attribute to the current section. Returns true when the caller must add a
-   * plain slot (scalar kinds); list kinds add their own slot; duplicates fall back to generic.
-   */
-  typed(kind: number, line: string, name: string, v: string, m: MediaSection | undefined): boolean {
-    const sec = m ?? this.session;
-    const s = this.session;
-    switch (kind) {
-      case K.GROUP: {
-        const g = parseGroup(v);
-        if (g === undefined) this.fail("bad-group");
-        s.groups.push(g);
-        this.slots.push(this.slot(kind, line, g, undefined, -1));
-        return false;
-      }
-      case K.MSID_SEMANTIC:
-        if (s.msidSemantic !== undefined) break;
-        s.msidSemantic = parseMsidSemantic(v) ?? this.fail("bad-msid-semantic");
-        return true;
-      case K.ICE_LITE:
-        if (s.iceLite) break;
-        s.iceLite = true;
-        return true;
-      case K.EXTMAP_ALLOW_MIXED:
-        if (sec.extmapAllowMixed) break;
-        sec.extmapAllowMixed = true;
-        return true;
-      case K.ICE_UFRAG:
-        if (sec.iceUfrag !== undefined) break;
-        sec.iceUfrag = v;
-        return true;
-      case K.ICE_PWD:
-        if (sec.icePwd !== undefined) break;
-        sec.icePwd = v;
-        return true;
-      case K.ICE_OPTIONS:
-        if (sec.iceOptions !== undefined) break;
-        sec.iceOptions = parseIceOptions(v);
-        return true;
-      case K.FINGERPRINT: {
-        const f = parseFingerprint(v);
-        if (f === undefined) this.fail("bad-fingerprint");
-        sec.fingerprints.push(f);
-        this.slots.push(this.slot(kind, line, f, undefined, -1));
-        return false;
-      }
-      case K.SETUP:
-        if (sec.setup !== undefined) break;
-        if (!isSetup(v)) this.fail("bad-setup");
-        sec.setup = v;
-        return true;
-      case K.DIRECTION:
-        if (sec.direction !== undefined || !isDirection(name)) break;
-        sec.direction = name;
-        return true;
-      case K.EXTMAP: {
-        const e = parseExtmap(v);
-        if (e === undefined) this.fail("bad-extmap");
-        sec.extmaps.push(e);
-        this.slots.push(this.slot(kind, line, e, undefined, -1));
-        return false;
-      }
-      default:
-        if (m !== undefined) return this.mediaTyped(kind, line, name, v, m);
-    }
-    this.generic(line, name, line.length > name.length + 2 ? v : undefined);
-    return false;
-  }
-
-  mediaTyped(kind: number, line: string, name: string, v: string, m: MediaSection): boolean {
-    switch (kind) {
-      case K.RTPMAP: {
-        const r = parseRtpmap(v);
-        if (r === undefined) this.fail("bad-rtpmap");
-        const c = this.byPt[r.payloadType];
-        if (c === undefined || (this.ptFlags[c.payloadType]! & RTPMAP_SEEN) !== 0) break;
-        c.name = r.name;
-        c.clockRate = r.clockRate;
-        c.channels = r.channels;
-        this.ptFlags[c.payloadType]! |= LINE_SEEN | RTPMAP_SEEN;
-        this.slots.push(this.slot(kind, line, c, undefined, c.payloadType));
-        return false;
-      }
-      case K.FMTP: {
-        const f = parseFmtp(v);
-        if (f === undefined) this.fail("bad-fmtp");
-        const c = this.byPt[f.pt];
-        if (c === undefined || (this.ptFlags[f.pt]! & FMTP_SEEN) !== 0) break;
-        c.parameters = f.parameters;
-        this.ptFlags[f.pt]! |= LINE_SEEN | FMTP_SEEN;
-        this.slots.push(this.slot(kind, line, c, undefined, f.pt));
-        return false;
-      }
-      case K.RTCPFB: {
-        const r = parseRtcpFb(v);
-        if (r === undefined) this.fail("bad-rtcp-fb");
-        const c = r.pt < 0 ? undefined : this.byPt[r.pt];
-        if (c === undefined) break;
-        c.feedback.push(r.fb);
-        this.ptFlags[r.pt]! |= LINE_SEEN;
-        this.slots.push(this.slot(kind, line, c, r.fb, r.pt));
-        return false;
-      }
-      case K.CANDIDATE: {
-        const c = tryParseCandidate(v);
-        if (c === undefined) this.fail("bad-candidate");
-        m.candidates.push(c);
-        this.slots.push(this.slot(kind, line, c, undefined, -1));
-        return false;
-      }
-      case K.SSRC: {
-        const a = parseSsrc(v);
-        if (a === undefined) this.fail("bad-ssrc");
-        m.ssrcs.push(a);
-        this.slots.push(this.slot(kind, line, a, undefined, -1));
-        return false;
-      }
-      case K.SSRC_GROUP: {
-        const g = parseSsrcGroup(v);
-        if (g === undefined) this.fail("bad-ssrc-group");
-        m.ssrcGroups.push(g);
-        this.slots.push(this.slot(kind, line, g, undefined, -1));
-        return false;
-      }
-      case K.RID: {
-        const r = parseRid(v);
-        if (r === undefined) this.fail("bad-rid");
-        m.rids.push(r);
-        this.slots.push(this.slot(kind, line, r, undefined, -1));
-        return false;
-      }
-      case K.MSID: {
-        const x = parseMsid(v);
-        if (x === undefined) this.fail("bad-msid");
-        m.msids.push(x);
-        this.slots.push(this.slot(kind, line, x, undefined, -1));
-        return false;
-      }
-      case K.MID:
-        if (m.mid !== undefined) break;
-        m.mid = v;
-        return true;
-      case K.RTCP:
-        if (m.rtcp !== undefined) break;
-        m.rtcp = parseRtcp(v) ?? this.fail("bad-rtcp");
-        return true;
-      case K.SIMULCAST:
-        if (m.simulcast !== undefined) break;
-        m.simulcast = parseSimulcast(v) ?? this.fail("bad-simulcast");
-        return true;
-      case K.SCTP_PORT:
-        if (m.sctpPort !== undefined) break;
-        m.sctpPort = this.uint(v, 65535);
-        return true;
-      case K.MAX_MESSAGE_SIZE:
-        if (m.maxMessageSize !== undefined) break;
-        m.maxMessageSize = this.uint(v, Number.MAX_SAFE_INTEGER);
-        return true;
-      case K.PTIME:
-        if (m.ptime !== undefined) break;
-        m.ptime = this.uint(v, 1e9);
-        return true;
-      case K.MAXPTIME:
-        if (m.maxptime !== undefined) break;
-        m.maxptime = this.uint(v, 1e9);
-        return true;
-      case K.RTCP_MUX:
-        if (m.rtcpMux) break;
-        m.rtcpMux = true;
-        return true;
-      case K.RTCP_MUX_ONLY:
-        if (m.rtcpMuxOnly) break;
-        m.rtcpMuxOnly = true;
-        return true;
-      case K.RTCP_RSIZE:
-        if (m.rtcpRsize) break;
-        m.rtcpRsize = true;
-        return true;
-      case K.END_OF_CANDIDATES:
-        if (m.endOfCandidates) break;
-        m.endOfCandidates = true;
-        return true;
-      case K.BUNDLE_ONLY:
-        if (m.bundleOnly) break;
-        m.bundleOnly = true;
-        return true;
-    }
-    this.generic(line, name, line.length > name.length + 2 ? v : undefined);
-    return false;
-  }
-
-  uint(v: string, max: number): number {
-    const n = parseUint(v);
-    if (n < 0 || n > max) this.fail("bad-number");
-    return n;
+    if (this.media !== undefined) closeCodecs(this.media);
   }
 }

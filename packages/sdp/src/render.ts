@@ -5,8 +5,8 @@
  */
 
 import type { Candidate } from "./candidate.js";
-import { serializeCandidateValue, tryParseCandidate } from "./candidate.js";
-import { K, type Slot } from "./layout.js";
+import { parseCandidateIn, serializeCandidateValue } from "./candidate.js";
+import { K } from "./layout.js";
 import {
   parseBandwidth,
   parseConnection,
@@ -50,8 +50,10 @@ import {
 import {
   parseExtmap,
   parseFmtp,
+  parseFmtpParameters,
   parseRid,
   parseRtcpFb,
+  parseRtcpFbPt,
   parseRtpmap,
   parseSimulcast,
   parseSsrc,
@@ -208,10 +210,9 @@ function attrValue(raw: string): string {
  * The canonical rendering of an original line: parsed alone and rendered back. Equal to the
  * rendering of the current model exactly when the user left that value unchanged.
  */
-export function canonical(slot: Slot): string {
-  const raw = slot.raw;
-  const v = slot.kind < K.GROUP || slot.kind === K.MLINE ? raw.slice(2) : attrValue(raw);
-  switch (slot.kind) {
+export function canonical(kind: number, raw: string): string {
+  const v = kind < K.GROUP || kind === K.MLINE ? raw.slice(2) : attrValue(raw);
+  switch (kind) {
     case K.VERSION:
       return `v=${parseUint(v)}`;
     case K.ORIGIN:
@@ -250,27 +251,26 @@ export function canonical(slot: Slot): string {
       return i < 0 ? raw : raw.slice(0, i);
     }
     case K.EXTMAP:
-      return renderExtmap(parseExtmap(v)!);
+      return renderExtmap(parseExtmap(v, 0, v.length)!);
     case K.RTCP:
       return renderRtcp(parseRtcp(v)!);
     case K.CANDIDATE:
-      return `a=candidate:${serializeCandidateValue(tryParseCandidate(v)!)}`;
+      return `a=candidate:${serializeCandidateValue(parseCandidateIn(v, 0, v.length)!)}`;
     case K.MSID:
       return renderMsid(parseMsid(v)!);
     case K.RTPMAP:
-      return renderRtpmap(parseRtpmap(v)!);
+      return renderRtpmap(parseRtpmap(v, 0, v.length)!);
     case K.RTCPFB: {
-      const r = parseRtcpFb(v)!;
-      return renderRtcpFb(r.pt, r.fb);
+      return renderRtcpFb(parseRtcpFbPt(v, 0, v.length), parseRtcpFb(v, 0, v.length));
     }
     case K.FMTP: {
-      const f = parseFmtp(v)!;
-      return renderFmtp({ payloadType: f.pt, parameters: f.parameters } as Codec);
+      const parameters = parseFmtpParameters(v, 0, v.length);
+      return renderFmtp({ payloadType: parseFmtp(v, 0, v.length), parameters } as Codec);
     }
     case K.SSRC_GROUP:
       return renderSsrcGroup(parseSsrcGroup(v)!);
     case K.SSRC:
-      return renderSsrc(parseSsrc(v)!);
+      return renderSsrc(parseSsrc(v, 0, v.length)!);
     case K.RID:
       return renderRid(parseRid(v)!);
     case K.SIMULCAST:

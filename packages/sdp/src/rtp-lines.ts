@@ -1,7 +1,8 @@
 /**
  * Codecs for the RTP attributes of a media section: rtpmap/fmtp/rtcp-fb (joined into a
  * {@link Codec}), extmap, ssrc, ssrc-group, rid and simulcast. Same contract as `lines.ts`:
- * `parseX` returns `undefined` when malformed, `renderX` returns the full line.
+ * `parseX` returns `undefined` when malformed, `renderX` returns the full line. The parsers of
+ * the frequent lines read the value in place, `s.slice(a, e)`, without slicing it first.
  */
 
 import { isDirection } from "./lines.js";
@@ -15,25 +16,25 @@ import type {
   SsrcAttribute,
   SsrcGroup,
 } from "./model.js";
-import { parseParams, parseUint, serializeParams } from "./text.js";
+import { indexIn, intern, parseParams, parseUint, parseUintAt, serializeParams } from "./text.js";
 
 /** `a=rtpmap:<payload type> <encoding name>/<clock rate>[/<encoding parameters>]` (RFC 8866 §6.6). */
-export function parseRtpmap(v: string): Codec | undefined {
-  const sp = v.indexOf(" ");
-  if (sp <= 0) return undefined;
-  const pt = parseUint(v.slice(0, sp));
+export function parseRtpmap(s: string, a: number, e: number): Codec | undefined {
+  const sp = indexIn(s, " ", a, e);
+  if (sp <= a) return undefined;
+  const pt = parseUintAt(s, a, sp);
   if (pt < 0 || pt > 127) return undefined;
-  const s1 = v.indexOf("/", sp + 1);
-  if (s1 < 0) return undefined;
-  const s2 = v.indexOf("/", s1 + 1);
-  const clockRate = parseUint(v.slice(s1 + 1, s2 < 0 ? v.length : s2));
-  const name = v.slice(sp + 1, s1);
-  if (clockRate < 0 || name === "") return undefined;
+  const s1 = indexIn(s, "/", sp + 1, e);
+  if (s1 < 0 || s1 === sp + 1) return undefined;
+  const s2 = indexIn(s, "/", s1 + 1, e);
+  const clockRate = parseUintAt(s, s1 + 1, s2 < 0 ? e : s2);
+  if (clockRate < 0) return undefined;
   let channels: number | undefined;
   if (s2 >= 0) {
-    channels = parseUint(v.slice(s2 + 1));
+    channels = parseUintAt(s, s2 + 1, e);
     if (channels < 0) return undefined;
   }
+  const name = intern(s, sp + 1, s1);
   return { payloadType: pt, name, clockRate, channels, parameters: {}, feedback: [] };
 }
 
@@ -42,30 +43,45 @@ export function renderRtpmap(c: Codec): string {
   return `a=rtpmap:${c.payloadType} ${c.name}/${c.clockRate}${ch}`;
 }
 
-/** `a=fmtp:<format> <format specific parameters>` (RFC 8866 §6.15). */
-export function parseFmtp(
-  v: string,
-): { pt: number; parameters: Record<string, string> } | undefined {
-  const sp = v.indexOf(" ");
-  const pt = parseUint(sp < 0 ? v : v.slice(0, sp));
-  if (pt < 0 || pt > 127) return undefined;
-  return { pt, parameters: sp < 0 ? {} : parseParams(v.slice(sp + 1), {}) };
+/**
+ * `a=fmtp:<format> <format specific parameters>` (RFC 8866 §6.15): the payload type of the
+ * value `s.slice(a, e)`, -1 when malformed. The parameters are parsed apart, only for a codec
+ * that takes them ({@link parseFmtpParameters}).
+ */
+export function parseFmtp(s: string, a: number, e: number): number {
+  const sp = indexIn(s, " ", a, e);
+  const pt = parseUintAt(s, a, sp < 0 ? e : sp);
+  return pt > 127 ? -1 : pt;
+}
+
+/** The parameters of the `a=fmtp` value `s.slice(a, e)` (see {@link parseFmtp}). */
+export function parseFmtpParameters(s: string, a: number, e: number): Record<string, string> {
+  const sp = indexIn(s, " ", a, e);
+  return sp < 0 ? {} : parseParams(s, sp + 1, e, {});
 }
 
 export function renderFmtp(c: Codec): string {
   return `a=fmtp:${c.payloadType} ${serializeParams(c.parameters)}`;
 }
 
-/** `a=rtcp-fb:<pt> <type> [<parameter>]` (RFC 4585 §4.2); `*` is returned as pt -1. */
-export function parseRtcpFb(v: string): { pt: number; fb: RtcpFeedback } | undefined {
-  const sp = v.indexOf(" ");
-  if (sp <= 0 || sp === v.length - 1) return undefined;
-  const p = v.slice(0, sp);
-  const pt = p === "*" ? -1 : parseUint(p);
-  if (pt < -1 || pt > 127) return undefined;
-  const sp2 = v.indexOf(" ", sp + 1);
-  if (sp2 < 0) return { pt, fb: { type: v.slice(sp + 1), parameter: undefined } };
-  return { pt, fb: { type: v.slice(sp + 1, sp2), parameter: v.slice(sp2 + 1) } };
+/**
+ * `a=rtcp-fb:<pt> <type> [<parameter>]` (RFC 4585 §4.2): the payload type of the value
+ * `s.slice(a, e)`, -1 for `*`, -2 when malformed.
+ */
+export function parseRtcpFbPt(s: string, a: number, e: number): number {
+  const sp = indexIn(s, " ", a, e);
+  if (sp <= a || sp === e - 1) return -2;
+  if (sp === a + 1 && s.charCodeAt(a) === 42 /* * */) return -1;
+  const pt = parseUintAt(s, a, sp);
+  return pt < 0 || pt > 127 ? -2 : pt;
+}
+
+/** The feedback entry of a well-formed `a=rtcp-fb` value `s.slice(a, e)`. */
+export function parseRtcpFb(s: string, a: number, e: number): RtcpFeedback {
+  const sp = indexIn(s, " ", a, e);
+  const sp2 = indexIn(s, " ", sp + 1, e);
+  if (sp2 < 0) return { type: intern(s, sp + 1, e), parameter: undefined };
+  return { type: intern(s, sp + 1, sp2), parameter: intern(s, sp2 + 1, e) };
 }
 
 export function renderRtcpFb(pt: number, fb: RtcpFeedback): string {
@@ -74,23 +90,22 @@ export function renderRtcpFb(pt: number, fb: RtcpFeedback): string {
 }
 
 /** `a=extmap:<value>["/"<direction>] <URI> <extensionattributes>` (RFC 8285 §7). */
-export function parseExtmap(v: string): Extmap | undefined {
-  const sp = v.indexOf(" ");
-  if (sp <= 0 || sp === v.length - 1) return undefined;
-  const slash = v.indexOf("/");
-  const hasDir = slash >= 0 && slash < sp;
-  const id = parseUint(v.slice(0, hasDir ? slash : sp));
+export function parseExtmap(s: string, a: number, e: number): Extmap | undefined {
+  const sp = indexIn(s, " ", a, e);
+  if (sp <= a || sp === e - 1) return undefined;
+  const slash = indexIn(s, "/", a, sp);
+  const id = parseUintAt(s, a, slash < 0 ? sp : slash);
   if (id < 0 || id > 65535) return undefined;
   let direction: Extmap["direction"];
-  if (hasDir) {
-    const d = v.slice(slash + 1, sp);
+  if (slash >= 0) {
+    const d = s.slice(slash + 1, sp);
     if (!isDirection(d)) return undefined;
     direction = d;
   }
-  const sp2 = v.indexOf(" ", sp + 1);
-  const uri = sp2 < 0 ? v.slice(sp + 1) : v.slice(sp + 1, sp2);
-  if (uri === "") return undefined;
-  return { id, direction, uri, attributes: sp2 < 0 ? undefined : v.slice(sp2 + 1) };
+  const sp2 = indexIn(s, " ", sp + 1, e);
+  if (sp2 === sp + 1) return undefined;
+  const uri = s.slice(sp + 1, sp2 < 0 ? e : sp2);
+  return { id, direction, uri, attributes: sp2 < 0 ? undefined : s.slice(sp2 + 1, e) };
 }
 
 export function renderExtmap(e: Extmap): string {
@@ -100,14 +115,14 @@ export function renderExtmap(e: Extmap): string {
 }
 
 /** `a=ssrc:<ssrc-id> <attribute>[:<value>]` (RFC 5576 §4.1). */
-export function parseSsrc(v: string): SsrcAttribute | undefined {
-  const sp = v.indexOf(" ");
-  if (sp <= 0 || sp === v.length - 1) return undefined;
-  const ssrc = parseUint(v.slice(0, sp));
+export function parseSsrc(s: string, a: number, e: number): SsrcAttribute | undefined {
+  const sp = indexIn(s, " ", a, e);
+  if (sp <= a || sp === e - 1) return undefined;
+  const ssrc = parseUintAt(s, a, sp);
   if (ssrc < 0 || ssrc > 0xffffffff) return undefined;
-  const c = v.indexOf(":", sp + 1);
-  if (c < 0) return { ssrc, attribute: v.slice(sp + 1), value: undefined };
-  return { ssrc, attribute: v.slice(sp + 1, c), value: v.slice(c + 1) };
+  const c = indexIn(s, ":", sp + 1, e);
+  if (c < 0) return { ssrc, attribute: intern(s, sp + 1, e), value: undefined };
+  return { ssrc, attribute: intern(s, sp + 1, c), value: s.slice(c + 1, e) };
 }
 
 export function renderSsrc(s: SsrcAttribute): string {
@@ -140,7 +155,7 @@ export function parseRid(v: string): Rid | undefined {
   const dir = t[1];
   if (t.length < 2 || t.length > 3 || t[0] === "" || (dir !== "send" && dir !== "recv"))
     return undefined;
-  const restrictions = t.length === 3 ? parseParams(t[2]!, {}) : {};
+  const restrictions = t.length === 3 ? parseParams(t[2]!, 0, t[2]!.length, {}) : {};
   const payloadTypes: number[] = [];
   const pts = restrictions.pt;
   if (pts !== undefined) {

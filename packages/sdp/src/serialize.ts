@@ -10,12 +10,14 @@ import {
   groupOf,
   K,
   KIND_COUNT,
+  kindOf,
   LAYOUT,
   type Layout,
   MEDIA_ORDER,
+  ptOf,
   SESSION_ORDER,
-  type Slot,
 } from "./layout.js";
+import { matches } from "./match.js";
 import {
   type Codec,
   isRtpProtocol,
@@ -32,30 +34,46 @@ import {
   renderScalar,
 } from "./render.js";
 import { renderFmtp, renderRtcpFb, renderRtpmap } from "./rtp-lines.js";
-import { unchanged } from "./snapshot.js";
 import { hasKeys } from "./text.js";
 
-const NO_SLOTS: Slot[] = [];
-
 // Scratch state of the section being written (serialize is synchronous and not re-entrant).
+/** Per group: index of the last written original line, -1 when none. */
 const lastOut = new Int32Array(KIND_COUNT);
 const cursor = new Int32Array(KIND_COUNT);
 const found = new Int32Array(KIND_COUNT);
 const seenKind = new Uint8Array(KIND_COUNT);
-/** Per payload type: bit 1 rtpmap slot, bit 2 fmtp slot; and rtcp-fb lines written. */
+/** Per payload type: bit 1 rtpmap line, bit 2 fmtp line, bit 4 any codec line; rtcp-fb written. */
 const ptSlots = new Uint8Array(128);
 const fbWritten = new Uint16Array(128);
 const PT_RTPMAP = 1;
 const PT_FMTP = 2;
 const PT_ANY = 4;
+/** Per original line: SKIP, KEEP (copy its bytes), or the index of its new rendering. */
+const SKIP = -2;
+const KEEP = -1;
+let decision = new Int32Array(256);
+const rendered: string[] = [];
+
+// The pending run of kept lines: consecutive in the original text, written as one slice.
+let runText = "";
+let runStart = -1;
+let runNext = -1;
+
+function flush(out: string[]): void {
+  if (runStart >= 0) out.push(runText.slice(runStart, runNext));
+  runStart = -1;
+}
 
 /** Writes a session description as SDP text, each line ended by `sdp.lineEnding`. */
 export function serialize(sdp: SessionDescription): string {
   const out: string[] = [];
-  writeSection(out, sdp as AnySection, SESSION_ORDER);
-  for (const m of sdp.media) writeSection(out, m as AnySection, MEDIA_ORDER);
   const eol = sdp.lineEnding === "\n" ? "\n" : "\r\n";
-  return out.join(eol) + eol;
+  runStart = -1;
+  writeSection(out, sdp as AnySection, SESSION_ORDER, eol);
+  for (const m of sdp.media) writeSection(out, m as AnySection, MEDIA_ORDER, eol);
+  flush(out);
+  runText = "";
+  return out.length === 1 ? out[0]! : out.join("");
 }
 
 function findCodec(
@@ -79,57 +97,121 @@ function findFeedback(list: readonly RtcpFeedback[], fb: RtcpFeedback): boolean 
   return false;
 }
 
-function writeSection(out: string[], sec: AnySection, order: readonly number[]): void {
+/** The canonical rendering of original line `i`, cached on the layout. */
+function canonAt(layout: Layout, i: number, kind: number): string {
+  layout.canon ??= [];
+  let c = layout.canon[i];
+  if (c === undefined) {
+    c = canonical(kind, layout.raw(i));
+    layout.canon[i] = c;
+  }
+  return c;
+}
+
+function writeSection(out: string[], sec: AnySection, order: readonly number[], eol: string): void {
   const layout = (sec as { [LAYOUT]?: Layout })[LAYOUT];
-  const slots = layout?.slots ?? NO_SLOTS;
-  const base = out.length;
   lastOut.fill(-1);
   cursor.fill(0);
   found.fill(0);
   seenKind.fill(0);
+  rendered.length = 0;
   const codecs = order === MEDIA_ORDER ? (sec as MediaSection).codecs : undefined;
   if (codecs !== undefined) {
     ptSlots.fill(0);
     fbWritten.fill(0);
   }
+  const n = layout === undefined ? 0 : decide(layout, sec, codecs);
+  const fresh = newLines(sec, order, layout, codecs);
+  const after = fresh === undefined ? undefined : anchors(order, fresh);
+  const first = after?.get(-1);
+  if (first !== undefined) {
+    flush(out);
+    for (const l of first) out.push(l, eol);
+  }
+  if (layout === undefined) return;
+  const t = layout.text;
+  const starts = layout.starts;
+  const ends = layout.ends;
+  const crlf = eol.length === 2;
+  if (t !== runText) flush(out);
+  runText = t;
+  for (let i = 0; i < n; i++) {
+    const d = decision[i]!;
+    if (d === KEEP) {
+      const s = starts[i]!;
+      const e = ends[i]!;
+      if (runStart >= 0 && s !== runNext) flush(out);
+      if (runStart < 0) runStart = s;
+      if (crlf ? t.charCodeAt(e) === 13 && t.charCodeAt(e + 1) === 10 : t.charCodeAt(e) === 10) {
+        runNext = e + eol.length;
+      } else {
+        out.push(t.slice(runStart, e), eol);
+        runStart = -1;
+      }
+    } else if (d >= 0) {
+      flush(out);
+      out.push(rendered[d]!, eol);
+    }
+    const l = after?.get(i);
+    if (l !== undefined) {
+      flush(out);
+      for (const x of l) out.push(x, eol);
+    }
+  }
+}
+
+/**
+ * Decides the fate of every original line of `sec` (into `decision`, rendering changed ones
+ * into `rendered`) and records what the model still holds. Returns the number of lines.
+ */
+function decide(layout: Layout, sec: AnySection, codecs: readonly Codec[] | undefined): number {
+  const { text: t, meta, starts, ends, items, subs } = layout;
+  const n = meta.length;
+  if (decision.length < n) decision = new Int32Array(n * 2);
   let codecHint = 0;
-  for (let si = 0; si < slots.length; si++) {
-    const slot = slots[si]!;
-    const kind = slot.kind;
+  for (let si = 0; si < n; si++) {
+    const kind = kindOf(meta[si]!);
+    const start = starts[si]!;
+    const end = ends[si]!;
     seenKind[kind] = 1;
+    decision[si] = SKIP;
+    let keep: boolean;
     let line: string | undefined;
     if (kind === K.RTPMAP || kind === K.FMTP || kind === K.RTCPFB) {
-      const pt = slot.pt;
-      ptSlots[pt]! |= PT_ANY | (kind === K.RTPMAP ? PT_RTPMAP : kind === K.FMTP ? PT_FMTP : 0);
-      const ci = findCodec(codecs!, slot.item, pt, codecHint);
+      const ci = findCodec(codecs!, items[si], ptOf(meta[si]!), codecHint);
       if (ci < 0) continue;
       codecHint = ci;
       const c = codecs![ci]!;
+      // Keyed by the codec's current payload type: it may have been changed in place.
+      const pt = c.payloadType & 127;
+      ptSlots[pt]! |= PT_ANY | (kind === K.RTPMAP ? PT_RTPMAP : kind === K.FMTP ? PT_FMTP : 0);
       if (kind === K.RTPMAP) {
-        line = unchanged(slot, c, sec) ? slot.raw : renderRtpmap(c);
+        keep = matches(kind, t, start, end, c, undefined, sec);
+        if (!keep) line = renderRtpmap(c);
       } else if (kind === K.RTCPFB) {
-        if (!findFeedback(c.feedback, slot.sub as RtcpFeedback)) continue;
+        const fb = subs[si] as RtcpFeedback;
+        if (!findFeedback(c.feedback, fb)) continue;
         fbWritten[pt]!++;
-        line = unchanged(slot, c, sec)
-          ? slot.raw
-          : renderRtcpFb(c.payloadType, slot.sub as RtcpFeedback);
-      } else if (unchanged(slot, c, sec)) {
-        line = slot.raw;
+        keep = matches(kind, t, start, end, c, fb, sec);
+        if (!keep) line = renderRtcpFb(c.payloadType, fb);
       } else {
-        line = renderFmtp(c);
-        if (!hasKeys(c.parameters)) {
+        keep = matches(kind, t, start, end, c, undefined, sec);
+        if (!keep) {
+          line = renderFmtp(c);
           // An emptied fmtp is deleted, unless it was empty to begin with.
-          slot.canon ??= canonical(slot);
-          if (slot.canon !== line) continue;
+          if (!hasKeys(c.parameters) && canonAt(layout, si, kind) !== line) continue;
         }
       }
     } else {
       const list = listOf(kind, sec);
       if (list === undefined) {
-        line = unchanged(slot, undefined, sec) ? slot.raw : renderScalar(kind, sec);
-        if (line === undefined) continue;
+        keep = matches(kind, t, start, end, undefined, undefined, sec);
+        if (!keep) {
+          line = renderScalar(kind, sec);
+          if (line === undefined) continue;
+        }
       } else {
-        const item = slot.item!;
+        const item = items[si]!;
         const c = cursor[kind]!;
         if (c < list.length && list[c] === item) {
           cursor[kind] = c + 1;
@@ -139,18 +221,15 @@ function writeSection(out: string[], sec: AnySection, order: readonly number[]):
           cursor[kind] = i + 1;
         }
         found[kind]!++;
-        line = unchanged(slot, item, sec) ? slot.raw : renderItem(kind, item);
+        keep = matches(kind, t, start, end, item, subs[si], sec);
+        if (!keep) line = renderItem(kind, item);
       }
     }
-    if (line !== slot.raw) {
-      slot.canon ??= canonical(slot);
-      if (slot.canon === line) line = slot.raw;
-    }
-    lastOut[groupOf(kind)] = out.length - base;
-    out.push(line);
+    if (!keep && canonAt(layout, si, kind) === line) keep = true;
+    decision[si] = keep ? KEEP : rendered.push(line!) - 1;
+    lastOut[groupOf(kind)] = si;
   }
-  const fresh = newLines(sec, order, layout, codecs);
-  if (fresh !== undefined) insert(out, base, order, fresh);
+  return n;
 }
 
 /** New lines per group (indexed by kind), or undefined when the model added nothing. */
@@ -189,7 +268,10 @@ function newLines(
 
 function inSlots(layout: Layout | undefined, kind: number, item: object): boolean {
   if (layout === undefined) return false;
-  for (const s of layout.slots) if (s.kind === kind && s.item === item) return true;
+  const { meta, items } = layout;
+  for (let i = 0; i < meta.length; i++) {
+    if (kindOf(meta[i]!) === kind && items[i] === item) return true;
+  }
   return false;
 }
 
@@ -204,7 +286,7 @@ function newCodecLines(codecs: readonly Codec[], layout: Layout | undefined): st
     }
     if (fbWritten[pt] !== c.feedback.length) {
       for (const fb of c.feedback) {
-        if (!fbInSlots(layout, pt, fb)) lines.push(renderRtcpFb(c.payloadType, fb));
+        if (!fbInSlots(layout, c, fb)) lines.push(renderRtcpFb(c.payloadType, fb));
       }
     }
     if ((flags & PT_FMTP) === 0 && hasKeys(c.parameters)) lines.push(renderFmtp(c));
@@ -212,26 +294,28 @@ function newCodecLines(codecs: readonly Codec[], layout: Layout | undefined): st
   return lines;
 }
 
-function fbInSlots(layout: Layout | undefined, pt: number, fb: RtcpFeedback): boolean {
+/** Whether `fb` of codec `c` has an original rtcp-fb line (of that codec, or of its payload type). */
+function fbInSlots(layout: Layout | undefined, c: Codec, fb: RtcpFeedback): boolean {
   if (layout === undefined) return false;
-  for (const s of layout.slots) {
-    if (s.kind !== K.RTCPFB || s.pt !== pt) continue;
-    const x = s.sub as RtcpFeedback;
+  const { meta, items, subs } = layout;
+  for (let i = 0; i < meta.length; i++) {
+    const m = meta[i]!;
+    if (kindOf(m) !== K.RTCPFB || (items[i] !== c && ptOf(m) !== c.payloadType)) continue;
+    const x = subs[i] as RtcpFeedback;
     if (x === fb || (x.type === fb.type && x.parameter === fb.parameter)) return true;
   }
   return false;
 }
 
 /**
- * Inserts new lines after the last written line of their group, or of the nearest group before
- * it in canonical order; at the start of the section when nothing precedes them.
+ * Where new lines go: after the last written line of their group, or of the nearest group
+ * before it in canonical order (keyed by original line index); at the start (-1) when nothing
+ * precedes them.
  */
-function insert(
-  out: string[],
-  base: number,
+function anchors(
   order: readonly number[],
   fresh: readonly (string[] | undefined)[],
-): void {
+): Map<number, string[]> {
   const after = new Map<number, string[]>();
   for (let oi = 0; oi < order.length; oi++) {
     const lines = fresh[order[oi]!];
@@ -242,11 +326,5 @@ function insert(
     if (l === undefined) after.set(anchor, [...lines]);
     else l.push(...lines);
   }
-  const written = out.splice(base);
-  out.push(...(after.get(-1) ?? []));
-  for (let i = 0; i < written.length; i++) {
-    out.push(written[i]!);
-    const l = after.get(i);
-    if (l !== undefined) out.push(...l);
-  }
+  return after;
 }

@@ -2,7 +2,7 @@
  * `validate(model)`: what JSEP (RFC 8829 §5.8) and the specs it leans on require of a WebRTC
  * description and what is missing, each issue with the line it concerns (for parsed models).
  */
-import { K, LAYOUT, type Layout } from "./layout.js";
+import { K, kindOf, LAYOUT, type Layout } from "./layout.js";
 import {
   type Direction,
   isRtpProtocol,
@@ -26,12 +26,16 @@ const ICE_CHARS = /^[A-Za-z0-9+/]+$/;
 
 function lineOf(sec: object, kind?: number, item?: object): number | undefined {
   const layout = (sec as { [LAYOUT]?: Layout })[LAYOUT];
-  if (layout === undefined) return undefined;
-  for (const s of layout.slots) {
-    if (kind === undefined || (s.kind === kind && (item === undefined || s.item === item)))
-      return s.line;
+  if (layout === undefined || layout.meta.length === 0) return undefined;
+  const { meta, items } = layout;
+  for (let i = 0; i < meta.length; i++) {
+    if (
+      kind === undefined ||
+      (kindOf(meta[i]!) === kind && (item === undefined || items[i] === item))
+    )
+      return layout.lineNumber(i);
   }
-  return layout.slots[0]?.line;
+  return layout.lineNumber(0);
 }
 
 function isDtls(protocol: string): boolean {

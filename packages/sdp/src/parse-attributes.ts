@@ -1,0 +1,272 @@
+/**
+ * The `a=` lines (RFC 8866 §5.13, §6) of a session or media section: the name is matched
+ * against the typed attributes (bucketed by length, no slice), the value is typed into the
+ * section, and anything else (unknown names, names typed only at the other level, repeated
+ * single-valued attributes) stays a generic attribute, in order.
+ */
+import { copyCandidate, parseCandidateIn } from "./candidate.js";
+import { K } from "./layout.js";
+import {
+  isDirection,
+  isSetup,
+  parseFingerprint,
+  parseGroup,
+  parseIceOptions,
+  parseMsid,
+  parseMsidSemantic,
+  parseRtcp,
+} from "./lines.js";
+import type { MediaSection } from "./model.js";
+import type { Parser } from "./parse.js";
+import { joinFmtp, joinRtcpFb, joinRtpmap } from "./parse-codecs.js";
+import { parseExtmap, parseRid, parseSimulcast, parseSsrc, parseSsrcGroup } from "./rtp-lines.js";
+import { indexIn } from "./text.js";
+
+/** Whether an attribute is typed at session level (S), media level (M) or both. */
+const S = 1;
+const M = 2;
+/** Typed attribute names bucketed by length, compared with `===` (no hashing). */
+const BY_LEN: [string, number][][] = [];
+function def(name: string, kind: number, where: number): void {
+  BY_LEN[name.length] ??= [];
+  BY_LEN[name.length]!.push([name, kind | (where << 8)]);
+}
+def("group", K.GROUP, S);
+def("msid-semantic", K.MSID_SEMANTIC, S);
+def("ice-lite", K.ICE_LITE, S);
+def("extmap-allow-mixed", K.EXTMAP_ALLOW_MIXED, S | M);
+def("ice-ufrag", K.ICE_UFRAG, S | M);
+def("ice-pwd", K.ICE_PWD, S | M);
+def("ice-options", K.ICE_OPTIONS, S | M);
+def("fingerprint", K.FINGERPRINT, S | M);
+def("setup", K.SETUP, S | M);
+def("sendrecv", K.DIRECTION, S | M);
+def("sendonly", K.DIRECTION, S | M);
+def("recvonly", K.DIRECTION, S | M);
+def("inactive", K.DIRECTION, S | M);
+def("extmap", K.EXTMAP, S | M);
+def("rtcp", K.RTCP, M);
+def("candidate", K.CANDIDATE, M);
+def("end-of-candidates", K.END_OF_CANDIDATES, M);
+def("mid", K.MID, M);
+def("bundle-only", K.BUNDLE_ONLY, M);
+def("msid", K.MSID, M);
+def("rtcp-mux", K.RTCP_MUX, M);
+def("rtcp-mux-only", K.RTCP_MUX_ONLY, M);
+def("rtcp-rsize", K.RTCP_RSIZE, M);
+def("rtpmap", K.RTPMAP, M);
+def("rtcp-fb", K.RTCPFB, M);
+def("fmtp", K.FMTP, M);
+def("ptime", K.PTIME, M);
+def("maxptime", K.MAXPTIME, M);
+def("ssrc-group", K.SSRC_GROUP, M);
+def("ssrc", K.SSRC, M);
+def("rid", K.RID, M);
+def("simulcast", K.SIMULCAST, M);
+def("sctp-port", K.SCTP_PORT, M);
+def("max-message-size", K.MAX_MESSAGE_SIZE, M);
+
+/** Types the attribute line `text.slice(start, end)` into the current section. */
+export function attribute(p: Parser, start: number, end: number): void {
+  const t = p.text;
+  const colon = indexIn(t, ":", start + 2, end);
+  const nameEnd = colon < 0 ? end : colon;
+  const bucket = BY_LEN[nameEnd - start - 2];
+  let d = -1;
+  let name = "";
+  if (bucket !== undefined) {
+    const n = t.slice(start + 2, nameEnd);
+    for (let i = 0; i < bucket.length; i++) {
+      const e = bucket[i]!;
+      if (n === e[0]) {
+        name = e[0];
+        d = e[1];
+        break;
+      }
+    }
+  }
+  const m = p.media;
+  if (d < 0 || ((d >> 8) & (m === undefined ? S : M)) === 0) {
+    p.generic(t.slice(start + 2, nameEnd), colon < 0 ? undefined : t.slice(colon + 1, end));
+    return;
+  }
+  const kind = d & 0xff;
+  const a = colon < 0 ? end : colon + 1;
+  const handled =
+    sectionAttribute(p, kind, name, a, end) ||
+    (m !== undefined && mediaAttribute(p, kind, a, end, m));
+  if (!handled) p.generic(name, colon < 0 ? undefined : t.slice(a, end));
+}
+
+/**
+ * A typed attribute allowed at both levels (or at session level only) with value
+ * `text.slice(a, e)`; false when it is not one, or a repeat that stays generic.
+ */
+function sectionAttribute(p: Parser, kind: number, name: string, a: number, e: number): boolean {
+  const s = p.session;
+  const sec = p.media ?? s;
+  const t = p.text;
+  switch (kind) {
+    case K.GROUP: {
+      const g = parseGroup(t.slice(a, e));
+      if (g === undefined) p.fail("bad-group");
+      s.groups.push(g);
+      p.add(kind, g, undefined, -1);
+      return true;
+    }
+    case K.MSID_SEMANTIC:
+      if (s.msidSemantic !== undefined) return false;
+      s.msidSemantic = parseMsidSemantic(t.slice(a, e)) ?? p.fail("bad-msid-semantic");
+      break;
+    case K.ICE_LITE:
+      if (s.iceLite) return false;
+      s.iceLite = true;
+      break;
+    case K.EXTMAP_ALLOW_MIXED:
+      if (sec.extmapAllowMixed) return false;
+      sec.extmapAllowMixed = true;
+      break;
+    case K.ICE_UFRAG:
+      if (sec.iceUfrag !== undefined) return false;
+      sec.iceUfrag = t.slice(a, e);
+      break;
+    case K.ICE_PWD:
+      if (sec.icePwd !== undefined) return false;
+      sec.icePwd = t.slice(a, e);
+      break;
+    case K.ICE_OPTIONS:
+      if (sec.iceOptions !== undefined) return false;
+      sec.iceOptions = parseIceOptions(t.slice(a, e));
+      break;
+    case K.FINGERPRINT: {
+      const f = parseFingerprint(t.slice(a, e));
+      if (f === undefined) p.fail("bad-fingerprint");
+      sec.fingerprints.push(f);
+      p.add(kind, f, undefined, -1);
+      return true;
+    }
+    case K.SETUP: {
+      if (sec.setup !== undefined) return false;
+      const v = t.slice(a, e);
+      if (!isSetup(v)) p.fail("bad-setup");
+      sec.setup = v;
+      break;
+    }
+    case K.DIRECTION:
+      if (sec.direction !== undefined || !isDirection(name)) return false;
+      sec.direction = name;
+      break;
+    case K.EXTMAP: {
+      const x = parseExtmap(t, a, e);
+      if (x === undefined) p.fail("bad-extmap");
+      sec.extmaps.push(x);
+      p.add(kind, x, undefined, -1);
+      return true;
+    }
+    default:
+      return false;
+  }
+  p.add(kind, undefined, undefined, -1);
+  return true;
+}
+
+/** A typed media-level attribute with value `text.slice(a, e)`; false when it stays generic. */
+function mediaAttribute(p: Parser, kind: number, a: number, e: number, m: MediaSection): boolean {
+  const t = p.text;
+  switch (kind) {
+    case K.RTPMAP:
+      return joinRtpmap(p, a, e);
+    case K.FMTP:
+      return joinFmtp(p, a, e);
+    case K.RTCPFB:
+      return joinRtcpFb(p, a, e);
+    case K.CANDIDATE: {
+      const c = parseCandidateIn(t, a, e);
+      if (c === undefined) p.fail("bad-candidate");
+      m.candidates.push(c);
+      // The most frequent line with the most fields: a copy makes its change check cheap.
+      p.add(kind, c, c.extensions.length === 0 ? copyCandidate(c) : undefined, -1);
+      return true;
+    }
+    case K.SSRC: {
+      const x = parseSsrc(t, a, e);
+      if (x === undefined) p.fail("bad-ssrc");
+      m.ssrcs.push(x);
+      p.add(kind, x, undefined, -1);
+      return true;
+    }
+    case K.SSRC_GROUP: {
+      const g = parseSsrcGroup(t.slice(a, e));
+      if (g === undefined) p.fail("bad-ssrc-group");
+      m.ssrcGroups.push(g);
+      p.add(kind, g, undefined, -1);
+      return true;
+    }
+    case K.RID: {
+      const r = parseRid(t.slice(a, e));
+      if (r === undefined) p.fail("bad-rid");
+      m.rids.push(r);
+      p.add(kind, r, undefined, -1);
+      return true;
+    }
+    case K.MSID: {
+      const x = parseMsid(t.slice(a, e));
+      if (x === undefined) p.fail("bad-msid");
+      m.msids.push(x);
+      p.add(kind, x, undefined, -1);
+      return true;
+    }
+    case K.MID:
+      if (m.mid !== undefined) return false;
+      m.mid = t.slice(a, e);
+      break;
+    case K.RTCP:
+      if (m.rtcp !== undefined) return false;
+      m.rtcp = parseRtcp(t.slice(a, e)) ?? p.fail("bad-rtcp");
+      break;
+    case K.SIMULCAST:
+      if (m.simulcast !== undefined) return false;
+      m.simulcast = parseSimulcast(t.slice(a, e)) ?? p.fail("bad-simulcast");
+      break;
+    case K.SCTP_PORT:
+      if (m.sctpPort !== undefined) return false;
+      m.sctpPort = p.uint(a, e, 65535);
+      break;
+    case K.MAX_MESSAGE_SIZE:
+      if (m.maxMessageSize !== undefined) return false;
+      m.maxMessageSize = p.uint(a, e, Number.MAX_SAFE_INTEGER);
+      break;
+    case K.PTIME:
+      if (m.ptime !== undefined) return false;
+      m.ptime = p.uint(a, e, 1e9);
+      break;
+    case K.MAXPTIME:
+      if (m.maxptime !== undefined) return false;
+      m.maxptime = p.uint(a, e, 1e9);
+      break;
+    case K.RTCP_MUX:
+      if (m.rtcpMux) return false;
+      m.rtcpMux = true;
+      break;
+    case K.RTCP_MUX_ONLY:
+      if (m.rtcpMuxOnly) return false;
+      m.rtcpMuxOnly = true;
+      break;
+    case K.RTCP_RSIZE:
+      if (m.rtcpRsize) return false;
+      m.rtcpRsize = true;
+      break;
+    case K.END_OF_CANDIDATES:
+      if (m.endOfCandidates) return false;
+      m.endOfCandidates = true;
+      break;
+    case K.BUNDLE_ONLY:
+      if (m.bundleOnly) return false;
+      m.bundleOnly = true;
+      break;
+    default:
+      return false;
+  }
+  p.add(kind, undefined, undefined, -1);
+  return true;
+}
