@@ -56,7 +56,7 @@ import {
   type TurnClientConfig,
   type TurnClientOptions,
 } from "./client-config.js";
-import { type ClientChannel, ClientPeerTable, peerKey } from "./client-peers.js";
+import { type ClientChannel, ClientPeerTable } from "./client-peers.js";
 import { TransportProtocol } from "./constants.js";
 import { TurnError } from "./errors.js";
 import { TurnStreamFramer } from "./stream-framer.js";

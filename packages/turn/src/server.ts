@@ -458,11 +458,17 @@ export class TurnServer {
     }
     if (this.#pendingByKey.has(fiveTupleKey(path))) return;
     const transport = getAttribute(msg, RequestedTransport);
-    if (transport === undefined) return this.#error(req, 400, key, "no-requested-transport");
-    if (transport !== TransportProtocol.Udp) return this.#error(req, 442, key, "transport");
+    if (transport === undefined) {
+      this.#error(req, 400, key, "no-requested-transport");
+      return;
+    }
+    if (transport !== TransportProtocol.Udp) {
+      this.#error(req, 442, key, "transport");
+      return;
+    }
     if (getAttribute(msg, ReservationToken) !== undefined) {
-      // We never hand out reservation tokens (EVEN-PORT R bit), so none is valid (§7.2 step 5).
-      return this.#error(req, 508, key, "reservation-token");
+      this.#error(req, 508, key, "reservation-token");
+      return;
     }
     let requested: TurnAddressFamily | undefined;
     let additional: TurnAddressFamily | undefined;
@@ -471,21 +477,28 @@ export class TurnServer {
       additional = getAttribute(msg, AdditionalAddressFamily);
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;
-      return this.#error(req, 440, key, "address-family");
+      this.#error(req, 440, key, "address-family");
+      return;
     }
-    if (requested !== undefined && additional !== undefined)
-      return this.#error(req, 400, key, "both-families");
-    if (additional !== undefined && additional !== 6)
-      return this.#error(req, 400, key, "additional-not-ipv6");
+    if (requested !== undefined && additional !== undefined) {
+      this.#error(req, 400, key, "both-families");
+      return;
+    }
+    if (additional !== undefined && additional !== 6) {
+      this.#error(req, 400, key, "additional-not-ipv6");
+      return;
+    }
     const c = this.config;
     if (c.maxAllocations > 0 && this.#allocations.size + this.#pending.size >= c.maxAllocations) {
       this.#c.quotaRejections++;
-      return this.#error(req, 486, key, "total-quota");
+      this.#error(req, 486, key, "total-quota");
+      return;
     }
     const owned = this.#perUser.get(auth.user) ?? 0;
     if (c.maxAllocationsPerUser > 0 && owned >= c.maxAllocationsPerUser) {
       this.#c.quotaRejections++;
-      return this.#error(req, 486, key, "user-quota");
+      this.#error(req, 486, key, "user-quota");
+      return;
     }
     const wanted: TurnAddressFamily[] = additional ? [4, 6] : [requested ?? 4];
     let lifetimeMs = this.#lifetime(getAttribute(msg, Lifetime));
@@ -592,10 +605,13 @@ export class TurnServer {
       family = getAttribute(req.msg, RequestedAddressFamily);
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;
-      return this.#error(req, 440, a.integrity, "address-family");
+      this.#error(req, 440, a.integrity, "address-family");
+      return;
     }
-    if (family !== undefined && !a.relayOf(family))
-      return this.#error(req, 443, a.integrity, "family-mismatch");
+    if (family !== undefined && !a.relayOf(family)) {
+      this.#error(req, 443, a.integrity, "family-mismatch");
+      return;
+    }
     if (requested === 0) {
       const key = a.integrity;
       this.#deleteAllocation(now, a, "refresh-0");
@@ -663,7 +679,8 @@ export class TurnServer {
     const number = getAttribute(req.msg, ChannelNumber);
     const peer = getAttribute(req.msg, XorPeerAddress);
     if (number === undefined || peer === undefined || !isAcceptableChannelNumber(number)) {
-      return this.#error(req, 400, a.integrity, "bad-channel-bind");
+      this.#error(req, 400, a.integrity, "bad-channel-bind");
+      return;
     }
     const norm = { address: normalizeIp(peer.address), port: peer.port };
     const pk = relayKey(norm);
@@ -672,7 +689,8 @@ export class TurnServer {
     // "The channel number is not currently bound to a different transport address" and
     // "the transport address is not currently bound to a different channel number".
     if ((byNumber && byNumber.peerKey !== pk) || (byPeer && byPeer.number !== number)) {
-      return this.#error(req, 400, a.integrity, "channel-in-use");
+      this.#error(req, 400, a.integrity, "channel-in-use");
+      return;
     }
     if (!this.#checkPeers(now, req, a, [norm])) return;
     const expiresAt = now + this.config.channelLifetimeMs;
