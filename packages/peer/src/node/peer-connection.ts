@@ -450,7 +450,7 @@ export class RTCPeerConnection extends EventTarget {
       id: negotiated ? id : null,
       priority,
     };
-    if (id !== null && this.#channels.has(id))
+    if (id !== null && (this.#channels.has(id) || this.#pending.some((p) => p.init.id === id)))
       throw domError("OperationError", `data channel id ${id} is in use`);
     const channel = new RTCDataChannel(this.#host, settings);
     const core = this.#runner?.core;
@@ -636,7 +636,12 @@ export class RTCPeerConnection extends EventTarget {
       remoteMaxMessageSize: r.data.maxMessageSize,
     });
     this.#sctp ??= new RTCSctpTransport(this.#source(), this.#dtlsTransport);
-    const pending = this.#pending;
+    // webrtc-pc §6.1: ids are generated for the null-id channels once the chosen ones are
+    // known, so channels with an id (negotiated) are opened first and never lose it.
+    const pending = [
+      ...this.#pending.filter((p) => p.init.id !== undefined),
+      ...this.#pending.filter((p) => p.init.id === undefined),
+    ];
     this.#pending = [];
     for (const p of pending) {
       try {
