@@ -46,6 +46,7 @@ import {
   type AddressErrorCodeValue,
   ChannelNumber,
   Data,
+  DontFragment,
   EvenPort,
   Lifetime,
   RequestedAddressFamily,
@@ -464,6 +465,11 @@ export class TurnServer {
     }
     if (transport !== TransportProtocol.Udp) {
       this.#error(req, 442, key, "transport");
+      return;
+    }
+    if (getAttribute(msg, DontFragment) !== undefined) {
+      // §7.2 step 4: a server that cannot set DF treats DONT-FRAGMENT as unknown.
+      this.#error(req, 420, key, "dont-fragment", [attr(UnknownAttributes, [DontFragment.type])]);
       return;
     }
     if (getAttribute(msg, ReservationToken) !== undefined) {
