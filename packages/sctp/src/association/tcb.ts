@@ -39,6 +39,7 @@ export interface TcbParams {
 const FLAG_U = 4;
 const FLAG_B = 2;
 const FLAG_E = 1;
+const FLAG_I = 8;
 
 /**
  * The data path of an established association (the TCB of RFC 9260 §2.1 minus the handshake):
@@ -228,6 +229,7 @@ export class Tcb {
     const rq = this.rq;
     const sq = this.#sendQueue;
     const header = this.#dataHeader;
+    let last = -1;
     while (this.#canSendNew()) {
       const m = sq.next(now);
       if (m === undefined) break;
@@ -267,6 +269,7 @@ export class Tcb {
         header + n,
       );
       rq.push(c);
+      last = o;
       o = this.#writeChunk(buf, o, c);
       rq.onSent(c, now);
       sq.consumed(m, n);
@@ -274,6 +277,10 @@ export class Tcb {
       this.peerRwnd = Math.max(0, this.peerRwnd - n);
       this.dataChunksSent++;
     }
+    // RFC 7053 §4.2: the last chunk before the queue runs dry asks for an immediate SACK (I bit,
+    // same place in DATA and I-DATA). Otherwise the peer holds it for its delayed-ack timer
+    // (200 ms), which races our T3-rtx at RTO.Min: a spurious timeout collapses cwnd to one MTU.
+    if (last >= 0 && sq.isEmpty) buf[last + 1]! |= FLAG_I;
     return o;
   }
 
