@@ -1,0 +1,281 @@
+/**
+ * The Node half of the Firefox interop tests, run as a child process INSIDE the test's network
+ * namespace (Firefox gathers only its default-route address, so both ends live where the only
+ * interface is `lo`). It serves the page, plays purertc's side, and checks everything itself;
+ * the vitest process drives it with JSON lines on stdin and reads one JSON result line per
+ * command on stdout (`{"ready": url}` first). Logs (`DEBUG=purertc:*`) go to stderr.
+ *
+ * Commands: `connect` {side, page, mdns?, bulkBytes}, `echo`, `bulk`, `unordered`, `negotiated`,
+ * `close`. Started by firefox-harness.ts; not a test file itself.
+ */
+import { deepStrictEqual, equal, match, ok, strictEqual } from "node:assert/strict";
+import { createInterface } from "node:readline";
+import {
+  createWebRtc,
+  type RTCDataChannel,
+  type RTCDataChannelInit,
+  type RTCPeerConnection,
+} from "../../src/node/index.js";
+import { once, until } from "../node/helpers.js";
+import { fnv1a } from "./browser-page.js";
+import { type RemotePage, serveFirefoxPage } from "./firefox-page.js";
+
+/** What both sides create; `neg` is negotiated out of band with id 5 (RFC 8832 §6). */
+const NEGOTIATED = { label: "neg", init: { negotiated: true, id: 5 } } as const;
+const UNORDERED = { label: "unordered", init: { ordered: false, maxRetransmits: 0 } } as const;
+
+type Side = "offerer" | "answerer";
+
+interface Command {
+  readonly id: number;
+  readonly cmd: string;
+  readonly side?: Side;
+  readonly page?: string;
+  readonly mdns?: boolean;
+  readonly bulkBytes?: number;
+}
+
+interface Session {
+  readonly pc: RTCPeerConnection;
+  readonly page: RemotePage;
+  readonly channels: Map<string, RTCDataChannel>;
+  readonly bulkBytes: number;
+}
+
+interface PageChannel {
+  label: string;
+  id: number | null;
+  ordered: boolean;
+  maxRetransmits: number | null;
+  negotiated: boolean;
+  readyState: string;
+}
+
+const plain = createWebRtc({ addresses: ["127.0.0.1"], mdns: "disabled" });
+const withMdns = createWebRtc({ addresses: ["127.0.0.1"], mdns: "query-only" });
+
+async function gathered(pc: RTCPeerConnection): Promise<void> {
+  while (pc.iceGatheringState !== "complete") await once(pc, "icegatheringstatechange");
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: () => Promise<string> | string) {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => void Promise.resolve(what()).then((w) => reject(new Error(`timed out: ${w}`))),
+      ms,
+    );
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+async function open(ch: RTCDataChannel): Promise<void> {
+  if (ch.readyState !== "open") await once(ch, "open");
+}
+
+async function connect(c: Command, server: Awaited<ReturnType<typeof serveFirefoxPage>>) {
+  const page = server.page(c.page ?? "main");
+  await withTimeout(page.ready, 20_000, () => "the Firefox page never polled");
+  const api = c.mdns ? withMdns : plain;
+  await page.evaluate("closePc");
+  await page.evaluate("setSkipGum", c.mdns === true); // no media permission → mDNS names
+  const bulkBytes = c.bulkBytes ?? 0;
+  const specs: { label: string; init?: RTCDataChannelInit }[] = [
+    { label: "echo" },
+    { label: `bulk:${bulkBytes}` },
+    UNORDERED,
+  ];
+  const pc = new api.RTCPeerConnection();
+  const channels = new Map<string, RTCDataChannel>();
+  const state = async () =>
+    `${c.side} connection ${pc.connectionState}, ICE ${pc.iceConnectionState}, channels ${[
+      ...channels.values(),
+    ].map((ch) => `${ch.label}#${ch.id}:${ch.readyState}`)}; Firefox ${JSON.stringify(
+      await page.evaluate("sctpInfo").catch(String),
+    )} ${JSON.stringify(await page.evaluate("channelInfo").catch(String))}`;
+  const run = async () => {
+    if (c.side === "offerer") {
+      for (const s of specs) channels.set(s.label, pc.createDataChannel(s.label, s.init));
+      channels.set(NEGOTIATED.label, pc.createDataChannel(NEGOTIATED.label, NEGOTIATED.init));
+      await pc.setLocalDescription();
+      await gathered(pc);
+      const answer = await page.evaluate<string>("answer", pc.localDescription!.sdp);
+      await page.evaluate("addNegotiated", NEGOTIATED);
+      await pc.setRemoteDescription({ type: "answer", sdp: answer });
+    } else {
+      const all = new Promise<void>((resolve) => {
+        pc.ondatachannel = (e) => {
+          channels.set(e.channel.label, e.channel);
+          if (channels.size === specs.length + 1) resolve();
+        };
+      });
+      const offer = await page.evaluate<string>("offerChannels", [...specs, NEGOTIATED]);
+      await pc.setRemoteDescription({ type: "offer", sdp: offer });
+      channels.set(NEGOTIATED.label, pc.createDataChannel(NEGOTIATED.label, NEGOTIATED.init));
+      await pc.setLocalDescription();
+      await gathered(pc);
+      await page.evaluate("accept", pc.localDescription!.sdp);
+      await all;
+    }
+    await until(pc, "connected");
+    for (const ch of channels.values()) await open(ch);
+  };
+  await withTimeout(run(), 20_000, state);
+  const pair = pc.sctp!.transport.iceTransport.getSelectedCandidatePair()!;
+  const remoteSdp = pc.remoteDescription!.sdp;
+  if (c.mdns) {
+    match(remoteSdp, / [0-9a-f-]{36}\.local \d+ typ host/, "Firefox sent no .local candidate");
+    ok(!pair.remote.address?.endsWith(".local"), "the .local name was not resolved");
+  }
+  const stats = [...(await pc.getStats()).values()];
+  const transport = stats.find((s) => s.type === "transport") as Record<string, unknown>;
+  session = { pc, page, channels, bulkBytes };
+  return {
+    dtlsRole: transport.dtlsRole,
+    dtlsCipher: transport.dtlsCipher,
+    pair: `${pair.local.address}:${pair.local.port} ↔ ${pair.remote.address}:${pair.remote.port}`,
+    remoteCandidates: remoteSdp.split("\r\n").filter((l) => l.startsWith("a=candidate")),
+    ids: Object.fromEntries([...channels].map(([l, ch]) => [l, ch.id])),
+  };
+}
+
+/** `n` UTF-8 bytes of text, or `n` patterned bytes. */
+function message(n: number, text: boolean): string | Uint8Array {
+  if (text) return "é".repeat(Math.floor(n / 2)) + (n % 2 ? "z" : "");
+  return new Uint8Array(n).map((_, i) => (i * 31 + n) & 255);
+}
+
+/** Sends everything at once, then checks each echo against what was sent, in order. */
+async function echoAll(ch: RTCDataChannel, sent: (string | Uint8Array)[], ordered = true) {
+  const got: (string | Uint8Array)[] = [];
+  const done = new Promise<void>((resolve) => {
+    ch.onmessage = (e) => {
+      got.push(typeof e.data === "string" ? e.data : new Uint8Array(e.data as ArrayBuffer));
+      if (got.length === sent.length) resolve();
+    };
+  });
+  for (const m of sent) ch.send(m);
+  await withTimeout(done, 15_000, () => `${got.length} of ${sent.length} echoes on ${ch.label}`);
+  const key = (m: string | Uint8Array) =>
+    typeof m === "string" ? `t${m.length}:${m}` : `b${m.length}:${Buffer.from(m).toString("hex")}`;
+  if (ordered) {
+    got.forEach((g, i) => {
+      const s = sent[i]!;
+      equal(typeof g, typeof s, `message ${i}: type`);
+      deepStrictEqual(g, s, `message ${i} (${typeof s === "string" ? "text" : "binary"})`);
+    });
+  } else {
+    deepStrictEqual(got.map(key).sort(), sent.map(key).sort());
+  }
+}
+
+/** 100 messages: 50 sizes from 1 B to 256 KiB (geometric), each as text and as binary. */
+async function echo(s: Session) {
+  const sizes = Array.from({ length: 50 }, (_, i) => Math.round(262144 ** (i / 49)));
+  const sent = sizes.flatMap((n) => [message(n, true), message(n, false)]);
+  await echoAll(s.channels.get("echo")!, sent);
+  return { messages: sent.length, bytes: sizes.reduce((a, b) => a + 2 * b, 0) };
+}
+
+/** Bulk with backpressure (bufferedAmount / bufferedamountlow); Firefox reports an FNV-1a. */
+async function bulk(s: Session) {
+  const ch = s.channels.get(`bulk:${s.bulkBytes}`)!;
+  const total = s.bulkBytes;
+  const chunk = 16384;
+  let h = 2166136261;
+  let sent = 0;
+  let seq = 0;
+  let waits = 0;
+  ch.bufferedAmountLowThreshold = 256 * 1024;
+  const reply = once<MessageEvent>(ch, "message");
+  const t0 = performance.now();
+  while (sent < total) {
+    while (ch.bufferedAmount > 1024 * 1024) {
+      waits++;
+      await withTimeout(once(ch, "bufferedamountlow"), 10_000, () => `bufferedamountlow`);
+    }
+    const b = new Uint8Array(Math.min(chunk, total - sent)).map((_, i) => (i + seq * 13) & 255);
+    seq++;
+    h = fnv1a(h, b);
+    ch.send(b);
+    sent += b.length;
+  }
+  const got = await withTimeout(
+    reply,
+    20_000,
+    () => `Firefox's checksum (${ch.bufferedAmount} buffered)`,
+  );
+  strictEqual(got.data, `done:${total}:${h}`);
+  ok(waits > 0, "the sender never had to wait: backpressure was not exercised");
+  const ms = performance.now() - t0;
+  return { bytes: total, ms: Math.round(ms), mbPerS: +(total / 1e3 / ms).toFixed(1), waits };
+}
+
+async function pageChannel(s: Session, label: string): Promise<PageChannel> {
+  const all = await s.page.evaluate<PageChannel[]>("channelInfo");
+  const c = all.find((x) => x.label === label);
+  ok(c, `Firefox has no channel ${label}: ${JSON.stringify(all)}`);
+  return c;
+}
+
+/** Unordered, maxRetransmits 0 (RFC 8831 §6.1 partial reliability) seen the same on both sides. */
+async function unordered(s: Session) {
+  const ch = s.channels.get(UNORDERED.label)!;
+  strictEqual(ch.ordered, false);
+  strictEqual(ch.maxRetransmits, 0);
+  const theirs = await pageChannel(s, UNORDERED.label);
+  deepStrictEqual([theirs.ordered, theirs.maxRetransmits, theirs.id], [false, 0, ch.id]);
+  const sent = Array.from({ length: 100 }, (_, i) =>
+    i % 2 ? `${i}:${"u".repeat(i * 10)}` : new Uint8Array(1000 + i).fill(i),
+  );
+  await echoAll(ch, sent, false);
+  return { id: ch.id, messages: sent.length };
+}
+
+/** The negotiated channel (id 5, no DCEP) carries data both ways; DCEP ids avoided 5. */
+async function negotiated(s: Session) {
+  const ch = s.channels.get(NEGOTIATED.label)!;
+  strictEqual(ch.id, 5);
+  strictEqual(ch.negotiated, true);
+  const theirs = await pageChannel(s, NEGOTIATED.label);
+  deepStrictEqual([theirs.id, theirs.negotiated, theirs.readyState], [5, true, "open"]);
+  const ids = [...s.channels.values()].map((c) => c.id);
+  strictEqual(new Set(ids).size, ids.length, `channel ids collide: ${ids}`);
+  const sent = [1, 1000, 70_000].flatMap((n) => [message(n, true), message(n, false)]);
+  await echoAll(ch, sent);
+  return { ids: Object.fromEntries([...s.channels].map(([l, c]) => [l, c.id])) };
+}
+
+let session: Session | undefined;
+
+async function main() {
+  const server = await serveFirefoxPage();
+  const out = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
+  out({ ready: server.url });
+  const lines = createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    const c = JSON.parse(line) as Command;
+    const t0 = performance.now();
+    try {
+      let info: unknown;
+      if (c.cmd === "connect") info = await connect(c, server);
+      else if (c.cmd === "close") {
+        session?.pc.close();
+        await session?.page.evaluate("closePc");
+        session = undefined;
+      } else {
+        if (!session) throw new Error("not connected");
+        const step = { echo, bulk, unordered, negotiated }[c.cmd];
+        if (!step) throw new Error(`unknown command ${c.cmd}`);
+        info = await step(session);
+      }
+      out({ id: c.id, ok: true, info, ms: Math.round(performance.now() - t0) });
+    } catch (e) {
+      out({ id: c.id, ok: false, error: String((e as Error).stack ?? e) });
+    }
+  }
+  session?.pc.close();
+  await server.close();
+}
+
+await main();
