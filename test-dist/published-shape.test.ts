@@ -10,7 +10,12 @@ interface ExportTarget {
   import?: string;
 }
 
-function publishedPackages(): { dir: string; name: string; exports: Record<string, unknown> }[] {
+function publishedPackages(): {
+  dir: string;
+  name: string;
+  exports: Record<string, unknown>;
+  sideEffects: string[];
+}[] {
   const dirs = readdirSync(join(root, "packages"));
   return dirs
     .map((dir) => ({
@@ -18,7 +23,12 @@ function publishedPackages(): { dir: string; name: string; exports: Record<strin
       json: JSON.parse(readFileSync(join(root, "packages", dir, "package.json"), "utf8")),
     }))
     .filter(({ json }) => !json.private)
-    .map(({ dir, json }) => ({ dir, name: json.name as string, exports: json.exports }));
+    .map(({ dir, json }) => ({
+      dir,
+      name: json.name as string,
+      exports: json.exports,
+      sideEffects: Array.isArray(json.sideEffects) ? (json.sideEffects as string[]) : [],
+    }));
 }
 
 /** The target Node picks without the source condition (nested "node" first, as Node does). */
@@ -45,7 +55,27 @@ describe("built dist/ of every published package", () => {
           encoding: "utf8",
         });
         const names = JSON.parse(out) as string[];
-        expect(names.length).toBeGreaterThan(0);
+        // An entry declared side-effectful (e.g. `./global`, which installs globals) may export nothing.
+        if (!pkg.sideEffects.includes(target.import!)) expect(names.length).toBeGreaterThan(0);
+      });
+    }
+  }
+});
+
+describe("command-line programs (bin) of packages and apps run from the build", () => {
+  const dirs = [
+    ...readdirSync(join(root, "packages")).map((d) => join(root, "packages", d)),
+    ...readdirSync(join(root, "apps")).map((d) => join(root, "apps", d)),
+  ].filter((d) => existsSync(join(d, "package.json")));
+  for (const dir of dirs) {
+    const json = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    for (const [name, file] of Object.entries((json.bin ?? {}) as Record<string, string>)) {
+      it(`${name} --help exits 0 and documents its usage`, () => {
+        const out = execFileSync(process.execPath, [join(dir, file), "--help"], {
+          encoding: "utf8",
+        });
+        expect(out.toLowerCase()).toContain("usage");
+        expect(readFileSync(join(dir, file), "utf8").startsWith("#!/usr/bin/env node")).toBe(true);
       });
     }
   }
