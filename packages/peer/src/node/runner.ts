@@ -37,6 +37,24 @@ export interface RunnerOptions {
   readonly logger: Logger;
 }
 
+/**
+ * Receive buffer asked of the kernel for each UDP socket. A congestion window's worth of
+ * 1200-byte SCTP packets (~100 KB of payload, but ~2.3 KB of kernel accounting each) overflows
+ * Linux's 208 KB default when it arrives faster than one event-loop turn drains it, and every
+ * overflow is a loss that halves cwnd (RFC 9260 §7.2.4). The kernel caps the request at
+ * `net.core.rmem_max`.
+ */
+const RECEIVE_BUFFER_BYTES = 2 * 1024 * 1024;
+
+function growReceiveBuffer(socket: Socket, log: Logger): void {
+  try {
+    if (socket.getRecvBufferSize() < RECEIVE_BUFFER_BYTES)
+      socket.setRecvBufferSize(RECEIVE_BUFFER_BYTES);
+  } catch (e) {
+    log.debug("cannot grow the receive buffer", { error: String(e) });
+  }
+}
+
 interface Bound {
   readonly socket: Socket;
   readonly local: SocketAddress;
@@ -106,6 +124,7 @@ export class PeerRunner {
           await closeUdp(socket);
           return;
         }
+        growReceiveBuffer(socket, this.#log);
         const local = { address, port: socket.address().port };
         this.#sockets.push({ socket, local });
         socket.on("message", (data, rinfo) =>
