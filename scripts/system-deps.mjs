@@ -16,8 +16,10 @@ export const SYSTEM_PACKAGES = {
     "headless Chromium: browser peers connecting through the signaling server (signal); data-channel interop (peer)",
   "firefox-esr": "headless Firefox ESR: data-channel interop peer (peer)",
   ffmpeg: "ffprobe reads the WebM/IVF/Ogg/H.264 files the recorder writes (rtp)",
-  "gstreamer1.0-tools": "gst-launch-1.0: runs GStreamer's independent RTP depayloaders on our packetizer output (rtp)",
-  "gstreamer1.0-plugins-good": "GStreamer's rtpvp8depay/rtpvp9depay/rtph264depay/rtpstreamdepay (rtp)",
+  "gstreamer1.0-tools":
+    "gst-launch-1.0: runs GStreamer's independent RTP depayloaders on our packetizer output (rtp)",
+  "gstreamer1.0-plugins-good":
+    "GStreamer's rtpvp8depay/rtpvp9depay/rtph264depay/rtpstreamdepay (rtp)",
   tcpdump: "tcpdump: independent reader of the pcap files NetSim runs produce (testkit)",
 };
 

@@ -10,7 +10,7 @@ describe("EventQueue", () => {
         fc.integer({ min: 0, max: 50 }),
         (times, now) => {
           const q = new EventQueue<number>();
-          times.forEach((t, i) => q.push(t, i));
+          for (const [i, t] of times.entries()) q.push(t, i);
           const expected = times
             .map((t, i) => [t, i] as const)
             .filter(([t]) => t <= now)
