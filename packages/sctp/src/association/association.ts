@@ -18,6 +18,18 @@ import type { TimerName } from "./tcb.js";
 
 export type { AssociationState } from "./context.js";
 
+let contextOf: (a: SctpAssociation) => AssociationContext;
+
+/**
+ * Sets the scheduling weight of an outgoing stream (RFC 8260 §3.6 weighted fair queueing):
+ * under contention it gets bytes in proportion to its weight. Package-internal: the data
+ * channel layer maps each channel's priority to a weight (RFC 8831 §6.4).
+ */
+export function setStreamWeight(a: SctpAssociation, streamId: number, weight: number): void {
+  if (!Number.isInteger(weight) || weight <= 0) throw new RangeError(`invalid weight ${weight}`);
+  contextOf(a).sendQueue.stream(streamId).weight = weight;
+}
+
 /**
  * A sans-IO SCTP association (RFC 9260) over an abstract datagram pipe (DTLS in WebRTC,
  * RFC 8261): feed received packets to {@link handleDatagram}, send what {@link pollTransmit}
@@ -27,6 +39,10 @@ export type { AssociationState } from "./context.js";
 export class SctpAssociation {
   readonly #ctx: AssociationContext;
   #maxMessageSize: number;
+
+  static {
+    contextOf = (a) => a.#ctx;
+  }
 
   constructor(config: Partial<SctpConfig> = {}) {
     this.#ctx = new AssociationContext(config);

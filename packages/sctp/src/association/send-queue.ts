@@ -1,12 +1,19 @@
 import { Fifo, type Millis } from "@purertc/common";
 import type { SctpEvent } from "../events.js";
+import { StreamScheduler } from "./stream-scheduler.js";
 
 /**
  * The send queue: user messages waiting for TSNs, one FIFO per outgoing stream, scheduled
- * round-robin between streams one whole message at a time (RFC 9260 §6.9 requires the
- * fragments of a DATA message to carry consecutive TSNs). Payloads are never copied: each
- * fragment is a view into the message.
+ * between streams one whole message at a time by weighted fair queueing ({@link
+ * StreamScheduler}; RFC 9260 §6.9 requires the fragments of a DATA message to carry
+ * consecutive TSNs). Payloads are never copied: each fragment is a view into the message.
  */
+
+/**
+ * The weight of a stream nobody prioritised: that of the W3C default priority "low" (256 in
+ * the RFC 8832 §5.1 encoding, which data channels use as their weight).
+ */
+export const DEFAULT_STREAM_WEIGHT = 256;
 
 /** Per-message send options (W3C RTCDataChannelInit reliability, RFC 3758). */
 export interface SendOptions {
@@ -74,7 +81,13 @@ export class OutgoingStream {
   nextSsn = 0;
   nextMidOrdered = 0;
   nextMidUnordered = 0;
+  /** Scheduling weight (RFC 8260 §3.6): bytes served are proportional to it under contention. */
+  weight = DEFAULT_STREAM_WEIGHT;
+  /** Waiting in the scheduler. */
   scheduled = false;
+  /** Virtual finish time and arrival order in the scheduler. */
+  finish = 0;
+  order = 0;
   /** A message of this stream is being fragmented. */
   active = false;
   /** Counters for stats. */
@@ -93,7 +106,7 @@ export class OutgoingStream {
 
 export class SendQueue {
   readonly #streams = new Map<number, OutgoingStream>();
-  readonly #ready = new Fifo<OutgoingStream>();
+  readonly #ready = new StreamScheduler();
   readonly #events: Fifo<SctpEvent>;
   #current: OutgoingMessage | undefined;
   /** Bytes queued over all streams. */
@@ -143,7 +156,7 @@ export class SendQueue {
     }
     if (!s.scheduled && !s.active) {
       s.scheduled = true;
-      this.#ready.push(s);
+      this.#ready.push(s, data.byteLength);
     }
   }
 
@@ -154,7 +167,7 @@ export class SendQueue {
 
   /**
    * The message the next fragment comes from: the one being fragmented, or the head of the
-   * next stream in round-robin order. Messages whose lifetime ended before their first
+   * stream the scheduler serves next. Messages whose lifetime ended before their first
    * fragment are dropped here (RFC 3758 §3.1: never sent, nothing to forward).
    */
   next(now: Millis): OutgoingMessage | undefined {
@@ -164,7 +177,7 @@ export class SendQueue {
       this.#finish(cur);
     }
     for (;;) {
-      const s = this.#ready.shift();
+      const s = this.#ready.pop();
       if (s === undefined) return undefined;
       s.scheduled = false;
       const msg = s.queue.shift();
@@ -223,9 +236,10 @@ export class SendQueue {
   }
 
   #reschedule(s: OutgoingStream): void {
-    if (!s.scheduled && !s.active && s.queue.length > 0) {
+    const head = s.queue.peek();
+    if (!s.scheduled && !s.active && head !== undefined) {
       s.scheduled = true;
-      this.#ready.push(s);
+      this.#ready.push(s, head.data.byteLength);
     }
   }
 

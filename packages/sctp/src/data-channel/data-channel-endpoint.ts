@@ -1,5 +1,5 @@
 import { Fifo, type Millis, utf8Encode } from "@purertc/common";
-import { SctpAssociation } from "../association/association.js";
+import { SctpAssociation, setStreamWeight } from "../association/association.js";
 import type { AssociationStats } from "../association/stats.js";
 import type { SctpConfig } from "../config.js";
 import { Ppid } from "../constants.js";
@@ -12,6 +12,7 @@ import {
   type DataChannelStats,
   infoFromOpen,
   openMessageFor,
+  PRIORITY_VALUE,
 } from "./channel.js";
 import { decodeDcep, encodeDcep } from "./dcep.js";
 import { decodeUserMessage } from "./user-message.js";
@@ -134,7 +135,7 @@ export class DataChannelEndpoint {
       negotiated,
       priority: init.priority ?? "low",
     });
-    this.#channels.set(id, ch);
+    this.#register(ch);
     if (!negotiated) {
       ch.awaitingAck = true;
       this.association.send(now, id, Ppid.DCEP, encodeDcep(openMessageFor(ch.info)), {
@@ -247,6 +248,13 @@ export class DataChannelEndpoint {
     throw new RangeError("no free stream id");
   }
 
+  #register(ch: Channel): void {
+    const { id, priority } = ch.info;
+    this.#channels.set(id, ch);
+    // RFC 8831 §6.4: the channel's priority is its stream's scheduling weight.
+    setStreamWeight(this.association, id, PRIORITY_VALUE[priority]);
+  }
+
   #open(ch: Channel): void {
     if (ch.state !== "connecting") return;
     ch.state = "open";
@@ -342,7 +350,7 @@ export class DataChannelEndpoint {
     }
     if (this.#channels.has(id)) return; // id collision: the existing channel wins
     const ch = new Channel(infoFromOpen(id, m));
-    this.#channels.set(id, ch);
+    this.#register(ch);
     // RFC 8832 §6: answer with DATA_CHANNEL_ACK on the same stream, ordered and reliable.
     this.association.send(now, id, Ppid.DCEP, encodeDcep({ kind: "ack" }), { internal: true });
     ch.state = "open";
