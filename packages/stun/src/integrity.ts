@@ -6,7 +6,12 @@
  */
 import { crc32, utf8Encode } from "@purertc/common";
 import type { CryptoProvider, MacContext } from "@purertc/crypto";
-import { FINGERPRINT_XOR, STUN_HEADER_LENGTH, StunAttributeType } from "./constants.js";
+import {
+  FINGERPRINT_XOR,
+  MAGIC_COOKIE,
+  STUN_HEADER_LENGTH,
+  StunAttributeType,
+} from "./constants.js";
 import type { DecodedStunMessage } from "./message.js";
 
 /** Which integrity attribute: MESSAGE-INTEGRITY (HMAC-SHA1) or MESSAGE-INTEGRITY-SHA256. */
@@ -185,25 +190,70 @@ export function writeSignedTrailer(
   return o;
 }
 
+/** The header with the length field fixed up, for the HMAC of an integrity attribute. */
 const headerScratch = new Uint8Array(STUN_HEADER_LENGTH);
 
-/** The attribute index of the integrity attribute to check, or -1. */
-function findIntegrity(
-  msg: DecodedStunMessage,
-  algorithm: StunIntegrityAlgorithm | "auto",
-): number {
+/** Where {@link walkAttributes} found things: offsets of attribute headers, -1 for none. */
+const walk = { integrity: -1, last: -1 };
+
+/**
+ * Walks the attribute headers of `raw` (a whole message whose header length matches) and fills
+ * {@link walk}: the integrity attribute to check (`"auto"` picks MESSAGE-INTEGRITY-SHA256 when
+ * present; none after FINGERPRINT counts) and the last attribute. `false` when an attribute
+ * overruns the message.
+ */
+function walkAttributes(raw: Uint8Array, algorithm: StunIntegrityAlgorithm | "auto"): boolean {
+  const n = raw.length;
   let mi = -1;
-  const list = msg.attributes;
-  for (let i = 0; i < list.length; i++) {
-    const t = list[i]!.type;
-    if (t === StunAttributeType.MessageIntegrity && mi < 0) {
-      if (algorithm === "sha1") return i;
-      mi = i;
-    } else if (t === StunAttributeType.MessageIntegritySha256) {
-      return algorithm === "sha1" ? mi : i;
-    } else if (t === StunAttributeType.Fingerprint) break;
+  let found = -1;
+  let done = false;
+  let last = -1;
+  let off = STUN_HEADER_LENGTH;
+  while (off < n) {
+    if (off + 4 > n) return false;
+    const type = (raw[off]! << 8) | raw[off + 1]!;
+    const next = off + 4 + ((((raw[off + 2]! << 8) | raw[off + 3]!) + 3) & ~3);
+    if (next > n) return false;
+    if (!done) {
+      if (type === StunAttributeType.MessageIntegrity && mi < 0) {
+        mi = off;
+        if (algorithm === "sha1") {
+          found = off;
+          done = true;
+        }
+      } else if (type === StunAttributeType.MessageIntegritySha256) {
+        found = algorithm === "sha1" ? mi : off;
+        done = true;
+      } else if (type === StunAttributeType.Fingerprint) done = true;
+    }
+    last = off;
+    off = next;
   }
-  return algorithm === "sha256" ? -1 : mi;
+  walk.integrity = found >= 0 ? found : algorithm === "sha256" ? -1 : mi;
+  walk.last = last;
+  return true;
+}
+
+/**
+ * Checks the integrity attribute at `off` of `raw` (RFC 8489 §14.5, §14.6): the HMAC covers
+ * the message up to the attribute, with the header length counting through it. The comparison
+ * with the received value is constant-time.
+ */
+function verifyIntegrityAt(raw: Uint8Array, off: number, key: StunIntegrityKey): boolean {
+  if (off < 0) return false;
+  const isSha1 = ((raw[off]! << 8) | raw[off + 1]!) === StunAttributeType.MessageIntegrity;
+  const len = (raw[off + 2]! << 8) | raw[off + 3]!;
+  if (isSha1 ? len !== 20 : len < 16 || len > 32) return false;
+  const header = headerScratch;
+  for (let i = 0; i < STUN_HEADER_LENGTH; i++) header[i] = raw[i]!;
+  setLength(header, 0, off - STUN_HEADER_LENGTH + 4 + len);
+  const digest = key
+    .mac(isSha1 ? "sha1" : "sha256")
+    .compute(header, raw.subarray(STUN_HEADER_LENGTH, off));
+  const v = off + 4;
+  let diff = 0;
+  for (let i = 0; i < len; i++) diff |= digest[i]! ^ raw[v + i]!;
+  return diff === 0;
 }
 
 /**
@@ -217,21 +267,45 @@ export function verifyMessageIntegrity(
   key: StunIntegrityKey,
   algorithm: StunIntegrityAlgorithm | "auto" = "auto",
 ): boolean {
-  const index = findIntegrity(msg, algorithm);
-  if (index < 0) return false;
-  const attrValue = msg.attributes[index]!.value;
-  const isSha1 = msg.attributes[index]!.type === StunAttributeType.MessageIntegrity;
-  const raw = msg.raw;
-  const attrOffset = attrValue.byteOffset - raw.byteOffset - 4;
-  if (isSha1 ? attrValue.length !== 20 : attrValue.length < 16 || attrValue.length > 32)
+  return walkAttributes(msg.raw, algorithm) && verifyIntegrityAt(msg.raw, walk.integrity, key);
+}
+
+/** Options of {@link verifyStunMessage}. */
+export interface StunVerifyOptions {
+  /** Which integrity attribute to check; default `"auto"` (see {@link verifyMessageIntegrity}). */
+  readonly algorithm?: StunIntegrityAlgorithm | "auto";
+  /** Rejects a message without FINGERPRINT (ICE requires it, RFC 8445 §7.2.2). Default false. */
+  readonly requireFingerprint?: boolean;
+}
+
+/**
+ * Verifies the bytes of one STUN message without decoding it: the header and the attribute
+ * layout must be well formed (what {@link decodeStunMessage} accepts), FINGERPRINT must be
+ * valid when present (or required) and the integrity attribute must verify with `key`. For
+ * servers and ICE agents that check many requests before reading their attributes.
+ */
+export function verifyStunMessage(
+  bytes: Uint8Array,
+  key: StunIntegrityKey,
+  options?: StunVerifyOptions,
+): boolean {
+  const n = bytes.length;
+  if (
+    n < STUN_HEADER_LENGTH ||
+    bytes[0]! & 0xc0 ||
+    ((bytes[2]! << 8) | bytes[3]!) !== n - STUN_HEADER_LENGTH ||
+    n & 3 ||
+    ((bytes[4]! << 24) | (bytes[5]! << 16) | (bytes[6]! << 8) | bytes[7]!) !== MAGIC_COOKIE
+  ) {
     return false;
-  const mac = key.mac(isSha1 ? "sha1" : "sha256");
-  headerScratch.set(raw.subarray(0, STUN_HEADER_LENGTH));
-  setLength(headerScratch, 0, attrOffset - STUN_HEADER_LENGTH + 4 + attrValue.length);
-  const digest = mac.compute(headerScratch, raw.subarray(STUN_HEADER_LENGTH, attrOffset));
-  let diff = 0;
-  for (let i = 0; i < attrValue.length; i++) diff |= digest[i]! ^ attrValue[i]!;
-  return diff === 0;
+  }
+  if (!walkAttributes(bytes, options?.algorithm ?? "auto") || walk.integrity < 0) return false;
+  const integrity = walk.integrity;
+  const last = walk.last;
+  if (((bytes[last]! << 8) | bytes[last + 1]!) === StunAttributeType.Fingerprint) {
+    if (!verifyFingerprint(bytes)) return false;
+  } else if (options?.requireFingerprint) return false;
+  return verifyIntegrityAt(bytes, integrity, key);
 }
 
 /**

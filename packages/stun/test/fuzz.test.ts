@@ -8,6 +8,7 @@ import {
   ErrorCode,
   encodeStunMessage,
   getAttribute,
+  hasFingerprint,
   IceControlling,
   isStunMessage,
   type StunClass,
@@ -17,6 +18,7 @@ import {
   Username,
   verifyFingerprint,
   verifyMessageIntegrity,
+  verifyStunMessage,
   XorMappedAddress,
 } from "../src/index.js";
 
@@ -37,6 +39,25 @@ const message = fc.record({
 function decodeAllTyped(bytes: Uint8Array): void {
   const msg = decodeStunMessage(bytes);
   for (const a of msg.attributes) stunAttributeCodec(a.type)?.read(a.value, msg);
+}
+
+/** What verifyStunMessage must agree with: decode, then the checks on the decoded message. */
+function verifyViaDecode(
+  bytes: Uint8Array,
+  key: StunIntegrityKey,
+  algorithm: "sha1" | "sha256" | "auto",
+  requireFingerprint: boolean,
+): boolean {
+  try {
+    const d = decodeStunMessage(bytes);
+    return (
+      verifyMessageIntegrity(d, key, algorithm) &&
+      (hasFingerprint(d) ? verifyFingerprint(d) : !requireFingerprint)
+    );
+  } catch (e) {
+    if (!(e instanceof DecodeError)) throw e;
+    return false;
+  }
 }
 
 describe("STUN codec properties (fast-check)", () => {
@@ -146,6 +167,57 @@ describe("STUN codec properties (fast-check)", () => {
           ok = false;
         }
         expect(ok).toBe(false);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("verifyStunMessage on raw bytes agrees with decode + verifyMessageIntegrity + verifyFingerprint, and any bit flip fails it", () => {
+    const key = StunIntegrityKey.shortTerm("pass", nodeCrypto);
+    fc.assert(
+      fc.property(
+        message,
+        fc.constantFrom("sha1", "sha256", "both") as fc.Arbitrary<"sha1" | "sha256" | "both">,
+        fc.boolean(),
+        fc.nat(),
+        fc.integer({ min: 0, max: 7 }),
+        (m, integrityAlgorithm, fingerprint, at, bit) => {
+          const bytes = encodeStunMessage(m, { integrity: key, integrityAlgorithm, fingerprint });
+          // "both": MESSAGE-INTEGRITY-SHA256 covers MESSAGE-INTEGRITY too.
+          const algorithm = integrityAlgorithm === "both" ? "sha256" : integrityAlgorithm;
+          const options = { algorithm, requireFingerprint: fingerprint } as const;
+          expect(verifyStunMessage(bytes, key)).toBe(true);
+          expect(verifyStunMessage(bytes, key, options)).toBe(true);
+          expect(verifyStunMessage(bytes, key, { requireFingerprint: true })).toBe(fingerprint);
+          bytes[at % bytes.length]! ^= 1 << bit;
+          expect(verifyViaDecode(bytes, key, algorithm, fingerprint)).toBe(false);
+          expect(verifyStunMessage(bytes, key, options)).toBe(false);
+          expect(verifyStunMessage(bytes, key)).toBe(verifyViaDecode(bytes, key, "auto", false));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("verifyStunMessage returns false (never throws) on arbitrary and mutated bytes, and true only where decoding succeeds", () => {
+    const key = StunIntegrityKey.shortTerm("pass", nodeCrypto);
+    fc.assert(
+      fc.property(
+        message,
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
+        (m, edits) => {
+          const bytes = encodeStunMessage(m, { integrity: key, fingerprint: true });
+          for (const [at, v] of edits) bytes[at % bytes.length] = v;
+          const ok = verifyStunMessage(bytes, key);
+          if (ok) expect(() => decodeStunMessage(bytes)).not.toThrow();
+          if (edits.length === 0) expect(ok).toBe(true);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 120 }), (bytes) => {
+        expect(verifyStunMessage(bytes, key)).toBe(false);
       }),
       { numRuns: 1000 },
     );

@@ -18,6 +18,7 @@ import {
   Username,
   verifyFingerprint,
   verifyMessageIntegrity,
+  verifyStunMessage,
   XorMappedAddress,
 } from "../../src/index.js";
 
@@ -140,6 +141,41 @@ for (const crypto of [nodeCrypto, nobleCrypto]) {
       );
       expect(verifyMessageIntegrity(msg, key)).toBe(true);
       expect(encodeStunMessage(msg)).toEqual(REQUEST_LONG_TERM);
+    });
+  });
+
+  describe(`verifyStunMessage on the RFC 5769 bytes without decoding (${crypto.name} crypto)`, () => {
+    const shortTerm = StunIntegrityKey.shortTerm(SHORT_TERM_PASSWORD, crypto);
+
+    it("RFC 5769 §2.1-§2.3 samples verify with MESSAGE-INTEGRITY and FINGERPRINT, even when required", () => {
+      for (const bytes of [REQUEST, RESPONSE_V4, RESPONSE_V6]) {
+        expect(verifyStunMessage(bytes, shortTerm)).toBe(true);
+        expect(verifyStunMessage(bytes, shortTerm, { requireFingerprint: true })).toBe(true);
+        expect(verifyStunMessage(bytes, shortTerm, { algorithm: "sha1" })).toBe(true);
+        expect(verifyStunMessage(bytes, shortTerm, { algorithm: "sha256" })).toBe(false);
+        expect(verifyStunMessage(bytes, StunIntegrityKey.shortTerm("wrong", crypto))).toBe(false);
+      }
+    });
+
+    it("RFC 5769 §2.4 long-term sample verifies without FINGERPRINT unless one is required", () => {
+      const key = StunIntegrityKey.longTerm(
+        {
+          username: "\u30de\u30c8\u30ea\u30c3\u30af\u30b9",
+          realm: "example.org",
+          password: "The\u00adM\u00aatr\u2168",
+          preparation: "saslprep",
+        },
+        crypto,
+      );
+      expect(verifyStunMessage(REQUEST_LONG_TERM, key)).toBe(true);
+      expect(verifyStunMessage(REQUEST_LONG_TERM, key, { requireFingerprint: true })).toBe(false);
+    });
+
+    it("a truncated RFC 5769 §2.1 sample or one with a wrong magic cookie does not verify", () => {
+      expect(verifyStunMessage(REQUEST.subarray(0, REQUEST.length - 4), shortTerm)).toBe(false);
+      const badCookie = REQUEST.slice();
+      badCookie[4] = 0;
+      expect(verifyStunMessage(badCookie, shortTerm)).toBe(false);
     });
   });
 }
