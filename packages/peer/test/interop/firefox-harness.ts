@@ -15,6 +15,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const FIREFOX = "/usr/bin/firefox-esr";
 const IP = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip"].find((p) => existsSync(p));
+/** The namespace's private link address (see {@link FirefoxInterop.addLink}). */
+export const LINK_ADDRESS = "10.213.0.1";
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PACKAGE = join(HERE, "..", "..");
 /** tsx runs the child on the TypeScript sources; it is a dependency of the workspace's bench/. */
@@ -113,20 +115,9 @@ export class FirefoxInterop {
     const ip = (...args: string[]) => execFileSync(IP!, args, { stdio: "pipe" });
     ip("netns", "add", this.netns);
     process.once("exit", this.#removeNetns);
-    ip("netns", "exec", this.netns, "ip", "link", "set", "lo", "up", "multicast", "on");
-    ip(
-      "netns",
-      "exec",
-      this.netns,
-      "ip",
-      "route",
-      "add",
-      "default",
-      "dev",
-      "lo",
-      "src",
-      "127.0.0.1",
-    );
+    const inNs = (...args: string[]) => ip("netns", "exec", this.netns, IP!, ...args);
+    inNs("link", "set", "lo", "up", "multicast", "on");
+    inNs("route", "add", "default", "dev", "lo", "src", "127.0.0.1");
     const child = spawn(
       IP!,
       [
@@ -169,6 +160,21 @@ export class FirefoxInterop {
       });
     });
     this.#url = await ready;
+  }
+
+  /**
+   * Adds a veth pair inside the namespace (nothing leaves it) with {@link LINK_ADDRESS} on `pr0`
+   * and moves the default route there. Firefox's mDNS responder only starts for a non-loopback
+   * default address, so the mDNS case needs this; the other cases run before it on `lo` alone.
+   */
+  addLink(): void {
+    const inNs = (...args: string[]) =>
+      execFileSync(IP!, ["netns", "exec", this.netns, IP!, ...args], { stdio: "pipe" });
+    inNs("link", "add", "pr0", "type", "veth", "peer", "name", "pr1");
+    inNs("link", "set", "pr1", "up");
+    inNs("link", "set", "pr0", "up", "multicast", "on");
+    inNs("addr", "add", `${LINK_ADDRESS}/24`, "dev", "pr0");
+    inNs("route", "replace", "default", "dev", "pr0", "src", LINK_ADDRESS);
   }
 
   /** Starts a headless Firefox with a fresh profile on the page `?page=<name>`. */

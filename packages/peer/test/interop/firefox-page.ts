@@ -11,7 +11,12 @@ import { PAGE_SCRIPT } from "./browser-page.js";
 const FIREFOX_SCRIPT = `
 window.channels = [];
 const wireEcho = wire;
-wire = (ch) => { window.channels.push(ch); wireEcho(ch); };
+wire = (ch) => {
+  window.channels.push(ch);
+  ch.received = 0;
+  ch.addEventListener("message", () => ch.received++);
+  wireEcho(ch);
+};
 window.setSkipGum = (v) => { window.skipGum = v; };
 window.offerChannels = async (specs) => {
   const pc = await newPc();
@@ -24,6 +29,7 @@ window.addNegotiated = (s) => { wire(window.pc.createDataChannel(s.label, s.init
 window.channelInfo = () => window.channels.map((c) => ({
   label: c.label, id: c.id, ordered: c.ordered, maxRetransmits: c.maxRetransmits,
   maxPacketLifeTime: c.maxPacketLifeTime, negotiated: c.negotiated, readyState: c.readyState,
+  received: c.received,
 }));
 window.sctpInfo = () => ({ maxMessageSize: window.pc.sctp && window.pc.sctp.maxMessageSize, log: window.log });
 window.localCandidates = () => (window.pc.localDescription ? window.pc.localDescription.sdp : "");

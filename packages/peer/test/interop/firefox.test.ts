@@ -1,13 +1,15 @@
 /**
  * Data-channel interop with headless Firefox ESR. Firefox and the Node side (firefox-scenario.ts,
- * a child process) both run in a network namespace whose only interface is `lo`; each step below
- * is one command to that child, which checks the data itself and reports back.
+ * a child process) both run in a network namespace whose only interface is `lo` (the mDNS case
+ * adds a veth pair inside it); each step below is one command to that child, which checks the
+ * data itself and reports back.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   FirefoxInterop,
   firefoxPrefs,
   firefoxUnavailable,
+  LINK_ADDRESS,
   type StepResult,
 } from "./firefox-harness.js";
 
@@ -67,12 +69,22 @@ describe.skipIf(unavailable !== undefined)("interop with headless Firefox ESR", 
   }
 
   it("resolves Firefox's mDNS .local host candidates (default obfuscation on, RFC 8828)", async () => {
+    // Firefox's mDNS responder ignores loopback, so this case adds a veth link inside the
+    // namespace and moves the default route there (see FirefoxInterop.addLink).
+    interop.addLink();
     interop.launchFirefox("mdns", firefoxPrefs(true));
     const info = passed(
-      await interop.run("connect", { side: "answerer", page: "mdns", mdns: true, bulkBytes: 0 }),
+      await interop.run("connect", {
+        side: "answerer",
+        page: "mdns",
+        mdns: true,
+        address: LINK_ADDRESS,
+        bulkBytes: 0,
+      }),
       interop,
     );
-    expect(String(info.pair)).toMatch(/↔ \d+\.\d+\.\d+\.\d+:\d+$/);
+    console.log(`[peer] Firefox mDNS: selected ${info.pair}`);
+    expect(String(info.pair)).toMatch(/↔ host [0-9a-f-]{36}\.local:\d+$/);
     passed(await interop.run("echo"), interop);
     passed(await interop.run("close"), interop);
   }, 45_000);
