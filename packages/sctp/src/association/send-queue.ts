@@ -13,7 +13,7 @@ import { StreamScheduler } from "./stream-scheduler.js";
  * The weight of a stream nobody prioritised: that of the W3C default priority "low" (256 in
  * the RFC 8832 §5.1 encoding, which data channels use as their weight).
  */
-export const DEFAULT_STREAM_WEIGHT = 256;
+const DEFAULT_STREAM_WEIGHT = 256;
 
 /** Per-message send options (W3C RTCDataChannelInit reliability, RFC 3758). */
 export interface SendOptions {

@@ -1,3 +1,4 @@
+import type { PacketCounters } from "./context.js";
 import type { Rto } from "./rto.js";
 import type { SendQueue } from "./send-queue.js";
 import type { Tcb } from "./tcb.js";
@@ -31,18 +32,8 @@ export interface AssociationStats {
   readonly bufferedAmount: number;
 }
 
-interface Counters {
-  readonly packetsSent: number;
-  readonly packetsReceived: number;
-  readonly bytesSent: number;
-  readonly bytesReceived: number;
-  readonly checksumErrors: number;
-  readonly decodeErrors: number;
-  readonly droppedPackets: number;
-}
-
 export function collectStats(
-  c: Counters,
+  c: Readonly<PacketCounters>,
   tcb: Tcb | undefined,
   rto: Rto,
   sq: SendQueue,
