@@ -51,7 +51,7 @@ export class Sha1Hmac implements MacContext {
 
   compute(a: Uint8Array, b?: Uint8Array, c?: Uint8Array): Uint8Array {
     const h = this.#h;
-    h.set(this.#inner);
+    copyState(this.#inner, h);
     this.#fill = 0;
     let length = a.length;
     this.#absorb(a);
@@ -66,7 +66,7 @@ export class Sha1Hmac implements MacContext {
     this.#pad(64 + length);
     const outer = this.#outerBlock;
     writeDigest(h, outer, 0);
-    h.set(this.#outer);
+    copyState(this.#outer, h);
     sha1Compress(h, outer, 0);
     const out = new Uint8Array(20);
     writeDigest(h, out, 0);
@@ -108,6 +108,15 @@ export class Sha1Hmac implements MacContext {
     }
     sha1Compress(this.#h, block, 0);
   }
+}
+
+/** Five state words (cheaper inline than a TypedArray.prototype.set call). */
+function copyState(from: Int32Array, to: Int32Array): void {
+  to[0] = from[0]!;
+  to[1] = from[1]!;
+  to[2] = from[2]!;
+  to[3] = from[3]!;
+  to[4] = from[4]!;
 }
 
 /** FIPS 180-4 §5.1.1: 0x80, zeros, and the 64-bit bit length, from `fill` (< 56) to 64. */
