@@ -230,6 +230,7 @@ export class Tcb {
     const sq = this.#sendQueue;
     const header = this.#dataHeader;
     let last = -1;
+    let bytes = 0;
     while (this.#canSendNew()) {
       const m = sq.next(now);
       if (m === undefined) break;
@@ -270,6 +271,7 @@ export class Tcb {
       );
       rq.push(c);
       last = o;
+      bytes += c.size;
       o = this.#writeChunk(buf, o, c);
       rq.onSent(c, now);
       sq.consumed(m, n);
@@ -277,10 +279,12 @@ export class Tcb {
       this.peerRwnd = Math.max(0, this.peerRwnd - n);
       this.dataChunksSent++;
     }
-    // RFC 7053 §4.2: the last chunk before the queue runs dry asks for an immediate SACK (I bit,
-    // same place in DATA and I-DATA). Otherwise the peer holds it for its delayed-ack timer
-    // (200 ms), which races our T3-rtx at RTO.Min: a spurious timeout collapses cwnd to one MTU.
-    if (last >= 0 && sq.isEmpty) buf[last + 1]! |= FLAG_I;
+    // RFC 7053 §4.2: when the queue runs dry with earlier packets still in flight (a burst's
+    // tail), the last chunk asks for an immediate SACK (I bit, same place in DATA and I-DATA).
+    // Otherwise the peer holds it for its delayed-ack timer (200 ms), which races our T3-rtx at
+    // RTO.Min: a spurious timeout collapses cwnd to one MTU. A lone packet is left alone: its
+    // SACK usually rides on the reply (request/response), and an I bit would cost a packet.
+    if (last >= 0 && sq.isEmpty && rq.flight > bytes) buf[last + 1]! |= FLAG_I;
     return o;
   }
 

@@ -28,4 +28,27 @@ describe("SACK-IMMEDIATELY when the send queue runs dry (RFC 7053 §4.2)", () =>
     expect(p.driver.now - t0).toBeLessThanOrEqual(3);
     expect(p.A.stats().t3Expirations).toBe(0);
   });
+
+  it("request/response keeps its piggybacked SACKs: 100 ping-pongs take 2 packets each, no I bit", () => {
+    const p = simPair({ link: { latencyMs: 1 } });
+    connectPair(p);
+    p.a.takeEvents();
+    p.b.takeEvents();
+    const sentBefore = p.A.stats().packetsSent + p.B.stats().packetsSent;
+    let pongs = 0;
+    p.A.send(p.driver.now, 0, 53, Uint8Array.of(1));
+    p.driver.flush();
+    p.driver.runUntil(() => {
+      for (const e of p.b.takeEvents())
+        if (e.type === "message") p.B.send(p.driver.now, 0, 53, e.data);
+      for (const e of p.a.takeEvents()) {
+        if (e.type !== "message") continue;
+        if (++pongs < 100) p.A.send(p.driver.now, 0, 53, Uint8Array.of(1));
+      }
+      p.driver.flush();
+      return pongs >= 100;
+    });
+    // Each SACK rides on the reply; an I bit on the lone ping would add a bare SACK per hop.
+    expect(p.A.stats().packetsSent + p.B.stats().packetsSent - sentBefore).toBe(200);
+  });
 });
