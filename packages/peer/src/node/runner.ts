@@ -71,6 +71,7 @@ export class PeerRunner {
   #mdns: Socket | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
+  #armQueued = false;
   #closed = false;
 
   constructor(
@@ -165,14 +166,26 @@ export class PeerRunner {
     if (this.#mux && this.#sink) this.#mux.register(this.core.localCredentials.ufrag, this.#sink);
   }
 
-  /** The drain rule: transmits to sockets, events out, then one timer at the earliest deadline. */
+  /**
+   * The drain rule: transmits to sockets, events out, then one timer at the earliest deadline.
+   * The timer is re-armed once per event-loop turn (in the check phase), not once per datagram:
+   * libuv hands over up to 32 datagrams per poll, and `pollTimeout()` walks every child's timer
+   * table. Deadlines move by less than a turn, and queued W3C tasks run before the re-arm.
+   */
   pump(): void {
     const core = this.core;
     for (let t = core.pollTransmit(); t; t = core.pollTransmit()) this.#transmit(t);
     for (let e = core.pollEvent(); e; e = core.pollEvent()) this.#onEvent(e);
     this.#afterPump();
-    if (!this.#closed) this.#arm();
+    if (this.#closed || this.#armQueued) return;
+    this.#armQueued = true;
+    setImmediate(this.#armLater);
   }
+
+  readonly #armLater = (): void => {
+    this.#armQueued = false;
+    if (!this.#closed) this.#arm();
+  };
 
   /** Closes the core (its last datagrams go out) and every socket; nothing stays open. */
   async close(): Promise<void> {
