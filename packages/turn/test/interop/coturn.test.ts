@@ -4,101 +4,33 @@
  * UDP and TCP. Everything on 127.0.0.1 with random ports; coturn runs with `-n` (no config
  * file), its files in a temporary directory, and is stopped by PID.
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { promisify } from "node:util";
+import { type Coturn, coturnAvailable, startCoturn } from "@purertc/testkit/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NodeTurnClient, type NodeTurnServer, startTurnServer } from "../../src/node/index.js";
 import { echoPeer } from "../node/helpers.js";
 
-const TURNSERVER = "/usr/bin/turnserver";
 const UCLIENT = "/usr/bin/turnutils_uclient";
-const available = existsSync(TURNSERVER) && existsSync(UCLIENT);
-if (!available) {
+const available = coturnAvailable("the TURN coturn interop tests") && existsSync(UCLIENT);
+if (!existsSync(UCLIENT)) {
   console.warn(
-    "\n!!! coturn is not installed: SKIPPING the TURN coturn interop tests (apt-get install coturn) !!!\n",
+    "\n!!! turnutils_uclient is missing: SKIPPING the TURN coturn interop tests (apt-get install coturn) !!!\n",
   );
 }
 const run = promisify(execFile);
-const randomPort = () => 20000 + Math.floor(Math.random() * 20000) * 2;
-
-async function startCoturn(dir: string, port: number): Promise<ChildProcess> {
-  const args = [
-    "-n",
-    "--no-cli",
-    "--no-tls",
-    "--no-dtls",
-    "-L",
-    "127.0.0.1",
-    "-E",
-    "127.0.0.1",
-    "-p",
-    String(port),
-    "--min-port",
-    String(port + 2),
-    "--max-port",
-    String(port + 200),
-    "--lt-cred-mech",
-    "--user",
-    "alice:secret",
-    "--realm",
-    "coturn.test",
-    "--allow-loopback-peers",
-    "-b",
-    join(dir, "turndb"),
-    "--pidfile",
-    join(dir, "turnserver.pid"),
-    "--log-file",
-    join(dir, "turn.log"),
-    "--no-stdout-log",
-    "--simple-log",
-  ];
-  const child = spawn(TURNSERVER, args, { stdio: "ignore" });
-  for (let i = 0; i < 50; i++) {
-    try {
-      const c = await NodeTurnClient.allocate({
-        server: { address: "127.0.0.1", port },
-        username: "alice",
-        password: "secret",
-        timeoutMs: 300,
-        transaction: { initialRtoMs: 50, requestCount: 2, finalWaitFactor: 1 },
-      });
-      await c.close();
-      return child;
-    } catch {
-      if (child.exitCode !== null) throw new Error(`turnserver exited with ${child.exitCode}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  child.kill("SIGKILL");
-  throw new Error("turnserver did not start");
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  process.kill(child.pid, "SIGTERM");
-  await exited;
-}
 
 describe.skipIf(!available)("coturn interop (127.0.0.1, random ports)", () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "purertc-turn-coturn-"));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
   describe("our client through coturn's turnserver", () => {
-    let coturn: ChildProcess;
+    let coturn: Coturn;
     let port: number;
     beforeAll(async () => {
-      port = randomPort();
-      coturn = await startCoturn(dir, port);
+      coturn = await startCoturn({ users: { alice: "secret" }, realm: "coturn.test" });
+      port = coturn.port;
     }, 20_000);
     afterAll(async () => {
-      if (coturn) await stop(coturn);
+      await coturn?.stop();
     });
 
     for (const transport of ["udp", "tcp"] as const) {
