@@ -55,6 +55,23 @@ function growReceiveBuffer(socket: Socket, log: Logger): void {
   }
 }
 
+/**
+ * The normalized source address of a datagram, reusing the previous one while the sender stays
+ * the same (a connected peer sends everything from one address; parsing it per packet showed
+ * in bulk profiles). The returned objects are never mutated.
+ */
+function lastSource(): (address: string, port: number) => SocketAddress {
+  let raw = "";
+  let last: SocketAddress = { address: "", port: -1 };
+  return (address, port) => {
+    if (address !== raw || port !== last.port) {
+      raw = address;
+      last = { address: normalizeIp(address), port };
+    }
+    return last;
+  };
+}
+
 interface Bound {
   readonly socket: Socket;
   readonly local: SocketAddress;
@@ -128,8 +145,9 @@ export class PeerRunner {
         growReceiveBuffer(socket, this.#log);
         const local = { address, port: socket.address().port };
         this.#sockets.push({ socket, local });
+        const source = lastSource();
         socket.on("message", (data, rinfo) =>
-          this.#receive(data, { address: normalizeIp(rinfo.address), port: rinfo.port }, local),
+          this.#receive(data, source(rinfo.address, rinfo.port), local),
         );
         socket.on("error", (e) => this.#log.debug("socket error", { error: String(e) }));
         const ann = announce(address);
