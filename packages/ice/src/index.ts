@@ -17,3 +17,4 @@ export * from "./mdns/dns-message.js";
 export * from "./mdns/mdns-resolver.js";
 export * from "./relay.js";
 export * from "./stats.js";
+export * from "./turn-relay.js";

@@ -1,3 +1,4 @@
+export * from "./ice-servers.js";
 export * from "./ice-udp-mux.js";
 export * from "./interfaces.js";
 export * from "./mdns-socket.js";

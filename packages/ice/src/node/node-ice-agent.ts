@@ -15,6 +15,7 @@ import {
   silentLogger,
   type Transmit,
 } from "@purertc/common";
+import type { CryptoProvider } from "@purertc/crypto";
 import { nodeCrypto } from "@purertc/crypto/node";
 import { isStunMessage } from "@purertc/stun";
 import { IceAgent } from "../agent.js";
@@ -23,6 +24,8 @@ import type { IceAgentEvent } from "../agent-events.js";
 import type { IceCandidate } from "../candidate.js";
 import type { IceCredentials } from "../credentials.js";
 import type { IceRelayClient } from "../relay.js";
+import { TurnRelayClient } from "../turn-relay.js";
+import { type IceServerConfig, type ResolvedTurnServer, resolveIceServers } from "./ice-servers.js";
 import type { IceMuxSink, IceUdpMux } from "./ice-udp-mux.js";
 import { type InterfaceFilter, usableAddresses } from "./interfaces.js";
 import { openMdnsSocket } from "./mdns-socket.js";
@@ -50,7 +53,14 @@ export interface NodeIceAgentOptions {
   readonly mdnsInterface?: string;
   /** Application data (non-STUN datagrams, and data that came through a relay). */
   readonly onData?: (data: Uint8Array, from: SocketAddress) => void;
-  /** Relay sources to add before gathering (a TURN client). */
+  /**
+   * W3C `RTCConfiguration.iceServers`: `stun:` URLs join `agent.stunServers`, each `turn:` URL
+   * over UDP becomes a {@link TurnRelayClient} on the first socket of the server's family (a
+   * relayed candidate). With `agent.transportPolicy: "relay"` only relayed candidates are
+   * gathered and paired.
+   */
+  readonly iceServers?: readonly IceServerConfig[];
+  /** Relay sources to add before gathering (any {@link IceRelayClient}). */
   readonly relays?: readonly IceRelayClient[];
 }
 
@@ -95,7 +105,13 @@ export class NodeIceAgent extends EventTarget {
 
   /** Binds the sockets, adds the host candidates and relays (call {@link gather} next). */
   static async create(options: NodeIceAgentOptions = {}): Promise<NodeIceAgent> {
-    const agent = new IceAgent({ crypto: nodeCrypto, ...options.agent });
+    const log = (options.agent?.logger ?? silentLogger).child("node");
+    const servers = await resolveIceServers(options.iceServers ?? [], log);
+    const agent = new IceAgent({
+      crypto: nodeCrypto,
+      ...options.agent,
+      stunServers: [...(options.agent?.stunServers ?? []), ...servers.stun],
+    });
     const self = new NodeIceAgent(agent, options);
     const announce = (address: string) =>
       typeof options.announcedAddresses === "string"
@@ -136,6 +152,7 @@ export class NodeIceAgent extends EventTarget {
           });
         }
       }
+      for (const t of servers.turn) self.#addTurnRelay(t, options.agent?.crypto ?? nodeCrypto);
       for (const r of options.relays ?? []) agent.addRelay(self.#now(), r);
       const wantMdns = options.mdnsSocket ?? (options.agent?.mdns ?? "query-only") !== "disabled";
       if (wantMdns) {
@@ -220,6 +237,9 @@ export class NodeIceAgent extends EventTarget {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#mux?.unregister(this.#sink);
+    // Let the last datagrams (TURN deallocations, RFC 8656 §8) leave: dgram sends an IP
+    // literal after a tick, and a socket closed before that drops it.
+    if (this.#relayServers.length > 0) await new Promise((r) => setImmediate(r));
     const closing = this.#sockets.map((s) => closeUdp(s.socket));
     if (this.#mdns) closing.push(closeUdp(this.#mdns));
     this.#sockets.length = 0;
@@ -229,6 +249,29 @@ export class NodeIceAgent extends EventTarget {
 
   #now(): number {
     return performance.now();
+  }
+
+  /** A TURN relay over UDP from the mux, or from the first socket of the server's family. */
+  #addTurnRelay(t: ResolvedTurnServer, crypto: CryptoProvider): void {
+    const fam = ipFamily(t.server.address);
+    const local = this.#mux
+      ? this.#mux.localAddress
+      : this.#sockets.find((s) => ipFamily(s.local.address) === fam)?.local;
+    if (!local || ipFamily(local.address) !== fam) {
+      this.#log.warn("no local socket of the TURN server's family; skipped", { url: t.url });
+      return;
+    }
+    const relay = new TurnRelayClient({
+      server: t.server,
+      username: t.username,
+      password: t.credential,
+      crypto,
+      url: t.url,
+      local,
+      logger: this.#log,
+    });
+    this.#relayServers.push(relay.server);
+    this.agent.addRelay(this.#now(), relay);
   }
 
   #register(): void {

@@ -1,68 +1,17 @@
 import { createSocket } from "node:dgram";
-import { utf8Decode, utf8Encode } from "@purertc/common";
+import { utf8Encode } from "@purertc/common";
 import { StunServer } from "@purertc/stun";
 import { afterEach, describe, expect, it } from "vitest";
 import type { IceAgentEvent } from "../../src/index.js";
 import {
   type IceAgentEventMessage,
   IceUdpMux,
-  NodeIceAgent,
-  type NodeIceAgentOptions,
+  type NodeIceAgent,
   usableAddresses,
 } from "../../src/node/index.js";
+import { closeAll, connected, handles, make, open, signal, until } from "./helpers.js";
 
-const open: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((x) => x.close()));
-});
-
-function handles(): string[] {
-  return process.getActiveResourcesInfo().filter((r) => r === "UDPWrap" || r === "Timeout");
-}
-
-async function make(options: NodeIceAgentOptions, received?: string[]): Promise<NodeIceAgent> {
-  const a = await NodeIceAgent.create({
-    addresses: ["127.0.0.1"],
-    mdnsSocket: false,
-    ...options,
-    agent: { mdns: "disabled", ...options.agent },
-    ...(received ? { onData: (d: Uint8Array) => received.push(utf8Decode(d)) } : {}),
-  });
-  open.push(a);
-  return a;
-}
-
-/** Wires trickle signalling between two adapters (events → the other's API). */
-function signal(a: NodeIceAgent, b: NodeIceAgent): void {
-  const wire = (from: NodeIceAgent, to: NodeIceAgent) => {
-    for (const type of ["candidate", "gathering-state"]) {
-      from.addEventListener(type, (e) => {
-        const ev = (e as IceAgentEventMessage).detail as IceAgentEvent;
-        if (ev.type === "candidate") to.addRemoteCandidate(ev.candidate);
-        if (ev.type === "gathering-state" && ev.state === "complete") to.addRemoteEndOfCandidates();
-      });
-    }
-  };
-  wire(a, b);
-  wire(b, a);
-  a.setRemoteCredentials(b.agent.localCredentials);
-  b.setRemoteCredentials(a.agent.localCredentials);
-}
-
-function until(pred: () => boolean, ms = 5000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const start = Date.now();
-    const tick = () => {
-      if (pred()) return resolve();
-      if (Date.now() - start > ms) return reject(new Error("timed out"));
-      setTimeout(tick, 5);
-    };
-    tick();
-  });
-}
-
-const connected = (x: NodeIceAgent) =>
-  x.agent.state === "connected" || x.agent.state === "completed";
+afterEach(closeAll);
 
 describe("Node adapter on loopback", () => {
   it("two agents connect over 127.0.0.1 with real sockets and exchange data", async () => {

@@ -1,4 +1,7 @@
-/** Two ICE agents over a NetSim with optional NATs, a STUN server and the test relay. */
+/**
+ * Two ICE agents over a NetSim with optional NATs, a STUN server, the test relay and a real
+ * TURN server core from @purertc/turn.
+ */
 import { type Datagram, type Endpoint, type SocketAddress, seededRng } from "@purertc/common";
 import { nobleCrypto } from "@purertc/crypto";
 import { isStunMessage, StunServer } from "@purertc/stun";
@@ -15,8 +18,10 @@ import {
   type IceAgentEvent,
   type IceCandidate,
   type IceRole,
+  TurnRelayClient,
 } from "../../src/index.js";
 import { TestRelayClient, TestRelayServer } from "./relay-double.js";
+import { SimTurnServer, TURN_PASSWORD, TURN_USER } from "./sim-turn-server.js";
 
 /** none, or RFC 4787 mapping + filtering of the same kind. */
 export type NatKind = "none" | "eim" | "adm" | "apdm";
@@ -33,6 +38,8 @@ export interface SideSpec {
   readonly lite?: boolean;
   readonly stun?: boolean;
   readonly relay?: boolean;
+  /** A TURN relay (RFC 8656) through the real server core at {@link TURN_ADDR}. */
+  readonly turn?: boolean;
   readonly ipv6?: boolean;
   readonly config?: Partial<IceAgentConfig>;
 }
@@ -42,6 +49,7 @@ export interface Side {
   readonly agent: IceAgent;
   readonly endpoint: DrivenEndpoint<IceAgentEvent>;
   readonly relay: TestRelayClient | undefined;
+  readonly turn: TurnRelayClient | undefined;
   /** Data received (via relay events or the `data` hook the harness installs). */
   readonly received: Uint8Array[];
   /** Signalling messages not yet delivered (manual mode). */
@@ -69,6 +77,7 @@ export interface IceSim {
   readonly a: Side;
   readonly b: Side;
   readonly relayServer: TestRelayServer;
+  readonly turnServer: SimTurnServer;
   /** Delivers `side`'s queued signals to its peer (manual mode). */
   flushSignals(from: Side): void;
   /** Gives each agent the other's credentials. */
@@ -77,6 +86,7 @@ export interface IceSim {
 
 export const STUN_ADDR: SocketAddress = { address: "198.51.100.1", port: 3478 };
 export const RELAY_ADDR: SocketAddress = { address: "198.51.100.2", port: 3478 };
+export const TURN_ADDR: SocketAddress = { address: "198.51.100.3", port: 3478 };
 
 /** Builds the network, the agents and the signalling between them, at simulated time 0. */
 export function iceSim(options: IceSimOptions = {}): IceSim {
@@ -93,6 +103,9 @@ export function iceSim(options: IceSimOptions = {}): IceSim {
   }));
   const relayServer = new TestRelayServer(RELAY_ADDR, relayed);
   driver.attach("relay", relayServer, [RELAY_ADDR, ...relayed]);
+  sim.addHost("turn", TURN_ADDR.address);
+  const turnServer = new SimTurnServer(TURN_ADDR, seed);
+  driver.attach("turn", turnServer, [TURN_ADDR, ...turnServer.relayPorts]);
   const manual = options.signalling === "manual";
   const sides: Side[] = [];
   const build = (name: "a" | "b", spec: SideSpec, index: number): Side => {
@@ -124,12 +137,23 @@ export function iceSim(options: IceSimOptions = {}): IceSim {
     });
     const sockets = addrs.map((address) => ({ address, port: 5000 }));
     const relay = spec.relay ? new TestRelayClient(RELAY_ADDR, sockets[0]!) : undefined;
+    const turn = spec.turn
+      ? new TurnRelayClient({
+          server: TURN_ADDR,
+          username: TURN_USER,
+          password: TURN_PASSWORD,
+          crypto: nobleCrypto,
+          rng: seededRng(seed * 100 + 50 + index),
+          local: sockets[0]!,
+        })
+      : undefined;
     const received: Uint8Array[] = [];
     const outbox: Signal[] = [];
     const side: Side = {
       name,
       agent,
       relay,
+      turn,
       received,
       outbox,
       endpoint: driver.attach(name, peerShim(agent, received), sockets, {
@@ -150,6 +174,7 @@ export function iceSim(options: IceSimOptions = {}): IceSim {
     };
     for (const s of sockets) agent.addHostCandidate(0, { ...s, interfaceRank: 0 });
     if (relay) agent.addRelay(0, relay);
+    if (turn) agent.addRelay(0, turn);
     return side;
   };
   const a = build("a", options.a ?? {}, 0);
@@ -172,6 +197,7 @@ export function iceSim(options: IceSimOptions = {}): IceSim {
     a,
     b,
     relayServer,
+    turnServer,
     exchangeCredentials: exchange,
     flushSignals(from: Side) {
       const to = from === a ? b : a;
@@ -198,7 +224,9 @@ export function bothConnected(s: IceSim): boolean {
 function peerShim(agent: IceAgent, received: Uint8Array[]): Endpoint<IceAgentEvent> {
   return {
     handleDatagram(now: number, d: Datagram) {
-      const fromRelay = d.from.address === RELAY_ADDR.address && d.from.port === RELAY_ADDR.port;
+      const fromRelay = [RELAY_ADDR, TURN_ADDR].some(
+        (r) => d.from.address === r.address && d.from.port === r.port,
+      );
       if (fromRelay || isStunMessage(d.data)) agent.handleDatagram(now, d);
       else {
         received.push(d.data);
