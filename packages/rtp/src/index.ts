@@ -1,5 +1,6 @@
 export * from "./codecs/audio.js";
 export * from "./codecs/av1.js";
+export * from "./codecs/av1-sequence-header.js";
 export * from "./codecs/h264.js";
 export type { PayloadCodec } from "./codecs/payload-codec.js";
 export * from "./codecs/vp8.js";

@@ -18,6 +18,9 @@ function oggCrc(b: Uint8Array): number {
   return crc;
 }
 
+/** RFC 7845 §5.1: at least 3840 samples (80 ms) of pre-skip for a stream cut from a live one. */
+export const OPUS_DEFAULT_PRE_SKIP = 3840;
+
 /**
  * Ogg Opus writer (RFC 7845): an ID header page ("OpusHead", §5.1), a comment header page
  * ("OpusTags", §5.2), then one page per Opus packet with the granule position in 48 kHz samples
@@ -26,12 +29,23 @@ function oggCrc(b: Uint8Array): number {
 export class OggOpusWriter {
   readonly #serial: number;
   readonly #channels: number;
+  readonly #preSkip: number;
   #seq = 0;
   #granule = 0n;
 
-  constructor(serial: number, channels = 2) {
+  /**
+   * `preSkip`: 48 kHz samples the player drops at the start (RFC 7845 §4.2). The default 3840
+   * suits a recording that joins a live stream; pass the sender's encoder delay (312 for
+   * libopus) when the recording starts with the stream.
+   */
+  constructor(serial: number, channels = 2, preSkip = OPUS_DEFAULT_PRE_SKIP) {
+    if (!(Number.isInteger(channels) && channels >= 1 && channels <= 2))
+      throw new RangeError(`Ogg Opus: ${channels} channels (mapping family 0 allows 1 or 2)`);
+    if (!(Number.isInteger(preSkip) && preSkip >= 0 && preSkip <= 0xffff))
+      throw new RangeError(`Ogg Opus: pre-skip ${preSkip} outside 0..65535`);
     this.#serial = serial >>> 0;
     this.#channels = channels;
+    this.#preSkip = preSkip;
   }
 
   #page(packet: Uint8Array, headerType: number, granule: bigint): Uint8Array {
@@ -52,14 +66,14 @@ export class OggOpusWriter {
     return page;
   }
 
-  /** The two header pages (OpusHead with a 3840-sample pre-skip as libopus uses, OpusTags). */
+  /** The two header pages (OpusHead with the pre-skip, OpusTags). */
   headers(): Uint8Array {
     const head = new Uint8Array(19);
     const v = new DataView(head.buffer);
     head.set(utf8Encode("OpusHead"));
     head[8] = 1;
     head[9] = this.#channels;
-    v.setUint16(10, 3840, true);
+    v.setUint16(10, this.#preSkip, true);
     v.setUint32(12, 48000, true);
     const vendor = utf8Encode("purertc");
     const tags = new Uint8Array(8 + 4 + vendor.byteLength + 4);

@@ -1,12 +1,30 @@
 import { utf8Encode } from "@purertc/common";
+import {
+  encodeAv1CodecConfigurationRecord,
+  findAv1SequenceHeader,
+} from "../codecs/av1-sequence-header.js";
+import { OPUS_DEFAULT_PRE_SKIP } from "./ogg-opus.js";
 
 /** A track of a {@link WebmWriter}. */
 export interface WebmTrack {
   readonly codec: "VP8" | "VP9" | "AV1" | "Opus";
+  /** Frame size; for AV1 it defaults to the sequence header's maximum frame size. */
   readonly width?: number;
   readonly height?: number;
+  /**
+   * AV1 only, required: a temporal unit holding the Sequence Header OBU (normally the first
+   * keyframe out of the depacketizer). The writer builds the `av1C` CodecPrivate from it, which
+   * the AV1-in-Matroska mapping requires and players read the decoder setup from.
+   */
+  readonly av1SequenceHeader?: Uint8Array;
   /** Opus channel count (default 2). */
   readonly channels?: number;
+  /**
+   * Opus pre-skip in 48 kHz samples, written to OpusHead and as CodecDelay (default 3840, the
+   * 80 ms RFC 7845 §5.1 recommends for streams cut from a live source; use the sender's
+   * encoder delay, e.g. 312 for libopus, when the recording starts with the stream).
+   */
+  readonly preSkip?: number;
 }
 
 /** Bytes to overwrite once the recording ends (the Segment Info Duration). */
@@ -81,12 +99,12 @@ const UNKNOWN_SIZE = Uint8Array.from([0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 
 const CODEC_ID = { VP8: "V_VP8", VP9: "V_VP9", AV1: "V_AV1", Opus: "A_OPUS" } as const;
 
 /** OpusHead (RFC 7845 §5.1), the CodecPrivate of A_OPUS. */
-function opusHead(channels: number): Uint8Array {
+function opusHead(channels: number, preSkip: number): Uint8Array {
   const h = new Uint8Array(19);
   h.set(utf8Encode("OpusHead"));
   h[8] = 1;
   h[9] = channels;
-  new DataView(h.buffer).setUint16(10, 3840, true);
+  new DataView(h.buffer).setUint16(10, preSkip, true);
   new DataView(h.buffer).setUint32(12, 48000, true);
   return h;
 }
@@ -107,6 +125,13 @@ export class WebmWriter {
 
   constructor(tracks: readonly WebmTrack[]) {
     if (tracks.length === 0 || tracks.length > 126) throw new RangeError("WebM: 1..126 tracks");
+    for (const t of tracks) {
+      if (
+        t.preSkip !== undefined &&
+        !(Number.isInteger(t.preSkip) && t.preSkip >= 0 && t.preSkip <= 0xffff)
+      )
+        throw new RangeError(`WebM: Opus pre-skip ${t.preSkip} outside 0..65535`);
+    }
     this.tracks = tracks;
   }
 
@@ -138,16 +163,27 @@ export class WebmWriter {
       ];
       if (t.codec === "Opus") {
         const channels = t.channels ?? 2;
+        const preSkip = t.preSkip ?? OPUS_DEFAULT_PRE_SKIP;
+        // CodecDelay (ns) equals the pre-skip; SeekPreRoll is the 80 ms RFC 7845 §4.6 asks for.
         kids.push(
-          el(0x63a2, opusHead(channels)),
-          uint(0x56aa, 6_500_000),
+          el(0x63a2, opusHead(channels, preSkip)),
+          uint(0x56aa, Math.round((preSkip * 1e9) / 48000)),
           uint(0x56bb, 80_000_000),
         );
         kids.push(el(0xe1, float(0xb5, 48000), uint(0x9f, channels)));
       } else {
-        if (t.width === undefined || t.height === undefined)
+        let width = t.width;
+        let height = t.height;
+        if (t.codec === "AV1") {
+          const seq = t.av1SequenceHeader && findAv1SequenceHeader(t.av1SequenceHeader);
+          if (!seq) throw new RangeError("WebM: AV1 track needs a Sequence Header OBU");
+          kids.push(el(0x63a2, encodeAv1CodecConfigurationRecord(seq)));
+          width ??= seq.header.maxFrameWidth;
+          height ??= seq.header.maxFrameHeight;
+        }
+        if (width === undefined || height === undefined)
           throw new RangeError("WebM: video track needs width and height");
-        kids.push(el(0xe0, uint(0xb0, t.width), uint(0xba, t.height)));
+        kids.push(el(0xe0, uint(0xb0, width), uint(0xba, height)));
       }
       return el(0xae, ...kids);
     });
@@ -174,11 +210,16 @@ export class WebmWriter {
       this.#clusterStart = t;
       parts.push(concat([id(0x1f43b675), UNKNOWN_SIZE]), uint(0xe7, t));
     }
+    // Matroska AV1 blocks carry no temporal delimiter (IVF and raw OBU streams do).
+    const body =
+      this.tracks[track]!.codec === "AV1" && data[0] === 0x12 && data[1] === 0
+        ? data.subarray(2)
+        : data;
     const head = new Uint8Array(4);
     head[0] = 0x81 + track;
     new DataView(head.buffer).setInt16(1, t - this.#clusterStart);
     head[3] = keyframe || !video ? 0x80 : 0;
-    parts.push(concat([id(0xa3), vsize(4 + data.byteLength), head, data]));
+    parts.push(concat([id(0xa3), vsize(4 + body.byteLength), head, body]));
     this.#lastMs = Math.max(this.#lastMs, t);
     const out = concat(parts);
     this.#written += out.byteLength;

@@ -2,15 +2,20 @@ import { toHex } from "@purertc/common";
 import { readFixture } from "@purertc/testkit/node";
 import { describe, expect, it } from "vitest";
 import {
+  type AssembledFrame,
+  Av1Codec,
+  decodeRtpPacket,
+  encodeRtpPacket,
   FrameAssembler,
   H264_NAL_AUD,
   H264Codec,
   type PayloadCodec,
+  RtpPacketizer,
   splitAnnexB,
   Vp8Codec,
   Vp9Codec,
 } from "../../src/index.js";
-import { readIvfFrames, readRfc4571 } from "../helpers.js";
+import { readAv1IvfUnits, readIvfFrames, readRfc4571 } from "../helpers.js";
 
 function assemble(codec: PayloadCodec, stream: string) {
   const asm = new FrameAssembler(codec);
@@ -83,6 +88,35 @@ describe("depacketizing third-party RTP (GStreamer) rebuilds the encoder's frame
         for (const p of payloads) expect(p.byteLength).toBeLessThanOrEqual(300);
         expect(toHex(codec.depacketize(payloads))).toBe(toHex(frame));
       }
+    }
+  });
+
+  it("AV1 (libaom, FFmpeg 5.1): RTP packetizer → wire → assembler rebuilds every temporal unit, keyframes at 0 and 15", () => {
+    const units = readAv1IvfUnits(readFixture("rtp", "av1-320x240.ivf"));
+    expect(units.length).toBe(30);
+    for (const mtu of [1200, 300]) {
+      const packetizer = new RtpPacketizer(new Av1Codec(), {
+        ssrc: 0x4444,
+        payloadType: 45,
+        mtu,
+        sequenceNumber: 65500,
+      });
+      const asm = new FrameAssembler(new Av1Codec());
+      const frames: AssembledFrame[] = [];
+      let packets = 0;
+      units.forEach((tu, i) => {
+        for (const p of packetizer.packetize(tu, i * 3000)) {
+          const wire = encodeRtpPacket(p);
+          expect(wire.byteLength).toBeLessThanOrEqual(mtu);
+          packets++;
+          const f = asm.push(decodeRtpPacket(wire));
+          if (f) frames.push(f);
+        }
+      });
+      expect(packets, `mtu ${mtu}`).toBeGreaterThan(units.length);
+      expect(asm.stats().framesDropped).toBe(0);
+      expect(frames.map((f) => toHex(f.data))).toEqual(units.map((u) => toHex(u)));
+      expect(frames.flatMap((f, i) => (f.keyframe ? [i] : []))).toEqual([0, 15]);
     }
   });
 });

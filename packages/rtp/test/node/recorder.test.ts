@@ -2,18 +2,23 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readFixture } from "@purertc/testkit/node";
+import { fixturePath, readFixture } from "@purertc/testkit/node";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   AnnexBWriter,
+  Av1Codec,
+  decodeRtpPacket,
+  encodeRtpPacket,
   FrameAssembler,
   H264Codec,
   IvfWriter,
   OggOpusWriter,
+  OpusCodec,
+  RtpPacketizer,
   WebmWriter,
 } from "../../src/index.js";
 import { RecordingFile } from "../../src/node/index.js";
-import { readIvfFrames, readRfc4571 } from "../helpers.js";
+import { readAv1IvfUnits, readIvfFrames, readOggPackets, readRfc4571 } from "../helpers.js";
 
 const hasFfprobe = spawnSync("ffprobe", ["-version"]).status === 0;
 if (!hasFfprobe)
@@ -23,7 +28,13 @@ const dir = mkdtempSync(join(tmpdir(), "purertc-rtp-rec-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Probe {
-  streams: { codec_name: string; width?: number; height?: number }[];
+  streams: {
+    codec_name: string;
+    width?: number;
+    height?: number;
+    sample_rate?: string;
+    channels?: number;
+  }[];
   format: { duration?: string };
 }
 
@@ -32,12 +43,55 @@ function probe(path: string): Probe {
     "-v",
     "error",
     "-show_entries",
-    "stream=codec_name,width,height:format=duration",
+    "stream=codec_name,width,height,sample_rate,channels:format=duration",
     "-of",
     "json",
     path,
   ]);
   return JSON.parse(out.toString()) as Probe;
+}
+
+/** MD5 of every decoded picture or audio frame (FFmpeg's framemd5 muxer), in order. */
+function decodedMd5s(path: string, stream = "0:v"): string[] {
+  const out = execFileSync("ffmpeg", [
+    "-v",
+    "error",
+    "-i",
+    path,
+    "-map",
+    stream,
+    "-f",
+    "framemd5",
+    "-",
+  ]);
+  return out
+    .toString()
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => l.split(",").at(-1)!.trim());
+}
+
+/** Counts the frames FFmpeg decodes from the first stream. */
+function decodedFrames(path: string): number {
+  const count = execFileSync("ffprobe", [
+    "-v",
+    "error",
+    "-count_frames",
+    "-show_entries",
+    "stream=nb_read_frames",
+    "-of",
+    "csv=p=0",
+    path,
+  ]);
+  return Number(count.toString().trim());
+}
+
+/** The libaom fixture's temporal units as our AV1 depacketizer rebuilds them from our RTP. */
+function av1UnitsThroughRtp(): Uint8Array[] {
+  const codec = new Av1Codec();
+  return readAv1IvfUnits(readFixture("rtp", "av1-320x240.ivf")).map((tu) =>
+    codec.depacketize(codec.packetize(tu, 1000)),
+  );
 }
 
 const vp8Frames = readIvfFrames(readFixture("rtp", "vp8-320x240.ivf"));
@@ -77,7 +131,8 @@ describe.skipIf(!hasFfprobe)("recorder output read back by ffprobe", () => {
     vp8Frames.forEach((f, i) => {
       file.write(w.frame(f, i));
     });
-    file.patch(0, w.headerWithFrameCount());
+    const patch = w.finish();
+    file.patch(patch.offset, patch.bytes);
     file.close();
     const p = probe(path);
     expect(p.streams[0]).toMatchObject({ codec_name: "vp8", width: 320, height: 240 });
@@ -101,17 +156,47 @@ describe.skipIf(!hasFfprobe)("recorder output read back by ffprobe", () => {
     expect(frames).toBe(30);
     const p = probe(path);
     expect(p.streams[0]).toMatchObject({ codec_name: "h264", width: 320, height: 240 });
-    const count = execFileSync("ffprobe", [
-      "-v",
-      "error",
-      "-count_frames",
-      "-show_entries",
-      "stream=nb_read_frames",
-      "-of",
-      "csv=p=0",
-      path,
-    ]);
-    expect(Number(count.toString().trim())).toBe(30);
+    expect(decodedFrames(path)).toBe(30);
+  });
+
+  it("WebM with AV1 (av1C from the first keyframe): av1, 320x240, 1 s, same pictures as the encoder's IVF", () => {
+    const units = av1UnitsThroughRtp();
+    const path = join(dir, "av1.webm");
+    const file = new RecordingFile(path);
+    // No width/height given: the writer takes them from the sequence header.
+    const w = new WebmWriter([{ codec: "AV1", av1SequenceHeader: units[0]! }]);
+    file.write(w.header());
+    units.forEach((u, i) => {
+      file.write(w.frame(0, u, (i * 1000) / 30, i % 15 === 0));
+    });
+    const patch = w.finish(1000 / 30);
+    file.patch(patch.offset, patch.bytes);
+    file.close();
+    const p = probe(path);
+    expect(p.streams[0]).toMatchObject({ codec_name: "av1", width: 320, height: 240 });
+    expect(Number(p.format.duration)).toBeCloseTo(1, 1);
+    const reference = decodedMd5s(fixturePath("rtp", "av1-320x240.ivf"));
+    expect(reference.length).toBe(30);
+    expect(decodedMd5s(path)).toEqual(reference);
+  });
+
+  it("IVF with AV1 (temporal delimiters restored): av1, 320x240, 1 s, same pictures", () => {
+    const units = av1UnitsThroughRtp();
+    const path = join(dir, "av1.ivf");
+    const file = new RecordingFile(path);
+    const w = IvfWriter.forAv1(units[0]!, 90000);
+    expect([w.width, w.height]).toEqual([320, 240]);
+    file.write(w.header());
+    units.forEach((u, i) => {
+      file.write(w.frame(u, i * 3000));
+    });
+    const patch = w.finish();
+    file.patch(patch.offset, patch.bytes);
+    file.close();
+    const p = probe(path);
+    expect(p.streams[0]).toMatchObject({ codec_name: "av1", width: 320, height: 240 });
+    expect(Number(p.format.duration)).toBeCloseTo(1, 1);
+    expect(decodedMd5s(path)).toEqual(decodedMd5s(fixturePath("rtp", "av1-320x240.ivf")));
   });
 
   it("Ogg Opus and WebM Opus: codec and 1 s of 20 ms packets", () => {
@@ -136,6 +221,56 @@ describe.skipIf(!hasFfprobe)("recorder output read back by ffprobe", () => {
       expect(p.streams[0]?.codec_name).toBe("opus");
       expect(Number(p.format.duration)).toBeGreaterThan(0.85);
       expect(Number(p.format.duration)).toBeLessThan(1.05);
+    }
+  });
+
+  it("Ogg Opus and WebM Opus of libopus packets received over RTP: opus, 48 kHz mono, 1.02 s, same PCM as the source", () => {
+    const source = fixturePath("rtp", "opus-48k-1s.ogg");
+    const [opusHead, , ...packets] = readOggPackets(readFixture("rtp", "opus-48k-1s.ogg"));
+    const head = new DataView(opusHead!.buffer, opusHead!.byteOffset);
+    const channels = opusHead![9]!;
+    const preSkip = head.getUint16(10, true);
+    expect([channels, preSkip, packets.length]).toEqual([1, 312, 51]);
+    // Through RTP: our packetizer, the wire, our assembler (RFC 7587: one packet per payload).
+    const packetizer = new RtpPacketizer(new OpusCodec(), { ssrc: 5, payloadType: 111 });
+    const asm = new FrameAssembler(new OpusCodec());
+    const received = packets.flatMap((p, i) =>
+      packetizer.packetize(p, i * 960).map((r) => asm.push(decodeRtpPacket(encodeRtpPacket(r)))!),
+    );
+    expect(received.length).toBe(51);
+
+    const ogg = join(dir, "real.opus");
+    const of = new RecordingFile(ogg);
+    const o = new OggOpusWriter(99, channels, preSkip);
+    of.write(o.headers());
+    received.forEach((f, i) => {
+      of.write(o.packet(f.data, 960, i === received.length - 1));
+    });
+    of.close();
+    const webm = join(dir, "real-opus.webm");
+    const wf = new RecordingFile(webm);
+    const w = new WebmWriter([{ codec: "Opus", channels, preSkip }]);
+    wf.write(w.header());
+    for (const f of received) wf.write(w.frame(0, f.data, f.timestamp / 48, true));
+    const patch = w.finish(20);
+    wf.patch(patch.offset, patch.bytes);
+    wf.close();
+
+    const reference = decodedMd5s(source, "0:a");
+    expect(reference.length).toBeGreaterThan(40);
+    for (const path of [ogg, webm]) {
+      const p = probe(path);
+      expect(p.streams[0], path).toMatchObject({
+        codec_name: "opus",
+        sample_rate: "48000",
+        channels: 1,
+      });
+      // 51 packets × 20 ms; FFmpeg counts Ogg duration from the granule position, WebM's
+      // from the Duration element: both 1.02 s.
+      expect(Number(p.format.duration), path).toBeCloseTo(1.02, 2);
+      // The source trims its last packet (end granule), so every frame but the last must match.
+      const ours = decodedMd5s(path, "0:a");
+      expect(ours.slice(0, reference.length - 1), path).toEqual(reference.slice(0, -1));
     }
   });
 });
