@@ -12,6 +12,7 @@ export {
   type TransportInfo,
 } from "./jsep/remote.js";
 export {
+  type AnswerMediaOptions,
   type AppliedDescription,
   type Description,
   JsepSession,
@@ -24,6 +25,25 @@ export {
   type SdpType,
   type SignalingState,
 } from "./jsep/signaling.js";
+export {
+  capabilities,
+  defaultCodecs,
+  defaultExtmaps,
+  type MediaKind,
+  payloadCodecFor,
+  type RTCRtpCapabilities,
+  type RTCRtpCodec,
+  type RTCRtpCodecParameters,
+} from "./media/codecs.js";
+export type { MediaEvent } from "./media/media-events.js";
+export {
+  DEFAULT_MEDIA_SESSION_CONFIG,
+  MediaSession,
+  type MediaSessionConfig,
+  type MediaSessionStats,
+} from "./media/media-session.js";
+export type { MediaReceiveConfig, ReceiveStreamStats } from "./media/receive-stream.js";
+export type { MediaSendConfig, SendStreamStats } from "./media/send-stream.js";
 export {
   PeerCore,
   type PeerCoreStats,

@@ -2,6 +2,7 @@
 import type { IceCandidate, IceConnectionState, IceGatheringState } from "@purertc/ice";
 import type { DataChannelInfo } from "@purertc/sctp";
 import type { DtlsTransportState, PeerConnectionState } from "./connection-state.js";
+import type { MediaEvent } from "./media/media-events.js";
 
 /** W3C `RTCSctpTransportState`. */
 export type SctpTransportState = "connecting" | "connected" | "closed";
@@ -36,4 +37,6 @@ export type PeerCoreEvent =
   /** The SCTP send queue of a channel fell to its low-water mark. */
   | { readonly type: "buffered-amount-low"; readonly id: number }
   | { readonly type: "channel-closing"; readonly id: number }
-  | { readonly type: "channel-close"; readonly id: number };
+  | { readonly type: "channel-close"; readonly id: number }
+  /** RTP packets, assembled frames and keyframe requests of the media session. */
+  | MediaEvent;

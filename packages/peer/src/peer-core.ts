@@ -9,8 +9,10 @@
  *   app ──send──▶ SCTP ──packet──▶ DTLS ──record──▶ ICE ──▶ pollTransmit()
  *   handleDatagram ──▶ demux ─┬─ STUN ─────────────▶ ICE
  *                             ├─ DTLS ──▶ DTLS ──data──▶ SCTP ──▶ pollEvent()
- *                             └─ RTP  ──▶ counted and dropped (media: part 2)
+ *                             └─ RTP  ──▶ SRTP ──▶ MediaSession ──▶ pollEvent()
  * ```
+ *
+ * DTLS's `connected` keys SRTP (RFC 5764 §4.2) from the exporter and the negotiated profile.
  */
 import { type Datagram, Fifo, type Logger, type Millis, type Transmit } from "@purertc/common";
 import { DtlsEndpoint, type DtlsFingerprint, type DtlsStats } from "@purertc/dtls";
@@ -25,6 +27,7 @@ import {
   type IceGatheringState,
   type IceRole,
 } from "@purertc/ice";
+import type { RtpPacket } from "@purertc/rtp";
 import {
   type AssociationStats,
   DataChannelEndpoint,
@@ -40,6 +43,10 @@ import {
   peerConnectionState,
 } from "./connection-state.js";
 import { classifyDatagram } from "./demux.js";
+import { MediaSession, type MediaSessionStats } from "./media/media-session.js";
+import type { MediaReceiveConfig } from "./media/receive-stream.js";
+import type { MediaSendConfig } from "./media/send-stream.js";
+import { keySrtp } from "./media/srtp-keying.js";
 import { type PeerCoreConfig, resolvePeerCoreConfig } from "./peer-core-config.js";
 import type { PeerCoreEvent, SctpTransportState } from "./peer-core-events.js";
 
@@ -54,13 +61,15 @@ export interface TransportParameters {
   readonly remoteSctpPort: number;
   /** The peer's `a=max-message-size` (RFC 8841 §6: 65536 when absent, 0 = unlimited). */
   readonly remoteMaxMessageSize: number;
+  /** Whether a data section was negotiated (default true); media-only peers have no SCTP. */
+  readonly sctp?: boolean;
 }
 
 /** Counters of the core's own demultiplexer, plus each child's snapshot. */
 export interface PeerCoreStats {
   readonly stunDatagrams: number;
   readonly dtlsDatagrams: number;
-  /** RTP/RTCP datagrams: no media yet, counted and dropped. */
+  /** RTP/RTCP datagrams handed to the media session. */
   readonly rtpDropped: number;
   /** Datagrams of no known protocol, or DTLS held over the bound. */
   readonly unknownDropped: number;
@@ -69,6 +78,7 @@ export interface PeerCoreStats {
   readonly ice: IceAgentStats;
   readonly dtls: DtlsStats | undefined;
   readonly sctp: AssociationStats | undefined;
+  readonly media: MediaSessionStats;
 }
 
 /** The peer connection's protocol machines as one sans-IO endpoint. */
@@ -79,6 +89,7 @@ export class PeerCore {
   readonly #events = new Fifo<PeerCoreEvent>();
   #dtls: DtlsEndpoint | undefined;
   #sctp: DataChannelEndpoint | undefined;
+  readonly #media: MediaSession;
   #params: TransportParameters | undefined;
   /** DTLS datagrams that arrived before the DTLS endpoint existed. */
   #early: Datagram[] = [];
@@ -109,6 +120,7 @@ export class PeerCore {
       ...c.ice,
       role: c.iceRole,
     });
+    this.#media = new MediaSession(c.rng, c.logger, c.cname, c.media);
   }
 
   // --- state --------------------------------------------------------------------------------
@@ -240,17 +252,7 @@ export class PeerCore {
         certificate: c.certificate,
         remoteFingerprints: params.fingerprints,
       });
-      this.#sctp = new DataChannelEndpoint({
-        crypto: c.crypto,
-        rng: c.rng,
-        logger: c.logger,
-        ...c.sctp,
-        role: params.dtlsRole,
-        localPort: params.localSctpPort,
-        remotePort: params.remoteSctpPort,
-        maxMessageSize: params.remoteMaxMessageSize,
-      });
-      this.#sctpState = "connecting";
+      if (params.sctp !== false) this.#createSctp(params);
       const early = this.#early;
       this.#early = [];
       for (const d of early) this.#dtls.handleDatagram(now, d);
@@ -258,13 +260,58 @@ export class PeerCore {
     } else {
       this.#params = { ...this.#params!, fingerprints: params.fingerprints };
       this.#dtls.setRemoteFingerprints(params.fingerprints);
-      this.#sctp!.maxMessageSize = params.remoteMaxMessageSize;
+      if (!this.#sctp && params.sctp !== false) {
+        this.#createSctp({ ...this.#params, ...params });
+        if (this.#dtls.state === "connected") this.#sctp!.connect(now);
+      }
+      if (this.#sctp) this.#sctp.maxMessageSize = params.remoteMaxMessageSize;
       this.#params = {
         ...this.#params,
         remoteMaxMessageSize: params.remoteMaxMessageSize,
       };
     }
     this.#pump(now);
+  }
+
+  // --- media --------------------------------------------------------------------------------
+
+  /** The media session: streams, stats and CNAME (commands below drain it). */
+  get media(): MediaSession {
+    return this.#media;
+  }
+
+  /** Applies a negotiation's senders and receivers (see {@link MediaSession.configure}). */
+  configureMedia(
+    now: Millis,
+    senders: readonly MediaSendConfig[],
+    receivers: readonly MediaReceiveConfig[],
+  ): void {
+    this.#media.configure(now, senders, receivers);
+    this.#pump(now);
+  }
+
+  /** Sends one encoded frame on a sender; `false` before SRTP keys or for an unknown sender. */
+  sendFrame(now: Millis, senderId: number, frame: Uint8Array, timestamp: number): boolean {
+    if (this.#closed) return false;
+    const ok = this.#media.sendFrame(now, senderId, frame, timestamp);
+    this.#pump(now);
+    return ok;
+  }
+
+  /** Sends a ready RTP packet on a sender (its SSRC, payload type and extensions rewritten). */
+  sendRtp(now: Millis, senderId: number, packet: RtpPacket): boolean {
+    if (this.#closed) return false;
+    const ok = this.#media.sendRtp(now, senderId, packet);
+    this.#pump(now);
+    return ok;
+  }
+
+  /** Sends a PLI for a receiver's stream. */
+  requestKeyFrame(now: Millis, receiverId: number): boolean {
+    if (this.#closed) return false;
+    const ok = this.#media.requestKeyFrame(now, receiverId);
+    this.#pump(now);
+    return ok;
   }
 
   /** Creates a data channel and returns its stream id (see `DataChannelEndpoint`). */
@@ -346,7 +393,9 @@ export class PeerCore {
             break;
           case "rtp":
             this.#rtp++;
-            return;
+            this.#ice.noteReceived(now, dgram.from, dgram.data.byteLength);
+            this.#media.handleDatagram(now, dgram.data);
+            break;
           default:
             this.#unknown++;
             return;
@@ -365,6 +414,7 @@ export class PeerCore {
       if (due(this.#ice.pollTimeout())) this.#ice.handleTimeout(now);
       if (this.#dtls && due(this.#dtls.pollTimeout())) this.#dtls.handleTimeout(now);
       if (this.#sctp && due(this.#sctp.pollTimeout())) this.#sctp.handleTimeout(now);
+      if (due(this.#media.pollTimeout())) this.#media.handleTimeout(now);
       this.#pump(now);
     } catch (e) {
       this.#internalError(e);
@@ -387,6 +437,7 @@ export class PeerCore {
     };
     if (this.#dtls) min(this.#dtls.pollTimeout());
     if (this.#sctp) min(this.#sctp.pollTimeout());
+    min(this.#media.pollTimeout());
     return t;
   }
 
@@ -400,6 +451,7 @@ export class PeerCore {
       ice: this.#ice.stats(),
       dtls: this.#dtls?.stats(),
       sctp: this.#sctp?.stats(),
+      media: this.#media.stats(),
     };
   }
 
@@ -409,6 +461,21 @@ export class PeerCore {
     if (this.#closed) throw new TypeError("the peer core is closed");
     if (!this.#sctp) throw new TypeError("no SCTP transport yet (the DTLS role is not known)");
     return this.#sctp;
+  }
+
+  #createSctp(params: TransportParameters): void {
+    const c = this.#config;
+    this.#sctp = new DataChannelEndpoint({
+      crypto: c.crypto,
+      rng: c.rng,
+      logger: c.logger,
+      ...c.sctp,
+      role: params.dtlsRole,
+      localPort: params.localSctpPort,
+      remotePort: params.remoteSctpPort,
+      maxMessageSize: params.remoteMaxMessageSize,
+    });
+    this.#sctpState = "connecting";
   }
 
   #internalError(e: unknown): void {
@@ -473,6 +540,15 @@ export class PeerCore {
           this.#onSctp(e);
         }
       }
+      const media = this.#media;
+      for (let d = media.pollTransmit(); d; d = media.pollTransmit()) {
+        progress = true;
+        this.#ice.send(now, d);
+      }
+      for (let e = media.pollEvent(); e; e = media.pollEvent()) {
+        progress = true;
+        this.#events.push(e);
+      }
     }
     this.#updateConnectionState();
   }
@@ -505,8 +581,10 @@ export class PeerCore {
         if (classifyDatagram(e.data) === "dtls") {
           this.#dtlsIn++;
           this.#feedDtls(now, { from: e.from, data: e.data });
-        } else if (classifyDatagram(e.data) === "rtp") this.#rtp++;
-        else this.#unknown++;
+        } else if (classifyDatagram(e.data) === "rtp") {
+          this.#rtp++;
+          this.#media.handleDatagram(now, e.data);
+        } else this.#unknown++;
         return;
       case "candidate-error":
         this.#events.push({
@@ -527,6 +605,17 @@ export class PeerCore {
         this.#remoteCertificate = e.peerCertificate;
         this.#cipherSuite = e.cipherSuite;
         this.#setDtlsState("connected");
+        if (e.srtpProfile !== undefined)
+          this.#media.setSrtp(
+            now,
+            keySrtp(
+              this.#dtls!,
+              e.srtpProfile,
+              e.srtpMki,
+              this.#params!.dtlsRole,
+              this.#config.crypto,
+            ),
+          );
         this.#sctp?.connect(now);
         return;
       case "data":

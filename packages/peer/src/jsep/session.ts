@@ -1,5 +1,5 @@
 /**
- * JSEP (RFC 8829) for a data-only peer connection with max-bundle: the signaling state, the four
+ * JSEP (RFC 8829) for a peer connection with max-bundle (data and Unified Plan media sections): the signaling state, the four
  * descriptions (pending/current × local/remote), offers and answers built with @purertc/sdp,
  * the DTLS role from `a=setup` (RFC 8842 §5), ICE restarts. No I/O: the W3C layer applies what
  * each step returns to the {@link PeerCore}.
@@ -7,10 +7,12 @@
 import type { IceCandidate, IceCredentials } from "@purertc/ice";
 import { serializeIceCandidate } from "@purertc/ice";
 import {
+  type AnswerInit,
   buildAnswer,
   buildOffer,
   type Candidate,
   type Fingerprint,
+  type MediaInit,
   type MediaSection,
   type SessionDescription,
   type Setup,
@@ -42,6 +44,9 @@ export interface LocalTransportInit {
   readonly sctpPort: number;
 }
 
+/** The media side of an answer: what we support and, per offered mid, what we want. */
+export type AnswerMediaOptions = Pick<AnswerInit, "codecs" | "headerExtensions" | "media">;
+
 /** The result of applying a description. */
 export interface AppliedDescription {
   readonly previousState: SignalingState;
@@ -60,6 +65,15 @@ function dtlsRoleOf(setup: Setup | undefined, ours: boolean): "client" | "server
     );
   const activeIsUs = setup === "active" ? ours : !ours;
   return activeIsUs ? "client" : "server";
+}
+
+/** The data section's mid: "0" unless a media section or an earlier section took it. */
+function freeMid(media: readonly MediaInit[], previous: SessionDescription | undefined): string {
+  const used = new Set<string>(media.map((m) => m.mid));
+  for (const m of previous?.media ?? []) if (m.mid !== undefined) used.add(m.mid);
+  let i = Number(DATA_MID);
+  while (used.has(String(i))) i++;
+  return String(i);
 }
 
 function toSdpCandidate(c: IceCandidate): Candidate | undefined {
@@ -133,12 +147,18 @@ export class JsepSession {
 
   /**
    * An offer (RFC 8829 §5.2.1). `wantData` adds a data section when none was negotiated;
-   * sections of earlier negotiations keep their place and mid (rejected media stays rejected).
+   * `media` are the RTP sections of the transceivers (their mids assigned by the caller).
+   * Sections of earlier negotiations keep their place and mid; a previous media section with
+   * no entry in `media` is offered rejected; new sections go at the end.
    */
-  createOffer(init: LocalTransportInit, wantData: boolean): string {
+  createOffer(
+    init: LocalTransportInit,
+    wantData: boolean,
+    media: readonly MediaInit[] = [],
+  ): string {
     this.#checkOpen();
     const previous = this.#currentLocal?.info.model;
-    const dataMid = this.#currentLocal?.info.data?.mid ?? DATA_MID;
+    const dataMid = this.#currentLocal?.info.data?.mid ?? freeMid(media, previous);
     const hasData = wantData || this.#currentLocal?.info.data !== undefined;
     const model = buildOffer({
       sessionId: this.#sessionId,
@@ -149,16 +169,19 @@ export class JsepSession {
       setup: "actpass",
       candidates: this.#candidates(init.candidates),
       endOfCandidates: init.endOfCandidates,
-      media: hasData
-        ? [
-            {
-              kind: "application",
-              mid: dataMid,
-              sctpPort: init.sctpPort,
-              maxMessageSize: init.maxMessageSize,
-            },
-          ]
-        : [],
+      media: [
+        ...media,
+        ...(hasData
+          ? [
+              {
+                kind: "application" as const,
+                mid: dataMid,
+                sctpPort: init.sctpPort,
+                maxMessageSize: init.maxMessageSize,
+              },
+            ]
+          : []),
+      ],
     });
     if (previous) model.media = this.#keepLayout(previous, model.media);
     if (model.media.length === 0) model.groups = [];
@@ -166,16 +189,20 @@ export class JsepSession {
     return this.#lastOffer;
   }
 
-  /** An answer to the pending remote offer (RFC 8829 §5.3.1); media sections are rejected. */
-  createAnswer(init: LocalTransportInit): string {
+  /**
+   * An answer to the pending remote offer (RFC 8829 §5.3.1). Without `mediaOptions` every RTP
+   * section is rejected.
+   */
+  createAnswer(init: LocalTransportInit, mediaOptions?: AnswerMediaOptions): string {
     this.#checkOpen();
     const offer = this.#pendingRemote;
     if (this.#state !== "have-remote-offer" && this.#state !== "have-local-pranswer")
       throw new NegotiationError("InvalidStateError", `createAnswer in state ${this.#state}`);
     if (!offer) throw new NegotiationError("InvalidStateError", "no remote offer");
-    const media: Record<string, { reject: boolean }> = {};
-    for (const m of offer.info.model.media)
-      if (m.kind !== "application" && m.mid !== undefined) media[m.mid] = { reject: true };
+    const media: NonNullable<AnswerInit["media"]> = { ...mediaOptions?.media };
+    if (mediaOptions === undefined)
+      for (const m of offer.info.model.media)
+        if (m.kind !== "application" && m.mid !== undefined) media[m.mid] = { reject: true };
     const setup: Setup | undefined =
       this.#dtlsRole === undefined ? undefined : this.#dtlsRole === "client" ? "active" : "passive";
     const model = buildAnswer(offer.info.model, {
@@ -188,6 +215,10 @@ export class JsepSession {
       candidates: this.#candidates(init.candidates),
       endOfCandidates: init.endOfCandidates,
       media,
+      ...(mediaOptions?.codecs ? { codecs: mediaOptions.codecs } : {}),
+      ...(mediaOptions?.headerExtensions
+        ? { headerExtensions: mediaOptions.headerExtensions }
+        : {}),
       sctpPort: init.sctpPort,
       maxMessageSize: init.maxMessageSize,
     });
@@ -264,12 +295,18 @@ export class JsepSession {
   /** Keeps the m-section order of the previous negotiation (RFC 8829 §5.2.2). */
   #keepLayout(previous: SessionDescription, fresh: MediaSection[]): MediaSection[] {
     const out: MediaSection[] = [];
-    const data = fresh.find((m) => m.kind === "application");
+    const placed = new Set<MediaSection>();
     for (const m of previous.media) {
-      if (m.kind === "application" && data) out.push(data);
-      else out.push({ ...m, port: 0, candidates: [], endOfCandidates: false });
+      const f =
+        m.kind === "application"
+          ? fresh.find((x) => x.kind === "application")
+          : fresh.find((x) => x.kind !== "application" && x.mid === m.mid);
+      if (f && !placed.has(f)) {
+        out.push(f);
+        placed.add(f);
+      } else out.push({ ...m, port: 0, candidates: [], endOfCandidates: false });
     }
-    if (data && !out.includes(data)) out.push(data);
+    for (const f of fresh) if (!placed.has(f)) out.push(f);
     return out;
   }
 
@@ -289,7 +326,7 @@ export class JsepSession {
       throw new NegotiationError("InvalidAccessError", "no ICE credentials");
     const desc = { type, sdp, info };
     if (type === "answer") {
-      if (this.#dtlsRole === undefined && info.data !== undefined)
+      if (this.#dtlsRole === undefined && info.ufrag !== undefined)
         this.#dtlsRole = dtlsRoleOf(info.setup, side === "local");
       if (side === "local") {
         this.#currentLocal = desc;

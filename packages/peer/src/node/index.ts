@@ -32,6 +32,29 @@ export {
   type RTCIceComponent,
   type RTCIceProtocol,
 } from "./ice-candidate.js";
+export {
+  type EncodedFrameInit,
+  RTCEncodedAudioFrame,
+  type RTCEncodedFrameMetadata,
+  RTCEncodedVideoFrame,
+  type RTCEncodedVideoFrameType,
+} from "./media/encoded-frame.js";
+export {
+  type EncodedFrame,
+  EncodedMediaStreamTrack,
+  type EncodedTrackInit,
+  RTCEncodedFrameEvent,
+  RTCRtpPacketEvent,
+} from "./media/encoded-track.js";
+export type { RTCRtpTransceiverInit } from "./media/media-controller.js";
+export { MediaStream, RTCTrackEvent } from "./media/media-stream.js";
+export { RTCRtpReceiver, type RTCRtpSynchronizationSource } from "./media/rtp-receiver.js";
+export {
+  type RTCRtpEncodingParameters,
+  RTCRtpSender,
+  type RTCRtpSendParameters,
+} from "./media/rtp-sender.js";
+export { RTCRtpTransceiver, type RTCRtpTransceiverDirection } from "./media/rtp-transceiver.js";
 export type { WebRtcOptions } from "./options.js";
 export { RTCPeerConnection } from "./peer-connection.js";
 export {

@@ -47,6 +47,12 @@ import {
   RTCPeerConnectionIceEvent,
 } from "./events.js";
 import type { RTCIceCandidateInit } from "./ice-candidate.js";
+import type { EncodedMediaStreamTrack } from "./media/encoded-track.js";
+import { MediaController, type RTCRtpTransceiverInit } from "./media/media-controller.js";
+import type { MediaStream } from "./media/media-stream.js";
+import type { RTCRtpReceiver } from "./media/rtp-receiver.js";
+import type { RTCRtpSender } from "./media/rtp-sender.js";
+import type { RTCRtpTransceiver } from "./media/rtp-transceiver.js";
 import type { WebRtcOptions } from "./options.js";
 import { PeerRunner } from "./runner.js";
 import { RTCSessionDescription, type RTCSessionDescriptionInit } from "./session-description.js";
@@ -139,6 +145,8 @@ export class RTCPeerConnection extends EventTarget {
   readonly #dtlsTransport: RTCDtlsTransport;
   #sctp: RTCSctpTransport | null = null;
   readonly #host: ChannelHost;
+  readonly #cname: string;
+  readonly #media: MediaController;
 
   constructor(configuration?: RTCConfiguration) {
     super();
@@ -157,6 +165,11 @@ export class RTCPeerConnection extends EventTarget {
     this.#iceTransport = new RTCIceTransport(src);
     this.#dtlsTransport = new RTCDtlsTransport(src, this.#iceTransport);
     this.#host = this.#channelHost();
+    this.#cname =
+      this.#rng.nextU32().toString(36) +
+      this.#rng.nextU32().toString(36) +
+      this.#rng.nextU32().toString(36);
+    this.#media = this.#mediaController();
   }
 
   // --- attributes ---------------------------------------------------------------------------
@@ -217,15 +230,14 @@ export class RTCPeerConnection extends EventTarget {
   createOffer(options?: { iceRestart?: boolean }): Promise<RTCSessionDescriptionInit> {
     return this.#chain(() => {
       if (options?.iceRestart) this.#restartPending = true;
-      const sdp = this.#jsep.createOffer(this.#localInit(this.#offerCreds()), this.#wantsData);
-      return { type: "offer", sdp };
+      return { type: "offer", sdp: this.#createOffer() };
     });
   }
 
   createAnswer(_options?: object): Promise<RTCSessionDescriptionInit> {
     return this.#chain(() => {
       const creds = this.#answerCreds();
-      return { type: "answer", sdp: this.#jsep.createAnswer(this.#localInit(creds)) };
+      return { type: "answer", sdp: this.#createAnswer(creds) };
     });
   }
 
@@ -245,12 +257,7 @@ export class RTCPeerConnection extends EventTarget {
           ? "offer"
           : "answer";
       if (sdp === "") {
-        if (type === "offer")
-          sdp = this.#jsep.createOffer(this.#localInit(this.#offerCreds()), this.#wantsData);
-        else {
-          const creds = this.#answerCreds();
-          sdp = this.#jsep.createAnswer(this.#localInit(creds));
-        }
+        sdp = type === "offer" ? this.#createOffer() : this.#createAnswer(this.#answerCreds());
       }
       const applied = this.#jsep.setLocal(type, sdp);
       await this.#ensureRunner(type === "offer" ? "controlling" : "controlled");
@@ -279,7 +286,10 @@ export class RTCPeerConnection extends EventTarget {
         this.#gathering = true;
         await this.#startGathering();
       }
-      if (type === "answer") this.#applyTransport();
+      if (type === "answer") {
+        this.#applyTransport();
+        this.#mediaNegotiated(true);
+      }
       runner.pump();
       this.#signalingChanged();
     });
@@ -318,7 +328,11 @@ export class RTCPeerConnection extends EventTarget {
         this.#remoteCandidates.push(c);
       }
       if (t.endOfCandidates) core.addRemoteEndOfCandidates(now);
-      if (type === "answer") this.#applyTransport();
+      this.#media.remoteApplied(type, t.model);
+      if (type === "answer") {
+        this.#applyTransport();
+        this.#mediaNegotiated(false);
+      }
       runner.pump();
       this.#signalingChanged();
     });
@@ -463,16 +477,37 @@ export class RTCPeerConnection extends EventTarget {
     return channel;
   }
 
-  // --- media (part 2) -----------------------------------------------------------------------
+  // --- media: encoded tracks (see ./media) ----------------------------------------------------
 
-  getSenders(): never[] {
-    return [];
+  /** webrtc-pc §5.1 addTrack: a sender for `track`, reusing a free transceiver of its kind. */
+  addTrack(track: EncodedMediaStreamTrack, ...streams: MediaStream[]): RTCRtpSender {
+    if (this.#closed) throw domError("InvalidStateError", "the RTCPeerConnection is closed");
+    return this.#media.addTrack(track, streams);
   }
-  getReceivers(): never[] {
-    return [];
+
+  /** webrtc-pc §5.1 removeTrack: stops sending; the transceiver keeps receiving. */
+  removeTrack(sender: RTCRtpSender): void {
+    if (this.#closed) throw domError("InvalidStateError", "the RTCPeerConnection is closed");
+    this.#media.removeTrack(sender);
   }
-  getTransceivers(): never[] {
-    return [];
+
+  /** webrtc-pc §5.1 addTransceiver with a kind (`"audio"`/`"video"`) or a track. */
+  addTransceiver(
+    trackOrKind: EncodedMediaStreamTrack | "audio" | "video",
+    init?: RTCRtpTransceiverInit,
+  ): RTCRtpTransceiver {
+    if (this.#closed) throw domError("InvalidStateError", "the RTCPeerConnection is closed");
+    return this.#media.addTransceiver(trackOrKind, init);
+  }
+
+  getSenders(): RTCRtpSender[] {
+    return this.getTransceivers().map((t) => t.sender);
+  }
+  getReceivers(): RTCRtpReceiver[] {
+    return this.getTransceivers().map((t) => t.receiver);
+  }
+  getTransceivers(): RTCRtpTransceiver[] {
+    return this.#media.transceivers.filter((t) => t.currentDirection !== "stopped");
   }
 
   close(): void {
@@ -484,6 +519,7 @@ export class RTCPeerConnection extends EventTarget {
     for (const p of this.#pending) p.channel._closed(false);
     this.#channels.clear();
     this.#pending = [];
+    this.#media.close();
     this.#iceTransport._state = "closed";
     this.#dtlsTransport._state = "closed";
     if (this.#sctp) this.#sctp._state = "closed";
@@ -572,6 +608,8 @@ export class RTCPeerConnection extends EventTarget {
         mdns: this.#opts.mdns ?? "query-only",
       },
       sctp: { maxReceiveMessageSize: this.#opts.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE },
+      cname: this.#cname,
+      media: { wallClockOffsetMs: performance.timeOrigin },
     });
     this.#runner = new PeerRunner(
       core,
@@ -626,15 +664,18 @@ export class RTCPeerConnection extends EventTarget {
     const role = this.#jsep.dtlsRole;
     const r = this.#jsep.remoteTransport;
     const l = this.#jsep.localTransport;
-    if (!runner || !role || !r?.data || !l?.data) return;
+    if (!runner || !role || !r || !l || r.fingerprints.length === 0) return;
     const core = runner.core;
+    const data = r.data !== undefined && l.data !== undefined;
     core.setTransportParameters(runner.now(), {
       dtlsRole: role,
       fingerprints: r.fingerprints,
-      localSctpPort: l.data.sctpPort,
-      remoteSctpPort: r.data.sctpPort,
-      remoteMaxMessageSize: r.data.maxMessageSize,
+      localSctpPort: l.data?.sctpPort ?? 5000,
+      remoteSctpPort: r.data?.sctpPort ?? 5000,
+      remoteMaxMessageSize: r.data?.maxMessageSize ?? 65536,
+      sctp: data,
     });
+    if (!data) return;
     this.#sctp ??= new RTCSctpTransport(this.#source(), this.#dtlsTransport);
     // webrtc-pc §6.1: ids are generated for the null-id channels once the chosen ones are
     // known, so channels with an id (negotiated) are opened first and never lose it.
@@ -689,7 +730,10 @@ export class RTCPeerConnection extends EventTarget {
     const hasData =
       this.#jsep.currentLocalDescription !== undefined &&
       this.#jsep.localTransport?.data !== undefined;
-    const needed = this.#restartPending || (this.#wantsData && !hasData);
+    const needed =
+      this.#restartPending ||
+      (this.#wantsData && !hasData) ||
+      this.#media.negotiationNeeded(this.#jsep.localTransport?.model);
     if (!needed) {
       this.#negotiationNeeded = false;
       return;
@@ -728,8 +772,57 @@ export class RTCPeerConnection extends EventTarget {
     });
   }
 
+  #createOffer(): string {
+    const used = new Set<string>();
+    for (const d of [this.#jsep.localTransport, this.#jsep.remoteTransport])
+      for (const mid of d?.mids ?? []) if (mid !== undefined) used.add(mid);
+    const data = this.#jsep.localTransport?.data?.mid;
+    if (data !== undefined) used.add(data);
+    const media = this.#media.offerMedia(used);
+    return this.#jsep.createOffer(this.#localInit(this.#offerCreds()), this.#wantsData, media);
+  }
+
+  #createAnswer(creds: IceCredentials): string {
+    const offer = this.#jsep.pendingRemoteDescription;
+    const model = offer ? this.#jsep.remoteTransport?.model : undefined;
+    return this.#jsep.createAnswer(
+      this.#localInit(creds),
+      model ? this.#media.answerOptions(model) : undefined,
+    );
+  }
+
+  /** An answer was applied: transceivers' currentDirection and the core's streams follow it. */
+  #mediaNegotiated(weAnswered: boolean): void {
+    const l = this.#jsep.currentLocalDescription;
+    const r = this.#jsep.currentRemoteDescription;
+    const lm = this.#jsep.localTransport?.model;
+    const rm = this.#jsep.remoteTransport?.model;
+    if (l && r && lm && rm) this.#media.negotiated(lm, rm, weAnswered);
+  }
+
+  #mediaController(): MediaController {
+    return new MediaController(
+      {
+        core: () => this.#runner?.core,
+        now: () => this.#runner?.now() ?? 0,
+        pump: () => this.#runner?.pump(),
+        queue: (task) => this.#queue(task),
+        changed: () => this.#updateNegotiationNeeded(),
+        dispatchTrack: (e) => this.dispatchEvent(e),
+        dtlsTransport: this.#dtlsTransport,
+        rng: this.#rng,
+      },
+      this.#cname,
+    );
+  }
+
   #onCoreEvent(e: PeerCoreEvent): void {
     switch (e.type) {
+      case "rtp":
+      case "frame":
+      case "keyframe-request":
+        this.#queue(() => this.#media.deliver(e));
+        return;
       case "message":
         // Looked up in the task: the channel of a DCEP OPEN that came in the same flight is
         // created by the (earlier) datachannel task.

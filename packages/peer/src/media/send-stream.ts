@@ -1,0 +1,180 @@
+/**
+ * One outgoing RTP stream (RFC 3550 §5): the packetizer of its negotiated codec, the header
+ * extensions we write (RFC 9143 §15 MID, abs-send-time), the send history that answers generic
+ * NACKs (RFC 4585 §6.2.1) over RTX (RFC 4588), and the counters a Sender Report carries.
+ */
+import type { Millis } from "@purertc/common";
+import {
+  buildExtensionBlock,
+  encodeAbsSendTime,
+  encodeSdesExtension,
+  type HeaderExtension,
+  PacketHistory,
+  type PayloadCodec,
+  RTP_EXTENSION_URI,
+  type RtpExtensionBlock,
+  type RtpPacket,
+  RtpPacketizer,
+  SenderReportBuilder,
+} from "@purertc/rtp";
+import type { Codec, Extmap } from "@purertc/sdp";
+import { type MediaKind, payloadCodecFor, rtxPayloadTypeFor } from "./codecs.js";
+
+/** What negotiation says about one sender. */
+export interface MediaSendConfig {
+  /** The caller's handle of the stream (the W3C layer uses the transceiver's index). */
+  readonly id: number;
+  readonly mid: string;
+  readonly kind: MediaKind;
+  readonly ssrc: number;
+  /** Our RTX SSRC (`a=ssrc-group:FID`), used when RTX was negotiated. */
+  readonly rtxSsrc: number | undefined;
+  /** The negotiated codecs in preference order: the first with a payload format is sent. */
+  readonly codecs: readonly Codec[];
+  readonly extmaps: readonly Extmap[];
+}
+
+/** Counters of one outgoing stream (W3C `RTCOutboundRtpStreamStats` subset). */
+export interface SendStreamStats {
+  readonly ssrc: number;
+  readonly mid: string;
+  readonly payloadType: number;
+  readonly packetsSent: number;
+  readonly bytesSent: number;
+  readonly framesSent: number;
+  readonly retransmittedPacketsSent: number;
+  readonly nackCount: number;
+  readonly pliCount: number;
+  readonly firCount: number;
+  /** From the latest RR about this SSRC (RFC 3550 §6.4.1), in ms. */
+  readonly roundTripTime: number | undefined;
+  readonly remotePacketsLost: number | undefined;
+  readonly remoteFractionLost: number | undefined;
+  readonly remoteJitter: number | undefined;
+}
+
+function extId(extmaps: readonly Extmap[], uri: string): number | undefined {
+  return extmaps.find((e) => e.uri === uri)?.id;
+}
+
+/** One sender's RTP state; survives renegotiation while its SSRC stays. */
+export class SendStream {
+  config: MediaSendConfig;
+  readonly payloadType: number;
+  readonly codec: PayloadCodec;
+  readonly clockRate: number;
+  readonly #packetizer: RtpPacketizer;
+  readonly history: PacketHistory;
+  readonly report: SenderReportBuilder;
+  readonly #midId: number | undefined;
+  readonly #absId: number | undefined;
+  readonly #midBytes: Uint8Array;
+  sentAny = false;
+  packetsSent = 0;
+  bytesSent = 0;
+  framesSent = 0;
+  nackCount = 0;
+  pliCount = 0;
+  firCount = 0;
+  roundTripTime: number | undefined;
+  remotePacketsLost: number | undefined;
+  remoteFractionLost: number | undefined;
+  remoteJitter: number | undefined;
+
+  /** Throws `TypeError` when no negotiated codec has a payload format. */
+  constructor(config: MediaSendConfig, firstSequenceNumber: number) {
+    this.config = config;
+    let chosen: { c: Codec; p: PayloadCodec } | undefined;
+    for (const c of config.codecs) {
+      const p = payloadCodecFor(c);
+      if (p) {
+        chosen = { c, p };
+        break;
+      }
+    }
+    if (!chosen) throw new TypeError(`mid ${config.mid}: no negotiated codec we can send`);
+    this.payloadType = chosen.c.payloadType;
+    this.codec = chosen.p;
+    this.clockRate = chosen.c.clockRate;
+    this.#packetizer = new RtpPacketizer(chosen.p, {
+      ssrc: config.ssrc,
+      payloadType: this.payloadType,
+      sequenceNumber: firstSequenceNumber,
+    });
+    const rtxPt = rtxPayloadTypeFor(config.codecs, this.payloadType);
+    const nack = chosen.c.feedback.some((f) => f.type === "nack" && f.parameter === undefined);
+    this.history = new PacketHistory(
+      {
+        capacity: config.kind === "video" && nack ? 1024 : 1,
+        rtxSsrc: rtxPt === undefined ? undefined : config.rtxSsrc,
+        rtxPayloadType: config.rtxSsrc === undefined ? undefined : rtxPt,
+      },
+      firstSequenceNumber ^ 0x5a5a,
+    );
+    this.report = new SenderReportBuilder(config.ssrc, this.clockRate);
+    this.#midId = extId(config.extmaps, RTP_EXTENSION_URI.mid);
+    this.#absId = extId(config.extmaps, RTP_EXTENSION_URI.absSendTime);
+    this.#midBytes = encodeSdesExtension(config.mid);
+  }
+
+  get ssrc(): number {
+    return this.config.ssrc;
+  }
+
+  /** The extension block for packets sent at `now` (MID and abs-send-time when negotiated). */
+  extension(now: Millis): RtpExtensionBlock | undefined {
+    const list: HeaderExtension[] = [];
+    if (this.#midId !== undefined) list.push({ id: this.#midId, data: this.#midBytes });
+    if (this.#absId !== undefined) list.push({ id: this.#absId, data: encodeAbsSendTime(now) });
+    return list.length === 0 ? undefined : buildExtensionBlock(list);
+  }
+
+  /** Packetizes one encoded frame with RTP timestamp `timestamp`. */
+  packetizeFrame(now: Millis, frame: Uint8Array, timestamp: number): RtpPacket[] {
+    this.framesSent++;
+    return this.#packetizer.packetize(frame, timestamp, this.extension(now));
+  }
+
+  /** A caller's ready packet restamped for this stream: our SSRC, payload type and extensions. */
+  restamp(now: Millis, p: RtpPacket): RtpPacket {
+    if (p.header.marker || this.codec.kind === "audio") this.framesSent++;
+    return {
+      header: {
+        ...p.header,
+        ssrc: this.ssrc,
+        payloadType: this.payloadType,
+        extension: this.extension(now),
+      },
+      payload: p.payload,
+      paddingSize: p.paddingSize,
+    };
+  }
+
+  /** Records a media packet that left (not a retransmission). */
+  noteSent(now: Millis, p: RtpPacket, wireBytes: number): void {
+    this.sentAny = true;
+    this.packetsSent++;
+    this.bytesSent += wireBytes;
+    this.history.handleSent(now, p);
+    this.report.handleSent(now, p);
+  }
+
+  stats(): SendStreamStats {
+    return {
+      ssrc: this.ssrc,
+      mid: this.config.mid,
+      payloadType: this.payloadType,
+      packetsSent: this.packetsSent,
+      bytesSent: this.bytesSent,
+      framesSent: this.framesSent,
+      retransmittedPacketsSent: this.history.packetsResent,
+      nackCount: this.nackCount,
+      pliCount: this.pliCount,
+      firCount: this.firCount,
+      roundTripTime: this.roundTripTime,
+      remotePacketsLost: this.remotePacketsLost,
+      remoteFractionLost: this.remoteFractionLost,
+      remoteJitter: this.remoteJitter,
+    };
+  }
+}

@@ -1,0 +1,304 @@
+/**
+ * A `MediaStreamTrack`-compatible track of *encoded* media (mediacapture-main §4.3 surface; Node
+ * has no camera and we never decode). A local track is created with a kind (and optionally a
+ * preferred codec) and fed whole encoded frames, which each sender packetizes, or ready RTP
+ * packets. A remote track (`receiver.track`) yields the RTP packets and the assembled frames of
+ * its receiver as events (`rtp`, `frame`) and async iterators, and asks for keyframes.
+ *
+ * ```
+ *  local:   writeFrame ─┬─▶ RTCRtpSender ─▶ packetizer ─▶ SRTP ─▶ network
+ *           writeRtp  ──┘   (one track may feed several senders, on several connections)
+ *  remote:  network ─▶ SRTP ─▶ jitter buffer + NACK ─▶ "rtp" / "frame" events, frames()
+ *           requestKeyFrame() ─▶ PLI
+ * ```
+ */
+import { decodeRtpPacket, type RtpPacket } from "@purertc/rtp";
+import {
+  type EncodedFrameInit,
+  frameBytes,
+  type RTCEncodedAudioFrame,
+  type RTCEncodedVideoFrame,
+} from "./encoded-frame.js";
+
+/** What a sender implements to receive a local track's media. */
+export interface TrackSink {
+  _sendFrame(data: Uint8Array, timestamp: number): void;
+  _sendRtp(packet: RtpPacket): void;
+}
+
+/** Options of a local encoded track. */
+export interface EncodedTrackInit {
+  readonly kind: "audio" | "video";
+  /** Preferred codec as a MIME type (`video/VP8`, `video/H264`, `audio/opus`); moves it first in offers. */
+  readonly codec?: string;
+  readonly id?: string;
+  readonly label?: string;
+}
+
+export type EncodedFrame = RTCEncodedVideoFrame | RTCEncodedAudioFrame;
+
+/** The `frame` event of a remote track. */
+export class RTCEncodedFrameEvent extends Event {
+  readonly frame: EncodedFrame;
+  constructor(type: string, init: { frame: EncodedFrame }) {
+    super(type);
+    this.frame = init.frame;
+  }
+}
+
+/** The `rtp` event of a remote track: one RTP packet (RTX unwrapped), before the jitter buffer. */
+export class RTCRtpPacketEvent extends Event {
+  readonly packet: RtpPacket;
+  constructor(type: string, init: { packet: RtpPacket }) {
+    super(type);
+    this.packet = init.packet;
+  }
+}
+
+/** Items waiting for an async iterator; the oldest are dropped past `max` (a slow reader). */
+class AsyncQueue<T> {
+  readonly #items: T[] = [];
+  #wake: (() => void) | undefined;
+  #done = false;
+  dropped = 0;
+  constructor(readonly max: number) {}
+
+  push(item: T): void {
+    if (this.#done) return;
+    if (this.#items.length >= this.max) {
+      this.#items.shift();
+      this.dropped++;
+    }
+    this.#items.push(item);
+    this.#wake?.();
+  }
+
+  end(): void {
+    this.#done = true;
+    this.#wake?.();
+  }
+
+  async *iterate(onReturn: () => void): AsyncGenerator<T, void, undefined> {
+    try {
+      for (;;) {
+        const next = this.#items.shift();
+        if (next !== undefined) {
+          yield next;
+          continue;
+        }
+        if (this.#done) return;
+        await new Promise<void>((resolve) => {
+          this.#wake = resolve;
+        });
+        this.#wake = undefined;
+      }
+    } finally {
+      onReturn();
+    }
+  }
+}
+
+/** Frames or packets a lagging iterator keeps before dropping the oldest. */
+const ITERATOR_BACKLOG = 1024;
+
+let nextTrackId = 0;
+
+export class EncodedMediaStreamTrack extends EventTarget {
+  declare onended: ((this: EncodedMediaStreamTrack, ev: Event) => unknown) | null;
+  declare onmute: ((this: EncodedMediaStreamTrack, ev: Event) => unknown) | null;
+  declare onunmute: ((this: EncodedMediaStreamTrack, ev: Event) => unknown) | null;
+  declare onframe: ((this: EncodedMediaStreamTrack, ev: RTCEncodedFrameEvent) => unknown) | null;
+  declare onrtp: ((this: EncodedMediaStreamTrack, ev: RTCRtpPacketEvent) => unknown) | null;
+
+  readonly kind: "audio" | "video";
+  readonly id: string;
+  readonly label: string;
+  /** The preferred codec of a local track (MIME type), if any. */
+  readonly codec: string | undefined;
+  contentHint = "";
+  #enabled = true;
+  #muted: boolean;
+  #state: "live" | "ended" = "live";
+  #remote: boolean;
+  readonly #sinks = new Set<TrackSink>();
+  readonly #frameQueues = new Set<AsyncQueue<EncodedFrame>>();
+  readonly #rtpQueues = new Set<AsyncQueue<RtpPacket>>();
+  #keyFrame: (() => void) | undefined;
+  #framesWritten = 0;
+  #framesUnsent = 0;
+
+  constructor(init: EncodedTrackInit) {
+    super();
+    if (init?.kind !== "audio" && init?.kind !== "video")
+      throw new TypeError(`track kind must be "audio" or "video"`);
+    this.kind = init.kind;
+    this.id =
+      init.id ?? `purertc-${init.kind}-${++nextTrackId}-${Math.random().toString(36).slice(2, 10)}`;
+    this.label = init.label ?? "";
+    this.codec = init.codec;
+    this.#remote = false;
+    this.#muted = false;
+  }
+
+  /** @internal A receiver's track: muted until its first packet (webrtc-pc §5.3.1). */
+  static _remote(kind: "audio" | "video", id: string): EncodedMediaStreamTrack {
+    const t = new EncodedMediaStreamTrack({ kind, id, label: `remote ${kind}` });
+    t.#remote = true;
+    t.#muted = true;
+    return t;
+  }
+
+  get enabled(): boolean {
+    return this.#enabled;
+  }
+  set enabled(v: boolean) {
+    this.#enabled = Boolean(v);
+  }
+  get muted(): boolean {
+    return this.#muted;
+  }
+  get readyState(): "live" | "ended" {
+    return this.#state;
+  }
+  /** Frames written and frames that no sender could send yet (not connected, not negotiated). */
+  get framesWritten(): number {
+    return this.#framesWritten;
+  }
+  get framesUnsent(): number {
+    return this.#framesUnsent;
+  }
+
+  stop(): void {
+    if (this.#state === "ended") return;
+    this.#state = "ended";
+    this.#sinks.clear();
+    for (const q of this.#frameQueues) q.end();
+    for (const q of this.#rtpQueues) q.end();
+  }
+
+  /** A new local track of the same kind and codec (fed separately). */
+  clone(): EncodedMediaStreamTrack {
+    return new EncodedMediaStreamTrack({
+      kind: this.kind,
+      label: this.label,
+      ...(this.codec !== undefined ? { codec: this.codec } : {}),
+    });
+  }
+
+  getSettings(): Record<string, unknown> {
+    return { deviceId: this.id };
+  }
+  getCapabilities(): Record<string, unknown> {
+    return {};
+  }
+  getConstraints(): Record<string, unknown> {
+    return {};
+  }
+  applyConstraints(_constraints?: unknown): Promise<void> {
+    return Promise.resolve();
+  }
+
+  // --- sending --------------------------------------------------------------------------------
+
+  /**
+   * Sends one whole encoded frame on every sender this track is attached to (each packetizes it
+   * with its negotiated codec). `timestamp` is the RTP timestamp in the codec's clock.
+   */
+  writeFrame(frame: EncodedFrameInit | EncodedFrame): void {
+    if (this.#state === "ended") throw new DOMException("the track has ended", "InvalidStateError");
+    if (typeof frame?.timestamp !== "number")
+      throw new TypeError("frame.timestamp must be a number");
+    const data = frameBytes(frame.data);
+    this.#framesWritten++;
+    if (!this.#enabled) return;
+    if (this.#sinks.size === 0) this.#framesUnsent++;
+    for (const s of this.#sinks) s._sendFrame(data, frame.timestamp >>> 0);
+  }
+
+  /**
+   * Sends a ready RTP packet (bytes or a decoded packet). Sequence number, timestamp, marker and
+   * payload are kept; SSRC, payload type and header extensions become the sender's.
+   */
+  writeRtp(packet: Uint8Array | RtpPacket): void {
+    if (this.#state === "ended") throw new DOMException("the track has ended", "InvalidStateError");
+    const p = packet instanceof Uint8Array ? decodeRtpPacket(packet) : packet;
+    if (!this.#enabled) return;
+    for (const s of this.#sinks) s._sendRtp(p);
+  }
+
+  /** @internal */
+  _addSink(s: TrackSink): void {
+    if (this.#state === "live") this.#sinks.add(s);
+  }
+  /** @internal */
+  _removeSink(s: TrackSink): void {
+    this.#sinks.delete(s);
+  }
+
+  // --- receiving ------------------------------------------------------------------------------
+
+  /** Asks the remote sender for a keyframe (RTCP PLI, RFC 4585 §6.3.1); no-op on local tracks. */
+  requestKeyFrame(): void {
+    this.#keyFrame?.();
+  }
+
+  /** Assembled frames, in order, from now on (ends when the track ends). */
+  frames(): AsyncGenerator<EncodedFrame, void, undefined> {
+    const q = new AsyncQueue<EncodedFrame>(ITERATOR_BACKLOG);
+    this.#frameQueues.add(q);
+    if (this.#state === "ended") q.end();
+    return q.iterate(() => this.#frameQueues.delete(q));
+  }
+
+  /** RTP packets as they arrive (ends when the track ends). */
+  rtpPackets(): AsyncGenerator<RtpPacket, void, undefined> {
+    const q = new AsyncQueue<RtpPacket>(ITERATOR_BACKLOG);
+    this.#rtpQueues.add(q);
+    if (this.#state === "ended") q.end();
+    return q.iterate(() => this.#rtpQueues.delete(q));
+  }
+
+  [Symbol.asyncIterator](): AsyncGenerator<EncodedFrame, void, undefined> {
+    return this.frames();
+  }
+
+  /** @internal */
+  _setKeyFrameRequester(fn: (() => void) | undefined): void {
+    this.#keyFrame = fn;
+  }
+
+  /** @internal */
+  _deliverRtp(packet: RtpPacket): void {
+    if (this.#state === "ended") return;
+    if (this.#muted) {
+      this.#muted = false;
+      this.dispatchEvent(new Event("unmute"));
+    }
+    for (const q of this.#rtpQueues) q.push(packet);
+    this.dispatchEvent(new RTCRtpPacketEvent("rtp", { packet }));
+  }
+
+  /** @internal */
+  _deliverFrame(frame: EncodedFrame): void {
+    if (this.#state === "ended") return;
+    for (const q of this.#frameQueues) q.push(frame);
+    this.dispatchEvent(new RTCEncodedFrameEvent("frame", { frame }));
+  }
+
+  /** @internal The remote side stopped sending (webrtc-pc §5.3.1: muted), or the transceiver stopped (ended). */
+  _remoteEnded(stopped: boolean): void {
+    if (stopped) {
+      if (this.#state === "ended") return;
+      this.stop();
+      this.dispatchEvent(new Event("ended"));
+    } else if (!this.#muted) {
+      this.#muted = true;
+      this.dispatchEvent(new Event("mute"));
+    }
+  }
+
+  /** Whether this is a receiver's track. */
+  get remote(): boolean {
+    return this.#remote;
+  }
+}
