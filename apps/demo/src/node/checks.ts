@@ -56,7 +56,8 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   if (options.artifacts) mkdirSync(options.artifacts, { recursive: true });
   const shot = async (page: Page, name: string) => {
-    if (options.artifacts) await page.screenshot({ path: join(options.artifacts, `${name}.png`), fullPage: true });
+    if (options.artifacts)
+      await page.screenshot({ path: join(options.artifacts, `${name}.png`), fullPage: true });
   };
   const check = async (name: string, fn: () => Promise<string>) => {
     const start = performance.now();
@@ -65,14 +66,22 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult[]> {
       r = { name, ok: true, ms: performance.now() - start, detail: await fn() };
       r = { ...r, ms: performance.now() - start };
     } catch (e) {
-      r = { name, ok: false, ms: performance.now() - start, detail: (e instanceof Error ? e.message : String(e)).split("\n")[0] ?? "" };
+      r = {
+        name,
+        ok: false,
+        ms: performance.now() - start,
+        detail: (e instanceof Error ? e.message : String(e)).split("\n")[0] ?? "",
+      };
     }
     results.push(r);
     options.onResult?.(r);
     return r.ok;
   };
 
-  const browser: Browser = await chromium.launch({ executablePath: options.chromium, args: CHROMIUM_ARGS });
+  const browser: Browser = await chromium.launch({
+    executablePath: options.chromium,
+    args: CHROMIUM_ARGS,
+  });
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const a = await context.newPage();
@@ -89,7 +98,9 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult[]> {
       if (!connected) throw new Error("no connection");
       await a.fill("[data-testid=bot-chat-input]", "hello from the self-test");
       await a.click("[data-testid=bot-chat-send]");
-      const reply = a.locator('[data-testid=bot-chat-log] li.theirs[data-via="p2p"]', { hasText: "echo: hello from the self-test" });
+      const reply = a.locator('[data-testid=bot-chat-log] li.theirs[data-via="p2p"]', {
+        hasText: "echo: hello from the self-test",
+      });
       await reply.waitFor({ timeout: T });
       return "bot answered over the P2P chat channel";
     });
@@ -100,13 +111,20 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult[]> {
       const hasher = new BlockHasher(sha256);
       hasher.update(data);
       const expected = await hasher.digest();
-      await a.setInputFiles("[data-testid=file-input]", { name: "self-test.bin", mimeType: "application/octet-stream", buffer: data });
+      await a.setInputFiles("[data-testid=file-input]", {
+        name: "self-test.bin",
+        mimeType: "application/octet-stream",
+        buffer: data,
+      });
       const row = a.locator('[data-testid=transfer][data-direction="up"]').first();
-      await row.and(a.locator('[data-state="verified"], [data-state="mismatch"], [data-state="failed"]')).waitFor({ timeout: 40_000 });
+      await row
+        .and(a.locator('[data-state="verified"], [data-state="mismatch"], [data-state="failed"]'))
+        .waitFor({ timeout: 40_000 });
       const state = await row.getAttribute("data-state");
       const got = await row.getAttribute("data-checksum");
       if (state !== "verified") throw new Error(`transfer ${state}: ${await row.textContent()}`);
-      if (got !== expected) throw new Error(`page checksum ${got} differs from the file's ${expected}`);
+      if (got !== expected)
+        throw new Error(`page checksum ${got} differs from the file's ${expected}`);
       return `${(await row.locator(".status").textContent()) ?? ""}`;
     });
 
@@ -115,7 +133,9 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult[]> {
       await a.fill("[data-testid=ask-size]", String(FILE_MB));
       await a.click("[data-testid=ask-bot]");
       const row = a.locator('[data-testid=transfer][data-direction="down"]').first();
-      await row.and(a.locator('[data-state="verified"], [data-state="mismatch"], [data-state="failed"]')).waitFor({ timeout: 40_000 });
+      await row
+        .and(a.locator('[data-state="verified"], [data-state="mismatch"], [data-state="failed"]'))
+        .waitFor({ timeout: 40_000 });
       const state = await row.getAttribute("data-state");
       if (state !== "verified") throw new Error(`transfer ${state}: ${await row.textContent()}`);
       return `${(await row.locator(".status").textContent()) ?? ""}`;
@@ -134,12 +154,17 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult[]> {
       });
       const deadline = Date.now() + T;
       let p = await points();
-      while (!(p.bitBrowser >= 2 && p.bitBot >= 2 && p.rttBrowser >= 1 && p.rttBot >= 1) && Date.now() < deadline) {
+      while (
+        !(p.bitBrowser >= 2 && p.bitBot >= 2 && p.rttBrowser >= 1 && p.rttBot >= 1) &&
+        Date.now() < deadline
+      ) {
         await a.waitForTimeout(250);
         p = await points();
       }
-      if (!(p.bitBrowser >= 2 && p.bitBot >= 2)) throw new Error(`bitrate points: browser ${p.bitBrowser}, bot ${p.bitBot}`);
-      if (!(p.rttBrowser >= 1 && p.rttBot >= 1)) throw new Error(`RTT points: browser ${p.rttBrowser}, bot ${p.rttBot}`);
+      if (!(p.bitBrowser >= 2 && p.bitBot >= 2))
+        throw new Error(`bitrate points: browser ${p.bitBrowser}, bot ${p.bitBot}`);
+      if (!(p.rttBrowser >= 1 && p.rttBot >= 1))
+        throw new Error(`RTT points: browser ${p.rttBrowser}, bot ${p.rttBot}`);
       const botPair = (await a.textContent("[data-testid=stats-bot]")) ?? "";
       if (!/host/.test(botPair)) throw new Error("the bot's selected candidate pair is not shown");
       await shot(a, "bot-view");
@@ -154,7 +179,9 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult[]> {
     b.on("pageerror", (e) => errors.push(e.message));
     const memberRoutes = (page: Page) =>
       page.evaluate(() =>
-        [...document.querySelectorAll<HTMLElement>("[data-testid=member]")].map((r) => `${r.dataset.kind}:${r.dataset.route}`),
+        [...document.querySelectorAll<HTMLElement>("[data-testid=member]")].map(
+          (r) => `${r.dataset.kind}:${r.dataset.route}`,
+        ),
       );
     const meshed = await check("two tabs and the bot form a full mesh in one room", async () => {
       await a.click("[data-testid=tab-room]");
@@ -166,32 +193,57 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult[]> {
       for (const page of [a, b]) {
         const deadline = Date.now() + T;
         let routes = await memberRoutes(page);
-        while (!(routes.length === 2 && routes.every((r) => r.endsWith(":p2p"))) && Date.now() < deadline) {
+        while (
+          !(routes.length === 2 && routes.every((r) => r.endsWith(":p2p"))) &&
+          Date.now() < deadline
+        ) {
           await page.waitForTimeout(200);
           routes = await memberRoutes(page);
         }
-        if (!(routes.length === 2 && routes.every((r) => r.endsWith(":p2p")) && routes.some((r) => r.startsWith("bot:"))))
+        if (
+          !(
+            routes.length === 2 &&
+            routes.every((r) => r.endsWith(":p2p")) &&
+            routes.some((r) => r.startsWith("bot:"))
+          )
+        )
           throw new Error(`members seen by a tab: ${routes.join(", ") || "none"}`);
       }
       return "each tab sees the other tab and the bot, both P2P";
     });
 
-    await check("forced P2P failure: chat relayed through the signaling server, and the UI says so", async () => {
-      if (!meshed) throw new Error("no mesh");
-      const rowOf = (page: Page) => page.locator('[data-testid=member][data-kind="tab"]');
-      await rowOf(a).locator(".switch").click();
-      for (const page of [a, b]) await page.locator('[data-testid=member][data-kind="tab"][data-route="relay"]').waitFor({ timeout: T });
-      const why = (await rowOf(b).locator("[data-testid=why]").textContent()) ?? "";
-      if (!/forced to fail/.test(why)) throw new Error(`the other tab's explanation: "${why}"`);
-      await a.fill("[data-testid=room-chat-input]", "through the server?");
-      await a.click("[data-testid=room-chat-send]");
-      await b.locator('[data-testid=room-chat-log] li.theirs[data-via="relay"]', { hasText: "through the server?" }).waitFor({ timeout: T });
-      const label = (await b.locator('[data-testid=room-chat-log] li.theirs[data-via="relay"] [data-testid=via]').first().textContent()) ?? "";
-      const botRoute = await a.locator('[data-testid=member][data-kind="bot"]').getAttribute("data-route");
-      if (botRoute !== "p2p") throw new Error(`the bot's pair changed too (${botRoute})`);
-      await shot(a, "room-view");
-      return `delivered, labelled "${label}"; the pair with the bot stayed P2P`;
-    });
+    await check(
+      "forced P2P failure: chat relayed through the signaling server, and the UI says so",
+      async () => {
+        if (!meshed) throw new Error("no mesh");
+        const rowOf = (page: Page) => page.locator('[data-testid=member][data-kind="tab"]');
+        await rowOf(a).locator(".switch").click();
+        for (const page of [a, b])
+          await page
+            .locator('[data-testid=member][data-kind="tab"][data-route="relay"]')
+            .waitFor({ timeout: T });
+        const why = (await rowOf(b).locator("[data-testid=why]").textContent()) ?? "";
+        if (!/forced to fail/.test(why)) throw new Error(`the other tab's explanation: "${why}"`);
+        await a.fill("[data-testid=room-chat-input]", "through the server?");
+        await a.click("[data-testid=room-chat-send]");
+        await b
+          .locator('[data-testid=room-chat-log] li.theirs[data-via="relay"]', {
+            hasText: "through the server?",
+          })
+          .waitFor({ timeout: T });
+        const label =
+          (await b
+            .locator('[data-testid=room-chat-log] li.theirs[data-via="relay"] [data-testid=via]')
+            .first()
+            .textContent()) ?? "";
+        const botRoute = await a
+          .locator('[data-testid=member][data-kind="bot"]')
+          .getAttribute("data-route");
+        if (botRoute !== "p2p") throw new Error(`the bot's pair changed too (${botRoute})`);
+        await shot(a, "room-view");
+        return `delivered, labelled "${label}"; the pair with the bot stayed P2P`;
+      },
+    );
 
     await check("no uncaught errors in the pages", async () => {
       if (errors.length > 0) throw new Error(errors.join("; "));

@@ -41,7 +41,9 @@ async function main(): Promise<number> {
     process.stderr.write(`demo: cannot start: ${why}\n`);
     return 1;
   }
-  process.stdout.write(`\npurertc demo running at ${server.url}\nopen it in a browser; Ctrl-C stops\n\n`);
+  process.stdout.write(
+    `\npurertc demo running at ${server.url}\nopen it in a browser; Ctrl-C stops\n\n`,
+  );
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);

@@ -24,7 +24,9 @@ export async function runSelfTest(options: { readonly logger: Logger }): Promise
       chromium,
       artifacts,
       onResult: (r) =>
-        process.stdout.write(`  ${r.ok ? "PASS" : "FAIL"}  ${r.name} (${(r.ms / 1000).toFixed(1)} s): ${r.detail}\n`),
+        process.stdout.write(
+          `  ${r.ok ? "PASS" : "FAIL"}  ${r.name} (${(r.ms / 1000).toFixed(1)} s): ${r.detail}\n`,
+        ),
     });
     const failed = results.filter((r) => !r.ok).length;
     process.stdout.write(

@@ -4,12 +4,12 @@
  * listens on loopback only). The bot lives here too.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { connect } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Logger } from "@purertc/common";
-import { type SignalServer, createToken, startSignalServer } from "@purertc/signal/server";
+import { createToken, type SignalServer, startSignalServer } from "@purertc/signal/server";
 import { Bot } from "./bot/bot.js";
 import { bundlePage } from "./bundle.js";
 
@@ -43,7 +43,11 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     logger: log.child("signal"),
   });
   const token = (sub: string) => createToken(secret, { sub, room: "*", ttlSeconds: 3600 });
-  const bot = new Bot({ signalUrl: signal.url, token: () => token("bot"), logger: log.child("bot") });
+  const bot = new Bot({
+    signalUrl: signal.url,
+    token: () => token("bot"),
+    logger: log.child("bot"),
+  });
   const sockets = new Set<Duplex>();
 
   const http = createServer((req, res) => {
@@ -63,18 +67,24 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
       return send("text/html; charset=utf-8", assets.html);
     if (req.method === "GET" && path === "/app.js")
       return send("text/javascript; charset=utf-8", assets.js);
-    if (req.method === "GET" && path === "/style.css") return send("text/css; charset=utf-8", assets.css);
+    if (req.method === "GET" && path === "/style.css")
+      return send("text/css; charset=utf-8", assets.css);
     if (req.method === "GET" && path === "/favicon.svg") return send("image/svg+xml", FAVICON);
     if (req.method === "GET" && path === "/api/session")
-      return json(res, 200, { token: token(`tab-${randomUUID().slice(0, 8)}`), signalPath: SIGNAL_PATH });
+      return json(res, 200, {
+        token: token(`tab-${randomUUID().slice(0, 8)}`),
+        signalPath: SIGNAL_PATH,
+      });
     if (req.method === "POST" && path === "/api/bot/join") {
       const body = await readBody(req);
       const room = typeof body.room === "string" ? body.room : "";
-      if (room.length < 1 || room.length > 128) return json(res, 400, { error: "room name: 1 to 128 characters" });
+      if (room.length < 1 || room.length > 128)
+        return json(res, 400, { error: "room name: 1 to 128 characters" });
       await bot.join(room);
       return json(res, 200, { ok: true, room });
     }
-    if (req.method === "GET" && path === "/healthz") return json(res, 200, { status: "ok", rooms: bot.rooms });
+    if (req.method === "GET" && path === "/healthz")
+      return json(res, 200, { status: "ok", rooms: bot.rooms });
     json(res, 404, { error: "not found" });
   };
 
@@ -118,7 +128,8 @@ function proxy(
   const { port } = signal.address;
   const upstream = connect(port, "127.0.0.1", () => {
     const lines = [`${req.method} ${req.url} HTTP/1.1`];
-    for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+    for (let i = 0; i < req.rawHeaders.length; i += 2)
+      lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
     upstream.write(`${lines.join("\r\n")}\r\n\r\n`);
     if (head.length > 0) upstream.write(head);
     socket.pipe(upstream).pipe(socket);

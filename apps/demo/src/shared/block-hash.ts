@@ -49,7 +49,7 @@ export class BlockHasher {
     if (this.#fill > 0 || this.#digests.length === 0) this.#flush();
     const parts = await Promise.all(this.#digests);
     const all = new Uint8Array(parts.length * 32);
-    parts.forEach((d, i) => all.set(d, i * 32));
+    for (const [i, d] of parts.entries()) all.set(d, i * 32);
     return toHex(await this.#sha256(all));
   }
 

@@ -104,7 +104,10 @@ export class MeshLink<PC extends PcLike> implements PeerConnectionLike {
     this.#generation = generation;
     this.#pc = this.#create();
     for (const [type, fn] of this.#listeners) this.#attach(this.#pc, type, fn);
-    this.#setRoute("connecting", blocked ? "P2P forced to fail: dropping ICE candidates" : "reconnecting peer to peer");
+    this.#setRoute(
+      "connecting",
+      blocked ? "P2P forced to fail: dropping ICE candidates" : "reconnecting peer to peer",
+    );
     this.start(initiator);
   }
 
@@ -183,9 +186,15 @@ export class MeshLink<PC extends PcLike> implements PeerConnectionLike {
         clearTimeout(this.#timer);
         this.#setRoute("p2p", "connected peer to peer");
       } else if (s === "failed")
-        this.#setRoute("relay", "peer-to-peer connection failed: chat relayed by the signaling server");
+        this.#setRoute(
+          "relay",
+          "peer-to-peer connection failed: chat relayed by the signaling server",
+        );
       else if (s === "disconnected" && this.#route === "p2p")
-        this.#setRoute("relay", "peer-to-peer connection interrupted: chat relayed by the signaling server");
+        this.#setRoute(
+          "relay",
+          "peer-to-peer connection interrupted: chat relayed by the signaling server",
+        );
     }) as Listener);
   }
 

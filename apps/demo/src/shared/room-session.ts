@@ -4,7 +4,7 @@
  * {@link MeshLink}; chat goes over the pair's "chat" channel when P2P is up and through the
  * signaling server otherwise; file channels and the bot's stats feed are handed to the app.
  */
-import { type Json, type RoomConnection, type SignalClient, connectRoom } from "@purertc/signal";
+import { connectRoom, type Json, type RoomConnection, type SignalClient } from "@purertc/signal";
 import type { ChannelLike } from "./channel.js";
 import { onMessage } from "./channel.js";
 import { type LinkHooks, MeshLink, type PcLike } from "./mesh-link.js";
@@ -16,7 +16,6 @@ import {
   isReset,
   parseJson,
 } from "./protocol.js";
-import type { StatsSummary } from "./stats-summary.js";
 
 export type MemberKind = "tab" | "bot";
 
@@ -112,7 +111,9 @@ export class RoomSession<PC extends PcLike> {
     const line: ChatLine = { t: "chat", text, from: this.#options.name, at: Date.now() };
     const routes = new Map<string, Via>();
     await Promise.all(
-      [...this.members.values()].map(async (m) => routes.set(m.peerId, await this.sendChatTo(m, line))),
+      [...this.members.values()].map(async (m) =>
+        routes.set(m.peerId, await this.sendChatTo(m, line)),
+      ),
     );
     return routes;
   }
@@ -151,7 +152,8 @@ export class RoomSession<PC extends PcLike> {
     this.#room?.close();
     this.#room = undefined;
     this.members.clear();
-    if (this.#options.client.room !== undefined) await this.#options.client.leave().catch(() => true);
+    if (this.#options.client.room !== undefined)
+      await this.#options.client.leave().catch(() => true);
   }
 
   #setUp(link: MeshLink<PC>, pc: PC, initiator: boolean): void {

@@ -138,7 +138,11 @@ export function summarizeStats(
       srtpCipher: str(transport?.srtpCipher),
     },
     sctp: sctp
-      ? { state: sctp.state, maxMessageSize: sctp.maxMessageSize, maxChannels: sctp.maxChannels ?? 0 }
+      ? {
+          state: sctp.state,
+          maxMessageSize: sctp.maxMessageSize,
+          maxChannels: sctp.maxChannels ?? 0,
+        }
       : undefined,
     channels,
     messagesSent: channels.reduce((a, c) => a + c.messagesSent, 0),

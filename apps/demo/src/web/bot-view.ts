@@ -30,8 +30,15 @@ export class BotView {
 
   constructor(name: string, onSignal: (c: SignalClient) => void) {
     this.#name = name;
-    this.#chat = new ChatUi("Say something to the bot (try /help)", (t) => this.#send(t), "bot-chat");
-    this.#files = new FilesUi({ send: (f) => void this.#upload(f), askBot: (n) => void this.#send(`/file ${n}`) });
+    this.#chat = new ChatUi(
+      "Say something to the bot (try /help)",
+      (t) => this.#send(t),
+      "bot-chat",
+    );
+    this.#files = new FilesUi({
+      send: (f) => void this.#upload(f),
+      askBot: (n) => void this.#send(`/file ${n}`),
+    });
     const card = (title: string, testid: string, ...body: Node[]) =>
       h("section", { class: `card ${testid}`, testid }, h("h2", { text: title }), ...body);
     this.element = h(
@@ -62,10 +69,12 @@ export class BotView {
         createPeerConnection: () => new RTCPeerConnection() as unknown as PcLike,
         events: {
           changed: () => this.#changed(),
-          chat: (from, line, via) => this.#chat.add({ from: from.name, text: line.text, at: line.at, via }),
+          chat: (from, line, via) =>
+            this.#chat.add({ from: from.name, text: line.text, at: line.at, via }),
           file: (from, ch) => void this.#download(from, ch),
           statsChannel: (_m, ch) => this.#stats.listen(ch),
-          error: (_m, message) => this.#chat.add({ from: "", text: message, at: Date.now(), notice: "error" }),
+          error: (_m, message) =>
+            this.#chat.add({ from: "", text: message, at: Date.now(), notice: "error" }),
         },
       });
       const room = `bot-${crypto.getRandomValues(new Uint32Array(2)).join("")}`;
@@ -82,7 +91,11 @@ export class BotView {
     const bot = [...(this.#session?.members.values() ?? [])].find((m) => m.kind === "bot");
     this.#bot = bot;
     if (!bot) {
-      if (this.#seen) this.#setStatus("error", "the bot left the room (peer gone); reload the page to start again");
+      if (this.#seen)
+        this.#setStatus(
+          "error",
+          "the bot left the room (peer gone); reload the page to start again",
+        );
       this.#chat.enable(false);
       this.#files.enable(false);
       return;
@@ -94,8 +107,13 @@ export class BotView {
     }
     const open = bot.chat?.readyState === "open";
     const { route, reason } = bot.link;
-    if (route === "p2p") this.#setStatus(open ? "ok" : "connecting", open ? "connected to the bot peer to peer" : "connected; opening data channels…");
-    else if (route === "relay") this.#setStatus("error", `${reason} (file transfer and stats need the P2P connection)`);
+    if (route === "p2p")
+      this.#setStatus(
+        open ? "ok" : "connecting",
+        open ? "connected to the bot peer to peer" : "connected; opening data channels…",
+      );
+    else if (route === "relay")
+      this.#setStatus("error", `${reason} (file transfer and stats need the P2P connection)`);
     else this.#setStatus("connecting", reason);
     this.#chat.enable(route !== "connecting" || open);
     this.#files.enable(open && route === "p2p");
@@ -120,7 +138,8 @@ export class BotView {
     const session = this.#session;
     const row = this.#files.add("up", file.name, file.size);
     if (!bot || !session) return row.fail("the bot is not connected");
-    if (!checksumsAvailable()) return row.fail("file checksums need a secure context: open the demo as http://localhost");
+    if (!checksumsAvailable())
+      return row.fail("file checksums need a secure context: open the demo as http://localhost");
     try {
       const max = bot.link.pc.sctp?.maxMessageSize ?? 65536;
       const r = await sendFile(
@@ -129,9 +148,14 @@ export class BotView {
           name: file.name,
           size: file.size,
           mime: file.type,
-          read: async (offset, length) => new Uint8Array(await file.slice(offset, offset + length).arrayBuffer()),
+          read: async (offset, length) =>
+            new Uint8Array(await file.slice(offset, offset + length).arrayBuffer()),
         },
-        { sha256, chunkSize: Math.min(64 * 1024, max > 0 ? max : 65536), onProgress: (b, s) => row.progress(b, s) },
+        {
+          sha256,
+          chunkSize: Math.min(64 * 1024, max > 0 ? max : 65536),
+          onProgress: (b, s) => row.progress(b, s),
+        },
       );
       row.done(r);
     } catch (e) {
@@ -157,7 +181,13 @@ export class BotView {
       row?.done(r, new Blob(parts as BlobPart[], { type: mime || "application/octet-stream" }));
     } catch (e) {
       if (row) row.fail(errorText(e));
-      else this.#chat.add({ from: "", text: `incoming file failed: ${errorText(e)}`, at: Date.now(), notice: "error" });
+      else
+        this.#chat.add({
+          from: "",
+          text: `incoming file failed: ${errorText(e)}`,
+          at: Date.now(),
+          notice: "error",
+        });
     }
   }
 }

@@ -38,7 +38,13 @@ export class LineChart {
         ),
       ),
     );
-    this.element = h("figure", { class: "chart", testid: `chart-${title}` }, h("figcaption", { text: `${title} (${unit})` }), this.#canvas, legend);
+    this.element = h(
+      "figure",
+      { class: "chart", testid: `chart-${title}` },
+      h("figcaption", { text: `${title} (${unit})` }),
+      this.#canvas,
+      legend,
+    );
   }
 
   /** Adds a point to series `index` (time in ms). */
@@ -75,7 +81,8 @@ export class LineChart {
     const bottom = 18;
     const from = now - this.#windowMs;
     let max = 0;
-    for (const s of this.#series) for (const p of s.points) if (p.t >= from) max = Math.max(max, p.v);
+    for (const s of this.#series)
+      for (const p of s.points) if (p.t >= from) max = Math.max(max, p.v);
     const yMax = niceCeil(max);
     const x = (t: number) => left + ((t - from) / this.#windowMs) * (w - left - right);
     const y = (v: number) => top + (1 - v / yMax) * (hgt - top - bottom);
@@ -97,8 +104,11 @@ export class LineChart {
     }
     g.textAlign = "center";
     g.textBaseline = "alphabetic";
-    for (let s = 0; s <= this.#windowMs / 1000; s += 15)
+    for (let s = 0; s <= this.#windowMs / 1000; s += 15) {
+      g.textAlign = s === 0 ? "right" : "center";
       g.fillText(s === 0 ? "now" : `-${s}s`, x(now - s * 1000), hgt - 4);
+    }
+    g.textAlign = "center";
     g.lineWidth = 1.75;
     for (const s of this.#series) {
       const pts = s.points.filter((p) => p.t >= from - 2000);
@@ -106,13 +116,20 @@ export class LineChart {
       g.strokeStyle = s.color;
       g.setLineDash(s.dashed ? [5, 3] : []);
       g.beginPath();
-      pts.forEach((p, i) => (i === 0 ? g.moveTo(x(p.t), y(p.v)) : g.lineTo(x(p.t), y(p.v))));
+      for (const [i, p] of pts.entries()) {
+        if (i === 0) g.moveTo(x(p.t), y(p.v));
+        else g.lineTo(x(p.t), y(p.v));
+      }
       g.stroke();
     }
     g.setLineDash([]);
     if (max === 0) {
       g.textAlign = "center";
-      g.fillText(this.#series.some((s) => s.points.length > 0) ? `0 ${this.#unit}` : "waiting for data…", (left + w) / 2, hgt / 2);
+      g.fillText(
+        this.#series.some((s) => s.points.length > 0) ? `0 ${this.#unit}` : "waiting for data…",
+        (left + w) / 2,
+        hgt / 2,
+      );
     }
   }
 }
@@ -127,5 +144,5 @@ function niceCeil(v: number): number {
 function short(v: number): string {
   if (v >= 1e6) return `${+(v / 1e6).toFixed(1)}M`;
   if (v >= 1e3) return `${+(v / 1e3).toFixed(1)}k`;
-  return v >= 10 ? v.toFixed(0) : +v.toFixed(2) + "";
+  return v >= 10 ? v.toFixed(0) : String(+v.toFixed(2));
 }

@@ -8,6 +8,8 @@ export interface LogLine {
   readonly mine?: boolean;
   /** "p2p", "relay" (through the signaling server), or a mix for a room broadcast. */
   readonly via?: string;
+  /** Overrides the label of `via`. */
+  readonly viaText?: string;
   /** System notices (joins, errors) are shown apart. */
   readonly notice?: "info" | "error";
 }
@@ -25,12 +27,26 @@ export class ChatUi {
   readonly #button: HTMLButtonElement;
 
   constructor(placeholder: string, send: (text: string) => Promise<void>, testid: string) {
-    this.#log = h("ol", { class: "chat-log", testid: `${testid}-log`, attrs: { "aria-live": "polite" } });
+    this.#log = h("ol", {
+      class: "chat-log",
+      testid: `${testid}-log`,
+      attrs: { "aria-live": "polite" },
+    });
     this.#input = h("input", {
       testid: `${testid}-input`,
-      attrs: { type: "text", placeholder, autocomplete: "off", "aria-label": "message", maxlength: "2000" },
+      attrs: {
+        type: "text",
+        placeholder,
+        autocomplete: "off",
+        "aria-label": "message",
+        maxlength: "2000",
+      },
     });
-    this.#button = h("button", { text: "Send", testid: `${testid}-send`, attrs: { type: "submit" } });
+    this.#button = h("button", {
+      text: "Send",
+      testid: `${testid}-send`,
+      attrs: { type: "submit" },
+    });
     const form = h("form", { class: "chat-form" }, this.#input, this.#button);
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
@@ -38,7 +54,12 @@ export class ChatUi {
       if (!text) return;
       this.#input.value = "";
       send(text).catch((e: unknown) =>
-        this.add({ from: "", text: `not sent: ${e instanceof Error ? e.message : String(e)}`, at: Date.now(), notice: "error" }),
+        this.add({
+          from: "",
+          text: `not sent: ${e instanceof Error ? e.message : String(e)}`,
+          at: Date.now(),
+          notice: "error",
+        }),
       );
     });
     this.element = h("div", { class: "chat" }, this.#log, form);
@@ -64,12 +85,17 @@ export class ChatUi {
         : h(
             "div",
             { class: "bubble" },
-            h("div", { class: "meta" }, h("b", { text: line.from }), h("span", { text: formatTime(line.at) })),
+            h(
+              "div",
+              { class: "meta" },
+              h("b", { text: line.from }),
+              h("span", { text: formatTime(line.at) }),
+            ),
             h("div", { class: "text", text: line.text }),
             line.via &&
               h("span", {
                 class: `via via-${line.via}`,
-                text: VIA_TEXT[line.via] ?? line.via,
+                text: line.viaText ?? VIA_TEXT[line.via] ?? line.via,
                 testid: "via",
               }),
           ),

@@ -40,7 +40,11 @@ export function formatBytes(n: number): string {
 }
 
 export function formatTime(at: number): string {
-  return new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  return new Date(at).toLocaleTimeString([], {
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  });
 }
 
 export function errorText(e: unknown): string {

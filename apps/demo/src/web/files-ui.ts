@@ -25,8 +25,18 @@ export class FilesUi {
       for (const f of input.files ?? []) options.send(f);
       input.value = "";
     });
-    const pick = h("label", { class: "button", testid: "file-pick" }, "Send a file to the bot…", input);
-    const drop = h("div", { class: "dropzone", testid: "file-drop" }, pick, h("span", { class: "muted", text: "or drop files here · any size" }));
+    const pick = h(
+      "label",
+      { class: "button", testid: "file-pick" },
+      "Send a file to the bot…",
+      input,
+    );
+    const drop = h(
+      "div",
+      { class: "dropzone", testid: "file-drop" },
+      pick,
+      h("span", { class: "muted", text: "or drop files here · any size" }),
+    );
     drop.addEventListener("dragover", (ev) => {
       ev.preventDefault();
       drop.classList.add("over");
@@ -50,7 +60,14 @@ export class FilesUi {
       size.reportValidity();
     });
     size.addEventListener("input", () => size.setCustomValidity(""));
-    const askRow = h("div", { class: "ask" }, h("span", { text: "Ask the bot for" }), size, h("span", { text: "MB of random bytes" }), ask);
+    const askRow = h(
+      "div",
+      { class: "ask" },
+      h("span", { text: "Ask the bot for" }),
+      size,
+      h("span", { text: "MB of random bytes" }),
+      ask,
+    );
     this.#controls.push(input, ask, size, pick);
     this.#list = h("ul", { class: "transfers", testid: "transfers" });
     this.element = h(
@@ -59,7 +76,10 @@ export class FilesUi {
       drop,
       askRow,
       this.#list,
-      h("p", { class: "muted small", text: `Checksum: ${HASH_ALGORITHM}, computed while streaming on both ends. Sending pauses whenever more than 4 MB waits in the channel (bufferedAmount).` }),
+      h("p", {
+        class: "muted small",
+        text: `Checksum: ${HASH_ALGORITHM}, computed while streaming on both ends. Sending pauses whenever more than 4 MB waits in the channel (bufferedAmount).`,
+      }),
     );
     this.enable(false);
   }
@@ -73,12 +93,21 @@ export class FilesUi {
 
   add(direction: "up" | "down", name: string, size: number): TransferRow {
     const bar = h("progress", { attrs: { max: "1", value: "0" } });
-    const status = h("span", { class: "status", text: direction === "up" ? "starting…" : "incoming…" });
+    const status = h("span", {
+      class: "status",
+      text: direction === "up" ? "starting…" : "incoming…",
+    });
     const extra = h("span", { class: "extra" });
     const li = h(
       "li",
       { class: "transfer", testid: "transfer" },
-      h("div", { class: "row" }, h("span", { class: "dir", text: direction === "up" ? "↑ to bot" : "↓ from bot" }), h("b", { class: "name", text: name }), h("span", { class: "size muted", text: formatBytes(size) })),
+      h(
+        "div",
+        { class: "row" },
+        h("span", { class: "dir", text: direction === "up" ? "↑ to bot" : "↓ from bot" }),
+        h("b", { class: "name", text: name }),
+        h("span", { class: "size muted", text: formatBytes(size) }),
+      ),
       bar,
       h("div", { class: "row" }, status, extra),
     );
@@ -103,7 +132,11 @@ export class FilesUi {
           : `✗ checksum mismatch: ${r.checksum.slice(0, 12)}… here, ${r.remoteChecksum.slice(0, 12)}… there`;
         status.title = `${HASH_ALGORITHM}: ${r.checksum}`;
         if (download) {
-          const a = h("a", { text: "Save", class: "button small", attrs: { href: URL.createObjectURL(download), download: r.meta.name } });
+          const a = h("a", {
+            text: "Save",
+            class: "button small",
+            attrs: { href: URL.createObjectURL(download), download: r.meta.name },
+          });
           extra.replaceChildren(a);
         } else extra.textContent = r.checksum.slice(0, 16);
       },

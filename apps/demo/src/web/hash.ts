@@ -7,6 +7,8 @@ export function checksumsAvailable(): boolean {
 
 export async function sha256(data: Uint8Array): Promise<Uint8Array> {
   if (!checksumsAvailable())
-    throw new Error("file checksums need a secure context: open the demo as http://localhost or over https");
+    throw new Error(
+      "file checksums need a secure context: open the demo as http://localhost or over https",
+    );
   return new Uint8Array(await crypto.subtle.digest("SHA-256", data as Uint8Array<ArrayBuffer>));
 }

@@ -13,7 +13,15 @@ const problems = new Map<string, string>();
 function showSignal(): void {
   const problem = [...problems.values()][0];
   pill.dataset.state = problem ? "error" : clients.size > 0 ? "ok" : "connecting";
-  fill(pill, h("span", { class: "dot" }), problem ? "signaling: down" : clients.size > 0 ? "signaling: connected" : "signaling: connecting");
+  fill(
+    pill,
+    h("span", { class: "dot" }),
+    problem
+      ? "signaling: down"
+      : clients.size > 0
+        ? "signaling: connected"
+        : "signaling: connecting",
+  );
   banner.hidden = !problem;
   banner.textContent = problem ?? "";
 }
@@ -22,7 +30,8 @@ function track(key: string, client: SignalClient | undefined): void {
   if (!client) {
     clients.delete(key);
     problems.delete(key);
-    return showSignal();
+    showSignal();
+    return;
   }
   clients.set(key, client);
   client.on("connected", () => {
@@ -47,15 +56,20 @@ function track(key: string, client: SignalClient | undefined): void {
 
 const botView = new BotView(name, (c) => track("bot", c));
 const initialRoom = /^#room=(.+)$/.exec(location.hash)?.[1];
-const roomView = new RoomView(name, initialRoom ? decodeURIComponent(initialRoom) : "lobby", (c) => track("room", c));
+const roomView = new RoomView(name, initialRoom ? decodeURIComponent(initialRoom) : "lobby", (c) =>
+  track("room", c),
+);
 
 const main = document.getElementById("main") as HTMLElement;
 const tabs = document.querySelectorAll<HTMLButtonElement>("nav [data-view]");
 function show(view: "bot" | "room"): void {
   fill(main, view === "bot" ? botView.element : roomView.element);
-  for (const t of tabs) t.setAttribute("aria-selected", String(t.dataset.view === view));
+  for (const t of tabs)
+    if (t.dataset.view === view) t.setAttribute("aria-current", "page");
+    else t.removeAttribute("aria-current");
 }
-for (const t of tabs) t.addEventListener("click", () => show(t.dataset.view === "room" ? "room" : "bot"));
+for (const t of tabs)
+  t.addEventListener("click", () => show(t.dataset.view === "room" ? "room" : "bot"));
 (document.getElementById("me") as HTMLElement).textContent = `you are ${name}`;
 show(initialRoom ? "room" : "bot");
 showSignal();

@@ -43,12 +43,19 @@ export function mediaSection(): HTMLElement {
         { class: "media-card", testid: `media-${f.id}` },
         h("h3", { text: f.title }),
         h("p", { text: f.what }),
-        h("div", { class: "pending" }, h("span", { class: "badge soon", text: "coming with media support" })),
+        h(
+          "div",
+          { class: "pending" },
+          h("span", { class: "badge soon", text: "coming with media support" }),
+        ),
         h("p", {
           class: "muted small",
           text: "@purertc/peer carries data channels today; audio/video tracks arrive with issue 12 (transceivers and tracks).",
         }),
-        h("button", { text: f.action, attrs: { type: "button", disabled: "", "aria-disabled": "true" } }),
+        h("button", {
+          text: f.action,
+          attrs: { type: "button", disabled: "", "aria-disabled": "true" },
+        }),
       ),
     ),
   );

@@ -10,6 +10,14 @@ import { ChatUi } from "./chat-ui.js";
 import { errorText, fill, h } from "./dom.js";
 import { connectSignal, inviteBot } from "./signal.js";
 
+interface MemberRow {
+  readonly member: Member<PcLike>;
+  readonly tr: HTMLElement;
+  readonly route: HTMLElement;
+  readonly why: HTMLElement;
+  readonly box: HTMLInputElement;
+}
+
 const ROUTE_TEXT = { p2p: "P2P", relay: "relayed via server", connecting: "connecting" } as const;
 
 export class RoomView {
@@ -23,6 +31,7 @@ export class RoomView {
   readonly #share = h("p", { class: "muted small share" });
   readonly #chat: ChatUi;
   readonly #onSignal: (c: SignalClient | undefined) => void;
+  readonly #rows = new Map<string, MemberRow>();
   #session: RoomSession<PcLike> | undefined;
   #client: SignalClient | undefined;
 
@@ -31,10 +40,20 @@ export class RoomView {
     this.#onSignal = onSignal;
     this.#roomInput = h("input", {
       testid: "room-name",
-      attrs: { type: "text", value: initialRoom, maxlength: "64", "aria-label": "room name", required: "" },
+      attrs: {
+        type: "text",
+        value: initialRoom,
+        maxlength: "64",
+        "aria-label": "room name",
+        required: "",
+      },
     });
     this.#botBox = h("input", { testid: "room-bot", attrs: { type: "checkbox", checked: "" } });
-    this.#joinButton = h("button", { text: "Join", testid: "room-join", attrs: { type: "submit" } });
+    this.#joinButton = h("button", {
+      text: "Join",
+      testid: "room-join",
+      attrs: { type: "submit" },
+    });
     const form = h(
       "form",
       { class: "room-form" },
@@ -46,7 +65,11 @@ export class RoomView {
       ev.preventDefault();
       void (this.#session ? this.leave() : this.#join(this.#roomInput.value.trim()));
     });
-    this.#chat = new ChatUi("Message everyone in the room (@bot /help for the bot)", (t) => this.#send(t), "room-chat");
+    this.#chat = new ChatUi(
+      "Message everyone in the room (@bot /help for the bot)",
+      (t) => this.#send(t),
+      "room-chat",
+    );
     this.element = h(
       "div",
       { class: "view room-view" },
@@ -54,7 +77,10 @@ export class RoomView {
         "section",
         { class: "card" },
         h("h2", { text: "Room" }),
-        h("p", { class: "muted", text: "Open this page in several tabs and join the same room: every pair connects directly (a full mesh of data channels). Tick “force P2P failure” on a pair to rebuild it with every ICE candidate dropped: its chat then goes through the signaling server." }),
+        h("p", {
+          class: "muted",
+          text: "Open this page in several tabs and join the same room: every pair connects directly (a full mesh of data channels). Tick “force P2P failure” on a pair to rebuild it with every ICE candidate dropped: its chat then goes through the signaling server.",
+        }),
         form,
         this.#share,
         this.#status,
@@ -69,11 +95,27 @@ export class RoomView {
           h(
             "table",
             { class: "members" },
-            h("thead", {}, h("tr", {}, h("th", { text: "member" }), h("th", { text: "route" }), h("th", { text: "why" }), h("th", { text: "force P2P failure" }))),
+            h(
+              "thead",
+              {},
+              h(
+                "tr",
+                {},
+                h("th", { text: "member" }),
+                h("th", { text: "route" }),
+                h("th", { text: "why" }),
+                h("th", { text: "force failure" }),
+              ),
+            ),
             this.#members,
           ),
         ),
-        h("section", { class: "card", testid: "card-room-chat" }, h("h2", { text: "Room chat" }), this.#chat.element),
+        h(
+          "section",
+          { class: "card", testid: "card-room-chat" },
+          h("h2", { text: "Room chat" }),
+          this.#chat.element,
+        ),
       ),
     );
     this.#setStatus("idle", "not in a room");
@@ -95,12 +137,15 @@ export class RoomView {
         createPeerConnection: () => new RTCPeerConnection() as unknown as PcLike,
         events: {
           changed: () => this.#render(),
-          chat: (from, line, via) => this.#chat.add({ from: from.name, text: line.text, at: line.at, via }),
+          chat: (from, line, via) =>
+            this.#chat.add({ from: from.name, text: line.text, at: line.at, via }),
           file: (_from, ch) => ch.close(),
           error: (m, message) => this.#notice(`${m ? `${m.name}: ` : ""}${message}`, "error"),
         },
       });
-      client.on("peer-joined", (ev) => this.#notice(`${String(ev.peer.metadata?.name ?? ev.peer.peerId)} joined`));
+      client.on("peer-joined", (ev) =>
+        this.#notice(`${String(ev.peer.metadata?.name ?? ev.peer.peerId)} joined`),
+      );
       client.on("peer-left", (ev) => this.#notice(`${ev.peerId.slice(0, 6)} left (peer gone)`));
       await this.#session.join(room);
       history.replaceState(null, "", `#room=${encodeURIComponent(room)}`);
@@ -140,8 +185,21 @@ export class RoomView {
     const at = Date.now();
     const routes = await s.sendChat(text);
     const vias = new Set(routes.values());
-    const via: string | undefined = vias.size === 0 ? undefined : vias.size === 1 ? [...vias][0] : "mixed";
-    this.#chat.add({ from: "you", text: routes.size === 0 ? `${text} (nobody else is here yet)` : text, at, mine: true, via });
+    const via: string | undefined =
+      vias.size === 0 ? undefined : vias.size === 1 ? [...vias][0] : "mixed";
+    const relayed = [...routes]
+      .filter(([, v]) => v === "relay")
+      .map(([id]) => s.members.get(id)?.name ?? id);
+    const viaText =
+      via === "mixed" ? `P2P, relayed by the server to ${relayed.join(", ")}` : undefined;
+    this.#chat.add({
+      from: "you",
+      text: routes.size === 0 ? `${text} (nobody else is here yet)` : text,
+      at,
+      mine: true,
+      via,
+      viaText,
+    });
   }
 
   #notice(text: string, kind: "info" | "error" = "info"): void {
@@ -155,33 +213,85 @@ export class RoomView {
 
   #render(): void {
     const members = [...(this.#session?.members.values() ?? [])];
+    for (const [id, row] of this.#rows)
+      if (!this.#session?.members.has(id)) {
+        row.tr.remove();
+        this.#rows.delete(id);
+      }
     if (members.length === 0) {
-      fill(this.#members, h("tr", {}, h("td", { attrs: { colspan: "4" }, class: "muted", text: this.#session ? "nobody else here yet: open this page in another tab and join the same room" : "join a room to see its members" })));
+      fill(
+        this.#members,
+        h(
+          "tr",
+          {},
+          h("td", {
+            attrs: { colspan: "4" },
+            class: "muted",
+            text: this.#session
+              ? "nobody else here yet: open this page in another tab and join the same room"
+              : "join a room to see its members",
+          }),
+        ),
+      );
       return;
     }
-    fill(this.#members, ...members.map((m) => this.#row(m)));
+    this.#members.querySelector("td[colspan]")?.parentElement?.remove();
+    // Rows are updated in place, so a toggle being clicked is never replaced under the pointer.
+    for (const m of members) {
+      let row = this.#rows.get(m.peerId);
+      if (!row || row.member !== m) {
+        row?.tr.remove();
+        row = this.#row(m);
+        this.#rows.set(m.peerId, row);
+        this.#members.append(row.tr);
+      }
+      const { route, reason, blocked, dropped } = m.link;
+      row.tr.dataset.route = route;
+      row.route.className = `route route-${route}`;
+      row.route.textContent = ROUTE_TEXT[route];
+      row.why.textContent = dropped > 0 ? `${reason} · ${dropped} candidates dropped` : reason;
+      row.box.checked = blocked;
+      row.box.disabled = route === "connecting";
+    }
   }
 
-  #row(m: Member<PcLike>): HTMLElement {
-    const { route, reason, blocked } = m.link;
-    const box = h("input", { testid: "force-fail", attrs: { type: "checkbox", "aria-label": `force P2P failure with ${m.name}` } });
-    box.checked = blocked;
+  #row(m: Member<PcLike>): MemberRow {
+    const box = h("input", {
+      testid: "force-fail",
+      attrs: { type: "checkbox", "aria-label": `force P2P failure with ${m.name}` },
+    });
     box.addEventListener("change", () => {
       box.disabled = true;
-      this.#session?.forceFailure(m.peerId, box.checked).catch((e: unknown) => this.#notice(`toggle failed: ${errorText(e)}`, "error"));
+      this.#session
+        ?.forceFailure(m.peerId, box.checked)
+        .catch((e: unknown) => this.#notice(`toggle failed: ${errorText(e)}`, "error"));
     });
-    const why = m.link.dropped > 0 ? `${reason} · ${m.link.dropped} candidates dropped` : reason;
+    const route = h("span", { testid: "route" });
+    const why = h("td", { class: "why", testid: "why" });
     const tr = h(
       "tr",
       { testid: "member" },
-      h("td", {}, h("b", { text: m.name }), m.kind === "bot" ? h("span", { class: "badge", text: "bot" }) : null),
-      h("td", {}, h("span", { class: `route route-${route}`, text: ROUTE_TEXT[route], testid: "route" })),
-      h("td", { class: "why", text: why, testid: "why" }),
-      h("td", {}, h("label", { class: "switch" }, box, h("span", { class: "slider" }))),
+      h(
+        "td",
+        {},
+        h("b", { text: m.name }),
+        m.kind === "bot" ? h("span", { class: "badge", text: "bot" }) : null,
+      ),
+      h("td", {}, route),
+      why,
+      h(
+        "td",
+        {},
+        h(
+          "label",
+          { class: "switch", title: "rebuild this pair with every ICE candidate dropped" },
+          box,
+          h("span", { class: "slider" }),
+        ),
+      ),
     );
     tr.dataset.name = m.name;
     tr.dataset.kind = m.kind;
-    tr.dataset.route = route;
-    return tr;
+    return { member: m, tr, route, why, box };
   }
 }

@@ -43,13 +43,27 @@ export class StatsView {
 
   constructor() {
     this.#tables = {
-      browser: h("div", { class: "stats-table", testid: "stats-browser", text: "waiting for a connection…" }),
-      bot: h("div", { class: "stats-table", testid: "stats-bot", text: "waiting for the bot's first report…" }),
+      browser: h("div", {
+        class: "stats-table",
+        testid: "stats-browser",
+        text: "waiting for a connection…",
+      }),
+      bot: h("div", {
+        class: "stats-table",
+        testid: "stats-bot",
+        text: "waiting for the bot's first report…",
+      }),
     };
     this.element = h(
       "div",
       { class: "stats" },
-      h("div", { class: "charts" }, this.#bitrate.element, this.#rtt.element, this.#messages.element),
+      h(
+        "div",
+        { class: "charts" },
+        this.#bitrate.element,
+        this.#rtt.element,
+        this.#messages.element,
+      ),
       h(
         "div",
         { class: "stats-sides" },
@@ -122,9 +136,19 @@ export class StatsView {
       ["RTT", s.rttMs === undefined ? "—" : `${s.rttMs.toFixed(2)} ms`],
       ["ICE", [s.iceRole, s.iceState].filter(Boolean).join(", ") || "—"],
       ["DTLS", [s.dtls.state, s.dtls.role].filter(Boolean).join(", ") || "—"],
-      ["DTLS cipher", [s.dtls.cipher, s.dtls.tlsVersion && `version ${s.dtls.tlsVersion}`].filter(Boolean).join(", ") || "—"],
+      [
+        "DTLS cipher",
+        [s.dtls.cipher, s.dtls.tlsVersion && `version ${s.dtls.tlsVersion}`]
+          .filter(Boolean)
+          .join(", ") || "—",
+      ],
       ["SRTP cipher", s.dtls.srtpCipher ?? "— (no media yet)"],
-      ["SCTP", s.sctp ? `${s.sctp.state}, max message ${formatBytes(s.sctp.maxMessageSize)}, ${s.sctp.maxChannels} channels` : "—"],
+      [
+        "SCTP",
+        s.sctp
+          ? `${s.sctp.state}, max message ${formatBytes(s.sctp.maxMessageSize)}, ${s.sctp.maxChannels} channels`
+          : "—",
+      ],
       ["bytes sent / received", `${formatBytes(s.bytesSent)} / ${formatBytes(s.bytesReceived)}`],
       ["packets sent / received", `${s.packetsSent} / ${s.packetsReceived}`],
       ["messages sent / received", `${s.messagesSent} / ${s.messagesReceived}`],
@@ -145,7 +169,18 @@ export class StatsView {
       h(
         "table",
         { class: "channels" },
-        h("thead", {}, h("tr", {}, h("th", { text: "channel" }), h("th", { text: "state" }), h("th", { text: "msgs out / in" }), h("th", { text: "bytes out / in" }))),
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", { text: "channel" }),
+            h("th", { text: "state" }),
+            h("th", { text: "msgs out / in" }),
+            h("th", { text: "bytes out / in" }),
+          ),
+        ),
         h("tbody", {}, ...channels),
       ),
     );

@@ -31,7 +31,8 @@ export function botReply(input: string, ctx: ReplyContext): BotReply {
   if (line === "/help") return text(HELP);
   if (line.startsWith("/file")) {
     const n = Number(line.slice(5).trim() || "10");
-    if (!Number.isInteger(n) || n < 1 || n > 1024) return text("usage: /file N (N from 1 to 1024 MB)");
+    if (!Number.isInteger(n) || n < 1 || n > 1024)
+      return text("usage: /file N (N from 1 to 1024 MB)");
     return { kind: "file", megabytes: n };
   }
   if (line === "/stats")
