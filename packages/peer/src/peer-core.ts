@@ -25,6 +25,7 @@ import {
   type IceConnectionState,
   type IceCredentials,
   type IceGatheringState,
+  type IceRelayClient,
   type IceRole,
 } from "@purertc/ice";
 import type { RtpPacket } from "@purertc/rtp";
@@ -201,6 +202,16 @@ export class PeerCore {
     const c = this.#ice.addHostCandidate(now, options);
     this.#pump(now);
     return c;
+  }
+
+  /**
+   * Adds a relay source (a TURN allocation, `TurnRelayClient` from @purertc/ice) whose relayed
+   * candidate joins the local ones (RFC 8445 §5.1.1.2); call before {@link gather}. Datagrams
+   * from its server go to {@link handleDatagram} like any other.
+   */
+  addRelay(now: Millis, relay: IceRelayClient): void {
+    this.#ice.addRelay(now, relay);
+    this.#pump(now);
   }
 
   /** Starts gathering (server-reflexive and relayed candidates). */
@@ -577,7 +588,9 @@ export class PeerCore {
         return;
       }
       case "data":
-        // Application data that came through a TURN relay: demultiplex it like a datagram.
+        // Application data that came through a TURN relay: demultiplex it like a datagram, and
+        // count it on the selected (relayed) pair as a direct datagram is.
+        this.#ice.noteReceived(now, e.from, e.data.byteLength);
         if (classifyDatagram(e.data) === "dtls") {
           this.#dtlsIn++;
           this.#feedDtls(now, { from: e.from, data: e.data });

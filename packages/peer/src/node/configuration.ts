@@ -35,22 +35,56 @@ export interface IceServerUrl {
   readonly credential?: string;
 }
 
-const URL_RE =
-  /^(stuns?|turns?):(\[[0-9a-fA-F:.]+\]|[^:?\s[\]]+)(?::(\d{1,5}))?(?:\?transport=(udp|tcp))?$/;
+/** RFC 8489 §14.3: USERNAME is under 513 bytes; webrtc-pc caps the TURN username at 509. */
+const MAX_USERNAME_BYTES = 509;
 
-/** RFC 7064 §3.1 / RFC 7065 §3.1 URLs; `SyntaxError` for anything else (webrtc-pc §4.4.1.4). */
+/**
+ * Parses an ICE server URL as webrtc-pc §4.4.1.3 ("validate an ICE server") says: a WHATWG URL
+ * with a `stun`/`stuns`/`turn`/`turns` scheme and an opaque path holding `host[:port]`
+ * (RFC 7064 §3.1, RFC 7065 §3.1), no fragment, a query only on TURN URLs and only
+ * `transport=udp|tcp`. Anything else is a `SyntaxError` `DOMException`.
+ */
 export function parseIceServerUrl(url: string): IceServerUrl {
-  const m = URL_RE.exec(url.trim());
-  if (!m) throw domError("SyntaxError", `invalid ICE server URL ${url}`);
-  const scheme = m[1] as IceServerUrl["scheme"];
-  if (m[4] !== undefined && scheme.startsWith("stun"))
-    throw domError("SyntaxError", `a stun: URL has no transport: ${url}`);
+  const bad = (why: string) => domError("SyntaxError", `invalid ICE server URL ${url}: ${why}`);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw bad("not a URL");
+  }
+  const scheme = parsed.protocol.slice(0, -1);
+  if (scheme !== "stun" && scheme !== "stuns" && scheme !== "turn" && scheme !== "turns")
+    throw bad("the scheme is not stun, stuns, turn or turns");
+  const path = parsed.pathname;
+  if (parsed.host !== "" || path.startsWith("/") || /[/@]/.test(path))
+    throw bad("expected scheme:host[:port]");
+  if (parsed.hash !== "") throw bad("a fragment is not allowed");
+  let transport: IceServerUrl["transport"];
+  if (parsed.search !== "") {
+    if (scheme === "stun" || scheme === "stuns") throw bad("a stun: URL has no query");
+    const m = /^\?transport=(udp|tcp)$/.exec(parsed.search);
+    if (!m) throw bad("the only query is transport=udp or transport=tcp");
+    transport = m[1] as "udp" | "tcp";
+  }
+  let hostAndPort: URL;
+  try {
+    hostAndPort = new URL(`https://${path}`);
+  } catch {
+    throw bad("invalid host or port");
+  }
+  if (hostAndPort.pathname !== "/" || hostAndPort.username !== "" || hostAndPort.password !== "")
+    throw bad("expected scheme:host[:port]");
   const secure = scheme.endsWith("s");
-  const port = m[3] !== undefined ? Number(m[3]) : secure ? 5349 : 3478;
-  if (port < 1 || port > 65535) throw domError("SyntaxError", `invalid port in ${url}`);
-  let host = m[2]!;
-  if (host.startsWith("[")) host = host.slice(1, -1);
-  return { url, scheme, host, port, transport: m[4] as "udp" | "tcp" | undefined };
+  // The https: parser drops 443 as its default port; an ICE URL's default is 3478 / 5349.
+  const port = hostAndPort.port
+    ? Number(hostAndPort.port)
+    : /:0*443$/.test(path)
+      ? 443
+      : secure
+        ? 5349
+        : 3478;
+  const host = hostAndPort.hostname.replace(/^\[|\]$/g, "");
+  return { url, scheme, host, port, transport };
 }
 
 /** Validates a configuration and returns it normalised with the parsed server URLs. */
@@ -64,10 +98,15 @@ export function validateConfiguration(c: RTCConfiguration | undefined | null): {
   for (const s of cfg.iceServers ?? []) {
     const urls = typeof s?.urls === "string" ? [s.urls] : s?.urls;
     if (!Array.isArray(urls)) throw new TypeError("RTCIceServer.urls is required");
+    if (urls.length === 0) throw domError("SyntaxError", "RTCIceServer.urls is empty");
     for (const u of urls) {
       const p = parseIceServerUrl(String(u));
-      if (p.scheme.startsWith("turn") && (s.username === undefined || s.credential === undefined))
-        throw domError("InvalidAccessError", `${u} needs a username and a credential`);
+      if (p.scheme.startsWith("turn")) {
+        if (s.username === undefined || s.credential === undefined)
+          throw domError("InvalidAccessError", `${u} needs a username and a credential`);
+        if (new TextEncoder().encode(String(s.username)).byteLength > MAX_USERNAME_BYTES)
+          throw domError("InvalidAccessError", `the username of ${u} is over 509 bytes`);
+      }
       servers.push({
         ...p,
         ...(s.username !== undefined ? { username: s.username } : {}),

@@ -5,7 +5,8 @@
  * (`setImmediate`), never from inside the drain loop.
  */
 import { lookup } from "node:dns/promises";
-import { createLogger, type Logger, type Rng, secureRng } from "@purertc/common";
+import { isIP } from "node:net";
+import { createLogger, type Logger, normalizeIp, type Rng, secureRng } from "@purertc/common";
 import { debugLogSink } from "@purertc/common/node";
 import type { CryptoProvider } from "@purertc/crypto";
 import { nodeCrypto } from "@purertc/crypto/node";
@@ -54,7 +55,7 @@ import type { RTCRtpReceiver } from "./media/rtp-receiver.js";
 import type { RTCRtpSender } from "./media/rtp-sender.js";
 import type { RTCRtpTransceiver } from "./media/rtp-transceiver.js";
 import type { WebRtcOptions } from "./options.js";
-import { PeerRunner } from "./runner.js";
+import { PeerRunner, type RunnerTurnServer } from "./runner.js";
 import { RTCSessionDescription, type RTCSessionDescriptionInit } from "./session-description.js";
 import { buildStatsReport, type RTCStatsReport } from "./stats.js";
 import {
@@ -113,6 +114,7 @@ export class RTCPeerConnection extends EventTarget {
   readonly #log: Logger;
   #config: ReturnType<typeof validateConfiguration>["config"];
   #servers: IceServerUrl[];
+  #turnServers: RunnerTurnServer[] = [];
   readonly #certificate: RTCCertificate;
   readonly #jsep: JsepSession;
   #runner: PeerRunner | undefined;
@@ -593,7 +595,8 @@ export class RTCPeerConnection extends EventTarget {
   }
 
   async #createRunner(role: "controlling" | "controlled"): Promise<void> {
-    const stunServers = await this.#resolveStunServers();
+    const { stun: stunServers, turn } = await this.#resolveIceServers();
+    this.#turnServers = turn;
     const cert = certificateMaterial(this.#certificate);
     const core = new PeerCore({
       iceRole: role,
@@ -633,30 +636,60 @@ export class RTCPeerConnection extends EventTarget {
       logger: this.#log,
     });
     if (this.#closed) return;
+    await runner.addTurnRelays(
+      this.#turnServers,
+      this.#crypto,
+      this.#rng,
+      ...(o.portRange ? [o.portRange] : []),
+    );
+    if (this.#closed) return;
     runner.core.gather(runner.now());
     runner.pump();
   }
 
-  async #resolveStunServers(): Promise<IceStunServer[]> {
-    const out: IceStunServer[] = [];
+  /**
+   * Resolves the configured servers' host names: `stun:` URLs for server-reflexive candidates,
+   * `turn:` URLs over UDP for relayed ones. `stuns:`, `turns:` and `?transport=tcp` are skipped
+   * with a warning and an `icecandidateerror` (the Node runner relays over UDP only), as is a
+   * name that does not resolve (701, as browsers report an unreachable server).
+   */
+  async #resolveIceServers(): Promise<{ stun: IceStunServer[]; turn: RunnerTurnServer[] }> {
+    const stun: IceStunServer[] = [];
+    const turn: RunnerTurnServer[] = [];
+    const fail = (url: string, errorText: string) => {
+      this.#log.warn("ICE server skipped", { url, reason: errorText });
+      this.#queue(() =>
+        this.dispatchEvent(
+          new RTCPeerConnectionIceErrorEvent("icecandidateerror", {
+            url,
+            errorCode: 701,
+            errorText,
+          }),
+        ),
+      );
+    };
     for (const s of this.#servers) {
-      if (s.scheme !== "stun") continue;
-      try {
-        const { address } = await lookup(s.host);
-        out.push({ address, port: s.port, url: s.url });
-      } catch (e) {
-        this.#queue(() =>
-          this.dispatchEvent(
-            new RTCPeerConnectionIceErrorEvent("icecandidateerror", {
-              url: s.url,
-              errorCode: 701,
-              errorText: `cannot resolve ${s.host}: ${String(e)}`,
-            }),
-          ),
-        );
+      if (s.scheme === "stuns" || s.scheme === "turns" || s.transport === "tcp") {
+        fail(s.url, "only STUN and TURN over UDP are supported: skipped");
+        continue;
       }
+      let address: string;
+      try {
+        address = isIP(s.host) ? s.host : (await lookup(s.host)).address;
+      } catch (e) {
+        fail(s.url, `cannot resolve ${s.host}: ${String(e)}`);
+        continue;
+      }
+      if (s.scheme === "stun") stun.push({ address, port: s.port, url: s.url });
+      else
+        turn.push({
+          url: s.url,
+          server: { address: normalizeIp(address), port: s.port },
+          username: s.username!,
+          credential: s.credential!,
+        });
     }
-    return out;
+    return { stun, turn };
   }
 
   #applyTransport(): void {
@@ -864,10 +897,18 @@ export class RTCPeerConnection extends EventTarget {
           this.#iceTransport.dispatchEvent(new Event("selectedcandidatepairchange")),
         );
         return;
-      case "candidate-error":
+      case "candidate-error": {
+        // webrtc-pc §4.8.3: the local address only when a local candidate already exposes it.
+        const local = this.#runner?.relayLocal(e.url);
+        const exposed =
+          local !== undefined &&
+          this.#config.iceTransportPolicy === "all" &&
+          (this.#opts.mdns ?? "query-only") !== "query-and-gather";
         this.#queue(() =>
           this.dispatchEvent(
             new RTCPeerConnectionIceErrorEvent("icecandidateerror", {
+              address: exposed ? local.address : null,
+              port: local?.port ?? null,
               url: e.url,
               errorCode: e.errorCode,
               errorText: e.errorText,
@@ -875,6 +916,7 @@ export class RTCPeerConnection extends EventTarget {
           ),
         );
         return;
+      }
       case "dtls-state":
         this.#queue(() => this.#onDtlsState(e.state, e.reason, e.message));
         return;

@@ -7,12 +7,16 @@
 import type { Socket } from "node:dgram";
 import { performance } from "node:perf_hooks";
 import {
+  ipFamily,
   type Logger,
   normalizeIp,
+  type Rng,
   type SocketAddress,
   sameSocketAddress,
   type Transmit,
 } from "@purertc/common";
+import type { CryptoProvider } from "@purertc/crypto";
+import { TurnRelayClient } from "@purertc/ice";
 import {
   bindUdp,
   closeUdp,
@@ -72,6 +76,14 @@ function lastSource(): (address: string, port: number) => SocketAddress {
   };
 }
 
+/** A TURN server reached over UDP, its host name already resolved. */
+export interface RunnerTurnServer {
+  readonly url: string;
+  readonly server: SocketAddress;
+  readonly username: string;
+  readonly credential: string;
+}
+
 interface Bound {
   readonly socket: Socket;
   readonly local: SocketAddress;
@@ -82,6 +94,10 @@ export class PeerRunner {
   readonly #onEvent: (e: PeerCoreEvent) => void;
   readonly #afterPump: () => void;
   readonly #sockets: Bound[] = [];
+  /** Sockets of TURN allocations in single-port mode (one 5-tuple per allocation). */
+  readonly #relaySockets: Bound[] = [];
+  /** The local transport address of each TURN URL's allocation (icecandidateerror). */
+  readonly #relayLocal = new Map<string, SocketAddress>();
   readonly #log: Logger;
   #mux: IceUdpMux | undefined;
   #sink: IceMuxSink | undefined;
@@ -179,6 +195,83 @@ export class PeerRunner {
     this.pump();
   }
 
+  /**
+   * Adds a TURN allocation per server (RFC 8656 over UDP) to the core; call after
+   * {@link bind} and before gathering. Each allocation lives on the first bound socket of the
+   * server's family. In single-port mode it gets a socket of its own: a TURN server keeps one
+   * allocation per 5-tuple (RFC 8656 §2.2), and every peer of the mux would share one.
+   */
+  async addTurnRelays(
+    servers: readonly RunnerTurnServer[],
+    crypto: CryptoProvider,
+    rng: Rng,
+    portRange?: PortRange,
+  ): Promise<void> {
+    for (const t of servers) {
+      if (this.#closed) return;
+      const family = ipFamily(t.server.address);
+      if (family === undefined) continue;
+      let local: SocketAddress | undefined;
+      if (this.#mux) {
+        const own = this.#relaySockets.find((b) => ipFamily(b.local.address) === family);
+        local = own?.local ?? (await this.#bindRelaySocket(family, portRange));
+      } else {
+        local = this.#sockets.find((b) => ipFamily(b.local.address) === family)?.local;
+      }
+      if (!local) {
+        this.#log.warn("no local socket of the TURN server's family; skipped", { url: t.url });
+        continue;
+      }
+      this.#relayLocal.set(t.url, local);
+      this.core.addRelay(
+        this.now(),
+        new TurnRelayClient({
+          server: t.server,
+          username: t.username,
+          password: t.credential,
+          crypto,
+          rng,
+          url: t.url,
+          local,
+          logger: this.#log,
+        }),
+      );
+    }
+    this.pump();
+  }
+
+  /** The local transport address the allocation of a TURN URL uses. */
+  relayLocal(url: string): SocketAddress | undefined {
+    return this.#relayLocal.get(url);
+  }
+
+  async #bindRelaySocket(
+    family: 4 | 6,
+    portRange: PortRange | undefined,
+  ): Promise<SocketAddress | undefined> {
+    const muxAddress = this.#mux!.localAddress.address;
+    const address = ipFamily(muxAddress) === family ? muxAddress : family === 4 ? "0.0.0.0" : "::";
+    let socket: Socket;
+    try {
+      socket = await bindUdp(address, portRange);
+    } catch (e) {
+      this.#log.warn("cannot bind a TURN socket", { address, error: String(e) });
+      return undefined;
+    }
+    if (this.#closed) {
+      await closeUdp(socket);
+      return undefined;
+    }
+    const local = { address, port: socket.address().port };
+    this.#relaySockets.push({ socket, local });
+    const source = lastSource();
+    socket.on("message", (data, rinfo) =>
+      this.#receive(data, source(rinfo.address, rinfo.port), local),
+    );
+    socket.on("error", (e) => this.#log.debug("socket error", { error: String(e) }));
+    return local;
+  }
+
   /** Registers a new ufrag with the single-port mux (after an ICE restart). */
   reregister(): void {
     if (this.#mux && this.#sink) this.#mux.register(this.core.localCredentials.ufrag, this.#sink);
@@ -214,9 +307,13 @@ export class PeerRunner {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#mux && this.#sink) this.#mux.unregister(this.#sink);
-    const closing = this.#sockets.map((s) => closeUdp(s.socket));
+    // Let the TURN deallocations (Refresh with lifetime 0, RFC 8656 §7) leave: dgram sends to
+    // an IP literal after a tick, and a socket closed before that drops the datagram.
+    if (this.#relayLocal.size > 0) await new Promise((r) => setImmediate(r));
+    const closing = [...this.#sockets, ...this.#relaySockets].map((s) => closeUdp(s.socket));
     if (this.#mdns) closing.push(closeUdp(this.#mdns));
     this.#sockets.length = 0;
+    this.#relaySockets.length = 0;
     this.#mdns = undefined;
     await Promise.all(closing);
   }
@@ -231,6 +328,13 @@ export class PeerRunner {
     if (t.to.port === 5353 && (t.to.address === "224.0.0.251" || t.to.address === "ff02::fb")) {
       this.#mdns?.send(t.data, t.to.port, t.to.address);
       return;
+    }
+    if (t.from && this.#relaySockets.length > 0) {
+      const r = this.#relaySockets.find((x) => sameSocketAddress(x.local, t.from!));
+      if (r) {
+        r.socket.send(t.data, t.to.port, t.to.address);
+        return;
+      }
     }
     if (this.#mux && this.#sink) {
       this.#mux.send(this.#sink, t.data, t.to);

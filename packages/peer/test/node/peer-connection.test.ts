@@ -3,7 +3,13 @@ import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { RTCIceCandidate, RTCPeerConnection, RTCSessionDescription } from "../../src/node/index.js";
+import {
+  parseIceServerUrl,
+  RTCIceCandidate,
+  type RTCIceServer,
+  RTCPeerConnection,
+  RTCSessionDescription,
+} from "../../src/node/index.js";
 import { connectedPair, negotiate, once, until, webrtc } from "./helpers.js";
 
 describe("RTCIceCandidate / RTCSessionDescription / RTCCertificate", () => {
@@ -94,6 +100,67 @@ describe("RTCPeerConnection negotiation", () => {
       expect.objectContaining({ name: "InvalidModificationError" }),
     );
     pc.close();
+  });
+
+  it("webrtc-pc §4.4.1.3 validate an ICE server: SyntaxError and InvalidAccessError from the constructor and setConfiguration", () => {
+    const make = (iceServers: RTCIceServer[]) => new webrtc.RTCPeerConnection({ iceServers });
+    const viaSet = (iceServers: RTCIceServer[]) => {
+      const pc = new webrtc.RTCPeerConnection();
+      try {
+        pc.setConfiguration({ iceServers });
+      } finally {
+        pc.close();
+      }
+    };
+    const syntax = [
+      "",
+      "relative-url",
+      "http://example.com",
+      "turn://example.org/foo?x=y",
+      "stun://example.org",
+      "stun:example.net:65536",
+      "stun:example.net:b",
+      "stun:example.net#foo",
+      "stun:[61:24:74]:98",
+      "stun:192.168.0.257",
+      "stun:x x:12",
+      "stun:example.net?transport=udp",
+      "stun:user@example.net",
+      "turn:example.net?transport=sctp",
+    ];
+    for (const urls of syntax)
+      for (const f of [make, viaSet])
+        expect(() => f([{ urls, username: "u", credential: "p" }]), urls).toThrow(
+          expect.objectContaining({ name: "SyntaxError" }),
+        );
+    expect(() => make([{ urls: [] }])).toThrow(expect.objectContaining({ name: "SyntaxError" }));
+    expect(() => make([{ urls: ["stun:ok.example", ""] }])).toThrow(
+      expect.objectContaining({ name: "SyntaxError" }),
+    );
+    const access: RTCIceServer[] = [
+      { urls: "turn:turn.example.net" },
+      { urls: "turn:turn.example.net", username: "user" },
+      { urls: "turns:turn.example.net", credential: "cred" },
+      { urls: "turn:turn.example.net", username: "a".repeat(510), credential: "cred" },
+    ];
+    for (const server of access)
+      for (const f of [make, viaSet])
+        expect(() => f([server])).toThrow(expect.objectContaining({ name: "InvalidAccessError" }));
+    for (const urls of [
+      "stun:example.net:",
+      "stun:[2001::1]",
+      "turn:turn.example.org?transport=udp",
+      "turns:turn.example.org:443?transport=tcp",
+    ])
+      make([{ urls, username: "a".repeat(509), credential: "" }]).close();
+    expect(parseIceServerUrl("turns:[2001:db8::1]:443?transport=tcp")).toMatchObject({
+      scheme: "turns",
+      host: "2001:db8::1",
+      port: 443,
+      transport: "tcp",
+    });
+    expect(parseIceServerUrl("turn:turn.example.org")).toMatchObject({ port: 3478 });
+    expect(parseIceServerUrl("stuns:stun.example.org")).toMatchObject({ port: 5349 });
   });
 
   it("enforces the signaling state machine, rollback and pending/current descriptions", async () => {
