@@ -1,6 +1,6 @@
 /**
  * The browser side of the interop tests: a page served on 127.0.0.1 whose script answers or
- * offers, echoes every message on `echo` channels and hashes what arrives on `bulk` channels
+ * offers (with `window.pcConfig` as its RTCConfiguration), echoes every message on `echo` channels and hashes what arrives on `bulk` channels
  * (FNV-1a, reported back as `done:<bytes>:<hash>`).
  */
 import { createServer, type Server } from "node:http";
@@ -28,7 +28,7 @@ async function gathered(pc) {
 window.log = [];
 async function newPc() {
   if (!window.skipGum) try { const s = await navigator.mediaDevices.getUserMedia({ audio: true }); s.getTracks().forEach((t) => t.stop()); } catch (e) { window.log.push("gum " + e); }
-  const pc = new RTCPeerConnection();
+  const pc = new RTCPeerConnection(window.pcConfig || {});
   pc.ondatachannel = (e) => wire(e.channel);
   pc.onconnectionstatechange = () => window.log.push("conn " + pc.connectionState);
   window.pc = pc;
@@ -49,6 +49,14 @@ window.offer = async (labels) => {
   return pc.localDescription.sdp;
 };
 window.accept = (answer) => window.pc.setRemoteDescription({ type: "answer", sdp: answer });
+window.selectedPair = async () => {
+  const stats = [...(await window.pc.getStats()).values()];
+  const t = stats.find((s) => s.type === "transport");
+  const pair = stats.find((s) => s.id === t.selectedCandidatePairId);
+  const local = stats.find((s) => s.id === pair.localCandidateId);
+  const remote = stats.find((s) => s.id === pair.remoteCandidateId);
+  return { local: local.candidateType, remote: remote.candidateType, url: local.url, relayProtocol: local.relayProtocol };
+};
 `;
 
 /** Serves the page on 127.0.0.1 (a secure context, so getUserMedia works). */

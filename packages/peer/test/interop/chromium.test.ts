@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
 import type { Server } from "node:http";
+import { type NodeTurnServer, startTurnServer } from "@purertc/turn/node";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RTCDataChannel, RTCPeerConnection } from "../../src/node/index.js";
+import type { RTCConfiguration, RTCDataChannel, RTCPeerConnection } from "../../src/node/index.js";
 import { createWebRtc } from "../../src/node/index.js";
 import { once, until, webrtc } from "../node/helpers.js";
 import { fnv1a, servePage } from "./browser-page.js";
@@ -34,8 +35,8 @@ async function gathered(pc: RTCPeerConnection): Promise<void> {
 }
 
 /** purertc offers, Chromium answers. */
-async function weOffer(page: Page, labels: string[]) {
-  const pc = new webrtc.RTCPeerConnection();
+async function weOffer(page: Page, labels: string[], config: RTCConfiguration = {}) {
+  const pc = new webrtc.RTCPeerConnection(config);
   const channels = labels.map((l) => pc.createDataChannel(l));
   await pc.setLocalDescription();
   await gathered(pc);
@@ -49,8 +50,8 @@ async function weOffer(page: Page, labels: string[]) {
 }
 
 /** Chromium offers, purertc answers. */
-async function weAnswer(page: Page, labels: string[], api = webrtc) {
-  const pc = new api.RTCPeerConnection();
+async function weAnswer(page: Page, labels: string[], api = webrtc, config: RTCConfiguration = {}) {
+  const pc = new api.RTCPeerConnection(config);
   const channels: RTCDataChannel[] = [];
   const all = new Promise<void>((resolve) => {
     pc.ondatachannel = (e) => {
@@ -156,6 +157,65 @@ describe.skipIf(!haveChromium)("interop with headless Chromium", () => {
       await page.close();
     }, 120_000);
   }
+
+  describe("relay-only through our TURN server (startTurnServer on 127.0.0.1)", () => {
+    let turn: NodeTurnServer;
+    let config: RTCConfiguration;
+    beforeAll(async () => {
+      turn = await startTurnServer({
+        listeners: [{ transport: "udp", address: "127.0.0.1", port: 0 }],
+        users: { alice: "secret" },
+        realm: "purertc.test",
+        allowedPeers: ["127.0.0.0/8"],
+      });
+      config = {
+        iceServers: [
+          {
+            urls: `turn:127.0.0.1:${turn.addresses.udp[0]!.port}`,
+            username: "alice",
+            credential: "secret",
+          },
+        ],
+        iceTransportPolicy: "relay",
+      };
+    });
+    afterAll(async () => {
+      await turn?.close();
+    });
+
+    for (const side of ["offerer", "answerer"] as const) {
+      it(`purertc as ${side}: Chromium with iceTransportPolicy relay and our TURN server as its only iceServer, echo of text and binary 1 B…256 KiB`, async () => {
+        const page = await browser.newPage();
+        await page.goto(url);
+        await page.evaluate((c) => {
+          (globalThis as never as { pcConfig: unknown }).pcConfig = c;
+        }, config);
+        const { pc, channels } =
+          side === "offerer"
+            ? await weOffer(page, ["echo"], config)
+            : await weAnswer(page, ["echo"], webrtc, config);
+        // Only relayed candidates were signalled, both ways.
+        for (const sdp of [pc.localDescription!.sdp, pc.remoteDescription!.sdp]) {
+          const candidates = sdp.split("\r\n").filter((l) => l.startsWith("a=candidate:"));
+          expect(candidates.length).toBeGreaterThan(0);
+          for (const c of candidates) expect(c).toMatch(/ typ relay /);
+        }
+        const allocations = turn.core.stats().allocations;
+        expect(allocations).toBeGreaterThanOrEqual(2);
+        const before = turn.core.stats().packetsToPeer;
+        await echo(channels[0]!);
+        expect(turn.core.stats().packetsToPeer - before).toBeGreaterThanOrEqual(22);
+        const ours = pc.sctp!.transport.iceTransport.getSelectedCandidatePair()!;
+        expect([ours.local.type, ours.remote.type]).toEqual(["relay", "relay"]);
+        const theirs = await page.evaluate(() =>
+          (globalThis as never as { selectedPair(): Promise<unknown> }).selectedPair(),
+        );
+        expect(theirs).toMatchObject({ local: "relay", remote: "relay", relayProtocol: "udp" });
+        pc.close();
+        await page.close();
+      }, 60_000);
+    }
+  });
 
   it("resolves Chromium's mDNS .local host candidates (default obfuscation on, RFC 8828)", async () => {
     const mdnsBrowser = await chromium.launch({
