@@ -1,9 +1,9 @@
 /**
- * Runs headless Firefox ESR and the Node half of the interop tests (firefox-scenario.ts) in a
- * network namespace of their own whose only interface is `lo`, with a default route through it:
- * Firefox gathers host candidates on its default-route address only, which is then 127.0.0.1.
- * Everything started here is stopped by PID (Firefox in its own process group) and the namespace
- * and temporary profiles are removed, on failure too.
+ * Runs headless Firefox ESR (and Chromium, for its mDNS case) and the Node half of the interop
+ * tests (firefox-scenario.ts) in a network namespace of their own whose only interface is `lo`,
+ * with a default route through it: Firefox gathers host candidates on its default-route address
+ * only, which is then 127.0.0.1. Everything started here is stopped by PID (each browser in its
+ * own process group) and the namespace and temporary profiles are removed, on failure too.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -24,9 +24,16 @@ const TSX_LOADER = pathToFileURL(
   createRequire(join(PACKAGE, "..", "..", "bench", "package.json")).resolve("tsx"),
 ).href;
 
+export const CHROMIUM = "/usr/bin/chromium";
+
 /** Why the Firefox tests cannot run here, or undefined when they can. */
 export function firefoxUnavailable(): string | undefined {
   if (!existsSync(FIREFOX)) return `${FIREFOX} is missing (apt-get install firefox-esr)`;
+  return netnsUnavailable();
+}
+
+/** Why a browser cannot be run in a namespace here, or undefined when it can. */
+export function netnsUnavailable(): string | undefined {
   if (!IP) return "the `ip` program is missing (apt-get install iproute2)";
   if (process.getuid?.() !== 0) return "not root: cannot create a network namespace";
   return undefined;
@@ -102,7 +109,7 @@ export interface StepResult {
 export class FirefoxInterop {
   readonly netns = `purertc-ff-${process.pid}`;
   #child: ChildProcess | undefined;
-  #firefoxes: ChildProcess[] = [];
+  #browsers: ChildProcess[] = [];
   #dirs: string[] = [];
   #pending = new Map<number, (r: StepResult) => void>();
   #ids = 0;
@@ -207,7 +214,44 @@ export class FirefoxInterop {
     ff.stderr!.on("data", (b: Buffer) => {
       this.log = `${this.log}[firefox ${page}] ${b}`.slice(-20_000);
     });
-    this.#firefoxes.push(ff);
+    this.#browsers.push(ff);
+  }
+
+  /**
+   * Starts headless Chromium in the namespace on the page `?page=<name>`, with a fresh profile
+   * and its defaults otherwise: no media permission, so host candidates are mDNS `.local` names
+   * (WebRtcHideLocalIpsWithMdns, on by default).
+   */
+  launchChromium(page: string): void {
+    const profile = mkdtempSync(join(tmpdir(), "purertc-chromium-profile-"));
+    this.#dirs.push(profile);
+    const args = [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-default-apps",
+      "--disable-domain-reliability",
+      "--metrics-recording-only",
+      "--no-default-browser-check",
+      `--user-data-dir=${profile}`,
+    ];
+    const chromium = spawn(
+      IP!,
+      ["netns", "exec", this.netns, CHROMIUM, ...args, `${this.#url}?page=${page}`],
+      {
+        detached: true,
+        stdio: ["ignore", "ignore", "pipe"],
+        env: { ...process.env, HOME: profile },
+      },
+    );
+    chromium.stderr!.on("data", (b: Buffer) => {
+      this.log = `${this.log}[chromium ${page}] ${b}`.slice(-20_000);
+    });
+    this.#browsers.push(chromium);
   }
 
   /** Sends one command to the scenario child and resolves with its result. */
@@ -220,9 +264,9 @@ export class FirefoxInterop {
     });
   }
 
-  /** Stops Firefox and the child by PID, deletes the namespace and the profiles. */
+  /** Stops the browsers and the child by PID, deletes the namespace and the profiles. */
   async close(): Promise<void> {
-    for (const ff of this.#firefoxes) {
+    for (const ff of this.#browsers) {
       try {
         if (ff.pid && ff.exitCode === null) process.kill(-ff.pid, "SIGKILL");
       } catch {
