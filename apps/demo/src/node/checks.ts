@@ -90,7 +90,14 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult[]> {
 
     const connected = await check("page loads and connects to the bot peer to peer", async () => {
       await a.goto(options.url);
-      await a.waitForSelector('[data-testid=bot-status][data-state="ok"]', { timeout: T });
+      try {
+        await a.waitForSelector('[data-testid=bot-status][data-state="ok"]', { timeout: T });
+      } catch {
+        await shot(a, "failed-connect");
+        throw new Error(
+          `page says: ${(await a.textContent("[data-testid=bot-status]")) ?? "nothing"}`,
+        );
+      }
       return (await a.textContent("[data-testid=bot-status]")) ?? "";
     });
 

@@ -18,6 +18,7 @@ export interface PcLike {
   readonly remoteDescription: DescriptionInit | null;
   readonly signalingState: string;
   readonly connectionState: string;
+  readonly iceConnectionState: string;
   readonly sctp: SctpLike | null;
   setLocalDescription(description?: DescriptionInit): Promise<void>;
   setRemoteDescription(description: DescriptionInit): Promise<void>;

@@ -129,17 +129,20 @@ export class RoomSession<PC extends PcLike> {
   }
 
   /**
-   * Rebuilds the pair's connection with P2P forced to fail (`blocked`) or allowed again; the
-   * other member is told first, through the server, so both drop candidates.
+   * Rebuilds the pair's connection: with P2P forced to fail (`blocked`: both ends drop every
+   * ICE candidate), or normally (to lift the block, or after a failed attempt). The other member
+   * is told through the server first; the new offer follows on the same socket, so it arrives
+   * after the request to reset.
    */
-  async forceFailure(peerId: string, blocked: boolean): Promise<void> {
+  async rebuild(peerId: string, blocked: boolean): Promise<void> {
     const m = this.members.get(peerId);
     if (!m || !this.#room) return;
     const generation = m.link.generation + 1;
-    await this.#room.send(peerId, { t: "reset", blocked, generation });
+    const told = this.#room.send(peerId, { t: "reset", blocked, generation });
     m.chat = undefined;
     m.stats = undefined;
     m.link.reset(blocked, generation, true);
+    await told;
   }
 
   /** Opens a channel for one outgoing file (see file-transfer.ts `sendFile`). */

@@ -16,6 +16,9 @@ import { StatsView } from "./stats-view.js";
 
 type BotMember = Member<PcLike>;
 
+/** Fresh connections tried after a failed one before giving up. */
+const MAX_RETRIES = 2;
+
 export class BotView {
   readonly element: HTMLElement;
   readonly #status = h("div", { class: "conn-status", testid: "bot-status" });
@@ -27,6 +30,7 @@ export class BotView {
   #bot: BotMember | undefined;
   #watched: PcLike | undefined;
   #seen = false;
+  #retries = 0;
 
   constructor(name: string, onSignal: (c: SignalClient) => void) {
     this.#name = name;
@@ -112,7 +116,17 @@ export class BotView {
         open ? "ok" : "connecting",
         open ? "connected to the bot peer to peer" : "connected; opening data channels…",
       );
-    else if (route === "relay")
+    else if (route === "relay" && this.#retries < MAX_RETRIES && !bot.link.blocked) {
+      // A failed attempt (a lost handshake flight on a busy machine...) gets a fresh connection.
+      this.#retries++;
+      this.#setStatus(
+        "connecting",
+        `${reason}; retrying with a new connection (${this.#retries}/${MAX_RETRIES})…`,
+      );
+      this.#session
+        ?.rebuild(bot.peerId, false)
+        .catch((e: unknown) => this.#setStatus("error", `retry failed: ${errorText(e)}`));
+    } else if (route === "relay")
       this.#setStatus("error", `${reason} (file transfer and stats need the P2P connection)`);
     else this.#setStatus("connecting", reason);
     this.#chat.enable(route !== "connecting" || open);

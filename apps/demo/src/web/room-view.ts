@@ -263,7 +263,7 @@ export class RoomView {
     box.addEventListener("change", () => {
       box.disabled = true;
       this.#session
-        ?.forceFailure(m.peerId, box.checked)
+        ?.rebuild(m.peerId, box.checked)
         .catch((e: unknown) => this.#notice(`toggle failed: ${errorText(e)}`, "error"));
     });
     const route = h("span", { testid: "route" });

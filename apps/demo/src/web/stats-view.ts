@@ -112,11 +112,13 @@ export class StatsView {
     const now = Date.now();
     const base = side === "browser" ? 0 : 2;
     if (prev && s.at > prev.at) {
-      const dt = (s.at - prev.at) / 1000;
-      this.#bitrate.push(base, now, ((s.bytesSent - prev.bytesSent) * 8) / 1000 / dt);
-      this.#bitrate.push(base + 1, now, ((s.bytesReceived - prev.bytesReceived) * 8) / 1000 / dt);
-      this.#messages.push(base, now, (s.messagesSent - prev.messagesSent) / dt);
-      this.#messages.push(base + 1, now, (s.messagesReceived - prev.messagesReceived) / dt);
+      // Counters of closed channels leave the report, so a total can shrink: never below 0.
+      const rate = (now_: number, before: number, scale: number) =>
+        (Math.max(0, now_ - before) * scale) / ((s.at - prev.at) / 1000);
+      this.#bitrate.push(base, now, rate(s.bytesSent, prev.bytesSent, 8 / 1000));
+      this.#bitrate.push(base + 1, now, rate(s.bytesReceived, prev.bytesReceived, 8 / 1000));
+      this.#messages.push(base, now, rate(s.messagesSent, prev.messagesSent, 1));
+      this.#messages.push(base + 1, now, rate(s.messagesReceived, prev.messagesReceived, 1));
     }
     if (s.rttMs !== undefined) this.#rtt.push(side === "browser" ? 0 : 1, now, s.rttMs);
     this.#render(side, s);
