@@ -184,12 +184,14 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult[]> {
     const room = `self-test-${randomBytes(3).toString("hex")}`;
     const b = await context.newPage();
     b.on("pageerror", (e) => errors.push(e.message));
-    const memberRoutes = (page: Page) =>
-      page.evaluate(() =>
-        [...document.querySelectorAll<HTMLElement>("[data-testid=member]")].map(
-          (r) => `${r.dataset.kind}:${r.dataset.route}`,
+    const memberRoutes = async (page: Page) => {
+      const rows = await page.locator("[data-testid=member]").all();
+      return Promise.all(
+        rows.map(
+          async (r) => `${await r.getAttribute("data-kind")}:${await r.getAttribute("data-route")}`,
         ),
       );
+    };
     const meshed = await check("two tabs and the bot form a full mesh in one room", async () => {
       await a.click("[data-testid=tab-room]");
       await a.fill("[data-testid=room-name]", room);

@@ -18,10 +18,10 @@ export class FakeChannel implements ChannelLike {
   readonly #queue: (string | Uint8Array)[] = [];
 
   addEventListener(type: string, listener: (ev: never) => void): void {
-    this.#events.addEventListener(type, listener as EventListener);
+    this.#events.addEventListener(type, listener as (ev: Event) => void);
   }
   removeEventListener(type: string, listener: (ev: never) => void): void {
-    this.#events.removeEventListener(type, listener as EventListener);
+    this.#events.removeEventListener(type, listener as (ev: Event) => void);
   }
   dispatchEvent(ev: Event): void {
     this.#events.dispatchEvent(ev);
