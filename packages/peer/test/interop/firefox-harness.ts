@@ -97,6 +97,8 @@ export function firefoxPrefs(
   };
 }
 
+let instances = 0;
+
 /** One JSON result line from the scenario child. */
 export interface StepResult {
   readonly ok: boolean;
@@ -107,7 +109,8 @@ export interface StepResult {
 
 /** The namespace, the scenario child and the Firefox instances of one test file. */
 export class FirefoxInterop {
-  readonly netns = `purertc-ff-${process.pid}`;
+  /** Unique per instance: the Firefox and Chromium files may run in one worker process. */
+  readonly netns = `purertc-ff-${process.pid}-${(++instances).toString(36)}`;
   #child: ChildProcess | undefined;
   #browsers: ChildProcess[] = [];
   #dirs: string[] = [];
