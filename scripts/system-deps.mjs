@@ -20,6 +20,8 @@ export const SYSTEM_PACKAGES = {
     "gst-launch-1.0: runs GStreamer's independent RTP depayloaders on our packetizer output (rtp)",
   "gstreamer1.0-plugins-good":
     "GStreamer's rtpvp8depay/rtpvp9depay/rtph264depay/rtpstreamdepay (rtp)",
+  iproute2:
+    "ip: network namespaces with a veth link for the Firefox interop and the Firefox/Chromium mDNS cases (peer)",
   tcpdump: "tcpdump: independent reader of the pcap files NetSim runs produce (testkit)",
 };
 
