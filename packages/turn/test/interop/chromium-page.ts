@@ -73,7 +73,6 @@ window.selectedPair = async () => {
   return {
     local: local.candidateType, remote: remote.candidateType, url: local.url,
     relayProtocol: local.relayProtocol, localAddress: local.address, remoteAddress: remote.address,
-    bytesSent: pair.bytesSent, bytesReceived: pair.bytesReceived,
   };
 };
 `;
@@ -116,7 +115,5 @@ export interface PageApi {
     relayProtocol: string;
     localAddress: string;
     remoteAddress: string;
-    bytesSent: number;
-    bytesReceived: number;
   }>;
 }

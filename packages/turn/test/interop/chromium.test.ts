@@ -175,8 +175,6 @@ describe.skipIf(!haveChromium)("Chromium relay-only through our TURN server", ()
         remoteAddress: "127.0.0.1",
       });
       expect(pair.url).toContain(`127.0.0.1:${port}`);
-      expect(pair.bytesSent).toBeGreaterThan(0);
-      expect(pair.bytesReceived).toBeGreaterThan(0);
     }
   }
 
