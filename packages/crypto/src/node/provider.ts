@@ -27,6 +27,7 @@ import {
   ecdsaPrivateKey,
   ecdsaPublicKey,
   nistCurve,
+  rememberKey,
   rsaPublicKey,
   x25519PrivateKey,
   x25519PublicKey,
@@ -52,6 +53,7 @@ function isAllZero(b: Uint8Array): boolean {
   return acc === 0;
 }
 
+/** An ECDH key pair on a NIST curve, as raw bytes (`ecdh` computes through `createECDH`). */
 function nistKeyPair(curve: EcdsaCurve): { privateKey: Uint8Array; publicKey: Uint8Array } {
   const { openssl, size } = nistCurve(curve);
   const ecdh = createECDH(openssl);
@@ -103,13 +105,12 @@ export const nodeCrypto: CryptoProvider = Object.freeze<CryptoProvider>({
 
   generateEcdhKeyPair(curve: EcdhCurve): EcdhKeyPair {
     if (curve === "X25519") {
-      const { privateKey } = generateKeyPairSync("x25519");
-      const jwk = privateKey.export({ format: "jwk" });
-      return {
-        curve,
-        privateKey: fromB64url(jwk.d as string),
-        publicKey: fromB64url(jwk.x as string),
-      };
+      const { privateKey: key } = generateKeyPairSync("x25519");
+      const jwk = key.export({ format: "jwk" });
+      const privateKey = fromB64url(jwk.d as string);
+      // The agreement that follows reuses this KeyObject instead of re-importing the scalar.
+      rememberKey("x25519-private", privateKey, key);
+      return { curve, privateKey, publicKey: fromB64url(jwk.x as string) };
     }
     return { curve, ...nistKeyPair(curve) };
   },
@@ -141,7 +142,17 @@ export const nodeCrypto: CryptoProvider = Object.freeze<CryptoProvider>({
   },
 
   generateEcdsaKeyPair(curve: EcdsaCurve): EcdsaKeyPair {
-    return { curve, ...nistKeyPair(curve) };
+    const { openssl, size } = nistCurve(curve);
+    const { privateKey: key } = generateKeyPairSync("ec", { namedCurve: openssl });
+    // One JWK export yields the scalar and the point (RFC 7518 §6.2); signing reuses the KeyObject.
+    const jwk = key.export({ format: "jwk" });
+    const privateKey = padStart(fromB64url(jwk.d as string), size);
+    const publicKey = new Uint8Array(1 + 2 * size);
+    publicKey[0] = 0x04;
+    publicKey.set(padStart(fromB64url(jwk.x as string), size), 1);
+    publicKey.set(padStart(fromB64url(jwk.y as string), size), 1 + size);
+    rememberKey(`${curve}-private`, privateKey, key);
+    return { curve, privateKey, publicKey };
   },
 
   ecdsaSign(
