@@ -49,23 +49,35 @@ export function seededRng(seed: number): Rng {
   };
 }
 
+/** Words drawn from one `getRandomValues` call by {@link secureRng}. */
+const SECURE_POOL_WORDS = 256;
+
 /** Cryptographically secure randomness from `globalThis.crypto.getRandomValues`. */
 export function secureRng(): Rng {
   const c = (globalThis as { crypto?: { getRandomValues<T extends ArrayBufferView>(a: T): T } })
     .crypto;
   if (!c?.getRandomValues)
     throw new TypeError("secureRng: globalThis.crypto.getRandomValues is not available");
-  const word = new Uint32Array(1);
+  // Words come from a pool refilled by one getRandomValues call per SECURE_POOL_WORDS draws:
+  // a 4-byte request costs about as much as a 1 KiB one (argument checks and the call dominate),
+  // and ICE credentials alone draw ~60 words. Each word is handed out once and zeroed.
+  const pool = new Uint32Array(SECURE_POOL_WORDS);
+  let used = pool.length;
+  const nextU32 = (): number => {
+    if (used === pool.length) {
+      c.getRandomValues(pool);
+      used = 0;
+    }
+    const v = pool[used]!;
+    pool[used++] = 0;
+    return v;
+  };
   const fill = (out: Uint8Array): Uint8Array => {
     for (let i = 0; i < out.length; i += 65536)
       c.getRandomValues(out.subarray(i, Math.min(out.length, i + 65536)));
     return out;
   };
-  return {
-    fill,
-    nextU32: () => c.getRandomValues(word)[0]!,
-    next: () => c.getRandomValues(word)[0]! / 4294967296,
-  };
+  return { fill, nextU32, next: () => nextU32() / 4294967296 };
 }
 
 /** A uniform integer in [0, n) from `rng` (n ≤ 2^32). */

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   constantTimeEqual,
   createLogger,
@@ -55,6 +55,24 @@ describe("Rng", () => {
     expect(randomString(seededRng(1), 24)).toMatch(/^[A-Za-z0-9]{24}$/);
     const bytes = secureRng().fill(new Uint8Array(70_000));
     expect(bytes.some((x) => x !== 0)).toBe(true);
+  });
+
+  it("secureRng hands out pooled words: one getRandomValues call per 256 words, each word once", () => {
+    const c = globalThis.crypto;
+    const spy = vi.spyOn(c, "getRandomValues");
+    try {
+      const rng = secureRng();
+      const words = Array.from({ length: 512 }, () => rng.nextU32());
+      expect(spy).toHaveBeenCalledTimes(2);
+      // 512 uniform 32-bit words: a repeat would mean a pool was handed out twice (p ≈ 3e-5).
+      expect(new Set(words).size).toBe(512);
+      for (const w of words) expect(Number.isInteger(w) && w >= 0 && w < 2 ** 32).toBe(true);
+      const x = rng.next();
+      expect(x >= 0 && x < 1).toBe(true);
+      expect(spy).toHaveBeenCalledTimes(3);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 
