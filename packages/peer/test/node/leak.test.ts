@@ -39,7 +39,7 @@ async function transfer(ca: RTCDataChannel, cb: RTCDataChannel): Promise<void> {
       if (echoed.length === sizes.length) resolve();
     };
   });
-  sizes.forEach((n, i) => ca.send(i % 2 ? "x".repeat(n) : new Uint8Array(n).fill(i)));
+  for (const [i, n] of sizes.entries()) ca.send(i % 2 ? "x".repeat(n) : new Uint8Array(n).fill(i));
   await done;
   expect(echoed).toEqual(sizes);
 }
