@@ -258,6 +258,11 @@ export class PeerCore {
         crypto: c.crypto,
         rng: c.rng,
         logger: c.logger,
+        // No HelloVerifyRequest (RFC 6347 §4.2.1) unless `dtls.helloVerify` asks for it: its cookie
+        // proves the client receives at its address, which the ICE checks have already proved
+        // (RFC 8445 §7.2.5.2.1), and DTLS goes out only on the ICE-selected pair, so nothing is
+        // amplified towards a spoofed address. Saves a round trip, as libwebrtc does.
+        helloVerify: false,
         ...c.dtls,
         role: params.dtlsRole,
         certificate: c.certificate,

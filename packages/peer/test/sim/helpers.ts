@@ -8,6 +8,7 @@ import {
   JsepSession,
   type LocalTransportInit,
   PeerCore,
+  type PeerCoreConfig,
   type PeerCoreEvent,
 } from "../../src/index.js";
 
@@ -61,7 +62,11 @@ export interface SimPair extends Pair<PeerCoreEvent, PeerCoreEvent> {
  * Builds two cores at 10.0.0.1:5000 (offerer, controlling) and 10.0.0.2:5000, negotiates a data
  * section with JsepSession and trickles candidates through `onEvent`.
  */
-export function simPair(seed: number, link: Partial<LinkConditions> = {}): SimPair {
+export function simPair(
+  seed: number,
+  link: Partial<LinkConditions> = {},
+  config: Pick<Partial<PeerCoreConfig>, "dtls" | "sctp"> = {},
+): SimPair {
   const mk = (i: number): SimPeer => {
     const rng = seededRng(seed * 10 + i);
     return {
@@ -71,6 +76,7 @@ export function simPair(seed: number, link: Partial<LinkConditions> = {}): SimPa
         crypto: nodeCrypto,
         rng,
         ice: { credentials: generateCredentials(rng), mdns: "disabled" },
+        ...config,
       }),
       jsep: new JsepSession(String(1000 + i)),
       cert: cert(i),
