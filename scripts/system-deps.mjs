@@ -21,8 +21,10 @@ export const SYSTEM_PACKAGES = {
   "gstreamer1.0-plugins-good":
     "GStreamer's rtpvp8depay/rtpvp9depay/rtph264depay/rtpstreamdepay (rtp)",
   iproute2:
-    "ip: network namespaces with a veth link for the Firefox interop and the Firefox/Chromium mDNS cases (peer)",
+    "ip: network namespaces with a veth link for the Firefox interop and the Firefox/Chromium mDNS cases (peer); namespaces, veth, bridges and ss for the ICE NAT tests (testkit NetnsLab, ice)",
   tcpdump: "tcpdump: independent reader of the pcap files NetSim runs produce (testkit)",
+  iptables:
+    "iptables: MASQUERADE NAT routers (plain and --random-fully) inside namespaces for the ICE NAT traversal tests (ice)",
 };
 
 function installed(pkg) {

@@ -1,3 +1,4 @@
 export * from "./coturn.js";
 export * from "./fixtures.js";
+export * from "./netns.js";
 export { writePcapFile } from "./pcap-file.js";
