@@ -97,6 +97,9 @@ export class PeerCore {
   /** DTLS datagrams to send once ICE selects a pair. */
   #held: Uint8Array[] = [];
   #hasPair = false;
+  /** The negotiated SRTP profile, kept until media is in use ({@link PeerCore.#keySrtpIfUsed}). */
+  #srtpPending: { readonly profile: number; readonly mki: Uint8Array } | undefined;
+  #mediaUsed = false;
   #iceState: IceConnectionState = "new";
   #dtlsState: DtlsTransportState = "new";
   #sctpState: SctpTransportState | undefined;
@@ -302,6 +305,7 @@ export class PeerCore {
     senders: readonly MediaSendConfig[],
     receivers: readonly MediaReceiveConfig[],
   ): void {
+    if (senders.length > 0 || receivers.length > 0) this.#useMedia(now);
     this.#media.configure(now, senders, receivers);
     this.#pump(now);
   }
@@ -309,6 +313,7 @@ export class PeerCore {
   /** Sends one encoded frame on a sender; `false` before SRTP keys or for an unknown sender. */
   sendFrame(now: Millis, senderId: number, frame: Uint8Array, timestamp: number): boolean {
     if (this.#closed) return false;
+    this.#useMedia(now);
     const ok = this.#media.sendFrame(now, senderId, frame, timestamp);
     this.#pump(now);
     return ok;
@@ -317,6 +322,7 @@ export class PeerCore {
   /** Sends a ready RTP packet on a sender (its SSRC, payload type and extensions rewritten). */
   sendRtp(now: Millis, senderId: number, packet: RtpPacket): boolean {
     if (this.#closed) return false;
+    this.#useMedia(now);
     const ok = this.#media.sendRtp(now, senderId, packet);
     this.#pump(now);
     return ok;
@@ -325,6 +331,7 @@ export class PeerCore {
   /** Sends a PLI for a receiver's stream. */
   requestKeyFrame(now: Millis, receiverId: number): boolean {
     if (this.#closed) return false;
+    this.#useMedia(now);
     const ok = this.#media.requestKeyFrame(now, receiverId);
     this.#pump(now);
     return ok;
@@ -410,6 +417,7 @@ export class PeerCore {
           case "rtp":
             this.#rtp++;
             this.#ice.noteReceived(now, dgram.from, dgram.data.byteLength);
+            this.#useMedia(now);
             this.#media.handleDatagram(now, dgram.data);
             break;
           default:
@@ -601,6 +609,7 @@ export class PeerCore {
           this.#feedDtls(now, { from: e.from, data: e.data });
         } else if (classifyDatagram(e.data) === "rtp") {
           this.#rtp++;
+          this.#useMedia(now);
           this.#media.handleDatagram(now, e.data);
         } else this.#unknown++;
         return;
@@ -617,23 +626,43 @@ export class PeerCore {
     }
   }
 
+  /**
+   * Keys SRTP (RFC 5764 §4.2) once media is in use: a data-channel-only connection never runs
+   * the exporter and the SRTP key derivation (browsers offer use_srtp even then). The exporter
+   * works at any time after the handshake, so media added by a later negotiation is keyed then.
+   */
+  #keySrtpIfUsed(now: Millis): void {
+    const pending = this.#srtpPending;
+    if (pending === undefined || !this.#mediaUsed) return;
+    this.#srtpPending = undefined;
+    this.#media.setSrtp(
+      now,
+      keySrtp(
+        this.#dtls!,
+        pending.profile,
+        pending.mki,
+        this.#params!.dtlsRole,
+        this.#config.crypto,
+      ),
+    );
+  }
+
+  /** Notes that media is in use (streams configured, RTP sent or received) and keys SRTP. */
+  #useMedia(now: Millis): void {
+    this.#mediaUsed = true;
+    this.#keySrtpIfUsed(now);
+  }
+
   #onDtls(now: Millis, e: ReturnType<DtlsEndpoint["pollEvent"]> & object): void {
     switch (e.type) {
       case "connected":
         this.#remoteCertificate = e.peerCertificate;
         this.#cipherSuite = e.cipherSuite;
         this.#setDtlsState("connected");
-        if (e.srtpProfile !== undefined)
-          this.#media.setSrtp(
-            now,
-            keySrtp(
-              this.#dtls!,
-              e.srtpProfile,
-              e.srtpMki,
-              this.#params!.dtlsRole,
-              this.#config.crypto,
-            ),
-          );
+        if (e.srtpProfile !== undefined) {
+          this.#srtpPending = { profile: e.srtpProfile, mki: e.srtpMki };
+          this.#keySrtpIfUsed(now);
+        }
         this.#sctp?.connect(now);
         return;
       case "data":

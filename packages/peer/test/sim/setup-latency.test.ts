@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PeerCoreEvent } from "../../src/index.js";
+import { defaultCodecs, type PeerCoreEvent } from "../../src/index.js";
 import { negotiate, type SimPeer, simPair } from "./helpers.js";
 
 const L = 10; // one-way latency, ms
@@ -51,5 +51,31 @@ describe("peer core setup: round trips from negotiation to open (clean link, 10 
     const t0 = s.driver.now;
     s.driver.runUntil(() => s.answerer.core.connectionState === "connected");
     expect(s.driver.now - t0).toBe(9 * L);
+  });
+});
+
+describe("peer core: SRTP keyed only once media is in use (RFC 5764 §4.2 exporter run lazily)", () => {
+  it("a data-channel-only connection leaves SRTP unkeyed; configuring a stream later keys it", () => {
+    const s = simPair(4, { latencyMs: L });
+    negotiate(s);
+    s.driver.runUntil(
+      () =>
+        s.offerer.core.connectionState === "connected" &&
+        s.answerer.core.connectionState === "connected",
+    );
+    expect(s.offerer.core.media.keyed).toBe(false);
+    expect(s.answerer.core.media.keyed).toBe(false);
+    const codecs = defaultCodecs("audio");
+    for (const [p, ssrc] of [
+      [s.offerer, 0x1111],
+      [s.answerer, 0x2222],
+    ] as const)
+      p.core.configureMedia(
+        s.driver.now,
+        [{ id: 0, mid: "1", kind: "audio", ssrc, rtxSsrc: undefined, codecs, extmaps: [] }],
+        [],
+      );
+    expect(s.offerer.core.media.keyed).toBe(true);
+    expect(s.answerer.core.media.keyed).toBe(true);
   });
 });
