@@ -240,7 +240,45 @@ async function udpSocket(): Promise<Socket> {
 
 const addressOf = (s: Socket): SocketAddress => ({ address: LOCAL, port: s.address().port });
 
-/** One op: a peer sends BATCH datagrams to the relayed address; at most WINDOW in flight. */
+/**
+ * The windowed load: each op sends BATCH datagrams through `send` and resolves once at most
+ * WINDOW - BATCH are outstanding; `arrived` is called per delivered datagram. Outstanding
+ * datagrams are declared lost after STALL_MS without progress (counted under `name`).
+ */
+function windowed(name: string, send: () => void) {
+  const stats = { lost: 0, sent: 0 };
+  lost[name] = stats;
+  let received = 0;
+  let wake: (() => void) | undefined;
+  let stall: ReturnType<typeof setTimeout> | undefined;
+  const resume = () => {
+    clearTimeout(stall);
+    const w = wake!;
+    wake = undefined;
+    w();
+  };
+  const arrived = () => {
+    received++;
+    if (wake && stats.sent - received <= WINDOW - BATCH) resume();
+  };
+  // Always a promise: the harness decides from the first call whether to await.
+  const op = async () => {
+    for (let i = 0; i < BATCH; i++) send();
+    stats.sent += BATCH;
+    if (stats.sent - received <= WINDOW - BATCH) return;
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+      stall = setTimeout(() => {
+        stats.lost += stats.sent - received;
+        received = stats.sent;
+        resume();
+      }, STALL_MS);
+    });
+  };
+  return { op, arrived };
+}
+
+/** A peer sends 200-byte datagrams to the relayed address; the client counts ChannelData. */
 function relayThroughput(name: string) {
   return async () => {
     const server = await SERVERS[name]!();
@@ -249,36 +287,21 @@ function relayThroughput(name: string) {
     const peer = await udpSocket();
     await session.bindChannel(addressOf(peer));
     const payload = Buffer.alloc(PAYLOAD, 0x5a);
-    const stats = { lost: 0, sent: 0 };
-    lost[name] = stats;
-    let received = 0;
-    let wake: (() => void) | undefined;
-    let stall: ReturnType<typeof setTimeout> | undefined;
-    const resume = () => {
-      clearTimeout(stall);
-      const w = wake!;
-      wake = undefined;
-      w();
-    };
-    session.onChannelData = () => {
-      received++;
-      if (wake && stats.sent - received <= WINDOW - BATCH) resume();
-    };
-    // Always a promise: the harness decides from the first call whether to await.
-    return async () => {
-      for (let i = 0; i < BATCH; i++) peer.send(payload, relayed.port, relayed.address);
-      stats.sent += BATCH;
-      if (stats.sent - received <= WINDOW - BATCH) return;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        stall = setTimeout(() => {
-          stats.lost += stats.sent - received;
-          received = stats.sent;
-          resume();
-        }, STALL_MS);
-      });
-    };
+    const load = windowed(name, () => peer.send(payload, relayed.port, relayed.address));
+    session.onChannelData = load.arrived;
+    return load.op;
   };
+}
+
+/** The same load straight from the peer to the client: the load generator's own ceiling. */
+async function directThroughput() {
+  const client = await udpSocket();
+  const peer = await udpSocket();
+  const to = addressOf(client);
+  const payload = Buffer.alloc(PAYLOAD, 0x5a);
+  const load = windowed("direct", () => peer.send(payload, to.port, to.address));
+  client.on("message", load.arrived);
+  return load.op;
 }
 
 let nextClientIp = 0;
@@ -366,7 +389,11 @@ export default defineBench({
       name: `relay throughput, ${PAYLOAD} B peer → client as ChannelData, UDP, 1 CPU per server`,
       unit: "packets/s",
       perOp: BATCH,
-      contenders: { purertc: relayThroughput("purertc"), coturn: relayThroughput("coturn") },
+      contenders: {
+        purertc: relayThroughput("purertc"),
+        coturn: relayThroughput("coturn"),
+        "direct (no relay)": directThroughput,
+      },
     },
     {
       name: `allocations/s: Allocate (401 + authenticated) then Refresh 0, ${ALLOC_CLIENTS} clients at once`,
