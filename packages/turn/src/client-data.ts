@@ -72,11 +72,14 @@ export function handleFrame(ctx: ClientContext, now: Millis, data: Uint8Array): 
   }
   try {
     if (msg.class === "indication") {
-      if (msg.method === StunMethod.Data) onDataIndication(ctx, msg);
-    } else if (msg.class === "success" || msg.class === "error") {
-      handleResponse(ctx, now, msg);
+      if (msg.method !== StunMethod.Data) return false;
+      onDataIndication(ctx, msg);
+      return true;
     }
-    return true;
+    // A response to a transaction of someone else sharing the socket and the server (e.g. an
+    // ICE gatherer's Binding request to the same STUN/TURN server) is not ours to consume.
+    if (msg.class === "success" || msg.class === "error") return handleResponse(ctx, now, msg);
+    return false;
   } catch (e) {
     if (!(e instanceof DecodeError)) throw e;
     ctx.s.malformed++;

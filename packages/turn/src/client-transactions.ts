@@ -63,14 +63,15 @@ export function request(ctx: ClientContext, now: Millis, rc: RequestContext): vo
 }
 
 /** A success or error response from the server; ignored unless it answers one of ours. */
-export function handleResponse(ctx: ClientContext, now: Millis, msg: DecodedStunMessage): void {
-  if (!ctx.tx.has(msg.transactionId)) return;
+export function handleResponse(ctx: ClientContext, now: Millis, msg: DecodedStunMessage): boolean {
+  if (!ctx.tx.has(msg.transactionId)) return false;
   if (ctx.key && !responseAuthentic(ctx, msg)) {
     ctx.s.malformed++;
-    return;
+    return true;
   }
   ctx.tx.handleResponse(now, msg, ctx.server);
   drainTransactions(ctx, now);
+  return true;
 }
 
 /** Routes finished transactions (responses and timeouts) to their handlers. */

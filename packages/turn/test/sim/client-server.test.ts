@@ -1,7 +1,8 @@
 import { toBase64, utf8Encode } from "@purertc/common";
 import { nobleCrypto } from "@purertc/crypto";
+import { encodeStunMessage, StunMethod } from "@purertc/stun";
 import { describe, expect, it } from "vitest";
-import { PEER, SERVER_IP, world } from "./harness.js";
+import { PEER, SERVER, SERVER_IP, world } from "./harness.js";
 
 const bytes = (s: string) => utf8Encode(s);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -33,6 +34,28 @@ describe("TURN client ↔ server in simulated time", () => {
     expect(data?.type === "data" && text(data.data)).toBe("hello");
     expect(data?.type === "data" && data.channel).toBeUndefined();
     expect(client.stats().sendIndicationsSent).toBe(1);
+  });
+
+  it("leaves STUN responses to other transactions on a shared socket (an ICE gatherer's Binding to the same server) unclaimed", () => {
+    const w = world();
+    const { client, events } = w.addClient();
+    client.allocate(w.driver.now);
+    w.driver.runUntil(allocated(events));
+    const foreign = encodeStunMessage({
+      method: StunMethod.Binding,
+      class: "success",
+      transactionId: new Uint8Array(12).fill(7),
+      attributes: [],
+    });
+    expect(client.handleDatagram(w.driver.now, { from: SERVER, data: foreign })).toBe(false);
+    const indication = encodeStunMessage({
+      method: StunMethod.Binding,
+      class: "indication",
+      transactionId: new Uint8Array(12).fill(8),
+      attributes: [],
+    });
+    expect(client.handleDatagram(w.driver.now, { from: SERVER, data: indication })).toBe(false);
+    expect(events().some((e) => e.type === "failed")).toBe(false);
   });
 
   it("RFC 8656 §12: ChannelData once the channel is bound, both directions", () => {

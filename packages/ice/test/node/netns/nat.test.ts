@@ -170,18 +170,16 @@ describe.skipIf(unavailable !== undefined)("ICE through iptables MASQUERADE NATs
     }
   }, 30_000);
 
-  it.fails("KNOWN BUG (fails until fixed): one coturn port as both stun: and turn: server still yields a srflx candidate", async () => {
-    // TurnClient.handleDatagram claims every STUN response from its server (even a Binding
-    // response to the gatherer's transaction) and IceAgent.handleDatagram offers datagrams to
-    // relays before the gatherer, so the srflx Binding response is swallowed and gathering
-    // reports 701 after stunTimeoutMs. Browsers' usual config (stun: and turn: on one host)
-    // hits this. When this starts passing, turn `it.fails` into `it`.
+  it("one coturn port as both stun: and turn: server yields both a srflx and a relay candidate", async () => {
+    // Regression: TurnClient.handleDatagram used to claim every STUN response from its server,
+    // including the Binding response to the gatherer's transaction, so srflx gathering timed out.
     net.setNat("port-preserving");
     const { a, b } = pair([STUN, TURN]);
     await connectAgents(a, b);
     await a.waitFor((e) => e.ev === "end", 10_000, "end of candidates");
     const r = await a.report();
     expect(r.local.map((c) => c.type)).toContain("srflx");
+    expect(r.local.map((c) => c.type)).toContain("relay");
   }, 20_000);
 });
 
