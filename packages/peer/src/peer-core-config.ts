@@ -13,7 +13,10 @@ export interface PeerCoreConfig {
   readonly certificate: DtlsCertificate;
   /** ICE agent settings (credentials, STUN servers, policy, mDNS...). */
   readonly ice: Partial<IceAgentConfig>;
-  /** DTLS settings other than role, certificate and fingerprints. */
+  /**
+   * DTLS settings other than role, certificate and fingerprints. `helloVerify` defaults to
+   * `false` here (ICE has already verified the client's address; see RFC 6347 §4.2.1).
+   */
   readonly dtls: Partial<Omit<DtlsConfig, "role" | "certificate" | "remoteFingerprints">>;
   /** SCTP association settings other than ports and the peer's max-message-size. */
   readonly sctp: Partial<SctpConfig>;
