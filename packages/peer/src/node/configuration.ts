@@ -87,9 +87,14 @@ export function parseIceServerUrl(url: string): IceServerUrl {
   return { url, scheme, host, port, transport };
 }
 
+/** A configuration with every member present, as {@link validateConfiguration} returns it. */
+export type ValidConfiguration = Required<Omit<RTCConfiguration, "certificates">> & {
+  certificates: RTCCertificate[];
+};
+
 /** Validates a configuration and returns it normalised with the parsed server URLs. */
 export function validateConfiguration(c: RTCConfiguration | undefined | null): {
-  config: Required<Omit<RTCConfiguration, "certificates">> & { certificates: RTCCertificate[] };
+  config: ValidConfiguration;
   servers: IceServerUrl[];
 } {
   const cfg = c ?? {};
@@ -151,4 +156,31 @@ export function validateConfiguration(c: RTCConfiguration | undefined | null): {
     },
     servers,
   };
+}
+
+/**
+ * webrtc-pc §4.4.1.6 "set a configuration" on an existing connection: validates `next` and
+ * rejects changes to the members fixed at construction (certificates, bundlePolicy,
+ * rtcpMuxPolicy; iceCandidatePoolSize once a local description is set).
+ */
+export function reconfigure(
+  current: ValidConfiguration,
+  certificate: RTCCertificate,
+  next: RTCConfiguration | undefined,
+  hasLocalDescription: boolean,
+): { config: ValidConfiguration; servers: IceServerUrl[] } {
+  const v = validateConfiguration(next);
+  const c = next ?? {};
+  if (c.certificates && (c.certificates.length !== 1 || c.certificates[0] !== certificate))
+    throw domError("InvalidModificationError", "certificates cannot change");
+  if (v.config.bundlePolicy !== current.bundlePolicy)
+    throw domError("InvalidModificationError", "bundlePolicy cannot change");
+  if (v.config.rtcpMuxPolicy !== current.rtcpMuxPolicy)
+    throw domError("InvalidModificationError", "rtcpMuxPolicy cannot change");
+  if (v.config.iceCandidatePoolSize !== current.iceCandidatePoolSize && hasLocalDescription)
+    throw domError(
+      "InvalidModificationError",
+      "iceCandidatePoolSize cannot change after setLocalDescription",
+    );
+  return { config: { ...v.config, certificates: [certificate] }, servers: v.servers };
 }
