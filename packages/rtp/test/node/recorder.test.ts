@@ -15,10 +15,11 @@ import {
   OggOpusWriter,
   OpusCodec,
   RtpPacketizer,
+  readOggPackets,
   WebmWriter,
 } from "../../src/index.js";
 import { RecordingFile } from "../../src/node/index.js";
-import { readAv1IvfUnits, readIvfFrames, readOggPackets, readRfc4571 } from "../helpers.js";
+import { readAv1IvfUnits, readIvfFrames, readRfc4571 } from "../helpers.js";
 
 const hasFfprobe = spawnSync("ffprobe", ["-version"]).status === 0;
 if (!hasFfprobe)

@@ -1,8 +1,8 @@
 import { toHex } from "@purertc/common";
 import { readFixture } from "@purertc/testkit/node";
 import { describe, expect, it } from "vitest";
-import { IvfWriter, OggOpusWriter, WebmWriter } from "../../src/index.js";
-import { readAv1IvfUnits, readIvfFrames, readOggPackets } from "../helpers.js";
+import { IvfWriter, OggOpusWriter, readOggPackets, WebmWriter } from "../../src/index.js";
+import { readAv1IvfUnits, readIvfFrames } from "../helpers.js";
 
 const av1Ivf = readFixture("rtp", "av1-320x240.ivf");
 const units = readAv1IvfUnits(av1Ivf);
