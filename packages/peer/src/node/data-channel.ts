@@ -203,7 +203,9 @@ export class RTCDataChannel extends EventTarget {
     if (this.#state !== "open") return;
     let payload: string | ArrayBuffer | Blob;
     if (typeof data === "string") payload = data;
-    else if (this.#binaryType === "blob") payload = new Blob([data]);
+    // SCTP hands over bytes in a plain ArrayBuffer, never a SharedArrayBuffer: the narrowing
+    // keeps this assignable to lib.dom's BlobPart (ArrayBufferView<ArrayBuffer>).
+    else if (this.#binaryType === "blob") payload = new Blob([data as Uint8Array<ArrayBuffer>]);
     else if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength)
       payload = data.buffer as ArrayBuffer;
     else payload = data.slice().buffer;
