@@ -2,6 +2,7 @@ export { contextTag, type DerElement, DerReader, TAG } from "./asn1/der-reader.j
 export * from "./asn1/der-writer.js";
 export { nobleCrypto } from "./noble/provider.js";
 export type * from "./provider.js";
+export { isRsaKeyPair, UnsupportedOperationError } from "./provider.js";
 export {
   type Certificate,
   type CertificatePublicKey,
@@ -22,9 +23,12 @@ export {
   matchesFingerprint,
 } from "./x509/fingerprint.js";
 export {
+  type CertificateAlgorithm,
+  type EcdsaCertificateAlgorithm,
   type GenerateCertificateOptions,
   type GeneratedCertificate,
   generateCertificate,
+  type RsaCertificateAlgorithm,
 } from "./x509/generate.js";
 export { decodePem, decodePemBlock, encodePem, type PemBlock } from "./x509/pem.js";
 export { verifyCertificateSignature } from "./x509/verify.js";

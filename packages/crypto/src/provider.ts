@@ -91,6 +91,56 @@ export interface RsaPublicKey {
   readonly e: Uint8Array;
 }
 
+/**
+ * An RSA private key with its CRT parameters (RFC 8017 §3.2, second representation), all
+ * big-endian unsigned integers.
+ */
+export interface RsaPrivateKey extends RsaPublicKey {
+  readonly d: Uint8Array;
+  readonly p: Uint8Array;
+  readonly q: Uint8Array;
+  /** d mod (p − 1). */
+  readonly dp: Uint8Array;
+  /** d mod (q − 1). */
+  readonly dq: Uint8Array;
+  /** q⁻¹ mod p. */
+  readonly qi: Uint8Array;
+}
+
+/**
+ * An RSA key pair. `kind` tells it apart from an {@link EcdsaKeyPair} (see {@link isRsaKeyPair}).
+ */
+export interface RsaKeyPair {
+  readonly kind: "rsa";
+  /** Modulus size in bits. */
+  readonly modulusLength: number;
+  readonly publicKey: RsaPublicKey;
+  readonly privateKey: RsaPrivateKey;
+}
+
+/** A certificate signing key: ECDSA (the WebRTC default) or RSA. */
+export type SigningKeyPair = EcdsaKeyPair | RsaKeyPair;
+
+/** Whether `k` is an RSA key pair (otherwise ECDSA). */
+export function isRsaKeyPair(k: SigningKeyPair): k is RsaKeyPair {
+  return (k as RsaKeyPair).kind === "rsa";
+}
+
+/**
+ * Thrown when a backend cannot perform an operation at all (as opposed to bad arguments), e.g.
+ * RSA key generation on the portable backend. `operation` names what was asked.
+ */
+export class UnsupportedOperationError extends Error {
+  override readonly name = "UnsupportedOperationError";
+  readonly operation: string;
+  readonly backend: string;
+  constructor(backend: string, operation: string, message: string) {
+    super(message);
+    this.backend = backend;
+    this.operation = operation;
+  }
+}
+
 export interface CryptoProvider {
   /** `"node"` or `"noble"`. */
   readonly name: string;
@@ -149,4 +199,12 @@ export interface CryptoProvider {
     data: Uint8Array,
     signature: Uint8Array,
   ): boolean;
+  /**
+   * Generates an RSA key pair (`modulusLength` 1024–16384 bits, a multiple of 8; exponent
+   * big-endian, default 65537). Throws {@link UnsupportedOperationError} on a backend that cannot
+   * generate primes fast enough (the portable one).
+   */
+  generateRsaKeyPair(modulusLength: number, publicExponent?: Uint8Array): RsaKeyPair;
+  /** RSASSA-PKCS1-v1_5 signature (RFC 8017 §8.2.1) over `hash(data)`; `k` bytes long. */
+  rsaSign(key: RsaPrivateKey, hash: HashAlgorithm, data: Uint8Array): Uint8Array;
 }

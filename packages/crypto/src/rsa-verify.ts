@@ -7,7 +7,7 @@ import type { HashAlgorithm, RsaPublicKey } from "./provider.js";
  */
 
 /** DER `DigestInfo` prefixes (RFC 8017 §9.2 note 1) for EMSA-PKCS1-v1_5. */
-const DIGEST_INFO_PREFIX: Readonly<Record<HashAlgorithm, string>> = {
+export const DIGEST_INFO_PREFIX: Readonly<Record<HashAlgorithm, string>> = {
   md5: "3020300c06082a864886f70d020505000410",
   sha1: "3021300906052b0e03021a05000414",
   sha224: "302d300d06096086480165030402040500041c",
@@ -21,13 +21,13 @@ const MIN_MODULUS_BITS = 512;
 /** Largest modulus accepted, in bits (bounds the work a peer can make us do). */
 const MAX_MODULUS_BITS = 16384;
 
-function toBigInt(b: Uint8Array): bigint {
+export function toBigInt(b: Uint8Array): bigint {
   let hex = "";
   for (let i = 0; i < b.length; i++) hex += (b[i] as number).toString(16).padStart(2, "0");
   return hex.length === 0 ? 0n : BigInt(`0x${hex}`);
 }
 
-function toBytes(x: bigint, length: number): Uint8Array {
+export function toBytes(x: bigint, length: number): Uint8Array {
   const out = new Uint8Array(length);
   let v = x;
   for (let i = length - 1; i >= 0 && v > 0n; i--) {
@@ -37,11 +37,11 @@ function toBytes(x: bigint, length: number): Uint8Array {
   return out;
 }
 
-function bitLength(x: bigint): number {
+export function bitLength(x: bigint): number {
   return x === 0n ? 0 : x.toString(2).length;
 }
 
-function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
+export function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
   let result = 1n;
   let b = base % mod;
   let e = exp;
@@ -53,7 +53,7 @@ function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
   return result;
 }
 
-function hexBytes(hex: string): Uint8Array {
+export function hexBytes(hex: string): Uint8Array {
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   return out;

@@ -10,8 +10,12 @@ import type {
   EcdsaCurve,
   EcdsaKeyPair,
   HashAlgorithm,
+  RsaKeyPair,
+  RsaPrivateKey,
   RsaPublicKey,
 } from "../provider.js";
+import { UnsupportedOperationError } from "../provider.js";
+import { rsaPkcs1Sign } from "../rsa-sign.js";
 import { rsaPkcs1Verify, rsaPssVerify } from "../rsa-verify.js";
 import { tlsPrfWith } from "../tls-prf.js";
 import { nobleAead, nobleAesCtr, nobleMac } from "./contexts.js";
@@ -38,7 +42,8 @@ function hashOf(algorithm: HashAlgorithm, data: Uint8Array): Uint8Array {
 /**
  * The portable backend: pure JavaScript on @noble/ciphers, @noble/curves and @noble/hashes.
  * Runs anywhere `crypto.getRandomValues` exists (browsers, Deno, Bun, workers, Node).
- * RSA verification, which @noble does not provide, uses the BigInt implementation of RFC 8017.
+ * RSA verification and PKCS#1 v1.5 signing, which @noble does not provide, use the BigInt
+ * implementation of RFC 8017; RSA key generation is not offered (see `generateRsaKeyPair`).
  */
 export const nobleCrypto: CryptoProvider = Object.freeze<CryptoProvider>({
   name: "noble",
@@ -150,5 +155,18 @@ export const nobleCrypto: CryptoProvider = Object.freeze<CryptoProvider>({
     } catch {
       return false;
     }
+  },
+
+  generateRsaKeyPair(_modulusLength: number, _publicExponent?: Uint8Array): RsaKeyPair {
+    // Finding two 1024-bit primes with BigInt Miller-Rabin takes seconds of blocking JS.
+    throw new UnsupportedOperationError(
+      "noble",
+      "generateRsaKeyPair",
+      "RSA key generation needs the node backend (nodeCrypto); pass an existing RSA key pair instead",
+    );
+  },
+
+  rsaSign(key: RsaPrivateKey, hash: HashAlgorithm, data: Uint8Array): Uint8Array {
+    return rsaPkcs1Sign(key, hash, nobleHash(hash)(data));
   },
 });

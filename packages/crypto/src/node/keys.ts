@@ -1,6 +1,6 @@
 import { Buffer } from "node:buffer";
 import { createECDH, createPrivateKey, createPublicKey, ECDH, type KeyObject } from "node:crypto";
-import type { EcdhCurve, EcdsaCurve, RsaPublicKey } from "../provider.js";
+import type { EcdhCurve, EcdsaCurve, RsaPrivateKey, RsaPublicKey } from "../provider.js";
 import { b64url, b64urlUint, padStart } from "./bytes.js";
 
 /** OpenSSL names and field sizes of the NIST curves. */
@@ -172,6 +172,36 @@ export function rsaPublicKey(key: RsaPublicKey): KeyObject {
       format: "jwk",
     });
     rsaCache.set(key, k);
+  }
+  return k;
+}
+
+const rsaPrivateCache = new WeakMap<RsaPrivateKey, KeyObject>();
+
+/** Records the KeyObject of an RSA private key this backend just generated. */
+export function rememberRsaPrivateKey(key: RsaPrivateKey, object: KeyObject): void {
+  rsaPrivateCache.set(key, object);
+}
+
+/** RSA private key object from its JWK parameters (RFC 7518 §6.3.2), cached per key object. */
+export function rsaPrivateKey(key: RsaPrivateKey): KeyObject {
+  let k = rsaPrivateCache.get(key);
+  if (k === undefined) {
+    k = createPrivateKey({
+      key: {
+        kty: "RSA",
+        n: b64urlUint(key.n),
+        e: b64urlUint(key.e),
+        d: b64urlUint(key.d),
+        p: b64urlUint(key.p),
+        q: b64urlUint(key.q),
+        dp: b64urlUint(key.dp),
+        dq: b64urlUint(key.dq),
+        qi: b64urlUint(key.qi),
+      },
+      format: "jwk",
+    });
+    rsaPrivateCache.set(key, k);
   }
   return k;
 }

@@ -17,6 +17,8 @@ import type {
   EcdsaCurve,
   EcdsaKeyPair,
   HashAlgorithm,
+  RsaKeyPair,
+  RsaPrivateKey,
   RsaPublicKey,
 } from "../provider.js";
 import { tlsPrfWith } from "../tls-prf.js";
@@ -28,6 +30,8 @@ import {
   ecdsaPublicKey,
   nistCurve,
   rememberKey,
+  rememberRsaPrivateKey,
+  rsaPrivateKey,
   rsaPublicKey,
   x25519PrivateKey,
   x25519PublicKey,
@@ -45,6 +49,22 @@ const HASHES: ReadonlySet<string> = new Set<HashAlgorithm>([
 function checkHash(algorithm: HashAlgorithm): void {
   if (!HASHES.has(algorithm))
     throw new TypeError(`unsupported hash algorithm: ${String(algorithm)}`);
+}
+
+/** Throws unless `bits` is a modulus size we generate (RFC 8017 has no bound; OpenSSL and WebCrypto do). */
+function checkModulusLength(bits: number): void {
+  if (!Number.isInteger(bits) || bits < 1024 || bits > 16384 || bits % 8 !== 0)
+    throw new RangeError(`RSA modulusLength ${bits} outside 1024..16384 (multiple of 8)`);
+}
+
+/** The public exponent as a number; 65537 when absent (WebCrypto's usual `[1, 0, 1]`). */
+function exponentOf(e: Uint8Array | undefined): number {
+  if (e === undefined) return 65537;
+  let v = 0;
+  for (let i = 0; i < e.length; i++) v = v * 256 + (e[i] as number);
+  if (v < 3 || v % 2 === 0 || v > 0xffffffff)
+    throw new RangeError(`RSA publicExponent ${v} must be odd, >= 3 and below 2^32`);
+  return v;
 }
 
 function isAllZero(b: Uint8Array): boolean {
@@ -212,5 +232,38 @@ export const nodeCrypto: CryptoProvider = Object.freeze<CryptoProvider>({
     } catch {
       return false;
     }
+  },
+
+  generateRsaKeyPair(modulusLength: number, publicExponent?: Uint8Array): RsaKeyPair {
+    checkModulusLength(modulusLength);
+    const { privateKey: key } = generateKeyPairSync("rsa", {
+      modulusLength,
+      publicExponent: exponentOf(publicExponent),
+    });
+    const jwk = key.export({ format: "jwk" });
+    const field = (name: "n" | "e" | "d" | "p" | "q" | "dp" | "dq" | "qi") =>
+      fromB64url(jwk[name] as string);
+    const privateKey: RsaPrivateKey = {
+      n: field("n"),
+      e: field("e"),
+      d: field("d"),
+      p: field("p"),
+      q: field("q"),
+      dp: field("dp"),
+      dq: field("dq"),
+      qi: field("qi"),
+    };
+    rememberRsaPrivateKey(privateKey, key);
+    return {
+      kind: "rsa",
+      modulusLength,
+      publicKey: { n: privateKey.n, e: privateKey.e },
+      privateKey,
+    };
+  },
+
+  rsaSign(key: RsaPrivateKey, hash: HashAlgorithm, data: Uint8Array): Uint8Array {
+    checkHash(hash);
+    return u8(sign(hash, data, { key: rsaPrivateKey(key), padding: constants.RSA_PKCS1_PADDING }));
   },
 });

@@ -20,6 +20,10 @@ export const OID = {
   ed25519: "1.3.101.112",
   /** id-at-commonName (RFC 5280 appendix A.1). */
   commonName: "2.5.4.3",
+  /** sha{256,384,512}WithRSAEncryption (RFC 4055 §5). */
+  sha256WithRsa: "1.2.840.113549.1.1.11",
+  sha384WithRsa: "1.2.840.113549.1.1.12",
+  sha512WithRsa: "1.2.840.113549.1.1.13",
   ecdsaWithSha1: "1.2.840.10045.4.1",
   ecdsaWithSha256: "1.2.840.10045.4.3.2",
   ecdsaWithSha384: "1.2.840.10045.4.3.3",
@@ -46,9 +50,9 @@ export const SIGNATURE_OIDS: Readonly<
   "1.2.840.113549.1.1.4": { kind: "rsa-pkcs1", hash: "md5" },
   "1.2.840.113549.1.1.5": { kind: "rsa-pkcs1", hash: "sha1" },
   "1.2.840.113549.1.1.14": { kind: "rsa-pkcs1", hash: "sha224" },
-  "1.2.840.113549.1.1.11": { kind: "rsa-pkcs1", hash: "sha256" },
-  "1.2.840.113549.1.1.12": { kind: "rsa-pkcs1", hash: "sha384" },
-  "1.2.840.113549.1.1.13": { kind: "rsa-pkcs1", hash: "sha512" },
+  [OID.sha256WithRsa]: { kind: "rsa-pkcs1", hash: "sha256" },
+  [OID.sha384WithRsa]: { kind: "rsa-pkcs1", hash: "sha384" },
+  [OID.sha512WithRsa]: { kind: "rsa-pkcs1", hash: "sha512" },
 };
 
 /** Named curves by OID. */
