@@ -1,3 +1,4 @@
+export * from "./browser.js";
 export * from "./coturn.js";
 export * from "./fixtures.js";
 export * from "./netns.js";
