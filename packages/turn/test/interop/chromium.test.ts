@@ -7,9 +7,9 @@
  * REST credential yields no relay candidate. Skipped loudly when Chromium is missing.
  */
 import { createHmac } from "node:crypto";
-import { existsSync } from "node:fs";
 import type { Server } from "node:http";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { browserUnavailable, type LaunchedChromium, launchChromium } from "@purertc/testkit/node";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   type NodeTurnServer,
@@ -18,27 +18,10 @@ import {
 } from "../../src/node/index.js";
 import { type PageApi, servePage } from "./chromium-page.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  console.warn(
-    `\n!!! ${CHROMIUM} is missing: SKIPPING the Chromium relay-only TURN tests (apt-get install chromium) !!!\n`,
-  );
+const unavailable = browserUnavailable("chromium");
+if (unavailable) {
+  console.warn(`\n!!! SKIPPING the Chromium relay-only TURN tests: ${unavailable} !!!\n`);
 }
-
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--use-fake-ui-for-media-stream",
-  "--use-fake-device-for-media-stream",
-  "--allow-loopback-in-peer-connection",
-];
 
 /** The RTCConfiguration handed to a page (DOM types are not in this Node project). */
 interface PageConfig {
@@ -78,8 +61,8 @@ const call = <R, A>(page: Page, fn: (api: PageApi, arg: A) => R | Promise<R>, ar
     [fn.toString(), arg] as const,
   ) as Promise<R>;
 
-describe.skipIf(!haveChromium)("Chromium relay-only through our TURN server", () => {
-  let browser: Browser;
+describe.skipIf(unavailable !== undefined)("Chromium relay-only through our TURN server", () => {
+  let browser: LaunchedChromium;
   let http: Server;
   let url: string;
   let turn: NodeTurnServer | undefined;
@@ -87,7 +70,7 @@ describe.skipIf(!haveChromium)("Chromium relay-only through our TURN server", ()
 
   beforeAll(async () => {
     ({ server: http, url } = await servePage());
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   }, 60_000);
 
   afterEach(async () => {
@@ -114,7 +97,7 @@ describe.skipIf(!haveChromium)("Chromium relay-only through our TURN server", ()
 
   /** A fresh page (own browser context) set up with `config`. */
   async function page(config: PageConfig): Promise<Page> {
-    const context = await browser.newContext();
+    const context = await browser.browser.newContext();
     contexts.push(context);
     const p = await context.newPage();
     await p.goto(url);
