@@ -5,19 +5,20 @@ import {
   secureRng,
   silentLogger,
 } from "@purertc/common";
-import type { CryptoProvider, EcdsaKeyPair } from "@purertc/crypto";
+import { type CryptoProvider, isRsaKeyPair, type SigningKeyPair } from "@purertc/crypto";
 import { defaultCrypto } from "@purertc/crypto/default";
 import { ALL_CIPHER_SUITES, type CipherSuite, cipherSuiteParams } from "./cipher-suites.js";
 import { NamedGroup } from "./constants.js";
 import { SrtpProtectionProfile } from "./extensions/use-srtp.js";
 
 /**
- * Our identity: a DER certificate and its ECDSA P-256 key pair (what `generateCertificate` from
- * `@purertc/crypto` returns).
+ * Our identity: a DER certificate and its key pair, ECDSA P-256 (the WebRTC default) or RSA
+ * (what `generateCertificate` from `@purertc/crypto` returns). An RSA key makes a server choose
+ * `TLS_ECDHE_RSA_*` suites and sign with `rsa_pkcs1_sha256`.
  */
 export interface DtlsCertificate {
   readonly der: Uint8Array;
-  readonly keyPair: EcdsaKeyPair;
+  readonly keyPair: SigningKeyPair;
 }
 
 /** An expected peer certificate fingerprint from SDP `a=fingerprint` (RFC 8122 §5). */
@@ -121,14 +122,19 @@ export function resolveDtlsConfig(
   };
   if (c.role !== "client" && c.role !== "server")
     throw new TypeError(`role must be "client" or "server"`);
-  if (
-    !(c.certificate?.der instanceof Uint8Array) ||
-    !(c.certificate.keyPair?.privateKey instanceof Uint8Array)
-  ) {
+  const kp = c.certificate?.keyPair;
+  if (!(c.certificate?.der instanceof Uint8Array) || kp === undefined || kp === null)
     throw new TypeError("certificate must have der bytes and a keyPair");
+  if (isRsaKeyPair(kp)) {
+    if (!(kp.privateKey?.n instanceof Uint8Array) || !(kp.privateKey.d instanceof Uint8Array))
+      throw new TypeError("certificate RSA keyPair lacks its private key");
+    if (kp.privateKey.n.byteLength < 128)
+      throw new RangeError("certificate RSA key must have at least 1024 bits");
+  } else {
+    if (!(kp.privateKey instanceof Uint8Array))
+      throw new TypeError("certificate must have der bytes and a keyPair");
+    if (kp.curve !== "P-256") throw new RangeError("certificate key must be ECDSA P-256 or RSA");
   }
-  if (c.certificate.keyPair.curve !== "P-256")
-    throw new RangeError("certificate key must be ECDSA P-256");
   if (!Number.isInteger(c.mtu) || c.mtu < 128 || c.mtu > 65_507)
     throw new RangeError(`mtu ${c.mtu} outside 128..65507`);
   if (c.cipherSuites.length === 0) throw new RangeError("cipherSuites is empty");

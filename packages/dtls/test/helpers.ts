@@ -4,8 +4,10 @@ import {
   fingerprint,
   type GeneratedCertificate,
   generateCertificate,
+  type RsaKeyPair,
 } from "@purertc/crypto";
 import { defaultCrypto } from "@purertc/crypto/default";
+import { nodeCrypto } from "@purertc/crypto/node";
 import { type LinkConditions, pair } from "@purertc/testkit";
 import { type DtlsConfig, DtlsEndpoint, type DtlsEvent } from "../src/index.js";
 
@@ -20,6 +22,22 @@ export function testCertificate(
   if (c === undefined) {
     c = generateCertificate(crypto, { commonName: name, now: Date.UTC(2025, 0, 1) });
     certCache.set(name, c);
+  }
+  return c;
+}
+
+const rsaCache = new Map<string, GeneratedCertificate<RsaKeyPair>>();
+
+/** A self-signed RSA 2048 certificate (node key generation; cached per name). */
+export function testRsaCertificate(name: string): GeneratedCertificate<RsaKeyPair> {
+  let c = rsaCache.get(name);
+  if (c === undefined) {
+    c = generateCertificate(nodeCrypto, {
+      commonName: name,
+      now: Date.UTC(2025, 0, 1),
+      algorithm: { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048 },
+    });
+    rsaCache.set(name, c);
   }
   return c;
 }

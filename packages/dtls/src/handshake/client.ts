@@ -22,7 +22,13 @@ import { RANDOM_LENGTH } from "./random.js";
 import { decodeServerHello } from "./server-hello.js";
 import { decodeServerHelloDone } from "./server-hello-done.js";
 import { decodeServerKeyExchange, encodeEcdhParams } from "./server-key-exchange.js";
-import { type PeerPublicKey, SIGN_SCHEME, signData, verifySignature } from "./signatures.js";
+import {
+  keyKind,
+  type PeerPublicKey,
+  signData,
+  signSchemeFor,
+  verifySignature,
+} from "./signatures.js";
 import { Transcript } from "./transcript.js";
 
 type ClientState =
@@ -259,14 +265,18 @@ export class ClientHandshake implements HandshakeMachine {
 
   #onCertificateRequest(msg: ReceivedMessage): void {
     const cr = decodeCertificateRequest(msg.body);
+    const ours = this.#host.config.certificate.keyPair;
+    const rsa = keyKind(ours) === "rsa";
+    // RFC 5246 §7.4.4 / §7.4.6: our certificate type and signature scheme must be acceptable.
+    const certType = rsa ? ClientCertificateType.rsa_sign : ClientCertificateType.ecdsa_sign;
     if (
-      !cr.certificateTypes.includes(ClientCertificateType.ecdsa_sign) ||
-      !cr.signatureSchemes.includes(SIGN_SCHEME)
+      !cr.certificateTypes.includes(certType) ||
+      !cr.signatureSchemes.includes(signSchemeFor(ours))
     ) {
       this.#host.fail(
         "negotiation-failed",
         AlertDescription.handshake_failure,
-        "server does not accept an ECDSA P-256 certificate",
+        `server does not accept an ${rsa ? "RSA (rsa_pkcs1_sha256)" : "ECDSA P-256"} certificate`,
       );
       return;
     }
@@ -318,15 +328,15 @@ export class ClientHandshake implements HandshakeMachine {
       this.#transcript.hash(c.crypto, suite.prfHash),
     );
     if (this.#certificateRequested) {
-      const signature = signData(
-        c.crypto,
-        c.certificate.keyPair.privateKey,
-        this.#transcript.bytes(),
-      );
+      // RFC 5246 §7.4.8: signed with our certificate key over every handshake message so far.
+      const signature = signData(c.crypto, c.certificate.keyPair, this.#transcript.bytes());
       flight.push(
         this.#message(
           HandshakeType.certificate_verify,
-          encodeCertificateVerify({ signatureScheme: SIGN_SCHEME, signature }),
+          encodeCertificateVerify({
+            signatureScheme: signSchemeFor(c.certificate.keyPair),
+            signature,
+          }),
           0,
         ),
       );

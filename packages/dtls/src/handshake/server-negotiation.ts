@@ -17,7 +17,7 @@ import { decodeSupportedGroups } from "../extensions/supported-groups.js";
 import { decodeUseSrtp, encodeUseSrtp } from "../extensions/use-srtp.js";
 import type { ClientHello } from "./client-hello.js";
 import { type Refusal, refuse } from "./negotiation.js";
-import { SIGN_SCHEME } from "./signatures.js";
+import { keyKind, signSchemeFor } from "./signatures.js";
 
 /** RFC 5746 §3.3: TLS_EMPTY_RENEGOTIATION_INFO_SCSV in cipher_suites stands for an empty renegotiation_info. */
 const EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
@@ -62,18 +62,21 @@ export function negotiateServer(c: DtlsConfig, ch: ClientHello): ServerChoice | 
     );
   }
   const sigExt = findExtension(ext, ExtensionType.signature_algorithms);
+  const scheme = signSchemeFor(c.certificate.keyPair);
   // RFC 5246 §7.4.1.4.1: without the extension only SHA-1 is allowed, which we do not sign with.
-  if (sigExt === undefined || !decodeSignatureAlgorithms(sigExt.data).includes(SIGN_SCHEME)) {
+  if (sigExt === undefined || !decodeSignatureAlgorithms(sigExt.data).includes(scheme)) {
     return refuse(
       N,
       AlertDescription.handshake_failure,
-      "client cannot verify ecdsa_secp256r1_sha256",
+      `client cannot verify signature scheme 0x${scheme.toString(16).padStart(4, "0")}`,
     );
   }
-  // Our certificate is ECDSA, so only ECDHE_ECDSA suites can be chosen; server preference.
+  // RFC 5246 §7.4.2: the suite's authentication must fit our certificate key (ECDHE_ECDSA for
+  // ECDSA, ECDHE_RSA for RSA); server preference.
+  const kind = keyKind(c.certificate.keyPair);
   const suite = c.cipherSuites
     .map((s) => cipherSuiteParams(s)!)
-    .find((s) => s.authentication === "ecdsa" && ch.cipherSuites.includes(s.id));
+    .find((s) => s.authentication === kind && ch.cipherSuites.includes(s.id));
   if (suite === undefined)
     return refuse(N, AlertDescription.handshake_failure, "no cipher suite in common");
   const groupsExt = findExtension(ext, ExtensionType.supported_groups);

@@ -25,8 +25,8 @@ import { encodeEcdhParams, encodeServerKeyExchange } from "./server-key-exchange
 import { negotiateServer, type ServerChoice } from "./server-negotiation.js";
 import {
   type PeerPublicKey,
-  SIGN_SCHEME,
   signData,
+  signSchemeFor,
   VERIFY_SCHEMES,
   verifySignature,
 } from "./signatures.js";
@@ -192,15 +192,16 @@ export class ServerHandshake implements HandshakeMachine {
       ),
     );
     const params = encodeEcdhParams(group, pair.publicKey);
+    // RFC 8422 §5.4 / RFC 5246 §7.4.3: signed with our certificate key (ECDSA or RSA PKCS#1).
     const signature = signData(
       c.crypto,
-      c.certificate.keyPair.privateKey,
+      c.certificate.keyPair,
       concatBytes(this.#clientRandom, this.#serverRandom, params),
     );
     const ske = encodeServerKeyExchange({
       namedGroup: group,
       publicKey: pair.publicKey,
-      signatureScheme: SIGN_SCHEME,
+      signatureScheme: signSchemeFor(c.certificate.keyPair),
       signature,
     });
     flight.push(this.#message(HandshakeType.server_key_exchange, ske));

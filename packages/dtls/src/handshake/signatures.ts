@@ -1,4 +1,11 @@
-import type { CryptoProvider, EcdsaCurve, HashAlgorithm, RsaPublicKey } from "@purertc/crypto";
+import {
+  type CryptoProvider,
+  type EcdsaCurve,
+  type HashAlgorithm,
+  isRsaKeyPair,
+  type RsaPublicKey,
+  type SigningKeyPair,
+} from "@purertc/crypto";
 import { SignatureScheme } from "../constants.js";
 
 /** A peer's certificate public key, as far as TLS signatures care. */
@@ -18,8 +25,21 @@ export const VERIFY_SCHEMES: readonly number[] = [
   SignatureScheme.rsa_pkcs1_sha512,
 ];
 
-/** The one scheme we sign with: our certificate is ECDSA P-256 (RFC 8827 §6.5 default). */
-export const SIGN_SCHEME = SignatureScheme.ecdsa_secp256r1_sha256;
+/**
+ * The scheme we sign with for our key: ecdsa_secp256r1_sha256 for the ECDSA P-256 default
+ * (RFC 8827 §6.5), rsa_pkcs1_sha256 for RSA (RFC 5246 §7.4.1.4.1; offered by every browser and
+ * by OpenSSL, unlike PSS which TLS 1.2 peers may lack).
+ */
+export function signSchemeFor(keyPair: SigningKeyPair): number {
+  return isRsaKeyPair(keyPair)
+    ? SignatureScheme.rsa_pkcs1_sha256
+    : SignatureScheme.ecdsa_secp256r1_sha256;
+}
+
+/** The TLS authentication kind of our key (the `ECDHE_<kind>` part of a server suite). */
+export function keyKind(keyPair: SigningKeyPair): "ecdsa" | "rsa" {
+  return isRsaKeyPair(keyPair) ? "rsa" : "ecdsa";
+}
 
 interface SchemeParams {
   readonly kind: "ecdsa" | "rsa";
@@ -73,11 +93,15 @@ export function verifySignature(
   return crypto.rsaVerify(p.padding ?? "pkcs1", key.key, p.hash, data, signature);
 }
 
-/** Signs `data` with our ECDSA P-256 key (scheme {@link SIGN_SCHEME}); DER signature. */
+/**
+ * Signs `data` with our key under {@link signSchemeFor} (RFC 5246 §4.7 digitally-signed): a DER
+ * ECDSA signature, or an RSASSA-PKCS1-v1_5 one with SHA-256.
+ */
 export function signData(
   crypto: CryptoProvider,
-  privateKey: Uint8Array,
+  keyPair: SigningKeyPair,
   data: Uint8Array,
 ): Uint8Array {
-  return crypto.ecdsaSign("P-256", privateKey, "sha256", data);
+  if (isRsaKeyPair(keyPair)) return crypto.rsaSign(keyPair.privateKey, "sha256", data);
+  return crypto.ecdsaSign("P-256", keyPair.privateKey, "sha256", data);
 }

@@ -8,7 +8,7 @@ import {
   SrtpProtectionProfile,
 } from "../../src/index.js";
 import { DtlsSocket } from "../../src/node/index.js";
-import { testCertificate } from "../helpers.js";
+import { testCertificate, testRsaCertificate } from "../helpers.js";
 import {
   freeUdpPort,
   hasOpenSsl,
@@ -78,6 +78,8 @@ interface Case {
   readonly opensslCipher: string;
   readonly ourSuite: string;
   readonly cert: "ec" | "rsa";
+  /** Our certificate's key: ECDSA P-256 (default) or RSA 2048. */
+  readonly ours?: "ec" | "rsa";
   readonly srtp: number;
   readonly extra?: readonly string[];
   readonly mtu?: number;
@@ -145,7 +147,26 @@ describe.skipIf(!available)("OpenSSL 3 interop (DTLS 1.2 over loopback UDP)", ()
       extra: ["-groups", "P-256"],
       mtu: 548,
     },
+    {
+      name: "our RSA client cert (CertificateVerify rsa_pkcs1_sha256), ECDSA server, AES-128-GCM",
+      opensslCipher: "ECDHE-ECDSA-AES128-GCM-SHA256",
+      ourSuite: "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+      cert: "ec",
+      ours: "rsa",
+      srtp: SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80,
+    },
+    {
+      name: "RSA on both sides, AES-256-GCM",
+      opensslCipher: "ECDHE-RSA-AES256-GCM-SHA384",
+      ourSuite: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+      cert: "rsa",
+      ours: "rsa",
+      srtp: SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM,
+    },
   ];
+
+  const ourCertificate = (c: Case, role: "client" | "server") =>
+    c.ours === "rsa" ? testRsaCertificate(`rsa-${role}`) : testCertificate(role);
 
   for (const c of asClient) {
     it(`we are the client, openssl s_server: ${c.name}, mutual auth, use_srtp, exporter matches`, async () => {
@@ -179,7 +200,7 @@ describe.skipIf(!available)("OpenSSL 3 interop (DTLS 1.2 over loopback UDP)", ()
         socket = await DtlsSocket.open({
           config: {
             role: "client",
-            certificate: testCertificate("client"),
+            certificate: ourCertificate(c, "client"),
             remoteFingerprints: [fingerprintOf(files.cert)],
             initialRetransmitMs: 100,
             ...(c.groups ? { namedGroups: c.groups } : {}),
@@ -239,6 +260,31 @@ describe.skipIf(!available)("OpenSSL 3 interop (DTLS 1.2 over loopback UDP)", ()
       mtu: 548,
       peerCloses: true,
     },
+    {
+      name: "our RSA cert (ServerKeyExchange rsa_pkcs1_sha256), ECDSA client cert, AES-128-GCM",
+      opensslCipher: "ECDHE-RSA-AES128-GCM-SHA256",
+      ourSuite: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+      cert: "ec",
+      ours: "rsa",
+      srtp: SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80,
+    },
+    {
+      name: "RSA on both sides, AES-256-GCM",
+      opensslCipher: "ECDHE-RSA-AES256-GCM-SHA384",
+      ourSuite: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+      cert: "rsa",
+      ours: "rsa",
+      srtp: SrtpProtectionProfile.SRTP_AEAD_AES_256_GCM,
+    },
+    {
+      name: "our RSA cert, ChaCha20-Poly1305, openssl offering only RSA+SHA256 signatures",
+      opensslCipher: "ECDHE-RSA-CHACHA20-POLY1305",
+      ourSuite: "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+      cert: "rsa",
+      ours: "rsa",
+      srtp: SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM,
+      extra: ["-sigalgs", "RSA+SHA256"],
+    },
   ];
 
   for (const c of asServer) {
@@ -248,7 +294,7 @@ describe.skipIf(!available)("OpenSSL 3 interop (DTLS 1.2 over loopback UDP)", ()
       const socket = await DtlsSocket.open({
         config: {
           role: "server",
-          certificate: testCertificate("server"),
+          certificate: ourCertificate(c, "server"),
           remoteFingerprints: [fingerprintOf(files.cert)],
           initialRetransmitMs: 100,
           ...(c.mtu ? { mtu: c.mtu } : {}),
