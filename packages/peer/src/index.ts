@@ -43,6 +43,13 @@ export {
   type MediaSessionStats,
 } from "./media/media-session.js";
 export type { MediaReceiveConfig, ReceiveStreamStats } from "./media/receive-stream.js";
+export {
+  DEFAULT_RTP_FORWARDER_CONFIG,
+  isKeyframeStart,
+  RtpForwarder,
+  type RtpForwarderConfig,
+  type RtpForwarderStats,
+} from "./media/rtp-forwarder.js";
 export type { MediaSendConfig, SendStreamStats } from "./media/send-stream.js";
 export {
   PeerCore,
