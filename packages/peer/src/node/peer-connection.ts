@@ -35,7 +35,7 @@ import { Negotiator } from "./negotiation.js";
 import type { WebRtcOptions } from "./options.js";
 import { closedError, PeerContext } from "./peer-context.js";
 import { RTCSessionDescription, type RTCSessionDescriptionInit } from "./session-description.js";
-import { buildStatsReport, type RTCStatsReport } from "./stats.js";
+import { buildStatsReport, type RTCStatsReport, type StatsInput } from "./stats.js";
 import type {
   RTCDtlsTransport,
   RTCIceGathererState,
@@ -62,7 +62,7 @@ export class RTCPeerConnection extends EventTarget {
   declare ontrack: ((this: RTCPeerConnection, ev: Event) => unknown) | null;
   static [WEBRTC_OPTIONS]: WebRtcOptions = {};
 
-  /** webrtc-pc §4.9.1: ECDSA P-256 certificates (RSA rejects with NotSupportedError). */
+  /** webrtc-pc §4.9.1: ECDSA P-256 or RSASSA-PKCS1-v1_5/SHA-256 certificates (others: NotSupportedError). */
   static async generateCertificate(
     keygenAlgorithm: CertificateKeygenAlgorithm,
   ): Promise<RTCCertificate> {
@@ -94,6 +94,7 @@ export class RTCPeerConnection extends EventTarget {
         queue: (task) => ctx.queue(task),
         changed: () => this.#negotiation.updateNegotiationNeeded(),
         dispatchTrack: (e) => this.dispatchEvent(e),
+        stats: (select) => this.#stats(select),
         dtlsTransport: ctx.dtlsTransport,
         rng: ctx.rng,
       },
@@ -215,10 +216,30 @@ export class RTCPeerConnection extends EventTarget {
     ctx.servers = v.servers;
   }
 
-  getStats(_selector?: unknown): Promise<RTCStatsReport> {
+  /**
+   * webrtc-pc §8.2 getStats: every entry, or with a track as selector (§8.5) the RTP stream of
+   * the one sender or receiver of that track and what it references.
+   */
+  getStats(selector?: MediaStreamTrackLike | null): Promise<RTCStatsReport> {
+    if (selector === undefined || selector === null) return this.#stats(undefined);
+    const ts = this.#media.transceivers;
+    const senders = ts.filter((t) => t.sender.track === selector);
+    const receivers = ts.filter((t) => t.receiver.track === selector);
+    if (senders.length + receivers.length !== 1)
+      return Promise.reject(
+        domError("InvalidAccessError", "the selector is not the track of one sender or receiver"),
+      );
+    return senders.length === 1
+      ? this.#stats({ transceiver: senders[0]!, side: "sender" })
+      : this.#stats({ transceiver: receivers[0]!, side: "receiver" });
+  }
+
+  #stats(select: StatsInput["select"]): Promise<RTCStatsReport> {
     const ctx = this.#ctx;
     return Promise.resolve(
       buildStatsReport({
+        transceivers: this.#media.transceivers,
+        ...(select ? { select } : {}),
         core: ctx.runner?.core,
         channels: this.#channels.list(),
         certificate: certificateMaterial(ctx.certificate).der,
