@@ -12,7 +12,7 @@
  *           requestKeyFrame() ─▶ PLI
  * ```
  */
-import { decodeRtpPacket, type RtpPacket } from "@purertc/rtp";
+import { decodeRtpPacket, type PayloadCodec, type RtpPacket } from "@purertc/rtp";
 import {
   type EncodedFrameInit,
   frameBytes,
@@ -24,6 +24,14 @@ import {
 export interface TrackSink {
   _sendFrame(data: Uint8Array, timestamp: number): void;
   _sendRtp(packet: RtpPacket): void;
+  /** A remote track's packet, to relay with rewritten SSRC, sequence number and timestamp. */
+  _forwardRtp?(packet: RtpPacket, source: EncodedMediaStreamTrack): void;
+}
+
+/** A negotiated receive codec of a remote track: its MIME type and payload format. */
+interface ReceiveCodec {
+  readonly mimeType: string;
+  readonly payload: PayloadCodec | undefined;
 }
 
 /** Options of a local encoded track. */
@@ -113,8 +121,7 @@ export class EncodedMediaStreamTrack extends EventTarget {
   readonly kind: "audio" | "video";
   readonly id: string;
   readonly label: string;
-  /** The preferred codec of a local track (MIME type), if any. */
-  readonly codec: string | undefined;
+  readonly #codec: string | undefined;
   contentHint = "";
   #enabled = true;
   #muted: boolean;
@@ -126,6 +133,8 @@ export class EncodedMediaStreamTrack extends EventTarget {
   #keyFrame: (() => void) | undefined;
   #framesWritten = 0;
   #framesUnsent = 0;
+  #receiveCodecs = new Map<number, ReceiveCodec>();
+  #firstReceiveMime: string | undefined;
 
   constructor(init: EncodedTrackInit) {
     super();
@@ -135,7 +144,7 @@ export class EncodedMediaStreamTrack extends EventTarget {
     this.id =
       init.id ?? `purertc-${init.kind}-${++nextTrackId}-${Math.random().toString(36).slice(2, 10)}`;
     this.label = init.label ?? "";
-    this.codec = init.codec;
+    this.#codec = init.codec;
     this.#remote = false;
     this.#muted = false;
   }
@@ -146,6 +155,14 @@ export class EncodedMediaStreamTrack extends EventTarget {
     t.#remote = true;
     t.#muted = true;
     return t;
+  }
+
+  /**
+   * The preferred codec (MIME type) of a local track, if any; for a remote track the first
+   * negotiated one (so a sender relaying it offers that codec first).
+   */
+  get codec(): string | undefined {
+    return this.#codec ?? this.#firstReceiveMime;
   }
 
   get enabled(): boolean {
@@ -267,6 +284,20 @@ export class EncodedMediaStreamTrack extends EventTarget {
     this.#keyFrame = fn;
   }
 
+  /** @internal The receiver's negotiated codecs (payload type, MIME type, payload format). */
+  _setReceiveCodecs(
+    codecs: ReadonlyMap<number, ReceiveCodec>,
+    firstMime: string | undefined,
+  ): void {
+    this.#receiveCodecs = new Map(codecs);
+    this.#firstReceiveMime = firstMime;
+  }
+
+  /** @internal The negotiated receive codec of payload type `pt`. */
+  _receiveCodec(pt: number): ReceiveCodec | undefined {
+    return this.#receiveCodecs.get(pt);
+  }
+
   /** @internal */
   _deliverRtp(packet: RtpPacket): void {
     if (this.#state === "ended") return;
@@ -274,6 +305,7 @@ export class EncodedMediaStreamTrack extends EventTarget {
       this.#muted = false;
       this.dispatchEvent(new Event("unmute"));
     }
+    for (const s of this.#sinks) s._forwardRtp?.(packet, this);
     for (const q of this.#rtpQueues) q.push(packet);
     this.dispatchEvent(new RTCRtpPacketEvent("rtp", { packet }));
   }

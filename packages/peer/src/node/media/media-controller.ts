@@ -349,8 +349,9 @@ export class MediaController {
         return;
       }
       case "keyframe-request": {
-        const track = this.#byId(e.senderId)?.sender.track;
-        track?.dispatchEvent(new Event("keyframerequest"));
+        const sender = this.#byId(e.senderId)?.sender;
+        sender?._keyFrameRequested();
+        sender?.track?.dispatchEvent(new Event("keyframerequest"));
         return;
       }
     }
@@ -376,6 +377,8 @@ export class MediaController {
       cname: this.#cname,
       sendFrame: (sid: number, data: Uint8Array, ts: number) => this.#sendFrame(sid, data, ts),
       sendRtp: (sid: number, p: RtpPacket) => this.#sendRtp(sid, p),
+      now: () => this.#host.now(),
+      nextU32: () => rng.nextU32(),
     };
     const sender = new RTCRtpSender(kind, id, ssrc, host, this.#host.dtlsTransport);
     const receiver = new RTCRtpReceiver(

@@ -3,6 +3,7 @@ import type { Codec, Extmap } from "@purertc/sdp";
 import {
   capabilities,
   type MediaKind,
+  payloadCodecFor,
   type RTCRtpCapabilities,
   type RTCRtpCodecParameters,
   toRtcCodec,
@@ -59,6 +60,16 @@ export class RTCRtpReceiver {
   _negotiated(kind: MediaKind, codecs: readonly Codec[], extmaps: readonly Extmap[]): void {
     this.#codecs = codecs.map((c) => toRtcCodec(kind, c));
     this.#extmaps = extmaps.map((e) => ({ uri: e.uri, id: e.id }));
+    const media = codecs.filter((c) => c.name.toLowerCase() !== "rtx");
+    this.track._setReceiveCodecs(
+      new Map(
+        media.map((c) => [
+          c.payloadType,
+          { mimeType: `${kind}/${c.name}`, payload: payloadCodecFor(c) },
+        ]),
+      ),
+      media[0] === undefined ? undefined : `${kind}/${media[0].name}`,
+    );
   }
 
   /** @internal */

@@ -1,4 +1,10 @@
-/** `RTCRtpSender` (webrtc-pc §5.2) of encoded media: feeds its track's frames to the core. */
+/**
+ * `RTCRtpSender` (webrtc-pc §5.2) of encoded media: feeds its track's frames to the core. With
+ * a remote track (another connection's `receiver.track`) it relays that track's RTP packets
+ * without decoding through an {@link RtpForwarder}: our SSRC, continuous sequence numbers and
+ * timestamps, a PLI to the source when it takes over, and the subscriber's PLI/FIR passed
+ * upstream (its NACKs are served from our send history, over RTX).
+ */
 import type { RtpPacket } from "@purertc/rtp";
 import type { Codec, Extmap } from "@purertc/sdp";
 import {
@@ -8,6 +14,7 @@ import {
   type RTCRtpCodecParameters,
   toRtcCodec,
 } from "../../media/codecs.js";
+import { RtpForwarder, type RtpForwarderStats } from "../../media/rtp-forwarder.js";
 import { domError } from "../errors.js";
 import type { RTCDtlsTransport } from "../transports.js";
 import type { EncodedMediaStreamTrack, TrackSink } from "./encoded-track.js";
@@ -17,6 +24,9 @@ export interface SenderHost {
   sendFrame(id: number, data: Uint8Array, timestamp: number): void;
   sendRtp(id: number, packet: RtpPacket): void;
   readonly cname: string;
+  /** The connection's clock (ms) and randomness, for the relay's first sequence number. */
+  now(): number;
+  nextU32(): number;
 }
 
 /** webrtc-pc §5.2.1 `RTCRtpEncodingParameters` (the fields we honour). */
@@ -48,6 +58,11 @@ export class RTCRtpSender implements TrackSink {
   #extmaps: { uri: string; id: number }[] = [];
   #transaction = 0;
   #lastTransaction: string | undefined;
+  #forwarder: RtpForwarder | undefined;
+  /** Remote tracks we are attached to: the relayed one and, during a switch, the previous. */
+  readonly #sources = new Set<EncodedMediaStreamTrack>();
+  readonly #relayed: RtpPacket[] = [];
+  #codecMismatch = 0;
 
   /** @internal */
   constructor(
@@ -114,11 +129,76 @@ export class RTCRtpSender implements TrackSink {
     return Promise.resolve();
   }
 
+  /**
+   * Non-standard: counters of the packet relay when the track is a remote one (`undefined`
+   * before the first). `codecMismatch` counts packets dropped because the source's codec is
+   * not the one this sender negotiated.
+   */
+  get forwardingStats(): (RtpForwarderStats & { codecMismatch: number }) | undefined {
+    const f = this.#forwarder;
+    return f && { ...f.stats(), codecMismatch: this.#codecMismatch };
+  }
+
   /** @internal */
   _setTrack(track: EncodedMediaStreamTrack | null): void {
-    this.#track?._removeSink(this);
+    const prev = this.#track;
     this.#track = track;
+    if (prev && !prev.remote) prev._removeSink(this);
+    if (track?.remote) {
+      this.#forwarder ??= new RtpForwarder({
+        clockRate: this.#codecs[0]?.clockRate ?? (this.#kind === "video" ? 90000 : 48000),
+        waitForKeyframe: this.#kind === "video",
+        initialSequenceNumber: this.#host.nextU32() & 0xffff,
+        initialTimestamp: this.#host.nextU32(),
+      });
+      // The previous source keeps flowing until the new one's keyframe (RtpForwarder).
+      this.#forwarder.switchTo(track);
+      this.#sources.add(track);
+      track._addSink(this);
+      this.#requestUpstream(false);
+      return;
+    }
+    this.#forwarder?.switchTo(undefined);
+    for (const s of this.#sources) s._removeSink(this);
+    this.#sources.clear();
     track?._addSink(this);
+  }
+
+  /** @internal The peer asked for a keyframe (PLI/FIR): a relayed source is asked in turn. */
+  _keyFrameRequested(): void {
+    this.#requestUpstream(true);
+  }
+
+  #requestUpstream(demand: boolean): void {
+    const f = this.#forwarder;
+    if (!f) return;
+    const target = (f.pending ?? f.current) as EncodedMediaStreamTrack | undefined;
+    if (target && f.keyFrameRequestDue(this.#host.now(), demand)) target.requestKeyFrame();
+  }
+
+  /** @internal A relayed remote track's packet. */
+  _forwardRtp(packet: RtpPacket, source: EncodedMediaStreamTrack): void {
+    const f = this.#forwarder;
+    if (!f || (source !== f.current && source !== f.pending)) {
+      source._removeSink(this);
+      this.#sources.delete(source);
+      return;
+    }
+    if (!this.#encoding.active) return;
+    const codec = source._receiveCodec(packet.header.payloadType);
+    const sending = this.#codecs[0]?.mimeType;
+    if (
+      !codec ||
+      (sending !== undefined && codec.mimeType.toLowerCase() !== sending.toLowerCase())
+    ) {
+      this.#codecMismatch++;
+      return;
+    }
+    const out = this.#relayed;
+    out.length = 0;
+    f.forward(this.#host.now(), source, packet, codec.payload, out);
+    for (const p of out) this.#host.sendRtp(this.#id, p);
+    if (f.pending !== undefined) this.#requestUpstream(false);
   }
 
   /** @internal */
