@@ -11,13 +11,7 @@
  * the modules of `./agent/` (candidates, checks, requests, responses, nomination, consent,
  * generations, states); every input ends with {@link IceAgent} running what follows from it.
  */
-import {
-  type Datagram,
-  type Millis,
-  type SocketAddress,
-  sameSocketAddress,
-  type Transmit,
-} from "@purertc/common";
+import { type Millis, type SocketAddress, sameSocketAddress } from "@purertc/common";
 import { isStunMessage } from "@purertc/stun";
 import { addHost, arrivalCandidate } from "./agent/candidates.js";
 import { pace, schedulePacing, transmitCheck } from "./agent/checks.js";
@@ -34,7 +28,7 @@ import type { IceAgentEvent, IceConnectionState, IceGatheringState } from "./age
 import type { IceCandidate } from "./candidate.js";
 import type { IceRole } from "./check-messages.js";
 import type { IceCredentials } from "./credentials.js";
-import type { IceRelayClient } from "./relay.js";
+import type { IceDatagram, IceRelayClient, IceTransmit } from "./relay.js";
 import type { IceAgentStats } from "./stats.js";
 
 /** Options of {@link IceAgent.addHostCandidate}. */
@@ -235,13 +229,24 @@ export class IceAgent {
 
   /**
    * Feeds a datagram: a STUN message for this agent, anything from a relay server, or an mDNS
-   * answer. `to` should be the local socket address it arrived on. Never throws on remote input.
+   * answer. `to` should be the local socket address it arrived on. A frame read from a relay's
+   * TCP/TLS connection carries that relay in `relay`. Never throws on remote input.
    */
-  handleDatagram(now: Millis, dgram: Datagram): void {
+  handleDatagram(now: Millis, dgram: IceDatagram): void {
     const a = this.#a;
     if (a.closed) return;
+    if (dgram.relay) {
+      const r = a.relays.find((x) => x.client === dgram.relay);
+      if (r?.client.handleDatagram(now, dgram)) this.#after(now);
+      else a.dropped++;
+      return;
+    }
     for (const r of a.relays) {
-      if (sameSocketAddress(r.client.server, dgram.from) && r.client.handleDatagram(now, dgram)) {
+      if (
+        r.client.protocol === "udp" &&
+        sameSocketAddress(r.client.server, dgram.from) &&
+        r.client.handleDatagram(now, dgram)
+      ) {
         this.#after(now);
         return;
       }
@@ -265,6 +270,17 @@ export class IceAgent {
       return;
     }
     handleStun(a, now, dgram.data, dgram.from, local);
+    this.#after(now);
+  }
+
+  /**
+   * The TCP/TLS connection of a relay client closed, or could not be opened: its allocation is
+   * gone (RFC 8656 §3.1); the relayed candidate fails (`candidate-error`) unless it was closing.
+   */
+  handleRelayClosed(now: Millis, relay: IceRelayClient): void {
+    const a = this.#a;
+    if (a.closed || !a.relays.some((r) => r.client === relay)) return;
+    relay.handleTransportClosed?.(now);
     this.#after(now);
   }
 
@@ -293,7 +309,8 @@ export class IceAgent {
     this.#after(now);
   }
 
-  pollTransmit(): Transmit | undefined {
+  /** The next datagram to send; `relay` set means: write it on that relay's connection. */
+  pollTransmit(): IceTransmit | undefined {
     return this.#a.transmits.shift();
   }
 

@@ -4,6 +4,10 @@
  * candidate (RFC 8445 §5.1.1.2); permissions follow the pairs the agent forms, and every peer
  * the agent sends to gets a channel (RFC 8656 §11), so checks start as Send indications and
  * the traffic after them travels as 4-byte-header ChannelData.
+ *
+ * The client reaches its server over UDP (the agent's socket) or over a TCP/TLS connection the
+ * host owns (RFC 8656 §3.1, `turn:...?transport=tcp` and `turns:`): then requests are sent once
+ * and time out after Ti = 39.5 s (RFC 8489 §6.2.2), and ChannelData is padded to 4 (§12.5).
  */
 import type { Datagram, Logger, Millis, Rng, SocketAddress, Transmit } from "@purertc/common";
 import { formatSocketAddress, ipFamily, normalizeIp, silentLogger } from "@purertc/common";
@@ -13,6 +17,7 @@ import {
   type TurnClientConfig,
   type TurnClientEvent,
   type TurnClientStats,
+  type TurnTransport,
 } from "@purertc/turn";
 import type { IceRelayProtocol } from "./candidate.js";
 import type { IceRelayClient, IceRelayEvent } from "./relay.js";
@@ -28,7 +33,12 @@ export interface TurnRelayClientOptions {
   /** The long-term credential (RTCIceServer `credential`). */
   readonly password: string;
   readonly crypto: CryptoProvider;
-  /** The URL for stats and candidate errors (default `turn:<server>?transport=udp`). */
+  /**
+   * How the server is reached (default `"udp"`). With `"tcp"` or `"tls"` the host owns the
+   * connection (see {@link IceRelayClient}); `local` is then ignored.
+   */
+  readonly transport?: TurnTransport;
+  /** The URL for stats and candidate errors (default `turn:<server>?transport=<transport>`). */
   readonly url?: string;
   /** The relayed family (default IPv4; one relay client per family). */
   readonly family?: "ipv4" | "ipv6";
@@ -44,14 +54,15 @@ export interface TurnRelayClientOptions {
 }
 
 /**
- * {@link IceRelayClient} over a TURN allocation reached over UDP: the agent's host hands it the
- * server's datagrams (through `IceAgent.handleDatagram`) and sends its transmits. TURN over
- * TCP/TLS needs a stream per server beside the agent's sockets and is not offered here yet.
+ * {@link IceRelayClient} over a TURN allocation. Over UDP the agent's host hands it the server's
+ * datagrams (through `IceAgent.handleDatagram`) and sends its transmits from `local`; over
+ * TCP/TLS the host writes its transmits (tagged with the client) on its connection and feeds
+ * back the frames it reads.
  */
 export class TurnRelayClient implements IceRelayClient {
   readonly server: SocketAddress;
   readonly url: string;
-  readonly protocol: IceRelayProtocol = "udp";
+  readonly protocol: IceRelayProtocol;
   /** The TURN client underneath (stats, state, relayed addresses). */
   readonly turn: TurnClient;
   readonly #local: SocketAddress | undefined;
@@ -63,20 +74,22 @@ export class TurnRelayClient implements IceRelayClient {
   readonly #channelled = new Set<string>();
 
   constructor(options: TurnRelayClientOptions) {
+    const transport = options.transport ?? "udp";
+    this.protocol = transport;
     this.turn = new TurnClient({
       ...options.turn,
       server: options.server,
       username: options.username,
       password: options.password,
       crypto: options.crypto,
-      transport: "udp",
+      transport,
       addressFamily: options.family ?? "ipv4",
       ...(options.rng ? { rng: options.rng } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     });
     this.server = this.turn.server;
-    this.url = options.url ?? `turn:${formatSocketAddress(this.server)}?transport=udp`;
-    this.#local = options.local;
+    this.url = options.url ?? defaultUrl(this.server, transport);
+    this.#local = transport === "udp" ? options.local : undefined;
     this.#log = (options.logger ?? silentLogger).child("ice:turn-relay");
   }
 
@@ -139,6 +152,12 @@ export class TurnRelayClient implements IceRelayClient {
     this.#drainTurnEvents();
   }
 
+  handleTransportClosed(now: Millis): void {
+    if (this.protocol === "udp") return;
+    this.turn.handleTransportClosed(now);
+    this.#drainTurnEvents();
+  }
+
   /** The TURN client's counters. */
   stats(): TurnClientStats {
     return this.turn.stats();
@@ -183,4 +202,12 @@ export class TurnRelayClient implements IceRelayClient {
       // refreshed, permission-created, channel-bound, closed: nothing for the agent.
     }
   }
+}
+
+/** RFC 7065 §3: `turns:` is TURN over TLS; `transport=` names the transport to the server. */
+function defaultUrl(server: SocketAddress, transport: TurnTransport): string {
+  const host = formatSocketAddress(server);
+  return transport === "tls"
+    ? `turns:${host}?transport=tcp`
+    : `turn:${host}?transport=${transport}`;
 }

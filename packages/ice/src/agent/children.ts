@@ -24,7 +24,9 @@ export function drainChildren(ctx: AgentContext, now: Millis): void {
   }
   for (const r of ctx.relays) {
     const c = r.client;
-    for (let t = c.pollTransmit(); t; t = c.pollTransmit()) ctx.transmits.push(t);
+    const stream = c.protocol !== "udp";
+    for (let t = c.pollTransmit(); t; t = c.pollTransmit())
+      ctx.transmits.push(stream ? { to: t.to, data: t.data, relay: c } : t);
     for (let e = c.pollEvent(); e; e = c.pollEvent()) {
       if (e.type === "allocated" && !r.local) addRelayed(ctx, now, r, e);
       else if (e.type === "data" && r.local) {

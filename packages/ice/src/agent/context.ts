@@ -10,7 +10,6 @@ import {
   type Rng,
   type SocketAddress,
   TimerTable,
-  type Transmit,
 } from "@purertc/common";
 import { type IceAgentConfig, resolveIceAgentConfig } from "../agent-config.js";
 import type { IceAgentEvent, IceConnectionState, IceGatheringState } from "../agent-events.js";
@@ -22,7 +21,7 @@ import { CheckTransactions } from "../check-transactions.js";
 import { generateCredentials } from "../credentials.js";
 import { Gatherer } from "../gatherer.js";
 import { MdnsResolver } from "../mdns/mdns-resolver.js";
-import type { IceRelayClient } from "../relay.js";
+import type { IceRelayClient, IceTransmit } from "../relay.js";
 import { type Generation, newGeneration } from "./generation.js";
 import { TrickleBuffer } from "./trickle-buffer.js";
 
@@ -45,7 +44,7 @@ export class AgentContext {
   readonly config: IceAgentConfig;
   readonly rng: Rng;
   readonly log: Logger;
-  readonly transmits = new Fifo<Transmit>();
+  readonly transmits = new Fifo<IceTransmit>();
   readonly events = new Fifo<IceAgentEvent>();
   readonly timers = new TimerTable<AgentTimer>();
   readonly txs: CheckTransactions;

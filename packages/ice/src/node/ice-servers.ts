@@ -6,6 +6,7 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { type Logger, normalizeIp, type SocketAddress } from "@purertc/common";
+import type { TurnTransport } from "@purertc/turn";
 import { parseTurnUri } from "@purertc/turn/node";
 
 /** One entry of W3C `RTCConfiguration.iceServers`. */
@@ -21,6 +22,10 @@ export interface IceServerConfig {
 export interface ResolvedTurnServer {
   readonly url: string;
   readonly server: SocketAddress;
+  /** UDP, TCP (`?transport=tcp`) or TLS over TCP (`turns:`), RFC 7065 §3. */
+  readonly transport: TurnTransport;
+  /** The host as written in the URL (the name a TLS certificate is checked against). */
+  readonly host: string;
   readonly username: string;
   readonly credential: string;
 }
@@ -28,14 +33,14 @@ export interface ResolvedTurnServer {
 /** What {@link resolveIceServers} found usable. */
 export interface ResolvedIceServers {
   readonly stun: SocketAddress[];
-  /** TURN over UDP (the relays the Node adapter supports). */
+  /** TURN servers over UDP, TCP and TLS. */
   readonly turn: ResolvedTurnServer[];
 }
 
 /**
  * Parses and resolves `iceServers`. Malformed URLs and TURN entries without credentials throw
- * `TypeError` (as `RTCPeerConnection` does); unresolvable hosts, `stuns:` and TURN over TCP/TLS
- * are skipped with a warning.
+ * `TypeError` (as `RTCPeerConnection` does); unresolvable hosts and `stuns:` are skipped with a
+ * warning.
  */
 export async function resolveIceServers(
   servers: readonly IceServerConfig[],
@@ -58,15 +63,13 @@ export async function resolveIceServers(
       if (typeof s.username !== "string" || typeof s.credential !== "string") {
         throw new TypeError(`iceServers: ${url} needs username and credential`);
       }
-      if (u.transport !== "udp") {
-        log.warn("TURN over TCP/TLS is not supported by the ICE Node adapter; skipped", { url });
-        continue;
-      }
       const address = await resolve(u.host, log);
       if (!address) continue;
       out.turn.push({
         url,
         server: { address, port: u.port },
+        transport: u.transport,
+        host: u.host,
         username: s.username,
         credential: s.credential,
       });

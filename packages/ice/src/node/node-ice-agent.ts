@@ -4,6 +4,7 @@
  * dispatches the agent's events on an `EventTarget`.
  */
 import type { Socket } from "node:dgram";
+import { isIP } from "node:net";
 import { performance } from "node:perf_hooks";
 import {
   formatSocketAddress,
@@ -13,7 +14,6 @@ import {
   type SocketAddress,
   sameSocketAddress,
   silentLogger,
-  type Transmit,
 } from "@purertc/common";
 import type { CryptoProvider } from "@purertc/crypto";
 import { nodeCrypto } from "@purertc/crypto/node";
@@ -23,12 +23,13 @@ import type { IceAgentConfig } from "../agent-config.js";
 import type { IceAgentEvent } from "../agent-events.js";
 import type { IceCandidate } from "../candidate.js";
 import type { IceCredentials } from "../credentials.js";
-import type { IceRelayClient } from "../relay.js";
+import type { IceRelayClient, IceTransmit } from "../relay.js";
 import { TurnRelayClient } from "../turn-relay.js";
 import { type IceServerConfig, type ResolvedTurnServer, resolveIceServers } from "./ice-servers.js";
 import type { IceMuxSink, IceUdpMux } from "./ice-udp-mux.js";
 import { type InterfaceFilter, usableAddresses } from "./interfaces.js";
 import { openMdnsSocket } from "./mdns-socket.js";
+import { RelayStream, type RelayTlsOptions } from "./relay-stream.js";
 import { bindUdp, closeUdp, type PortRange } from "./udp-socket.js";
 
 /** How {@link NodeIceAgent.create} gathers and runs. */
@@ -54,12 +55,15 @@ export interface NodeIceAgentOptions {
   /** Application data (non-STUN datagrams, and data that came through a relay). */
   readonly onData?: (data: Uint8Array, from: SocketAddress) => void;
   /**
-   * W3C `RTCConfiguration.iceServers`: `stun:` URLs join `agent.stunServers`, each `turn:` URL
-   * over UDP becomes a {@link TurnRelayClient} on the first socket of the server's family (a
-   * relayed candidate). With `agent.transportPolicy: "relay"` only relayed candidates are
+   * W3C `RTCConfiguration.iceServers`: `stun:` URLs join `agent.stunServers`, each `turn:` /
+   * `turns:` URL becomes a {@link TurnRelayClient} (a relayed candidate): over UDP on the first
+   * socket of the server's family, over TCP (`?transport=tcp`) or TLS (`turns:`) on a
+   * connection of its own. With `agent.transportPolicy: "relay"` only relayed candidates are
    * gathered and paired.
    */
   readonly iceServers?: readonly IceServerConfig[];
+  /** Certificate checks for `turns:` servers (verified against the system CAs by default). */
+  readonly turnTls?: RelayTlsOptions;
   /** Relay sources to add before gathering (any {@link IceRelayClient}). */
   readonly relays?: readonly IceRelayClient[];
 }
@@ -92,12 +96,16 @@ export class NodeIceAgent extends EventTarget {
   #closed = false;
   readonly #registered = new Set<string>();
   readonly #relayServers: SocketAddress[] = [];
+  /** The TCP/TLS connection of each stream relay. */
+  readonly #streams = new Map<IceRelayClient, RelayStream>();
+  readonly #turnTls: RelayTlsOptions | undefined;
 
   private constructor(agent: IceAgent, options: NodeIceAgentOptions) {
     super();
     this.agent = agent;
     this.#mux = options.mux;
     this.#onData = options.onData;
+    this.#turnTls = options.turnTls;
     this.#log = (options.agent?.logger ?? silentLogger).child("node");
     for (const r of options.relays ?? []) this.#relayServers.push(r.server);
     this.#sink = { receive: (data, from, to) => this.#receive(data, from, to) };
@@ -241,6 +249,8 @@ export class NodeIceAgent extends EventTarget {
     // literal after a tick, and a socket closed before that drops it.
     if (this.#relayServers.length > 0) await new Promise((r) => setImmediate(r));
     const closing = this.#sockets.map((s) => closeUdp(s.socket));
+    for (const s of this.#streams.values()) closing.push(s.close());
+    this.#streams.clear();
     if (this.#mdns) closing.push(closeUdp(this.#mdns));
     this.#sockets.length = 0;
     this.#mdns = undefined;
@@ -251,8 +261,15 @@ export class NodeIceAgent extends EventTarget {
     return performance.now();
   }
 
-  /** A TURN relay over UDP from the mux, or from the first socket of the server's family. */
+  /**
+   * A TURN relay: over UDP from the mux or the first socket of the server's family; over TCP or
+   * TLS on a connection of its own, whose frames are fed to the agent tagged with the relay.
+   */
   #addTurnRelay(t: ResolvedTurnServer, crypto: CryptoProvider): void {
+    if (t.transport !== "udp") {
+      this.#addStreamRelay(t, crypto);
+      return;
+    }
     const fam = ipFamily(t.server.address);
     const local = this.#mux
       ? this.#mux.localAddress
@@ -271,6 +288,41 @@ export class NodeIceAgent extends EventTarget {
       logger: this.#log,
     });
     this.#relayServers.push(relay.server);
+    this.agent.addRelay(this.#now(), relay);
+  }
+
+  #addStreamRelay(t: ResolvedTurnServer, crypto: CryptoProvider): void {
+    const relay = new TurnRelayClient({
+      server: t.server,
+      username: t.username,
+      password: t.credential,
+      crypto,
+      transport: t.transport,
+      url: t.url,
+      logger: this.#log,
+    });
+    const stream = RelayStream.open(
+      t.server,
+      {
+        ...(t.transport === "tls" ? { tls: this.#turnTls ?? {} } : {}),
+        ...(isIP(t.host) ? {} : { servername: t.host }),
+        logger: this.#log,
+      },
+      {
+        frame: (data) => {
+          if (this.#closed) return;
+          this.agent.handleDatagram(this.#now(), { from: relay.server, data, relay });
+          this.#pump();
+        },
+        closed: (reason) => {
+          if (this.#closed) return;
+          this.#log.debug("TURN connection closed", { url: t.url, reason });
+          this.agent.handleRelayClosed(this.#now(), relay);
+          this.#pump();
+        },
+      },
+    );
+    this.#streams.set(relay, stream);
     this.agent.addRelay(this.#now(), relay);
   }
 
@@ -323,7 +375,11 @@ export class NodeIceAgent extends EventTarget {
     for (let t = this.agent.pollTransmit(); t; t = this.agent.pollTransmit()) this.#transmit(t);
   }
 
-  #transmit(t: Transmit): void {
+  #transmit(t: IceTransmit): void {
+    if (t.relay) {
+      this.#streams.get(t.relay)?.write(t.data);
+      return;
+    }
     if (t.to.port === 5353 && (t.to.address === "224.0.0.251" || t.to.address === "ff02::fb")) {
       this.#mdns?.send(t.data, t.to.port, t.to.address);
       return;

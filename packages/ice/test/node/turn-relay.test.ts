@@ -4,62 +4,13 @@
  * and through our own TURN server (@purertc/turn/node), then exchange data both ways. Only
  * relayed candidates are signalled, so the data provably crosses the TURN server.
  */
-import { utf8Encode } from "@purertc/common";
 import { type Coturn, coturnAvailable, startCoturn } from "@purertc/testkit/node";
 import { type NodeTurnServer, startTurnServer } from "@purertc/turn/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { IceCandidate } from "../../src/index.js";
-import type { IceServerConfig, NodeIceAgent } from "../../src/node/index.js";
-import { closeAll, connected, make, signal, until } from "./helpers.js";
+import { closeAll, make, until } from "./helpers.js";
+import { exchange, expectRelayOnly, relayPair } from "./relay-helpers.js";
 
 afterEach(closeAll);
-
-/** Two relay-only agents through `iceServers`; returns what each received. */
-async function relayPair(iceServers: IceServerConfig[]) {
-  const got = { a: [] as string[], b: [] as string[] };
-  const signalled = { a: [] as IceCandidate[], b: [] as IceCandidate[] };
-  const a = await make(
-    { iceServers, agent: { role: "controlling", transportPolicy: "relay" } },
-    got.a,
-  );
-  const b = await make(
-    { iceServers, agent: { role: "controlled", transportPolicy: "relay" } },
-    got.b,
-  );
-  a.addEventListener("candidate", (e) => signalled.a.push(candidateOf(e)));
-  b.addEventListener("candidate", (e) => signalled.b.push(candidateOf(e)));
-  signal(a, b);
-  a.gather();
-  b.gather();
-  await until(() => connected(a) && connected(b), 10_000);
-  return { a, b, got, signalled };
-}
-
-function candidateOf(e: Event): IceCandidate {
-  const d = (e as Event & { detail: { candidate: IceCandidate } }).detail;
-  return d.candidate;
-}
-
-async function exchange(a: NodeIceAgent, b: NodeIceAgent, got: { a: string[]; b: string[] }) {
-  for (let i = 0; i < 10; i++) {
-    expect(a.send(utf8Encode(`a${i}`))).toBe(true);
-    expect(b.send(utf8Encode(`b${i}`))).toBe(true);
-  }
-  await until(() => got.a.length === 10 && got.b.length === 10);
-  expect(got.b).toEqual(Array.from({ length: 10 }, (_, i) => `a${i}`));
-  expect(got.a).toEqual(Array.from({ length: 10 }, (_, i) => `b${i}`));
-}
-
-function expectRelayOnly(x: NodeIceAgent, signalled: IceCandidate[], port: number): void {
-  expect(signalled.length).toBeGreaterThan(0);
-  for (const c of signalled) {
-    expect(c.type).toBe("relay");
-    expect(c.url).toBe(`turn:127.0.0.1:${port}`);
-  }
-  const sel = x.agent.selectedPair!;
-  expect(sel.local.type).toBe("relay");
-  expect(sel.remote.type).toBe("relay");
-}
 
 describe.skipIf(!coturnAvailable("the ICE relay-through-coturn test"))(
   "ICE relay-only through coturn (127.0.0.1)",
@@ -77,8 +28,8 @@ describe.skipIf(!coturnAvailable("the ICE relay-through-coturn test"))(
       const { a, b, got, signalled } = await relayPair([
         { urls: url, username: "alice", credential: "secret" },
       ]);
-      expectRelayOnly(a, signalled.a, coturn.port);
-      expectRelayOnly(b, signalled.b, coturn.port);
+      expectRelayOnly(a, signalled.a, url);
+      expectRelayOnly(b, signalled.b, url);
       await exchange(a, b, got);
     }, 20_000);
   },
@@ -99,12 +50,12 @@ describe("ICE relay-only through our TURN server (127.0.0.1)", () => {
   });
 
   it("two agents with iceTransportPolicy relay connect through startTurnServer and exchange data both ways", async () => {
-    const port = server.addresses.udp[0]!.port;
+    const url = `turn:127.0.0.1:${server.addresses.udp[0]!.port}`;
     const { a, b, got, signalled } = await relayPair([
-      { urls: [`turn:127.0.0.1:${port}`], username: "alice", credential: "secret" },
+      { urls: [url], username: "alice", credential: "secret" },
     ]);
-    expectRelayOnly(a, signalled.a, port);
-    expectRelayOnly(b, signalled.b, port);
+    expectRelayOnly(a, signalled.a, url);
+    expectRelayOnly(b, signalled.b, url);
     const before = server.core.stats();
     await exchange(a, b, got);
     const after = server.core.stats();

@@ -28,25 +28,44 @@ export interface CoturnOptions {
   readonly realm?: string;
   /** More `turnserver` arguments. */
   readonly args?: readonly string[];
+  /**
+   * Also listen for TURN over TLS (RFC 8656 §3.1) on `port + 1` with this certificate and key
+   * (PEM files, e.g. from {@link selfSignedCert}); otherwise TLS is off.
+   */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 /** A running `turnserver`. */
 export interface Coturn {
   /** Its UDP and TCP listening port on 127.0.0.1. */
   readonly port: number;
+  /** Its TLS listening port, when started with `tls`. */
+  readonly tlsPort: number | undefined;
   readonly pid: number;
   /** Stops it by PID (SIGTERM, then SIGKILL after 5 s) and removes its directory. */
   stop(): Promise<void>;
 }
 
-/** Starts `turnserver` on 127.0.0.1 (even random port, relays on the 200 ports above it). */
+/**
+ * Starts `turnserver` on 127.0.0.1 (even random port for UDP and TCP, TLS on the next one when
+ * asked, relays on the 200 ports above it).
+ */
 export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
   const dir = mkdtempSync(join(tmpdir(), "purertc-coturn-"));
   const port = 20000 + Math.floor(Math.random() * 20000) * 2;
   const args = [
     "-n",
     "--no-cli",
-    "--no-tls",
+    ...(options.tls
+      ? [
+          "--tls-listening-port",
+          String(port + 1),
+          "--cert",
+          options.tls.certFile,
+          "--pkey",
+          options.tls.keyFile,
+        ]
+      : ["--no-tls"]),
     "--no-dtls",
     "-L",
     "127.0.0.1",
@@ -80,7 +99,10 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
   };
   for (let i = 0; i < 50; i++) {
     if (child.exitCode !== null) break;
-    if (await answersBinding(port)) return { port, pid: child.pid!, stop };
+    if (await answersBinding(port)) {
+      const tlsPort = options.tls ? port + 1 : undefined;
+      return { port, tlsPort, pid: child.pid!, stop };
+    }
   }
   await stop();
   throw new Error(`turnserver did not start (exit code ${child.exitCode})`);
