@@ -36,6 +36,7 @@ import {
   type ReceiveStreamStats,
 } from "./receive-stream.js";
 import { type MediaSendConfig, SendStream, type SendStreamStats } from "./send-stream.js";
+import { receiverForMid } from "./simulcast-route.js";
 
 /** Settings of a {@link MediaSession}. */
 export interface MediaSessionConfig {
@@ -327,7 +328,7 @@ export class MediaSession {
         const v = findHeaderExtension(h.extension, id);
         if (v === undefined) continue;
         const mid = decodeSdesExtension(v);
-        for (const r of this.#receivers.values()) if (r.config.mid === mid) rx = r;
+        rx = receiverForMid(this.#receivers.values(), mid, h.extension);
         break;
       }
     }

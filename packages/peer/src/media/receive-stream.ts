@@ -20,6 +20,11 @@ export interface MediaReceiveConfig {
   readonly ssrcs: readonly number[];
   /** RTX SSRC → media SSRC, from `a=ssrc-group:FID` (RFC 5576 §4.2, RFC 4588 §8.5). */
   readonly rtxSsrcs: ReadonlyMap<number, number>;
+  /**
+   * The simulcast layer (RFC 8853) this receiver takes: packets of its section whose rid or
+   * repaired-rid extension (RFC 8852) names it. Each layer is a receiver with its own id.
+   */
+  readonly rid?: string;
 }
 
 /** Counters of one incoming stream (W3C `RTCInboundRtpStreamStats` subset). */
