@@ -20,6 +20,7 @@ import type { MediaReceiveConfig } from "../../media/receive-stream.js";
 import type { MediaSendConfig } from "../../media/send-stream.js";
 import type { PeerCore } from "../../peer-core.js";
 import { domError } from "../errors.js";
+import type { RTCStatsReport, StatsInput } from "../stats.js";
 import type { RTCDtlsTransport } from "../transports.js";
 import { RTCEncodedAudioFrame, RTCEncodedVideoFrame } from "./encoded-frame.js";
 import type { EncodedMediaStreamTrack } from "./encoded-track.js";
@@ -40,6 +41,8 @@ export interface MediaHost {
   changed(): void;
   /** Fires a `track` event on the connection. */
   dispatchTrack(e: RTCTrackEvent): void;
+  /** `getStats()` of the connection, optionally selected to one sender's or receiver's streams. */
+  stats(select?: StatsInput["select"]): Promise<RTCStatsReport>;
   readonly dtlsTransport: RTCDtlsTransport;
   readonly rng: Rng;
 }
