@@ -328,6 +328,24 @@ export class PeerCore {
     return ok;
   }
 
+  /**
+   * Plays DTMF tones on an audio sender (RFC 4733, see {@link MediaSession.insertDtmf}); `false`
+   * when telephone-event was not negotiated for it or before SRTP keys.
+   */
+  insertDtmf(
+    now: Millis,
+    senderId: number,
+    tones: string,
+    durationMs: number,
+    interToneGapMs: number,
+  ): boolean {
+    if (this.#closed) return false;
+    this.#useMedia(now);
+    const ok = this.#media.insertDtmf(now, senderId, tones, durationMs, interToneGapMs);
+    this.#pump(now);
+    return ok;
+  }
+
   /** Sends a PLI for a receiver's stream. */
   requestKeyFrame(now: Millis, receiverId: number): boolean {
     if (this.#closed) return false;

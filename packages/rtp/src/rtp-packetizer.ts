@@ -46,6 +46,16 @@ export class RtpPacketizer {
   }
 
   /**
+   * Takes the next sequence number for a packet the caller builds itself on this stream (RFC 4733
+   * §2.1: telephone-events share the audio stream's sequence space when they share its SSRC).
+   */
+  takeSequenceNumber(): number {
+    const v = this.#seq;
+    this.#seq = (v + 1) & 0xffff;
+    return v;
+  }
+
+  /**
    * Packetizes one frame. `extension` (e.g. from `buildExtensionBlock`) goes into every packet
    * and counts against the MTU.
    */

@@ -26,6 +26,7 @@ import {
   type RtcpPacket,
   type RtpPacket,
   SDES_CNAME,
+  unixMsFromNtp,
   unwrapRtx,
 } from "@purertc/rtp";
 import { isSrtpFailure, type SrtpContext } from "@purertc/srtp";
@@ -37,6 +38,7 @@ import {
 } from "./receive-stream.js";
 import { type MediaSendConfig, SendStream, type SendStreamStats } from "./send-stream.js";
 import { receiverForMid } from "./simulcast-route.js";
+import { TransportFeedback, type TransportFeedbackStats } from "./transport-feedback.js";
 
 /** Settings of a {@link MediaSession}. */
 export interface MediaSessionConfig {
@@ -66,6 +68,8 @@ export interface MediaSessionStats {
   readonly unroutable: number;
   readonly malformed: number;
   readonly beforeKeys: number;
+  /** Transport-wide feedback both ways (transport-cc sent and received, REMB received). */
+  readonly feedback: TransportFeedbackStats;
   readonly senders: readonly SendStreamStats[];
   readonly receivers: readonly ReceiveStreamStats[];
 }
@@ -87,6 +91,7 @@ export class MediaSession {
   /** Bound SSRCs: the receiver, and whether the SSRC is its RTX stream. */
   readonly #bySsrc = new Map<number, { rx: ReceiveStream; rtx: boolean }>();
   readonly #midIds = new Set<number>();
+  readonly #feedback: TransportFeedback;
   #srtp: SrtpContext | undefined;
   #srtpFailures = 0;
   #srtcpFailures = 0;
@@ -103,6 +108,7 @@ export class MediaSession {
     this.#log = logger.child("media");
     this.#cname = cname;
     this.#rtcpSsrc = rng.nextU32() >>> 0 || 1;
+    this.#feedback = new TransportFeedback(this.#rtcpSsrc, rng.nextU32() & 0xffff);
   }
 
   /** The CNAME (RFC 7022) written in SDES and `a=ssrc:... cname:`. */
@@ -162,6 +168,11 @@ export class MediaSession {
         this.#bySsrc.set(rx.mediaSsrc, { rx, rtx: false });
     }
     for (const id of [...this.#receivers.keys()]) if (!keepRx.has(id)) this.#receivers.delete(id);
+    this.#feedback.setReceiveIds(
+      receivers.flatMap((c) =>
+        c.extmaps.filter((e) => e.uri === RTP_EXTENSION_URI.transportWideCc).map((e) => e.id),
+      ),
+    );
     this.#armReport(now);
   }
 
@@ -179,6 +190,43 @@ export class MediaSession {
     if (!tx || !this.#srtp) return false;
     this.#sendMedia(now, tx, tx.restamp(now, packet));
     return true;
+  }
+
+  /**
+   * webrtc-pc §7.2 insertDTMF on an audio sender: replaces its tone buffer (tones normalized and
+   * durations clamped by the caller) and starts playout; `false` when telephone-event was not
+   * negotiated for it. Tones due before SRTP keys are played silently (their time passes).
+   */
+  insertDtmf(
+    now: Millis,
+    senderId: number,
+    tones: string,
+    durationMs: number,
+    interToneGapMs: number,
+  ): boolean {
+    const tx = this.#senders.get(senderId);
+    if (!tx?.dtmf) return false;
+    tx.dtmf.sender.insert(now, tones, durationMs, interToneGapMs);
+    this.#runDtmf(now, tx);
+    return true;
+  }
+
+  /** Whether a sender can play DTMF (an audio stream with telephone-event negotiated). */
+  canInsertDtmf(senderId: number): boolean {
+    return this.#senders.get(senderId)?.dtmf !== undefined;
+  }
+
+  /** The tones a sender has not started yet (webrtc-pc `toneBuffer`). */
+  dtmfToneBuffer(senderId: number): string {
+    return this.#senders.get(senderId)?.dtmf?.sender.toneBuffer ?? "";
+  }
+
+  /**
+   * W3C `availableOutgoingBitrate` (bps): the peer's fresh REMB, else what its transport-cc
+   * feedback acknowledged; `undefined` before either arrived.
+   */
+  availableOutgoingBitrate(now: Millis): number | undefined {
+    return this.#feedback.availableOutgoingBitrate(now);
   }
 
   /** Asks the sender of a receiver's stream for a keyframe (PLI, RFC 4585 §6.3.1). */
@@ -220,6 +268,15 @@ export class MediaSession {
 
   handleTimeout(now: Millis): void {
     for (const t of this.#timers.expire(now)) if (t === "report") this.#sendReports(now);
+    const fbAt = this.#feedback.pollTimeout();
+    if (fbAt !== undefined && fbAt <= now) {
+      const fb = this.#feedback.pollFeedback(now);
+      if (fb.length > 0 && this.#srtp) this.#sendRtcp(fb);
+    }
+    for (const tx of this.#senders.values()) {
+      const at = tx.dtmf?.sender.pollTimeout();
+      if (at !== undefined && at <= now) this.#runDtmf(now, tx);
+    }
     for (const rx of this.#receivers.values()) {
       const at = rx.pollTimeout();
       if (at !== undefined && at <= now) {
@@ -243,6 +300,12 @@ export class MediaSession {
       const at = rx.pollTimeout();
       if (at !== undefined && (t === undefined || at < t)) t = at;
     }
+    for (const tx of this.#senders.values()) {
+      const at = tx.dtmf?.sender.pollTimeout();
+      if (at !== undefined && (t === undefined || at < t)) t = at;
+    }
+    const fb = this.#feedback.pollTimeout();
+    if (fb !== undefined && (t === undefined || fb < t)) t = fb;
     return t;
   }
 
@@ -253,6 +316,7 @@ export class MediaSession {
       unroutable: this.#unroutable,
       malformed: this.#malformed,
       beforeKeys: this.#beforeKeys,
+      feedback: this.#feedback.stats(),
       senders: [...this.#senders.values()].map((s) => s.stats()),
       receivers: [...this.#receivers.values()].map((r) => r.stats()),
     };
@@ -269,9 +333,32 @@ export class MediaSession {
   // --- internals ------------------------------------------------------------------------------
 
   #sendMedia(now: Millis, tx: SendStream, p: RtpPacket): void {
-    const wire = this.#srtp!.protectRtp(encodeRtpPacket(p));
+    const wire = this.#protect(now, tx, p);
     tx.noteSent(now, p, wire.byteLength);
     this.#out.push(wire);
+  }
+
+  /** Encodes, stamps the transport-wide sequence number (when negotiated) and protects. */
+  #protect(now: Millis, tx: SendStream, p: RtpPacket): Uint8Array {
+    const bytes = encodeRtpPacket(p);
+    const seq = this.#feedback.stamp(bytes, tx.twccId);
+    const wire = this.#srtp!.protectRtp(bytes);
+    this.#feedback.handleSent(now, seq, wire.byteLength);
+    return wire;
+  }
+
+  /** Runs a sender's due DTMF playout: telephone-event packets out, tone changes as events. */
+  #runDtmf(now: Millis, tx: SendStream): void {
+    const dtmf = tx.dtmf;
+    if (!dtmf) return;
+    const out = dtmf.sender.handleTimeout(now, (t) => tx.rtpTimestampAt(t));
+    for (const d of this.#srtp ? out.packets : []) {
+      const wire = this.#protect(now, tx, tx.dtmfPacket(d.payload, d.marker, d.timestamp, now));
+      tx.noteDtmfSent(wire.byteLength);
+      this.#out.push(wire);
+    }
+    for (const tone of out.tones)
+      this.#events.push({ type: "dtmf-tonechange", senderId: tx.config.id, tone });
   }
 
   #sendRtcp(packets: readonly RtcpPacket[]): void {
@@ -353,6 +440,7 @@ export class MediaSession {
   #handleRtp(now: Millis, packet: RtpPacket, size: number): void {
     let route: { rx: ReceiveStream; rtx: boolean } | undefined;
     try {
+      this.#feedback.handleRtp(now, packet.header);
       route = this.#route(packet);
     } catch {
       this.#malformed++;
@@ -383,6 +471,11 @@ export class MediaSession {
       this.#unroutable++;
       return;
     }
+    if (codec.name.toLowerCase() === "telephone-event") {
+      this.#handleDtmf(rx, p, size, codec.clockRate);
+      return;
+    }
+    rx.lastPacketReceivedAt = now;
     const b = rx.buffer(p.header.ssrc, p.header.payloadType, codec);
     rx.packetsReceived++;
     rx.bytesReceived += size;
@@ -391,6 +484,28 @@ export class MediaSession {
     if (!route.rtx) b.stats.handlePacket(now, p.header.sequenceNumber, p.header.timestamp);
     b.jb.handlePacket(now, p);
     this.#drainBuffer(rx);
+  }
+
+  /** RFC 4733 telephone-events: not media for the jitter buffer; one event per ended tone. */
+  #handleDtmf(rx: ReceiveStream, p: RtpPacket, size: number, clockRate: number): void {
+    rx.packetsReceived++;
+    rx.bytesReceived += size;
+    this.#events.push({ type: "rtp", receiverId: rx.config.id, packet: p });
+    let tone: ReturnType<typeof rx.dtmf.handlePacket>;
+    try {
+      tone = rx.dtmf.handlePacket(p.header.timestamp, p.payload, clockRate);
+    } catch {
+      this.#malformed++;
+      return;
+    }
+    if (tone)
+      this.#events.push({
+        type: "dtmf",
+        receiverId: rx.config.id,
+        tone: tone.tone,
+        durationMs: tone.durationMs,
+        rtpTimestamp: tone.rtpTimestamp,
+      });
   }
 
   #drainBuffer(rx: ReceiveStream): void {
@@ -445,8 +560,16 @@ export class MediaSession {
     for (const p of packets) {
       switch (p.type) {
         case "sr":
-          for (const rx of this.#receivers.values())
-            if (rx.mediaSsrc === p.ssrc) rx.receiverStats?.handleSenderReport(now, p);
+          for (const rx of this.#receivers.values()) {
+            if (rx.mediaSsrc !== p.ssrc) continue;
+            rx.receiverStats?.handleSenderReport(now, p);
+            rx.remoteSender = {
+              packetsSent: p.packetCount,
+              bytesSent: p.octetCount,
+              remoteTimestamp: unixMsFromNtp(p.ntpTime),
+              reportsReceived: (rx.remoteSender?.reportsReceived ?? 0) + 1,
+            };
+          }
           this.#reportBlocks(now, p.reports);
           break;
         case "rr":
@@ -457,7 +580,7 @@ export class MediaSession {
           if (!tx) break;
           tx.nackCount++;
           for (const r of tx.history.handleNack(now, nackSequenceNumbers(p)))
-            this.#out.push(this.#srtp!.protectRtp(encodeRtpPacket(r)));
+            this.#out.push(this.#protect(now, tx, r));
           break;
         }
         case "pli": {
@@ -475,6 +598,28 @@ export class MediaSession {
             this.#events.push({ type: "keyframe-request", senderId: tx.config.id, method: "fir" });
           }
           break;
+        case "remb": {
+          this.#feedback.handleRemb(now, p);
+          const senderIds = [];
+          for (const tx of this.#senders.values())
+            if (p.ssrcs.includes(tx.ssrc)) senderIds.push(tx.config.id);
+          this.#events.push({ type: "remb", senderIds, bitrate: p.bitrate });
+          break;
+        }
+        case "transport-cc": {
+          const r = this.#feedback.handleFeedback(p);
+          if (r.packets.length === 0) break;
+          const senderIds = [];
+          for (const tx of this.#senders.values())
+            if (tx.twccId !== undefined && tx.sentAny) senderIds.push(tx.config.id);
+          this.#events.push({
+            type: "transport-cc",
+            senderIds,
+            packets: r.packets,
+            acknowledgedBitrate: r.acknowledgedBitrate,
+          });
+          break;
+        }
         default:
           break;
       }
@@ -496,6 +641,7 @@ export class MediaSession {
     for (const b of blocks) {
       const tx = this.#sender(b.ssrc);
       if (!tx) continue;
+      tx.reportsReceived++;
       tx.remotePacketsLost = b.packetsLost;
       tx.remoteFractionLost = b.fractionLost / 256;
       tx.remoteJitter = b.jitter / tx.clockRate;
@@ -504,8 +650,11 @@ export class MediaSession {
         (ntpFromUnixMs(now + this.#cfg.wallClockOffsetMs) >> 16n) & 0xffffffffn,
       );
       const rtt = ((arrival - b.lastSr - b.delaySinceLastSr) >>> 0) / 65536;
-      if (rtt < 60) tx.roundTripTime = rtt * 1000;
-      else this.#log.debug("implausible RTT from RR", { ssrc: b.ssrc });
+      if (rtt < 60) {
+        tx.roundTripTime = rtt * 1000;
+        tx.totalRoundTripTime += rtt * 1000;
+        tx.roundTripTimeMeasurements++;
+      } else this.#log.debug("implausible RTT from RR", { ssrc: b.ssrc });
     }
   }
 }

@@ -7,6 +7,7 @@ import type { Millis } from "@purertc/common";
 import { JitterBuffer, type JitterBufferConfig, ReceiverStats } from "@purertc/rtp";
 import type { Codec, Extmap } from "@purertc/sdp";
 import { type MediaKind, payloadCodecFor } from "./codecs.js";
+import { DtmfReceiver } from "./dtmf-receiver.js";
 
 /** What negotiation says about one receiver. */
 export interface MediaReceiveConfig {
@@ -41,6 +42,19 @@ export interface ReceiveStreamStats {
   readonly retransmittedPacketsReceived: number;
   readonly nackCount: number;
   readonly pliCount: number;
+  /** When the last packet arrived (core clock, ms). */
+  readonly lastPacketReceivedAt: Millis | undefined;
+  /** The latest Sender Report of this stream's source (W3C remote-outbound-rtp). */
+  readonly remoteSender: RemoteSenderInfo | undefined;
+}
+
+/** What the peer's latest SR said about the stream (RFC 3550 §6.4.1). */
+export interface RemoteSenderInfo {
+  readonly packetsSent: number;
+  readonly bytesSent: number;
+  /** The SR's NTP time as Unix ms (the sender's wall clock). */
+  readonly remoteTimestamp: number;
+  readonly reportsReceived: number;
 }
 
 /** One receiver's RTP state: bound to the peer's media SSRC by the first packet we route to it. */
@@ -58,6 +72,10 @@ export class ReceiveStream {
   rtxReceived = 0;
   nackCount = 0;
   pliCount = 0;
+  lastPacketReceivedAt: Millis | undefined;
+  remoteSender: RemoteSenderInfo | undefined;
+  /** RFC 4733 telephone-events on this stream. */
+  readonly dtmf = new DtmfReceiver();
   #framesDroppedBefore = 0;
 
   constructor(config: MediaReceiveConfig, jitter: Partial<JitterBufferConfig>) {
@@ -135,6 +153,8 @@ export class ReceiveStream {
       retransmittedPacketsReceived: this.rtxReceived,
       nackCount: this.nackCount,
       pliCount: this.pliCount,
+      lastPacketReceivedAt: this.lastPacketReceivedAt,
+      remoteSender: this.remoteSender,
     };
   }
 }

@@ -19,6 +19,7 @@ import {
 } from "@purertc/rtp";
 import type { Codec, Extmap } from "@purertc/sdp";
 import { type MediaKind, payloadCodecFor, rtxPayloadTypeFor } from "./codecs.js";
+import { DtmfSender } from "./dtmf-sender.js";
 
 /** What negotiation says about one sender. */
 export interface MediaSendConfig {
@@ -48,10 +49,16 @@ export interface SendStreamStats {
   readonly firCount: number;
   /** From the latest RR about this SSRC (RFC 3550 §6.4.1), in ms. */
   readonly roundTripTime: number | undefined;
+  /** Sum of every RTT measured (ms) and how many (W3C remote-inbound-rtp). */
+  readonly totalRoundTripTime: number;
+  readonly roundTripTimeMeasurements: number;
+  readonly reportsReceived: number;
   readonly remotePacketsLost: number | undefined;
   readonly remoteFractionLost: number | undefined;
   readonly remoteJitter: number | undefined;
 }
+
+const TWCC_PLACEHOLDER = new Uint8Array(2);
 
 function extId(extmaps: readonly Extmap[], uri: string): number | undefined {
   return extmaps.find((e) => e.uri === uri)?.id;
@@ -69,6 +76,11 @@ export class SendStream {
   readonly #midId: number | undefined;
   readonly #absId: number | undefined;
   readonly #midBytes: Uint8Array;
+  readonly #twccId: number | undefined;
+  /** RFC 4733 sender when telephone-event was negotiated for an audio stream. */
+  readonly dtmf: { sender: DtmfSender; payloadType: number } | undefined;
+  #lastTimestamp: number | undefined;
+  #lastSentAt: Millis = 0;
   sentAny = false;
   packetsSent = 0;
   bytesSent = 0;
@@ -77,6 +89,9 @@ export class SendStream {
   pliCount = 0;
   firCount = 0;
   roundTripTime: number | undefined;
+  totalRoundTripTime = 0;
+  roundTripTimeMeasurements = 0;
+  reportsReceived = 0;
   remotePacketsLost: number | undefined;
   remoteFractionLost: number | undefined;
   remoteJitter: number | undefined;
@@ -115,6 +130,42 @@ export class SendStream {
     this.#midId = extId(config.extmaps, RTP_EXTENSION_URI.mid);
     this.#absId = extId(config.extmaps, RTP_EXTENSION_URI.absSendTime);
     this.#midBytes = encodeSdesExtension(config.mid);
+    this.#twccId = extId(config.extmaps, RTP_EXTENSION_URI.transportWideCc);
+    const te = config.codecs.filter((c) => c.name.toLowerCase() === "telephone-event");
+    const dtmfCodec = te.find((c) => c.clockRate === this.clockRate) ?? te[0];
+    this.dtmf =
+      config.kind === "audio" && dtmfCodec
+        ? { sender: new DtmfSender(dtmfCodec.clockRate), payloadType: dtmfCodec.payloadType }
+        : undefined;
+  }
+
+  /** The transport-cc extension id when negotiated (the sequence number is stamped at send). */
+  get twccId(): number | undefined {
+    return this.#twccId;
+  }
+
+  /** The stream's RTP timestamp at `now`, extrapolated from the last packet sent. */
+  rtpTimestampAt(now: Millis): number {
+    const base = this.#lastTimestamp ?? this.config.ssrc;
+    return (base + Math.round(((now - this.#lastSentAt) * this.clockRate) / 1000)) >>> 0;
+  }
+
+  /** A telephone-event packet on this stream's SSRC and sequence space (RFC 4733 §2.1). */
+  dtmfPacket(payload: Uint8Array, marker: boolean, timestamp: number, now: Millis): RtpPacket {
+    return {
+      header: {
+        padding: false,
+        marker,
+        payloadType: this.dtmf!.payloadType,
+        sequenceNumber: this.#packetizer.takeSequenceNumber(),
+        timestamp,
+        ssrc: this.ssrc,
+        csrcs: [],
+        extension: this.extension(now),
+      },
+      payload,
+      paddingSize: 0,
+    };
   }
 
   get ssrc(): number {
@@ -126,6 +177,8 @@ export class SendStream {
     const list: HeaderExtension[] = [];
     if (this.#midId !== undefined) list.push({ id: this.#midId, data: this.#midBytes });
     if (this.#absId !== undefined) list.push({ id: this.#absId, data: encodeAbsSendTime(now) });
+    // A placeholder: the session stamps the transport-wide sequence number when the packet leaves.
+    if (this.#twccId !== undefined) list.push({ id: this.#twccId, data: TWCC_PLACEHOLDER });
     return list.length === 0 ? undefined : buildExtensionBlock(list);
   }
 
@@ -157,6 +210,15 @@ export class SendStream {
     this.bytesSent += wireBytes;
     this.history.handleSent(now, p);
     this.report.handleSent(now, p);
+    this.#lastTimestamp = p.header.timestamp;
+    this.#lastSentAt = now;
+  }
+
+  /** Records a telephone-event packet that left (counted, not kept for NACK or SR timing). */
+  noteDtmfSent(wireBytes: number): void {
+    this.sentAny = true;
+    this.packetsSent++;
+    this.bytesSent += wireBytes;
   }
 
   stats(): SendStreamStats {
@@ -172,6 +234,9 @@ export class SendStream {
       pliCount: this.pliCount,
       firCount: this.firCount,
       roundTripTime: this.roundTripTime,
+      totalRoundTripTime: this.totalRoundTripTime,
+      roundTripTimeMeasurements: this.roundTripTimeMeasurements,
+      reportsReceived: this.reportsReceived,
       remotePacketsLost: this.remotePacketsLost,
       remoteFractionLost: this.remoteFractionLost,
       remoteJitter: this.remoteJitter,

@@ -18,6 +18,7 @@ import { ChannelRegistry } from "./channel-registry.js";
 import { type RTCConfiguration, reconfigure } from "./configuration.js";
 import { CoreEventDispatcher } from "./core-events.js";
 import type { RTCDataChannel, RTCDataChannelInit } from "./data-channel.js";
+import { domError } from "./errors.js";
 import { defineEventHandlers } from "./event-handlers.js";
 import type {
   RTCDataChannelEvent,
@@ -220,7 +221,7 @@ export class RTCPeerConnection extends EventTarget {
    * webrtc-pc §8.2 getStats: every entry, or with a track as selector (§8.5) the RTP stream of
    * the one sender or receiver of that track and what it references.
    */
-  getStats(selector?: MediaStreamTrackLike | null): Promise<RTCStatsReport> {
+  getStats(selector?: EncodedMediaStreamTrack | null): Promise<RTCStatsReport> {
     if (selector === undefined || selector === null) return this.#stats(undefined);
     const ts = this.#media.transceivers;
     const senders = ts.filter((t) => t.sender.track === selector);

@@ -1,12 +1,15 @@
 /**
  * `getStats()` (webrtc-stats): one report built from the core's snapshots, with W3C ids and
  * dictionaries for `peer-connection`, `data-channel`, `transport`, `candidate-pair`,
- * `local-candidate`, `remote-candidate` and `certificate`.
+ * `local-candidate`, `remote-candidate`, `certificate` and the media entries of
+ * ./media/media-stats.ts; `select` applies the `getStats(selector)` filter.
  */
 import { performance } from "node:perf_hooks";
 import { type CryptoProvider, fingerprint } from "@purertc/crypto";
 import type { PeerCore } from "../peer-core.js";
 import type { RTCDataChannel } from "./data-channel.js";
+import { addMediaStats, selectStats } from "./media/media-stats.js";
+import type { RTCRtpTransceiver } from "./media/rtp-transceiver.js";
 
 /** W3C `RTCStats`: every entry has these, plus its type's fields. */
 export interface RTCStats {
@@ -28,6 +31,16 @@ export interface StatsInput {
   readonly channelsOpened: number;
   readonly channelsClosed: number;
   readonly dtlsState: string;
+  /** The connection's transceivers (media entries); none for a data-only connection. */
+  readonly transceivers?: readonly RTCRtpTransceiver[];
+  /**
+   * webrtc-pc §8.5 selector: only the RTP stream of this transceiver's sender or receiver and
+   * the entries it references.
+   */
+  readonly select?: {
+    readonly transceiver: RTCRtpTransceiver;
+    readonly side: "sender" | "receiver";
+  };
 }
 
 const TRANSPORT_ID = "T01";
@@ -43,6 +56,18 @@ function clean(o: RTCStats): RTCStats {
 }
 
 export function buildStatsReport(input: StatsInput): RTCStatsReport {
+  const report = buildFullReport(input);
+  const sel = input.select;
+  if (!sel) return report.all;
+  const ids = report.streams.get(sel.transceiver);
+  const root = sel.side === "sender" ? ids?.outbound : ids?.inbound;
+  return selectStats(report.all, root === undefined ? [] : [root]);
+}
+
+function buildFullReport(input: StatsInput): {
+  all: Map<string, RTCStats>;
+  streams: ReturnType<typeof addMediaStats>;
+} {
   const timestamp = performance.timeOrigin + performance.now();
   const report = new Map<string, RTCStats>();
   const add = (s: RTCStats) => report.set(s.id, clean(s));
@@ -80,7 +105,13 @@ export function buildStatsReport(input: StatsInput): RTCStatsReport {
       bytesReceived: s?.bytesReceived ?? 0,
     });
   }
-  if (!core) return report;
+  const streams = addMediaStats(
+    { core, transceivers: input.transceivers ?? [], transportId: TRANSPORT_ID, epoch },
+    timestamp,
+    add,
+  );
+  if (!core) return { all: report, streams };
+  const available = core.media.availableOutgoingBitrate(performance.now());
   const st = core.stats();
   let remoteCertId: string | undefined;
   const remote = core.remoteCertificate;
@@ -139,6 +170,8 @@ export function buildStatsReport(input: StatsInput): RTCStatsReport {
       responsesSent: p.responsesSent,
       responsesReceived: p.responsesReceived,
       consentRequestsSent: p.consentRequestsSent,
+      // Media rides the selected pair only (BUNDLE, RFC 8843).
+      availableOutgoingBitrate: p.id === ice.selectedPairId ? available : undefined,
     });
   }
   const sel = ice.pairs.find((p) => p.id === ice.selectedPairId);
@@ -161,5 +194,5 @@ export function buildStatsReport(input: StatsInput): RTCStatsReport {
     tlsVersion: core.dtlsCipherSuite ? "FEFD" : undefined,
     dtlsCipher: core.dtlsCipherSuite,
   });
-  return report;
+  return { all: report, streams };
 }
