@@ -60,12 +60,23 @@ const reverse = (d: Direction | undefined): Direction =>
   d === "sendonly" ? "recvonly" : d === "recvonly" ? "sendonly" : (d ?? "sendrecv");
 const isRtp = (m: MediaSection) => m.kind === "audio" || m.kind === "video";
 const used = (m: MediaSection) => m.port !== 0 || m.bundleOnly;
+/** Receiver ids of simulcast layers start here (transceiver ids are indexes below it). */
+const LAYER_ID_BASE = 0x100000;
+const MAX_LAYERS = 16;
+/** The rids the peer sends (`a=simulcast:send`, first alternative of each stream, RFC 8853 §5.1). */
+const simulcastRids = (m: MediaSection): string[] =>
+  (m.simulcast?.send ?? [])
+    .map((alts) => alts[0]?.rid)
+    .filter((r): r is string => r !== undefined)
+    .slice(0, MAX_LAYERS);
 
 export class MediaController {
   readonly #host: MediaHost;
   readonly #cname: string;
   readonly #transceivers: RTCRtpTransceiver[] = [];
   readonly #streams = new Map<string, MediaStream>();
+  /** Receiver ids of simulcast layers (RFC 8853) → their transceiver and rid. */
+  readonly #layers = new Map<number, { t: RTCRtpTransceiver; rid: string }>();
 
   constructor(host: MediaHost, cname: string) {
     this.#host = host;
@@ -288,7 +299,18 @@ export class MediaController {
           extmaps: answer.extmaps,
         });
       }
-      if (receives(dir)) {
+      const rids = receives(dir) ? simulcastRids(rm) : [];
+      t.receiver._setLayers(rids);
+      if (rids.length > 0) {
+        // Each layer is a receiver of its own, bound by its rid (no a=ssrc with simulcast).
+        for (const [i, rid] of rids.entries()) {
+          const id = LAYER_ID_BASE + t._id * MAX_LAYERS + i;
+          this.#layers.set(id, { t, rid });
+          const layer = { id, mid: t.mid, kind: t._kind, codecs: answer.codecs, rid };
+          receivers.push({ ...layer, extmaps: answer.extmaps, ssrcs: [], rtxSsrcs: new Map() });
+          t.receiver._layerTrack(rid)._setKeyFrameRequester(() => this.#requestKeyFrame(id));
+        }
+      } else if (receives(dir)) {
         const rtxSsrcs = new Map<number, number>();
         for (const g of rm.ssrcGroups)
           if (g.semantics === "FID" && g.ssrcs.length === 2) rtxSsrcs.set(g.ssrcs[1]!, g.ssrcs[0]!);
@@ -314,14 +336,14 @@ export class MediaController {
   deliver(e: MediaEvent): void {
     switch (e.type) {
       case "rtp": {
-        const t = this.#byId(e.receiverId);
+        const t = this.#receiving(e.receiverId);
         if (!t) return;
         t.receiver._noteSource(e.packet.header.ssrc, e.packet.header.timestamp);
-        t.receiver.track._deliverRtp(e.packet);
+        this.#receiverTrack(t, e.receiverId)._deliverRtp(e.packet);
         return;
       }
       case "frame": {
-        const t = this.#byId(e.receiverId);
+        const t = this.#receiving(e.receiverId);
         if (!t) return;
         const f = e.frame;
         const data =
@@ -339,7 +361,7 @@ export class MediaController {
           mimeType: codec?.mimeType ?? "",
           sequenceNumber: f.firstSequenceNumber,
         };
-        t.receiver.track._deliverFrame(
+        this.#receiverTrack(t, e.receiverId)._deliverFrame(
           t._kind === "video"
             ? new RTCEncodedVideoFrame({
                 data,
@@ -364,7 +386,7 @@ export class MediaController {
   close(): void {
     for (const t of this.#transceivers) {
       t.sender._setTrack(null);
-      t.receiver.track._remoteEnded(true);
+      for (const x of t.receiver.encodings) x.track._remoteEnded(true);
       t._setCurrentDirection("stopped");
     }
   }
@@ -398,6 +420,16 @@ export class MediaController {
 
   #byId(id: number): RTCRtpTransceiver | undefined {
     return this.#transceivers[id];
+  }
+
+  /** The transceiver of a receiver id (a transceiver's own, or one of its simulcast layers). */
+  #receiving(id: number): RTCRtpTransceiver | undefined {
+    return this.#layers.get(id)?.t ?? this.#byId(id);
+  }
+
+  #receiverTrack(t: RTCRtpTransceiver, id: number): EncodedMediaStreamTrack {
+    const layer = this.#layers.get(id);
+    return layer ? t.receiver._layerTrack(layer.rid) : t.receiver.track;
   }
 
   #stopped(t: RTCRtpTransceiver): void {

@@ -1,4 +1,8 @@
-/** `RTCRtpReceiver` (webrtc-pc §5.3) of encoded media. */
+/**
+ * `RTCRtpReceiver` (webrtc-pc §5.3) of encoded media. When the peer sends simulcast (RFC 8853,
+ * `a=simulcast:send` with rids) every layer is a track of its own, listed in
+ * {@link RTCRtpReceiver.encodings}; `track` is the first listed layer's.
+ */
 import type { Codec, Extmap } from "@purertc/sdp";
 import {
   capabilities,
@@ -8,6 +12,7 @@ import {
   type RTCRtpCodecParameters,
   toRtcCodec,
 } from "../../media/codecs.js";
+import type { RTCStatsReport } from "../stats.js";
 import type { RTCDtlsTransport } from "../transports.js";
 import { EncodedMediaStreamTrack } from "./encoded-track.js";
 
@@ -18,6 +23,15 @@ export interface RTCRtpSynchronizationSource {
   readonly rtpTimestamp: number;
 }
 
+/** One received encoding (non-standard): a simulcast layer's rid and its track. */
+export interface RTCRtpReceiveEncoding {
+  /** The layer's RTP stream id (RFC 8851); absent without simulcast. */
+  readonly rid?: string;
+  readonly track: EncodedMediaStreamTrack;
+}
+
+type ReceiveCodecs = Parameters<EncodedMediaStreamTrack["_setReceiveCodecs"]>;
+
 export class RTCRtpReceiver {
   readonly track: EncodedMediaStreamTrack;
   readonly transport: RTCDtlsTransport | null;
@@ -25,11 +39,28 @@ export class RTCRtpReceiver {
   #codecs: RTCRtpCodecParameters[] = [];
   #extmaps: { uri: string; id: number }[] = [];
   #sync: RTCRtpSynchronizationSource | undefined;
+  /** @internal The connection's `getStats()` selected to this receiver. */
+  _stats: (() => Promise<RTCStatsReport>) | undefined;
+  readonly #kind: MediaKind;
+  #layers: Map<string, EncodedMediaStreamTrack> | undefined;
+  #receiveCodecs: ReceiveCodecs | undefined;
 
   /** @internal */
   constructor(kind: MediaKind, trackId: string, transport: RTCDtlsTransport) {
     this.track = EncodedMediaStreamTrack._remote(kind, trackId);
     this.transport = transport;
+    this.#kind = kind;
+  }
+
+  /**
+   * Non-standard: what the peer sends on this receiver — one entry with `track`, or one per
+   * simulcast layer (in `a=simulcast` order, `track` first), each a track that yields that
+   * layer's frames, asks for its keyframes, and can be relayed with `addTrack`/`replaceTrack`
+   * (switching layers at a keyframe).
+   */
+  get encodings(): RTCRtpReceiveEncoding[] {
+    if (!this.#layers) return [{ track: this.track }];
+    return [...this.#layers].map(([rid, track]) => ({ rid, track }));
   }
 
   static getCapabilities(kind: string): RTCRtpCapabilities | null {
@@ -48,6 +79,11 @@ export class RTCRtpReceiver {
     };
   }
 
+  /** webrtc-pc §5.3 getStats: the connection's stats selected to this receiver's stream. */
+  getStats(): Promise<RTCStatsReport> {
+    return this._stats?.() ?? Promise.resolve(new Map());
+  }
+
   getContributingSources(): RTCRtpSynchronizationSource[] {
     return [];
   }
@@ -61,7 +97,7 @@ export class RTCRtpReceiver {
     this.#codecs = codecs.map((c) => toRtcCodec(kind, c));
     this.#extmaps = extmaps.map((e) => ({ uri: e.uri, id: e.id }));
     const media = codecs.filter((c) => c.name.toLowerCase() !== "rtx");
-    this.track._setReceiveCodecs(
+    this.#receiveCodecs = [
       new Map(
         media.map((c) => [
           c.payloadType,
@@ -69,7 +105,32 @@ export class RTCRtpReceiver {
         ]),
       ),
       media[0] === undefined ? undefined : `${kind}/${media[0].name}`,
-    );
+    ];
+    for (const e of this.encodings) e.track._setReceiveCodecs(...this.#receiveCodecs);
+  }
+
+  /** @internal The peer's simulcast rids (empty: none); the first layer keeps `track`. */
+  _setLayers(rids: readonly string[]): void {
+    if (rids.length === 0) {
+      this.#layers = undefined;
+      return;
+    }
+    const old = this.#layers;
+    this.#layers = new Map();
+    rids.forEach((rid, i) => {
+      const t =
+        i === 0
+          ? this.track
+          : (old?.get(rid) ??
+            EncodedMediaStreamTrack._remote(this.#kind, `${this.track.id}-${rid}`));
+      if (this.#receiveCodecs) t._setReceiveCodecs(...this.#receiveCodecs);
+      this.#layers!.set(rid, t);
+    });
+  }
+
+  /** @internal The track of a simulcast layer (`track` for an unknown rid). */
+  _layerTrack(rid: string): EncodedMediaStreamTrack {
+    return this.#layers?.get(rid) ?? this.track;
   }
 
   /** @internal */

@@ -91,7 +91,7 @@ export class RTCRtpTransceiver {
     if (this.#direction === "stopped") return;
     this.#direction = "stopped";
     this.sender._setTrack(null);
-    this.receiver.track._remoteEnded(true);
+    for (const e of this.receiver.encodings) e.track._remoteEnded(true);
     this.#changed();
   }
 
