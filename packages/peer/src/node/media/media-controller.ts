@@ -458,14 +458,15 @@ export class MediaController {
     const stream = t._streamIds[0] ?? "-";
     const trackId = t.sender.track?.id ?? `purertc-${t._kind}-${t._id}`;
     const msid = `${stream} ${trackId}`;
-    const ssrcs = [t._ssrc, t._rtxSsrc];
+    // RTX (and so the FID group) is video only: Chromium refuses an audio section's FID SSRC.
+    const ssrcs = t._kind === "video" ? [t._ssrc, t._rtxSsrc] : [t._ssrc];
     return {
       msid: { stream, track: trackId },
       ssrcs: ssrcs.flatMap((ssrc) => [
         { ssrc, attribute: "cname", value: this.#cname },
         { ssrc, attribute: "msid", value: msid },
       ]),
-      ssrcGroups: [{ semantics: "FID", ssrcs }],
+      ssrcGroups: ssrcs.length === 2 ? [{ semantics: "FID", ssrcs }] : [],
     };
   }
 
