@@ -35,6 +35,13 @@ export {
   type RTCRtpCodec,
   type RTCRtpCodecParameters,
 } from "./media/codecs.js";
+export { DtmfReceiver, type ReceivedDtmf } from "./media/dtmf-receiver.js";
+export {
+  DTMF_DEFAULT_DURATION_MS,
+  DTMF_DEFAULT_GAP_MS,
+  DtmfSender,
+  normalizeDtmfTones,
+} from "./media/dtmf-sender.js";
 export type { MediaEvent } from "./media/media-events.js";
 export {
   DEFAULT_MEDIA_SESSION_CONFIG,
@@ -51,6 +58,7 @@ export {
   type RtpForwarderStats,
 } from "./media/rtp-forwarder.js";
 export type { MediaSendConfig, SendStreamStats } from "./media/send-stream.js";
+export { TransportFeedback, type TransportFeedbackStats } from "./media/transport-feedback.js";
 export {
   PeerCore,
   type PeerCoreStats,

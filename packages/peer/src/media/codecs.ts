@@ -64,6 +64,9 @@ export function defaultCodecs(kind: MediaKind): Codec[] {
       ),
       codec(0, "PCMU", 8000, {}, []),
       codec(8, "PCMA", 8000, {}, []),
+      // RFC 4733 §2.4.1 / §7.1.1: DTMF events 0-15, at each audio clock rate we send.
+      codec(110, "telephone-event", 48000, { "0-15": "" }, []),
+      codec(126, "telephone-event", 8000, { "0-15": "" }, []),
     ];
   const h264 = (pt: number, mode: string, profile: string) =>
     codec(

@@ -33,6 +33,10 @@ export class CoreEventDispatcher {
       case "rtp":
       case "frame":
       case "keyframe-request":
+      case "dtmf-tonechange":
+      case "dtmf":
+      case "remb":
+      case "transport-cc":
         ctx.queue(() => this.#media.deliver(e));
         return;
       case "message":

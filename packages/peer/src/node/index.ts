@@ -33,6 +33,15 @@ export {
   type RTCIceProtocol,
 } from "./ice-candidate.js";
 export {
+  RTCBandwidthEstimateEvent,
+  RTCTransportFeedbackEvent,
+} from "./media/bandwidth-events.js";
+export {
+  RTCDTMFSender,
+  RTCDTMFToneChangeEvent,
+  RTCDTMFToneEvent,
+} from "./media/dtmf-sender.js";
+export {
   type EncodedFrameInit,
   RTCEncodedAudioFrame,
   type RTCEncodedFrameMetadata,

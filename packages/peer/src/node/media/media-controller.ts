@@ -22,6 +22,8 @@ import type { PeerCore } from "../../peer-core.js";
 import { domError } from "../errors.js";
 import type { RTCStatsReport, StatsInput } from "../stats.js";
 import type { RTCDtlsTransport } from "../transports.js";
+import { RTCBandwidthEstimateEvent, RTCTransportFeedbackEvent } from "./bandwidth-events.js";
+import { RTCDTMFSender, RTCDTMFToneEvent } from "./dtmf-sender.js";
 import { RTCEncodedAudioFrame, RTCEncodedVideoFrame } from "./encoded-frame.js";
 import type { EncodedMediaStreamTrack } from "./encoded-track.js";
 import { MediaStream, RTCTrackEvent } from "./media-stream.js";
@@ -379,6 +381,41 @@ export class MediaController {
         sender?.track?.dispatchEvent(new Event("keyframerequest"));
         return;
       }
+      case "dtmf-tonechange":
+        this.#byId(e.senderId)?.sender._dtmf?._toneChange(e.tone);
+        return;
+      case "dtmf":
+        this.#byId(e.receiverId)?.receiver.track.dispatchEvent(
+          new RTCDTMFToneEvent("dtmf", {
+            tone: e.tone,
+            duration: e.durationMs,
+            rtpTimestamp: e.rtpTimestamp,
+          }),
+        );
+        return;
+      case "remb":
+        for (const id of e.senderIds)
+          this.#byId(id)?.sender.dispatchEvent(
+            new RTCBandwidthEstimateEvent("bandwidthestimate", {
+              bitrate: e.bitrate,
+              source: "remb",
+            }),
+          );
+        return;
+      case "transport-cc":
+        for (const id of e.senderIds) {
+          const sender = this.#byId(id)?.sender;
+          if (!sender) continue;
+          sender.dispatchEvent(new RTCTransportFeedbackEvent("twcc", { packets: e.packets }));
+          if (e.acknowledgedBitrate !== undefined)
+            sender.dispatchEvent(
+              new RTCBandwidthEstimateEvent("bandwidthestimate", {
+                bitrate: e.acknowledgedBitrate,
+                source: "transport-cc",
+              }),
+            );
+        }
+        return;
     }
   }
 
@@ -414,8 +451,26 @@ export class MediaController {
     const t = new RTCRtpTransceiver({ kind, id, ssrc, rtxSsrc, direction }, sender, receiver, () =>
       this.#host.changed(),
     );
+    sender._stats = () => this.#host.stats({ transceiver: t, side: "sender" });
+    receiver._stats = () => this.#host.stats({ transceiver: t, side: "receiver" });
+    if (kind === "audio") sender._dtmf = this.#dtmfSender(t);
     this.#transceivers.push(t);
     return t;
+  }
+
+  /** webrtc-pc §7: the DTMF sender of an audio transceiver, played by the core (RFC 4733). */
+  #dtmfSender(t: RTCRtpTransceiver): RTCDTMFSender {
+    return new RTCDTMFSender({
+      sending: () =>
+        t.direction !== "stopped" &&
+        (t.currentDirection === "sendrecv" || t.currentDirection === "sendonly"),
+      negotiated: () => this.#host.core()?.media.canInsertDtmf(t._id) ?? false,
+      insert: (tones, duration, gap) => {
+        if (this.#host.core()?.insertDtmf(this.#host.now(), t._id, tones, duration, gap))
+          this.#host.pump();
+      },
+      toneBuffer: () => this.#host.core()?.media.dtmfToneBuffer(t._id) ?? "",
+    });
   }
 
   #byId(id: number): RTCRtpTransceiver | undefined {

@@ -16,7 +16,9 @@ import {
 } from "../../media/codecs.js";
 import { RtpForwarder, type RtpForwarderStats } from "../../media/rtp-forwarder.js";
 import { domError } from "../errors.js";
+import type { RTCStatsReport } from "../stats.js";
 import type { RTCDtlsTransport } from "../transports.js";
+import type { RTCDTMFSender } from "./dtmf-sender.js";
 import type { EncodedMediaStreamTrack, TrackSink } from "./encoded-track.js";
 
 /** What a sender needs from its connection. */
@@ -47,7 +49,11 @@ export interface RTCRtpSendParameters {
   rtcp: { cname: string; reducedSize: boolean };
 }
 
-export class RTCRtpSender implements TrackSink {
+export class RTCRtpSender extends EventTarget implements TrackSink {
+  /** @internal Set by the connection for audio senders (webrtc-pc §5.2 `dtmf`). */
+  _dtmf: RTCDTMFSender | null = null;
+  /** @internal The connection's `getStats()` selected to this sender. */
+  _stats: (() => Promise<RTCStatsReport>) | undefined;
   readonly #kind: MediaKind;
   readonly #host: SenderHost;
   readonly #id: number;
@@ -72,6 +78,7 @@ export class RTCRtpSender implements TrackSink {
     host: SenderHost,
     transport: RTCDtlsTransport,
   ) {
+    super();
     this.#kind = kind;
     this.#id = id;
     this.#host = host;
@@ -89,9 +96,14 @@ export class RTCRtpSender implements TrackSink {
   get transport(): RTCDtlsTransport | null {
     return this.#transport;
   }
-  /** DTMF (RFC 4733) is not implemented yet. */
-  get dtmf(): null {
-    return null;
+  /** webrtc-pc §5.2: the `RTCDTMFSender` of an audio sender (RFC 4733), `null` for video. */
+  get dtmf(): RTCDTMFSender | null {
+    return this._dtmf;
+  }
+
+  /** webrtc-pc §5.2 getStats: the connection's stats selected to this sender's stream. */
+  getStats(): Promise<RTCStatsReport> {
+    return this._stats?.() ?? Promise.resolve(new Map());
   }
 
   /** webrtc-pc §5.2 replaceTrack: no renegotiation; the new track feeds this sender. */
