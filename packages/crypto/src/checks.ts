@@ -48,6 +48,15 @@ export function checkCounterBlock(iv: Uint8Array): void {
     throw new RangeError(`AES-CTR counter block must be 16 bytes, got ${iv.length}`);
 }
 
+/** Validates a `keystreamRuns` call; returns the number of runs. */
+export function checkRuns(ivs: Uint8Array, blocks: number): number {
+  if (ivs.length === 0 || ivs.length % 16 !== 0)
+    throw new RangeError(`AES-CTR counter runs: ${ivs.length} bytes is not whole counter blocks`);
+  if (!Number.isInteger(blocks) || blocks < 1 || (ivs.length / 16) * blocks > 1 << 20)
+    throw new RangeError(`AES-CTR counter runs: invalid block count ${blocks}`);
+  return ivs.length / 16;
+}
+
 /** Throws `RangeError` unless the AEAD nonce is 12 bytes. */
 export function checkNonce(nonce: Uint8Array): void {
   if (nonce.length !== 12) throw new RangeError(`AEAD nonce must be 12 bytes, got ${nonce.length}`);

@@ -34,6 +34,13 @@ export interface AesCtrContext {
   xor(iv: Uint8Array, input: Uint8Array, output: Uint8Array): void;
   /** `length` bytes of raw keystream starting at counter block `iv` (SRTP key derivation). */
   keystream(iv: Uint8Array, length: number): Uint8Array;
+  /**
+   * Keystream for several counter runs in one backend call: run `r` starts at the 16-byte counter
+   * block `ivs[16r .. 16r + 16)` and is `blocks` blocks long; the runs are concatenated in the
+   * result (`ivs.length / 16 * blocks * 16` bytes). A caller that can predict its next counter
+   * blocks (SRTP: the next packet indices of a stream) amortises the per-call cost of the backend.
+   */
+  keystreamRuns(ivs: Uint8Array, blocks: number): Uint8Array;
 }
 
 /** A keyed AEAD context, reusable across records/packets. */

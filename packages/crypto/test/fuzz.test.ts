@@ -55,6 +55,30 @@ describe.each(PROVIDERS)("%s: properties", (_name, p) => {
     );
   });
 
+  it("AesCtrContext.keystreamRuns equals one-shot aes-ctr per run, runs concatenated", () => {
+    fc.assert(
+      fc.property(
+        aesKey,
+        fc.array(counterBlock, { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 1, max: 80 }),
+        (key, ivs, blocks) => {
+          const all = new Uint8Array(ivs.length * 16);
+          for (const [r, iv] of ivs.entries()) all.set(iv, r * 16);
+          const got = p.createAesCtr(key).keystreamRuns(all, blocks);
+          expect(got.length).toBe(ivs.length * blocks * 16);
+          ivs.forEach((iv, r) => {
+            const run = got.subarray(r * blocks * 16, (r + 1) * blocks * 16);
+            expect(toHex(run)).toBe(oneShotCtr(key, iv, new Uint8Array(blocks * 16)));
+          });
+        },
+      ),
+      { numRuns: 100 },
+    );
+    const ctx = p.createAesCtr(new Uint8Array(16));
+    expect(() => ctx.keystreamRuns(new Uint8Array(15), 1)).toThrow(RangeError);
+    expect(() => ctx.keystreamRuns(new Uint8Array(16), 0)).toThrow(RangeError);
+  });
+
   it("AesCtrContext.xor works in place and on unaligned views of a larger buffer", () => {
     fc.assert(
       fc.property(

@@ -1,5 +1,5 @@
 import type { AeadContext, CryptoProvider } from "@purertc/crypto";
-import { writeU32 } from "./bytes.js";
+import { writeSaltedIndex, writeU32 } from "./bytes.js";
 import type { SrtpSessionKeys } from "./key-derivation.js";
 
 /** AES-GCM tag length (RFC 7714 §12: 16 octets; §13.2: it MUST NOT be truncated). */
@@ -38,20 +38,12 @@ export class AeadCipher {
    * at bytes 6..7 (ROC high half, or 0) and `lo` the 32 bits at bytes 8..11.
    */
   #setNonce(ssrc: number, hi: number, lo: number): Uint8Array {
-    const n = this.#nonce;
-    const s = this.#salt;
-    n[2] = s[2]! ^ (ssrc >>> 24);
-    n[3] = s[3]! ^ ((ssrc >>> 16) & 0xff);
-    n[4] = s[4]! ^ ((ssrc >>> 8) & 0xff);
-    n[5] = s[5]! ^ (ssrc & 0xff);
-    n[6] = s[6]! ^ ((hi >>> 8) & 0xff);
-    n[7] = s[7]! ^ (hi & 0xff);
-    n[8] = s[8]! ^ (lo >>> 24);
-    n[9] = s[9]! ^ ((lo >>> 16) & 0xff);
-    n[10] = s[10]! ^ ((lo >>> 8) & 0xff);
-    n[11] = s[11]! ^ (lo & 0xff);
-    return n;
+    writeSaltedIndex(this.#nonce, this.#salt, 2, ssrc, hi, lo);
+    return this.#nonce;
   }
+
+  /** Nothing is kept per stream. */
+  removeStream(_ssrc: number): void {}
 
   /**
    * SRTP packet (RFC 7714 §8.2): the header is the associated data, the payload the plaintext;

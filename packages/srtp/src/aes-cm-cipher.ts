@@ -1,6 +1,7 @@
 import type { AesCtrContext, CryptoProvider, MacContext } from "@purertc/crypto";
-import { tagMatches, writeU32 } from "./bytes.js";
+import { tagMatches, writeSaltedIndex, writeU32 } from "./bytes.js";
 import type { SrtpSessionKeys } from "./key-derivation.js";
+import { KeystreamCache } from "./keystream-cache.js";
 
 /**
  * AES-CM encryption (RFC 3711 §4.1.1; AES-256 per RFC 6188 §4) with HMAC-SHA1 authentication
@@ -8,6 +9,7 @@ import type { SrtpSessionKeys } from "./key-derivation.js";
  *
  * Per packet it makes the output array, one CTR pass in place over it and one HMAC; the counter
  * block, ROC and digest scratch are reused, and the tag is copied straight into the output.
+ * SRTP keystream comes from a {@link KeystreamCache} (one backend call per several packets).
  */
 export class AesCmCipher {
   readonly #ctr: AesCtrContext;
@@ -17,6 +19,7 @@ export class AesCmCipher {
   readonly #iv = new Uint8Array(16);
   readonly #salt: Uint8Array;
   readonly #roc = new Uint8Array(4);
+  readonly #keystream: KeystreamCache;
 
   constructor(crypto: CryptoProvider, keys: SrtpSessionKeys, tagLength: number) {
     this.#ctr = crypto.createAesCtr(keys.encryptionKey);
@@ -24,6 +27,7 @@ export class AesCmCipher {
     this.#tagLength = tagLength;
     this.#salt = keys.salt.slice();
     this.#iv.set(this.#salt);
+    this.#keystream = new KeystreamCache(this.#ctr, this.#salt);
   }
 
   /**
@@ -31,19 +35,19 @@ export class AesCmCipher {
    * bytes 4..7 and the 48-bit index `hi * 2^32 + lo` in bytes 8..13.
    */
   #setIv(ssrc: number, hi: number, lo: number): Uint8Array {
-    const iv = this.#iv;
-    const s = this.#salt;
-    iv[4] = s[4]! ^ (ssrc >>> 24);
-    iv[5] = s[5]! ^ ((ssrc >>> 16) & 0xff);
-    iv[6] = s[6]! ^ ((ssrc >>> 8) & 0xff);
-    iv[7] = s[7]! ^ (ssrc & 0xff);
-    iv[8] = s[8]! ^ ((hi >>> 8) & 0xff);
-    iv[9] = s[9]! ^ (hi & 0xff);
-    iv[10] = s[10]! ^ (lo >>> 24);
-    iv[11] = s[11]! ^ ((lo >>> 16) & 0xff);
-    iv[12] = s[12]! ^ ((lo >>> 8) & 0xff);
-    iv[13] = s[13]! ^ (lo & 0xff);
-    return iv;
+    writeSaltedIndex(this.#iv, this.#salt, 4, ssrc, hi, lo);
+    return this.#iv;
+  }
+
+  /** Decrypts or encrypts `buf[from..to)`, the payload of SRTP packet `roc·2^16 + seq` of `ssrc`. */
+  #cryptRtp(ssrc: number, roc: number, seq: number, buf: Uint8Array, from: number, to: number) {
+    const iv = this.#setIv(ssrc, roc >>> 16, ((roc & 0xffff) << 16) | seq);
+    this.#keystream.xor(ssrc, roc * 0x10000 + seq, iv, buf, from, to);
+  }
+
+  /** Drops the prefetched keystream of `ssrc` (the stream left the session). */
+  removeStream(ssrc: number): void {
+    this.#keystream.remove(ssrc);
   }
 
   #writeTag(digest: Uint8Array, out: Uint8Array, at: number): void {
@@ -66,10 +70,7 @@ export class AesCmCipher {
     const mkiLength = mki === undefined ? 0 : mki.byteLength;
     const out = new Uint8Array(len + mkiLength + this.#tagLength);
     out.set(packet);
-    if (len > headerLength) {
-      const body = out.subarray(headerLength, len);
-      this.#ctr.xor(this.#setIv(ssrc, roc >>> 16, ((roc & 0xffff) << 16) | seq), body, body);
-    }
+    if (len > headerLength) this.#cryptRtp(ssrc, roc, seq, out, headerLength, len);
     if (mki !== undefined) out.set(mki, len);
     writeU32(this.#roc, 0, roc);
     this.#writeTag(this.#mac.compute(out.subarray(0, len), this.#roc), out, len + mkiLength);
@@ -93,10 +94,7 @@ export class AesCmCipher {
     const tagAt = packet.byteLength - this.#tagLength;
     if (!tagMatches(digest, packet, tagAt, this.#tagLength)) return undefined;
     const out = packet.slice(0, end);
-    if (end > headerLength) {
-      const body = out.subarray(headerLength);
-      this.#ctr.xor(this.#setIv(ssrc, roc >>> 16, ((roc & 0xffff) << 16) | seq), body, body);
-    }
+    if (end > headerLength) this.#cryptRtp(ssrc, roc, seq, out, headerLength, end);
     return out;
   }
 

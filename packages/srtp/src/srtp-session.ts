@@ -165,6 +165,7 @@ export class SrtpSession {
   removeStream(ssrc: number): void {
     this.#tx.delete(ssrc);
     this.#rx.delete(ssrc);
+    this.#cipher.removeStream(ssrc);
   }
 
   stats(): SrtpStats {

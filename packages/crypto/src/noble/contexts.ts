@@ -10,6 +10,7 @@ import {
   checkLength,
   checkNonce,
   checkRoom,
+  checkRuns,
   overlaps,
 } from "../checks.js";
 import type {
@@ -65,6 +66,16 @@ export function nobleAesCtr(key: Uint8Array): AesCtrContext {
       checkCounterBlock(iv);
       checkLength("keystream", length);
       return ctr(k, iv).encrypt(new Uint8Array(length));
+    },
+    keystreamRuns(ivs: Uint8Array, blocks: number): Uint8Array {
+      const runs = checkRuns(ivs, blocks);
+      const run = blocks * 16;
+      const out = new Uint8Array(runs * run);
+      for (let r = 0; r < runs; r++) {
+        const slot = out.subarray(r * run, (r + 1) * run);
+        ctr(k, ivs.subarray(r * 16, r * 16 + 16)).encrypt(slot, slot);
+      }
+      return out;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { type Cipher, createCipheriv } from "node:crypto";
-import { checkAesKey, checkCounterBlock, checkCtrArgs, checkLength } from "../checks.js";
+import { checkAesKey, checkCounterBlock, checkCtrArgs, checkLength, checkRuns } from "../checks.js";
 import type { AesCtrContext } from "../provider.js";
 
 /** Counter blocks encrypted per `Cipher.update` call (bounds the scratch buffer at 4 KiB). */
@@ -56,6 +56,37 @@ export class NodeAesCtr implements AesCtrContext {
       const ks = this.#ecb.update(this.#counters.subarray(0, blocks * 16));
       xorInto(input, output, offset, chunk, ks);
     }
+  }
+
+  keystreamRuns(ivs: Uint8Array, blocks: number): Uint8Array {
+    const runs = checkRuns(ivs, blocks);
+    const counters = new Uint8Array(runs * blocks * 16);
+    const view = new DataView(counters.buffer);
+    const v = new DataView(ivs.buffer, ivs.byteOffset, ivs.byteLength);
+    for (let r = 0, p = 0; r < runs; r++) {
+      let c0 = v.getUint32(r * 16);
+      let c1 = v.getUint32(r * 16 + 4);
+      let c2 = v.getUint32(r * 16 + 8);
+      let c3 = v.getUint32(r * 16 + 12);
+      for (let b = 0; b < blocks; b++, p += 16) {
+        view.setUint32(p, c0);
+        view.setUint32(p + 4, c1);
+        view.setUint32(p + 8, c2);
+        view.setUint32(p + 12, c3);
+        c3 = (c3 + 1) >>> 0;
+        if (c3 === 0) {
+          c2 = (c2 + 1) >>> 0;
+          if (c2 === 0) {
+            c1 = (c1 + 1) >>> 0;
+            if (c1 === 0) c0 = (c0 + 1) >>> 0;
+          }
+        }
+      }
+    }
+    // ECB without padding and fed whole blocks keeps no state between calls; the Buffer it
+    // returns is handed over as is (one allocation per batch, no copy).
+    const ks = this.#ecb.update(counters);
+    return new Uint8Array(ks.buffer, ks.byteOffset, ks.byteLength);
   }
 
   keystream(iv: Uint8Array, length: number): Uint8Array {
