@@ -82,6 +82,16 @@ export interface IceAgentConfig {
   readonly keepaliveIntervalMs: number;
   /** RFC 8445 §6.1.2.5: the pair limit, default 100. */
   readonly maxPairs: number;
+  /**
+   * Renomination (draft-thatcher-ice-renomination, as Chromium does it; signalled with
+   * `a=ice-options:renomination`). As the controlling agent, when the peer signalled it too
+   * (`setRemoteCredentials(..., { renomination: true })`), keep checking better pairs after the
+   * first nomination and nominate a better valid pair again with a higher NOMINATION value (say,
+   * a direct pair that succeeds after a relayed one was selected). A controlled agent always
+   * follows NOMINATION values (the highest wins); with this on it also keeps checking better
+   * pairs. Off by default: regular nomination, once per generation (RFC 8445 §8.1).
+   */
+  readonly renomination: boolean;
   /** W3C `iceTransportPolicy`: `"relay"` uses relayed candidates only. */
   readonly transportPolicy: IceTransportPolicy;
   /** STUN servers for server-reflexive candidates. */
@@ -115,6 +125,7 @@ export const DEFAULT_ICE_AGENT_CONFIG: Omit<IceAgentConfig, "rng"> = Object.free
   checkingTimeoutMs: 39_500,
   keepaliveIntervalMs: 15_000,
   maxPairs: DEFAULT_MAX_PAIRS,
+  renomination: false,
   transportPolicy: "all",
   stunServers: Object.freeze([]) as readonly IceStunServer[],
   stunTimeoutMs: 5000,

@@ -100,16 +100,20 @@ export class IceAgent {
 
   /**
    * Sets the remote ufrag/pwd (`a=ice-ufrag`, `a=ice-pwd`) and whether the peer is lite
-   * (`a=ice-lite`). A new ufrag after a restart starts a new generation; the old selected pair
-   * keeps carrying data until a new one is selected.
+   * (`a=ice-lite`), and whether it supports renomination (`a=ice-options:renomination`). A new
+   * ufrag after a restart starts a new generation; the old selected pair keeps carrying data
+   * until a new one is selected.
    */
   setRemoteCredentials(
     now: Millis,
     credentials: IceCredentials,
-    options: { lite?: boolean } = {},
+    options: { lite?: boolean; renomination?: boolean } = {},
   ): void {
-    this.#a.checkOpen();
-    if (setRemoteCredentials(this.#a, now, credentials, options.lite === true)) this.#after(now);
+    const a = this.#a;
+    a.checkOpen();
+    const lite = options.lite === true;
+    if (setRemoteCredentials(a, now, credentials, lite, options.renomination === true))
+      this.#after(now);
   }
 
   /**

@@ -54,8 +54,17 @@ export class CandidatePair {
   validAt: Millis | undefined;
   /** RFC 8445 §7.2.5.3.4 / §7.3.1.5: the nominated flag. */
   nominated = false;
-  /** Controlled side: USE-CANDIDATE arrived while the pair's check was in progress. */
-  nominateOnSuccess = false;
+  /**
+   * The highest nomination value of the pair (draft-thatcher-ice-renomination): NOMINATION as
+   * received (controlled) or sent (controlling); a plain USE-CANDIDATE counts 1 when received.
+   * Among nominated pairs the highest value is selected, then the highest priority.
+   */
+  nomination = 0;
+  /**
+   * Controlled side: the nomination value a check carried while the pair's own check was in
+   * progress (0: none); it takes effect when that check succeeds.
+   */
+  pendingNomination = 0;
   /** The valid pair a successful check on this pair produced (§7.2.5.3.2). */
   validPair: CandidatePair | undefined;
   /** Whether the remote candidate's address has been given to the relay as a permission. */

@@ -3,10 +3,11 @@
  * USERNAME, PRIORITY, USE-CANDIDATE, ICE-CONTROLLING/ICE-CONTROLLED, MESSAGE-INTEGRITY and
  * FINGERPRINT, and their success and error responses.
  */
-import type { SocketAddress } from "@purertc/common";
+import { DecodeError, type SocketAddress } from "@purertc/common";
 import {
   attr,
   type DecodedStunMessage,
+  defineStunAttribute,
   ErrorCode,
   encodeStunMessage,
   getAttribute,
@@ -20,6 +21,27 @@ import {
   Username,
   XorMappedAddress,
 } from "@purertc/stun";
+
+/**
+ * NOMINATION (draft-thatcher-ice-renomination-01 §4, Chromium's `STUN_ATTR_NOMINATION`, type
+ * 0xC001, comprehension-optional): a 32-bit nomination value. The controlled agent selects the
+ * nominated pair with the highest value; a bare USE-CANDIDATE counts as 1.
+ */
+export const Nomination = defineStunAttribute<number>({
+  type: 0xc001,
+  name: "NOMINATION",
+  valueLength: () => 4,
+  write: (n, buf, off) => {
+    buf[off] = n >>> 24;
+    buf[off + 1] = (n >>> 16) & 0xff;
+    buf[off + 2] = (n >>> 8) & 0xff;
+    buf[off + 3] = n & 0xff;
+  },
+  read: (v) => {
+    if (v.length !== 4) throw new DecodeError("ice", "bad-nomination-length", 0, `${v.length}`);
+    return ((v[0]! << 24) | (v[1]! << 16) | (v[2]! << 8) | v[3]!) >>> 0;
+  },
+});
 
 /** RFC 8445 §20.3: "487 Role Conflict". */
 export const ROLE_CONFLICT = 487;
@@ -38,6 +60,8 @@ export interface CheckRequest {
   readonly tieBreaker: bigint;
   /** RFC 8445 §7.1.2: the controlling agent nominates with USE-CANDIDATE. */
   readonly useCandidate: boolean;
+  /** Renomination: the NOMINATION value sent with USE-CANDIDATE (0: none). */
+  readonly nomination?: number;
   /** The remote password's key (RFC 8445 §7.2.2: short-term credential). */
   readonly key: StunIntegrityKey;
 }
@@ -52,6 +76,7 @@ export function encodeCheckRequest(r: CheckRequest): Uint8Array {
       : attr(IceControlled, r.tieBreaker),
   ];
   if (r.useCandidate) attributes.push(attr(UseCandidate));
+  if (r.nomination) attributes.push(attr(Nomination, r.nomination));
   return encodeStunMessage(
     { method: StunMethod.Binding, class: "request", transactionId: r.transactionId, attributes },
     { integrity: r.key, fingerprint: true },
@@ -103,6 +128,8 @@ export interface ReceivedCheck {
   readonly useCandidate: boolean;
   readonly controlling: bigint | undefined;
   readonly controlled: bigint | undefined;
+  /** NOMINATION (renomination), if present. */
+  readonly nomination: number | undefined;
 }
 
 /** Reads the ICE attributes of a request. May throw `DecodeError` on a malformed value. */
@@ -113,5 +140,6 @@ export function readCheck(msg: DecodedStunMessage): ReceivedCheck {
     useCandidate: getAttribute(msg, UseCandidate) === true,
     controlling: getAttribute(msg, IceControlling),
     controlled: getAttribute(msg, IceControlled),
+    nomination: getAttribute(msg, Nomination),
   };
 }

@@ -20,6 +20,8 @@ export interface CheckTransaction {
   /** The PRIORITY sent (a local prflx candidate learned from the answer gets it). */
   readonly priority: number;
   readonly useCandidate: boolean;
+  /** The NOMINATION value sent with USE-CANDIDATE (renomination), else 0. */
+  readonly nomination: number;
   /** A consent check (RFC 7675) rather than a connectivity check. */
   readonly consent: boolean;
   readonly startedAt: Millis;

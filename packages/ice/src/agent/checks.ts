@@ -41,6 +41,7 @@ export function startCheck(
   pair: CandidatePair,
   useCandidate: boolean,
   consent: boolean,
+  nomination = 0,
 ): void {
   const gen = ctx.genOf(pair);
   if (!gen?.remote || !gen.remoteKey) return;
@@ -56,6 +57,7 @@ export function startCheck(
     role: ctx.role,
     tieBreaker: ctx.tieBreaker,
     useCandidate,
+    nomination,
     key: gen.remoteKey,
   });
   const key = transactionKey(transactionId);
@@ -71,6 +73,7 @@ export function startCheck(
     role: ctx.role,
     priority,
     useCandidate,
+    nomination,
     consent,
     startedAt: now,
     rto: Math.min(rto, ctx.config.checkMaxRtoMs),

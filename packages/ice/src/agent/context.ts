@@ -84,6 +84,8 @@ export class AgentContext {
   lastCheckAt: Millis | undefined;
   selected: CandidatePair | undefined;
   nominating: CandidatePair | undefined;
+  /** The last NOMINATION value sent (renomination counts up across generations, as Chromium). */
+  lastNomination = 0;
   lastConsentAt: Millis = 0;
   lastSentOnSelected: Millis = 0;
   consentLost = false;

@@ -11,6 +11,8 @@ export interface Generation {
   readonly localKey: StunIntegrityKey;
   remote: IceCredentials | undefined;
   remoteKey: StunIntegrityKey | undefined;
+  /** The peer signalled `a=ice-options:renomination`. */
+  remoteRenomination: boolean;
 }
 
 export function newGeneration(config: IceAgentConfig, local: IceCredentials): Generation {
@@ -19,6 +21,7 @@ export function newGeneration(config: IceAgentConfig, local: IceCredentials): Ge
     localKey: StunIntegrityKey.shortTerm(local.pwd, config.crypto),
     remote: undefined,
     remoteKey: undefined,
+    remoteRenomination: false,
   };
 }
 

@@ -2,9 +2,9 @@
 import { DecodeError, type Millis, type SocketAddress } from "@purertc/common";
 import {
   type DecodedStunMessage,
-  decodeStunMessage,
   StunMethod,
   verifyFingerprint,
+  viewStunMessage,
 } from "@purertc/stun";
 import type { LocalCandidate } from "../candidate-pair.js";
 import type { AgentContext } from "./context.js";
@@ -21,7 +21,8 @@ export function handleStun(
 ): void {
   let msg: DecodedStunMessage;
   try {
-    msg = decodeStunMessage(data);
+    // A lazy view: the check's attributes are read from the bytes, none is materialised.
+    msg = viewStunMessage(data);
   } catch (e) {
     if (!(e instanceof DecodeError)) throw e;
     ctx.malformed++;

@@ -1,6 +1,9 @@
 /**
  * Nomination and selection (RFC 8445 §8): regular nomination by the controlling agent, the
  * nominated pair with the highest priority becomes the selected pair, and what selection stops.
+ * With renomination (draft-thatcher-ice-renomination) the controlling agent may nominate a
+ * better pair again with a higher NOMINATION value, and the nominated pair with the highest
+ * value wins over priority.
  */
 import type { Millis } from "@purertc/common";
 import type { IceCandidateType } from "../candidate.js";
@@ -9,13 +12,27 @@ import { startCheck } from "./checks.js";
 import { consentInterval } from "./consent.js";
 import type { AgentContext } from "./context.js";
 
-/** RFC 8445 §8.1.1: regular nomination by the controlling agent. */
+/**
+ * Renomination is in use: we enabled it and the peer signalled it (as the controlling agent,
+ * both are needed, RFC 8445 §8.1.2 applies otherwise); as the controlled agent, our setting.
+ */
+export function renominating(ctx: AgentContext): boolean {
+  if (!ctx.config.renomination) return false;
+  return ctx.role === "controlled" || ctx.gen.remoteRenomination;
+}
+
+/**
+ * RFC 8445 §8.1.1: regular nomination by the controlling agent, once per generation; with
+ * renomination, again whenever a valid pair better than the selected one exists.
+ */
 export function maybeNominate(ctx: AgentContext, now: Millis): void {
   if (ctx.role !== "controlling" || ctx.lite || ctx.nominating) return;
-  if (ctx.selected && ctx.isCurrent(ctx.selected)) return;
+  const renominate = renominating(ctx);
+  const selected = ctx.selected && ctx.isCurrent(ctx.selected) ? ctx.selected : undefined;
+  if (selected && !renominate) return;
   let best: CandidatePair | undefined;
   for (const p of validPairs(ctx)) if (!best || p.priority > best.priority) best = p;
-  if (!best) return;
+  if (!best || (selected && best.priority <= selected.priority)) return;
   const higherPending = ctx.checklist.pairs.some(
     (p) =>
       p.priority > best.priority &&
@@ -30,7 +47,15 @@ export function maybeNominate(ctx: AgentContext, now: Millis): void {
   }
   ctx.timers.clear("nominate");
   ctx.nominating = best;
-  startCheck(ctx, now, best, true, false);
+  // draft-thatcher-ice-renomination §4: each nomination carries a larger value than the last.
+  const nomination = renominate ? ++ctx.lastNomination : 0;
+  startCheck(ctx, now, best, true, false, nomination);
+}
+
+/** Marks a pair nominated with a nomination value (kept if lower than one seen before). */
+export function nominate(pair: CandidatePair, nomination: number): void {
+  pair.nominated = true;
+  if (nomination > pair.nomination) pair.nomination = nomination;
 }
 
 /** The valid list (RFC 8445 §7.2.5.3.2): pairs whose checks succeeded. */
@@ -54,13 +79,22 @@ export function pairFailed(ctx: AgentContext, now: Millis, pair: CandidatePair):
   }
 }
 
-/** Selects the highest-priority nominated valid pair (RFC 8445 §8.1.1, §8.2). */
+/** Which of two nominated pairs wins: the higher nomination value, then the higher priority. */
+function better(a: CandidatePair, b: CandidatePair): boolean {
+  if (a.nomination !== b.nomination) return a.nomination > b.nomination;
+  return a.priority > b.priority;
+}
+
+/**
+ * Selects the nominated valid pair with the highest nomination value, then the highest priority
+ * (RFC 8445 §8.1.1, §8.2; draft-thatcher-ice-renomination §3: "the controlled agent ... MUST
+ * select the candidate pair with the highest nomination value").
+ */
 export function selectNominated(ctx: AgentContext, now: Millis): void {
   let best: CandidatePair | undefined;
-  for (const p of validPairs(ctx))
-    if (p.nominated && (!best || p.priority > best.priority)) best = p;
+  for (const p of validPairs(ctx)) if (p.nominated && (!best || better(p, best))) best = p;
   if (!best || best === ctx.selected) return;
-  if (ctx.selected && ctx.isCurrent(ctx.selected) && ctx.selected.priority >= best.priority) return;
+  if (ctx.selected && ctx.isCurrent(ctx.selected) && !better(best, ctx.selected)) return;
   ctx.selected = best;
   ctx.oldGens = [];
   ctx.lastConsentAt = now;
@@ -69,6 +103,7 @@ export function selectNominated(ctx: AgentContext, now: Millis): void {
   ctx.log.debug("selected pair", {
     local: best.local.candidate.type,
     remote: best.remote.candidate.type,
+    nomination: best.nomination,
   });
   ctx.events.push({
     type: "selected-pair",
@@ -78,8 +113,11 @@ export function selectNominated(ctx: AgentContext, now: Millis): void {
     to: best.remoteAddress,
     relayed: best.local.relay !== undefined,
   });
-  // RFC 8445 §8.1.2: once nominated, stop checking lower-priority pairs.
+  // RFC 8445 §8.1.2: once nominated, stop checking lower-priority pairs (all waiting pairs
+  // without renomination; with it, better pairs keep being checked for a later renomination).
+  const keepBetter = renominating(ctx);
   for (const p of [...ctx.checklist.pairs]) {
+    if (keepBetter && p.priority > best.priority) continue;
     if (p.state === "waiting" || p.state === "frozen") ctx.checklist.remove(p);
   }
   const stopped = ctx.txs.removeWhere(

@@ -15,7 +15,7 @@ import {
 } from "../check-messages.js";
 import { pair as formPair } from "./candidates.js";
 import type { AgentContext } from "./context.js";
-import { selectNominated } from "./nomination.js";
+import { nominate, selectNominated } from "./nomination.js";
 import { MAX_REMOTE_CANDIDATES } from "./trickle-buffer.js";
 
 /** RFC 8445 §7.3: answering a connectivity check. */
@@ -61,7 +61,9 @@ export function onRequest(
     return;
   }
   ctx.sendFrom(now, local, from, encodeCheckSuccess(tid, from, gen.localKey));
-  const useCandidate = check.useCandidate && ctx.role === "controlled";
+  // draft-thatcher-ice-renomination §4: NOMINATION carries the value; USE-CANDIDATE alone is 1.
+  const nomination =
+    ctx.role === "controlled" ? (check.nomination ?? (check.useCandidate ? 1 : 0)) : 0;
   if (gen !== ctx.gen) {
     // A consent check of the previous generation on the pair still carrying data.
     const old = ctx.selected;
@@ -78,11 +80,11 @@ export function onRequest(
       local,
       from,
       priority: check.priority,
-      useCandidate,
+      nomination,
     });
     return;
   }
-  onRequestPair(ctx, now, local, from, check.priority, useCandidate);
+  onRequestPair(ctx, now, local, from, check.priority, nomination);
 }
 
 /**
@@ -109,7 +111,7 @@ export function onRequestPair(
   local: LocalCandidate,
   from: SocketAddress,
   priority: number,
-  useCandidate: boolean,
+  nomination: number,
 ): void {
   let remote = ctx.remotes.find((r) => r.resolved && sameSocketAddress(r.resolved, from));
   if (!remote) {
@@ -143,8 +145,8 @@ export function onRequestPair(
     pair.state = "succeeded";
     pair.valid = true;
     if (pair === ctx.selected) ctx.lastConsentAt = now;
-    if (useCandidate) {
-      pair.nominated = true;
+    if (nomination > 0) {
+      nominate(pair, nomination);
       selectNominated(ctx, now);
     }
     return;
@@ -156,14 +158,13 @@ export function onRequestPair(
   pair.lastRequestReceivedTimestamp = now;
   // RFC 8445 §7.3.1.4: triggered checks.
   if (pair.state === "succeeded") {
-    if (useCandidate) {
-      const v = pair.validPair ?? pair;
-      v.nominated = true;
+    if (nomination > 0) {
+      nominate(pair.validPair ?? pair, nomination);
       selectNominated(ctx, now);
     }
     return;
   }
-  if (useCandidate) pair.nominateOnSuccess = true;
+  if (nomination > pair.pendingNomination) pair.pendingNomination = nomination;
   if (pair.state === "in-progress") return;
   pair.state = "waiting";
   ctx.checklist.trigger(pair);

@@ -18,7 +18,7 @@ import { ROLE_CONFLICT } from "../check-messages.js";
 import type { CheckTransaction } from "../check-transactions.js";
 import { addLocal } from "./candidates.js";
 import type { AgentContext } from "./context.js";
-import { maybeNominate, pairFailed, selectNominated } from "./nomination.js";
+import { maybeNominate, nominate, pairFailed, selectNominated } from "./nomination.js";
 
 /** RFC 8445 §7.2.5: processing the response to a check. */
 export function onResponse(
@@ -131,9 +131,9 @@ function checkSucceeded(
     valid.validAt = now;
   }
   ctx.checklist.unfreezeFoundation(pair.foundation);
-  if (tx.useCandidate || pair.nominateOnSuccess) {
-    valid.nominated = true;
-    pair.nominateOnSuccess = false;
+  if (tx.useCandidate || pair.pendingNomination > 0) {
+    nominate(valid, Math.max(tx.nomination, pair.pendingNomination));
+    pair.pendingNomination = 0;
     if (ctx.nominating === pair) ctx.nominating = undefined;
     selectNominated(ctx, now);
   } else maybeNominate(ctx, now);

@@ -21,16 +21,20 @@ export function setRemoteCredentials(
   now: Millis,
   credentials: IceCredentials,
   remoteLite: boolean,
+  remoteRenomination: boolean,
 ): boolean {
   validateCredentials(credentials, "remote credentials");
   const gen = ctx.gen;
-  if (gen.remote && gen.remote.ufrag === credentials.ufrag && gen.remote.pwd === credentials.pwd)
+  if (gen.remote && gen.remote.ufrag === credentials.ufrag && gen.remote.pwd === credentials.pwd) {
+    gen.remoteRenomination = remoteRenomination;
     return false;
+  }
   if (gen.remote) {
     // The peer restarted without us restarting: a new generation with our credentials.
     startGeneration(ctx, newGeneration(ctx.config, gen.local));
   }
   ctx.gen.remote = credentials;
+  ctx.gen.remoteRenomination = remoteRenomination;
   ctx.gen.remoteKey = StunIntegrityKey.shortTerm(credentials.pwd, ctx.config.crypto);
   if (remoteLite && !ctx.lite && ctx.role === "controlled") {
     // RFC 8445 §6.1.1: facing a lite peer, the full agent is controlling.
@@ -38,7 +42,7 @@ export function setRemoteCredentials(
   }
   const { candidates, checks } = ctx.trickle.release(credentials.ufrag);
   for (const c of candidates) addRemote(ctx, now, c);
-  for (const e of checks) onRequestPair(ctx, now, e.local, e.from, e.priority, e.useCandidate);
+  for (const e of checks) onRequestPair(ctx, now, e.local, e.from, e.priority, e.nomination);
   return true;
 }
 

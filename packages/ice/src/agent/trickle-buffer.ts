@@ -16,7 +16,8 @@ export interface EarlyCheck {
   readonly local: LocalCandidate;
   readonly from: SocketAddress;
   readonly priority: number;
-  readonly useCandidate: boolean;
+  /** The nomination it carried (0: none; USE-CANDIDATE alone: 1). */
+  readonly nomination: number;
 }
 
 /** Remote candidates and checks waiting for remote credentials. */

@@ -206,7 +206,10 @@ export class NodeIceAgent extends EventTarget {
     this.#pump();
   }
 
-  setRemoteCredentials(credentials: IceCredentials, options: { lite?: boolean } = {}): void {
+  setRemoteCredentials(
+    credentials: IceCredentials,
+    options: { lite?: boolean; renomination?: boolean } = {},
+  ): void {
     this.agent.setRemoteCredentials(this.#now(), credentials, options);
     this.#pump();
   }
