@@ -30,6 +30,7 @@ export class TransportCcGenerator {
   #nextBase = -1;
   #fbCount = 0;
   #nextSendAt: Millis | undefined;
+  #lastSentAt: Millis | undefined;
 
   constructor(config: Partial<TransportCcGeneratorConfig> = {}) {
     this.#cfg = { ...DEFAULT_TRANSPORT_CC_GENERATOR_CONFIG, ...config };
@@ -52,7 +53,12 @@ export class TransportCcGenerator {
     if (ext < this.#nextBase) return;
     if (ext > this.#highest) this.#highest = ext;
     if (!this.#arrivals.has(ext)) this.#arrivals.set(ext, now);
-    this.#nextSendAt ??= now + this.#cfg.intervalMs;
+    // A fixed period while packets flow (libwebrtc's send interval), not one period after the
+    // first packet following each feedback.
+    this.#nextSendAt ??=
+      this.#lastSentAt === undefined
+        ? now + this.#cfg.intervalMs
+        : Math.max(now, this.#lastSentAt + this.#cfg.intervalMs);
   }
 
   pollTimeout(): Millis | undefined {
@@ -66,6 +72,7 @@ export class TransportCcGenerator {
   pollFeedback(now: Millis, force = false): TransportCcFeedback[] {
     if (this.#nextSendAt === undefined || (!force && now < this.#nextSendAt)) return [];
     this.#nextSendAt = undefined;
+    this.#lastSentAt = now;
     const out: TransportCcFeedback[] = [];
     let base = this.#nextBase;
     while (base <= this.#highest) {

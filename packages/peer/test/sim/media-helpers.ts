@@ -1,6 +1,7 @@
 /** Two cores negotiating audio + video sections (no data section) in simulated time. */
 import { fingerprint } from "@purertc/crypto";
 import { nodeCrypto } from "@purertc/crypto/node";
+import { RTP_EXTENSION_URI } from "@purertc/rtp";
 import type { MediaSection } from "@purertc/sdp";
 import type { LinkConditions } from "@purertc/testkit";
 import {
@@ -90,6 +91,7 @@ export function mediaPair(
   seed: number,
   link: Partial<LinkConditions>,
   signalled: boolean,
+  options: { extmaps?: boolean } = {},
 ): SimPair {
   const s = simPair(seed, link);
   const now = s.driver.now;
@@ -101,7 +103,10 @@ export function mediaPair(
     mid: String(i),
     direction: "sendrecv" as const,
     codecs: defaultCodecs(kind),
-    extmaps: defaultExtmaps(kind),
+    // `extmaps: false` leaves transport-cc out (no transport-wide sequence, no feedback).
+    extmaps: defaultExtmaps(kind).filter(
+      (e) => options.extmaps !== false || e.uri !== RTP_EXTENSION_URI.transportWideCc,
+    ),
   }));
   const offer = o.jsep.createOffer(local(o), false, media);
   o.jsep.setLocal("offer", offer);
