@@ -2,15 +2,16 @@
  * STUN on the ICE hot path: a connectivity check (USERNAME, PRIORITY, ICE-CONTROLLING,
  * USE-CANDIDATE, MESSAGE-INTEGRITY, FINGERPRINT; 92 bytes), encoded with integrity and
  * fingerprint, and decoded + verified (integrity and fingerprint) with the attributes an ICE
- * agent reads. Same message, same keys for every contender. `purertc` signs with nodeCrypto
- * through a cached StunIntegrityKey.
+ * agent reads (USERNAME, PRIORITY, ICE-CONTROLLING). Same message, same keys for every
+ * contender. `purertc` signs with nodeCrypto through a cached StunIntegrityKey and decodes with
+ * `viewStunMessage` (what the ICE agent uses: header and attribute layout checked, attributes
+ * decoded when read), werift and `stun` decode every attribute up front.
  */
 import { createRequire } from "node:module";
 import { nobleCrypto } from "@purertc/crypto";
 import { nodeCrypto } from "@purertc/crypto/node";
 import {
   attr,
-  decodeStunMessage,
   encodeStunMessage,
   getAttribute,
   IceControlling,
@@ -21,6 +22,7 @@ import {
   Username,
   verifyFingerprint,
   verifyMessageIntegrity,
+  viewStunMessage,
 } from "@purertc/stun";
 import { classes, Message, methods, parseMessage } from "werift";
 import { defineBench } from "../harness.js";
@@ -82,7 +84,7 @@ function purertcDecode(crypto: typeof nodeCrypto) {
   return () => {
     const key = StunIntegrityKey.shortTerm(PASSWORD, crypto);
     return () => {
-      const m = decodeStunMessage(CHECK);
+      const m = viewStunMessage(CHECK);
       if (!verifyMessageIntegrity(m, key) || !verifyFingerprint(m))
         throw new Error("verify failed");
       getAttribute(m, Username);

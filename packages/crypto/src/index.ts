@@ -3,6 +3,7 @@ export * from "./asn1/der-writer.js";
 export { nobleCrypto } from "./noble/provider.js";
 export type * from "./provider.js";
 export { isRsaKeyPair, UnsupportedOperationError } from "./provider.js";
+export { Sha1Hmac } from "./sha1-hmac.js";
 export {
   type Certificate,
   type CertificatePublicKey,

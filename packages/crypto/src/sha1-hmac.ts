@@ -6,10 +6,11 @@ import { sha1Compress } from "./sha1-compress.js";
  * once per key, so a message costs only its own compression calls: for a 92-byte ICE check that
  * is 3 compressions, several times cheaper than creating an OpenSSL HMAC object per message.
  *
- * Whole 64-byte blocks are read straight from the input (no copy); only a partial block goes
- * through the block buffer. The outer hash's single block keeps its padding from construction,
- * so only the inner digest is written into it. No allocation per message besides the 20-byte
- * result.
+ * Input is gathered straight into the 16 big-endian words of the block (four bytes per store
+ * when aligned), which the compression reads as words. The outer hash's single block keeps its
+ * padding from construction, so only the five inner digest words are copied into it. `compute`
+ * allocates only its 20-byte result; the incremental methods (`reset`, `update` over a range,
+ * `digestInto`, `matches`) allocate nothing.
  */
 export class Sha1Hmac implements MacContext {
   readonly algorithm = "sha1" as const;
@@ -18,19 +19,21 @@ export class Sha1Hmac implements MacContext {
   readonly #outer = new Int32Array(5);
   /** The running state H0..H4. */
   readonly #h = new Int32Array(5);
-  /** A partial block waiting for more input, then the padding. */
-  readonly #block = new Uint8Array(64);
+  /** The block being filled, as words; `#fill` bytes of it are set. */
+  readonly #w = new Int32Array(16);
   /** The outer hash's only block: the inner digest, then fixed padding for 64 + 20 bytes. */
-  readonly #outerBlock = new Uint8Array(64);
+  readonly #outerW = new Int32Array(16);
   #fill = 0;
+  /** Bytes fed since {@link reset}. */
+  #length = 0;
 
   constructor(key: Uint8Array) {
     const h = this.#h;
     let k = key;
     if (k.length > 64) {
-      h.set(INITIAL);
+      copyState(INITIAL, h);
       this.#fill = 0;
-      this.#absorb(k);
+      this.update(k);
       this.#pad(k.length);
       k = new Uint8Array(20);
       writeDigest(h, k, 0);
@@ -42,71 +45,133 @@ export class Sha1Hmac implements MacContext {
     ] as const) {
       pad.fill(byte);
       for (let i = 0; i < k.length; i++) pad[i]! ^= k[i]!;
-      h.set(INITIAL);
-      sha1Compress(h, pad, 0);
-      state.set(h);
+      copyState(INITIAL, h);
+      this.#fill = 0;
+      this.update(pad);
+      copyState(h, state);
     }
-    writePadding(this.#outerBlock, 20, 64 + 20);
+    // FIPS 180-4 §5.1.1 padding of the outer message (64-byte key block + 20-byte digest).
+    this.#outerW[5] = 0x80000000 | 0;
+    this.#outerW[15] = (64 + 20) * 8;
   }
 
   compute(a: Uint8Array, b?: Uint8Array, c?: Uint8Array): Uint8Array {
-    const h = this.#h;
-    copyState(this.#inner, h);
-    this.#fill = 0;
-    let length = a.length;
-    this.#absorb(a);
-    if (b !== undefined) {
-      length += b.length;
-      this.#absorb(b);
-    }
-    if (c !== undefined) {
-      length += c.length;
-      this.#absorb(c);
-    }
-    this.#pad(64 + length);
-    const outer = this.#outerBlock;
-    writeDigest(h, outer, 0);
-    copyState(this.#outer, h);
-    sha1Compress(h, outer, 0);
+    this.reset();
+    this.update(a);
+    if (b !== undefined) this.update(b);
+    if (c !== undefined) this.update(c);
     const out = new Uint8Array(20);
-    writeDigest(h, out, 0);
+    this.digestInto(out, 0);
     return out;
   }
 
-  /** Feeds `data`: whole blocks straight from it, the rest through the block buffer. */
-  #absorb(data: Uint8Array): void {
-    const block = this.#block;
-    const n = data.length;
-    let fill = this.#fill;
-    let i = 0;
-    if (fill > 0) {
-      while (fill < 64 && i < n) block[fill++] = data[i++]!;
-      if (fill < 64) {
-        this.#fill = fill;
-        return;
-      }
-      sha1Compress(this.#h, block, 0);
-      fill = 0;
-    }
-    for (; i + 64 <= n; i += 64) sha1Compress(this.#h, data, i);
-    while (i < n) block[fill++] = data[i++]!;
-    this.#fill = fill;
+  /**
+   * Starts a new message (incremental use: `reset()`, `update()`..., then `digestInto()` or
+   * `matches()`). Nothing is allocated on this path: a hot path signs or checks a range of a
+   * packet without a view of it and without a digest array.
+   */
+  reset(): this {
+    copyState(this.#inner, this.#h);
+    this.#fill = 0;
+    this.#length = 0;
+    return this;
   }
 
-  /** Pads the buffered tail of a `length`-byte message and compresses the last block(s). */
-  #pad(length: number): void {
-    const block = this.#block;
-    const fill = this.#fill;
-    if (fill >= 56) {
-      block[fill] = 0x80;
-      block.fill(0, fill + 1);
-      sha1Compress(this.#h, block, 0);
-      block.fill(0, 0, 56);
-      writeLength(block, length);
-    } else {
-      writePadding(block, fill, length);
+  /** Feeds `data[start..end)`. */
+  update(data: Uint8Array, start = 0, end: number = data.length): this {
+    if (start < 0 || end > data.length || start > end) {
+      throw new RangeError(`HMAC-SHA1 update: bad range [${start}, ${end}) of ${data.length}`);
     }
-    sha1Compress(this.#h, block, 0);
+    this.#length += end - start;
+    const w = this.#w;
+    const h = this.#h;
+    let fill = this.#fill;
+    let i = start;
+    // Finish a partly filled word byte by byte.
+    while (fill & 3 && i < end) {
+      w[fill >> 2]! |= data[i++]! << (24 - 8 * (fill & 3));
+      if (++fill === 64) {
+        sha1Compress(h, w);
+        fill = 0;
+      }
+    }
+    // Whole words.
+    for (; i + 4 <= end; i += 4) {
+      w[fill >> 2] = (data[i]! << 24) | (data[i + 1]! << 16) | (data[i + 2]! << 8) | data[i + 3]!;
+      fill += 4;
+      if (fill === 64) {
+        sha1Compress(h, w);
+        fill = 0;
+      }
+    }
+    // The last 1-3 bytes start a new word.
+    if (i < end) {
+      let v = 0;
+      for (let s = 24; i < end; s -= 8) {
+        v |= data[i++]! << s;
+        fill++;
+      }
+      w[(fill - 1) >> 2] = v;
+    }
+    this.#fill = fill;
+    return this;
+  }
+
+  /** Finishes the message and writes the 20-byte HMAC at `out[offset..offset+20)`. */
+  digestInto(out: Uint8Array, offset: number): void {
+    if (offset < 0 || offset + 20 > out.length) {
+      throw new RangeError(`HMAC-SHA1 digest: no room for 20 bytes at ${offset} of ${out.length}`);
+    }
+    this.#finish();
+    writeDigest(this.#h, out, offset);
+  }
+
+  /**
+   * Finishes the message and compares the first `length` bytes of its HMAC (20, or fewer for a
+   * truncated tag) with `tag[offset..offset+length)` in constant time (no early exit).
+   */
+  matches(tag: Uint8Array, offset: number, length = 20): boolean {
+    if (length < 1 || length > 20 || offset < 0 || offset + length > tag.length) return false;
+    this.#finish();
+    const h = this.#h;
+    let diff = 0;
+    for (let i = 0; i < length; i++) {
+      diff |= ((h[i >> 2]! >>> (24 - 8 * (i & 3))) & 0xff) ^ tag[offset + i]!;
+    }
+    return diff === 0;
+  }
+
+  /** Pads the inner hash, then runs the outer hash over its digest; the result is in `#h`. */
+  #finish(): void {
+    const h = this.#h;
+    this.#pad(64 + this.#length);
+    const outer = this.#outerW;
+    copyState(h, outer);
+    copyState(this.#outer, h);
+    sha1Compress(h, outer);
+  }
+
+  /**
+   * FIPS 180-4 §5.1.1: 0x80, zeros and the 64-bit bit length of a `length`-byte message after the
+   * buffered tail; compresses the last block(s).
+   */
+  #pad(length: number): void {
+    const w = this.#w;
+    const h = this.#h;
+    const fill = this.#fill;
+    const at = fill >> 2;
+    const shift = 24 - 8 * (fill & 3);
+    w[at] = (fill & 3 ? w[at]! : 0) | (0x80 << shift);
+    let j = at + 1;
+    if (fill >= 56) {
+      while (j < 16) w[j++] = 0;
+      sha1Compress(h, w);
+      j = 0;
+    }
+    while (j < 14) w[j++] = 0;
+    w[14] = Math.floor(length / 0x20000000);
+    w[15] = length * 8;
+    sha1Compress(h, w);
   }
 }
 
@@ -117,27 +182,6 @@ function copyState(from: Int32Array, to: Int32Array): void {
   to[2] = from[2]!;
   to[3] = from[3]!;
   to[4] = from[4]!;
-}
-
-/** FIPS 180-4 §5.1.1: 0x80, zeros, and the 64-bit bit length, from `fill` (< 56) to 64. */
-function writePadding(block: Uint8Array, fill: number, length: number): void {
-  block[fill] = 0x80;
-  for (let i = fill + 1; i < 56; i++) block[i] = 0;
-  writeLength(block, length);
-}
-
-/** The bit length of a `length`-byte message, big-endian, in bytes 56..63. */
-function writeLength(block: Uint8Array, length: number): void {
-  const hi = Math.floor(length / 0x20000000);
-  const lo = (length * 8) >>> 0;
-  block[56] = hi >>> 24;
-  block[57] = hi >>> 16;
-  block[58] = hi >>> 8;
-  block[59] = hi;
-  block[60] = lo >>> 24;
-  block[61] = lo >>> 16;
-  block[62] = lo >>> 8;
-  block[63] = lo;
 }
 
 function writeDigest(h: Int32Array, out: Uint8Array, o: number): void {

@@ -44,4 +44,43 @@ describe("Sha1Hmac (JavaScript HMAC-SHA1 with precomputed states)", () => {
       { numRuns: 500 },
     );
   });
+
+  it("incremental use over ranges (reset, update(data, start, end), digestInto, matches) equals OpenSSL and allocates no view", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 100 }),
+        fc.uint8Array({ maxLength: 300 }),
+        fc.nat(300),
+        fc.nat(300),
+        fc.integer({ min: 1, max: 20 }),
+        (key, data, s1, s2, tagLength) => {
+          const ctx = new Sha1Hmac(key);
+          const i = Math.min(s1, data.length);
+          const j = Math.min(i + s2, data.length);
+          const want = createHmac("sha1", key).update(data.subarray(i, j)).digest();
+          const out = new Uint8Array(24);
+          ctx
+            .reset()
+            .update(data, i, Math.min(i + 7, j))
+            .update(data, Math.min(i + 7, j), j);
+          ctx.digestInto(out, 3);
+          expect(toHex(out.subarray(3, 23))).toBe(want.toString("hex"));
+          const tag = new Uint8Array(want);
+          expect(ctx.reset().update(data, i, j).matches(tag, 0, tagLength)).toBe(true);
+          tag[tagLength - 1]! ^= 1;
+          expect(ctx.reset().update(data, i, j).matches(tag, 0, tagLength)).toBe(false);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("rejects ranges and tag positions outside the arrays", () => {
+    const ctx = new Sha1Hmac(new Uint8Array(16));
+    expect(() => ctx.reset().update(new Uint8Array(4), 2, 5)).toThrow(RangeError);
+    expect(() => ctx.reset().update(new Uint8Array(4), 3, 2)).toThrow(RangeError);
+    expect(() => ctx.reset().digestInto(new Uint8Array(20), 1)).toThrow(RangeError);
+    expect(ctx.reset().matches(new Uint8Array(20), 1, 20)).toBe(false);
+    expect(ctx.reset().matches(new Uint8Array(20), 0, 0)).toBe(false);
+  });
 });

@@ -5,7 +5,7 @@
  * for every message: signing and verifying allocate nothing but the digest the provider returns.
  */
 import { crc32, utf8Encode } from "@purertc/common";
-import type { CryptoProvider, MacContext } from "@purertc/crypto";
+import { type CryptoProvider, type MacContext, Sha1Hmac } from "@purertc/crypto";
 import {
   FINGERPRINT_XOR,
   MAGIC_COOKIE,
@@ -65,6 +65,7 @@ export class StunIntegrityKey {
   readonly #crypto: CryptoProvider;
   #sha1: MacContext | undefined;
   #sha256: MacContext | undefined;
+  #incremental: Sha1Hmac | undefined | null;
 
   private constructor(key: Uint8Array, crypto: CryptoProvider) {
     this.key = key;
@@ -108,7 +109,28 @@ export class StunIntegrityKey {
     this.#sha256 ??= this.#crypto.createHmac("sha256", this.key);
     return this.#sha256;
   }
+
+  /**
+   * The allocation-free incremental HMAC-SHA1 for a message of `length` bytes, when the provider
+   * is one of the built-in ones: both compute HMAC-SHA1 of messages up to
+   * {@link INCREMENTAL_SHA1_MAX_BYTES} with this same JavaScript code, so the result and the
+   * behaviour are theirs. `undefined` for other providers (their `createHmac` is used).
+   */
+  incrementalSha1(length: number): Sha1Hmac | undefined {
+    if (length > INCREMENTAL_SHA1_MAX_BYTES) return undefined;
+    if (this.#incremental === undefined) {
+      const name = this.#crypto.name;
+      this.#incremental = name === "node" || name === "noble" ? new Sha1Hmac(this.key) : null;
+    }
+    return this.#incremental ?? undefined;
+  }
 }
+
+/**
+ * The node backend hands HMAC-SHA1 of up to 1024 bytes to the JavaScript implementation (and
+ * longer messages to OpenSSL); the noble backend always uses it.
+ */
+const INCREMENTAL_SHA1_MAX_BYTES = 1024;
 
 /** What an encoder appends after the attributes. */
 export interface StunSignOptions {
@@ -159,6 +181,17 @@ function appendMac(
   return o + 4 + len;
 }
 
+/** {@link appendMac} for MESSAGE-INTEGRITY with the incremental HMAC (no digest array). */
+function appendSha1(buf: Uint8Array, start: number, o: number, hmac: Sha1Hmac): number {
+  setLength(buf, start, o - start - STUN_HEADER_LENGTH + 24);
+  writeU32(buf, o, (StunAttributeType.MessageIntegrity << 16) | 20);
+  hmac
+    .reset()
+    .update(buf, start, o)
+    .digestInto(buf, o + 4);
+  return o + 24;
+}
+
 /**
  * Appends the integrity attributes and FINGERPRINT of `options` to the message that starts at
  * `start` and whose attributes end at `o`; returns the new end. The header length is fixed up
@@ -174,8 +207,12 @@ export function writeSignedTrailer(
   const key = options.integrity;
   if (key) {
     const alg = options.integrityAlgorithm ?? "sha1";
-    if (alg !== "sha256")
-      o = appendMac(buf, start, o, key.mac("sha1"), StunAttributeType.MessageIntegrity);
+    if (alg !== "sha256") {
+      const fast = key.incrementalSha1(o - start);
+      o = fast
+        ? appendSha1(buf, start, o, fast)
+        : appendMac(buf, start, o, key.mac("sha1"), StunAttributeType.MessageIntegrity);
+    }
     if (alg !== "sha1") {
       o = appendMac(buf, start, o, key.mac("sha256"), StunAttributeType.MessageIntegritySha256);
     }
@@ -247,6 +284,14 @@ function verifyIntegrityAt(raw: Uint8Array, off: number, key: StunIntegrityKey):
   const header = headerScratch;
   for (let i = 0; i < STUN_HEADER_LENGTH; i++) header[i] = raw[i]!;
   setLength(header, 0, off - STUN_HEADER_LENGTH + 4 + len);
+  const fast = isSha1 ? key.incrementalSha1(off) : undefined;
+  if (fast) {
+    return fast
+      .reset()
+      .update(header, 0, STUN_HEADER_LENGTH)
+      .update(raw, STUN_HEADER_LENGTH, off)
+      .matches(raw, off + 4, 20);
+  }
   const digest = key
     .mac(isSha1 ? "sha1" : "sha256")
     .compute(header, raw.subarray(STUN_HEADER_LENGTH, off));
@@ -327,6 +372,12 @@ export function verifyFingerprint(msg: DecodedStunMessage | Uint8Array): boolean
 
 /** Whether the last attribute of the message is FINGERPRINT (valid or not). */
 export function hasFingerprint(msg: DecodedStunMessage): boolean {
-  const list = msg.attributes;
-  return list.length > 0 && list[list.length - 1]!.type === StunAttributeType.Fingerprint;
+  const raw = msg.raw;
+  const n = raw.length;
+  let last = -1;
+  for (let off = STUN_HEADER_LENGTH; off + 4 <= n; ) {
+    last = off;
+    off += 4 + ((((raw[off + 2]! << 8) | raw[off + 3]!) + 3) & ~3);
+  }
+  return last >= 0 && ((raw[last]! << 8) | raw[last + 1]!) === StunAttributeType.Fingerprint;
 }

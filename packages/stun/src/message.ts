@@ -1,21 +1,22 @@
 /**
  * The STUN message (RFC 8489 §5, §14): header and attribute list, decode and encode.
  *
- * Decoding is zero-copy: the attribute values of a {@link DecodedStunMessage} are views of the
- * input and stay valid as long as the caller does not reuse the input buffer.
+ * Decoding (`message-view.ts`) is zero-copy: the attribute values of a
+ * {@link DecodedStunMessage} are views of the input and stay valid as long as the caller does
+ * not reuse the input buffer.
  */
-import { DecodeError } from "@purertc/common";
 import type { StunAttributeCodec, StunCodecContext } from "./attribute-codec.js";
 import {
-  classOfType,
   encodeMessageType,
   MAGIC_COOKIE,
-  methodOfType,
   STUN_HEADER_LENGTH,
   StunAttributeType,
   type StunClass,
 } from "./constants.js";
 import { type StunSignOptions, signedTrailerLength, writeSignedTrailer } from "./integrity.js";
+import { StunMessageView } from "./message-view.js";
+
+export { decodeStunMessage, StunMessageView, viewStunMessage } from "./message-view.js";
 
 /** An attribute as bytes: what decoding yields, and how unknown attributes are kept. */
 export interface RawStunAttribute {
@@ -62,73 +63,6 @@ export function attr<T>(codec: StunAttributeCodec<T>, value?: T): TypedStunAttri
 
 function pad4(n: number): number {
   return (n + 3) & ~3;
-}
-
-/**
- * Decodes one STUN message that fills `bytes` exactly (a UDP datagram, or a frame cut by
- * {@link StunTcpFramer}). Throws only `DecodeError` (layer `"stun"`).
- *
- * ```
- *  0                   1                   2                   3
- *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * |0 0|     STUN Message Type     |         Message Length        |
- * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * |                         Magic Cookie                          |
- * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * |                     Transaction ID (96 bits)                  |
- * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * |         Type                  |            Length             |  (attributes,
- * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+   §14)
- * |                         Value (variable)                ....
- * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * ```
- */
-export function decodeStunMessage(bytes: Uint8Array): DecodedStunMessage {
-  const n = bytes.length;
-  if (n < STUN_HEADER_LENGTH) throw new DecodeError("stun", "truncated", n, `${n} bytes < 20`);
-  if (bytes[0]! & 0xc0) throw new DecodeError("stun", "not-stun", 0, "top two bits not zero");
-  const length = (bytes[2]! << 8) | bytes[3]!;
-  if (length & 3) throw new DecodeError("stun", "bad-length", 2, `${length} not a multiple of 4`);
-  if (bytes[4] !== 0x21 || bytes[5] !== 0x12 || bytes[6] !== 0xa4 || bytes[7] !== 0x42) {
-    throw new DecodeError("stun", "bad-magic-cookie", 4);
-  }
-  if (STUN_HEADER_LENGTH + length !== n) {
-    throw new DecodeError("stun", "length-mismatch", 2, `header says ${length}, have ${n - 20}`);
-  }
-  const type = (bytes[0]! << 8) | bytes[1]!;
-  const attributes: RawStunAttribute[] = [];
-  let off = STUN_HEADER_LENGTH;
-  while (off < n) {
-    if (off + 4 > n) throw new DecodeError("stun", "truncated-attribute", off);
-    const at = (bytes[off]! << 8) | bytes[off + 1]!;
-    const len = (bytes[off + 2]! << 8) | bytes[off + 3]!;
-    const end = off + 4 + len;
-    const padded = off + 4 + pad4(len);
-    if (padded > n) {
-      throw new DecodeError(
-        "stun",
-        "truncated-attribute",
-        off,
-        `attribute 0x${at.toString(16)} of ${len} bytes`,
-      );
-    }
-    let nonZeroPad = false;
-    for (let i = end; i < padded; i++) if (bytes[i] !== 0) nonZeroPad = true;
-    attributes.push(
-      nonZeroPad
-        ? { type: at, value: bytes.subarray(off + 4, end), padding: bytes.subarray(end, padded) }
-        : { type: at, value: bytes.subarray(off + 4, end) },
-    );
-    off = padded;
-  }
-  return {
-    method: methodOfType(type),
-    class: classOfType(type),
-    transactionId: bytes.subarray(8, 20),
-    attributes,
-    raw: bytes,
-  };
 }
 
 /** Options of {@link encodeStunMessage}. */
@@ -259,13 +193,36 @@ function afterIntegrity(type: number, wanted: number): boolean {
 }
 
 /**
+ * The offset of the first `wanted` attribute header in the bytes of a decoded message (whose
+ * layout {@link decodeStunMessage} checked), or -1; stops after integrity like
+ * {@link afterIntegrity}.
+ */
+function findAttribute(raw: Uint8Array, wanted: number): number {
+  const n = raw.length;
+  let off = STUN_HEADER_LENGTH;
+  while (off < n) {
+    const type = (raw[off]! << 8) | raw[off + 1]!;
+    if (type === wanted) return off;
+    if (afterIntegrity(type, wanted)) return -1;
+    off += 4 + ((((raw[off + 2]! << 8) | raw[off + 3]!) + 3) & ~3);
+  }
+  return -1;
+}
+
+/**
  * The first value of an attribute, typed by its codec, or `undefined`. Attributes after
  * MESSAGE-INTEGRITY are ignored as RFC 8489 §14.5 requires (except MESSAGE-INTEGRITY-SHA256 and
  * FINGERPRINT). On a decoded message this may throw `DecodeError` for a malformed value.
  */
 export function getAttribute<T>(msg: StunMessage, codec: StunAttributeCodec<T>): T | undefined {
-  const list = msg.attributes;
   const wanted = codec.type;
+  if (msg instanceof StunMessageView) {
+    const off = findAttribute(msg.raw, wanted);
+    if (off < 0) return undefined;
+    const raw = msg.raw;
+    return codec.read(raw.subarray(off + 4, off + 4 + ((raw[off + 2]! << 8) | raw[off + 3]!)), msg);
+  }
+  const list = msg.attributes;
   for (let i = 0; i < list.length; i++) {
     const a = list[i]!;
     if (isTyped(a)) {
@@ -293,6 +250,7 @@ export function getAttributes<T>(msg: StunMessage, codec: StunAttributeCodec<T>)
 
 /** Whether the message carries an attribute of this type (before MESSAGE-INTEGRITY). */
 export function hasAttribute(msg: StunMessage, type: number): boolean {
+  if (msg instanceof StunMessageView) return findAttribute(msg.raw, type) >= 0;
   for (const a of msg.attributes) {
     const t = isTyped(a) ? a.codec.type : a.type;
     if (t === type) return true;

@@ -8,9 +8,11 @@ import {
   ErrorCode,
   encodeStunMessage,
   getAttribute,
+  hasAttribute,
   hasFingerprint,
   IceControlling,
   isStunMessage,
+  type StunAttributeCodec,
   type StunClass,
   StunIntegrityKey,
   StunTcpFramer,
@@ -19,6 +21,7 @@ import {
   verifyFingerprint,
   verifyMessageIntegrity,
   verifyStunMessage,
+  viewStunMessage,
   XorMappedAddress,
 } from "../src/index.js";
 
@@ -106,6 +109,61 @@ describe("STUN codec properties (fast-check)", () => {
         expect(d.attributes.map((a) => ({ type: a.type, value: a.value }))).toEqual(m.attributes);
         expect(encodeStunMessage(d)).toEqual(bytes);
       }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("viewStunMessage accepts exactly what decodeStunMessage accepts, and a view reads, verifies and re-encodes like the decoded message", () => {
+    const key = StunIntegrityKey.shortTerm("pw", nodeCrypto);
+    const outcome = (f: () => unknown): unknown => {
+      try {
+        return f();
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+        return `DecodeError ${e.code}`;
+      }
+    };
+    fc.assert(
+      fc.property(
+        message,
+        fc.boolean(),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
+        (m, signed, edits) => {
+          const bytes = encodeStunMessage(
+            m,
+            signed ? { integrity: key, fingerprint: true } : undefined,
+          );
+          for (const [at, v] of edits) bytes[at % bytes.length] = v;
+          const d = outcome(() => decodeStunMessage(bytes));
+          const v = outcome(() => viewStunMessage(bytes));
+          if (typeof d === "string") {
+            expect(v).toBe(d);
+            return;
+          }
+          const decoded = d as ReturnType<typeof decodeStunMessage>;
+          const view = v as ReturnType<typeof viewStunMessage>;
+          expect(view.toJSON()).toEqual(decoded);
+          expect(view.transactionId).toEqual(decoded.transactionId);
+          const codecs: StunAttributeCodec<unknown>[] = [
+            Username,
+            IceControlling,
+            ErrorCode,
+            XorMappedAddress,
+          ];
+          for (const codec of codecs) {
+            expect(outcome(() => getAttribute(view, codec))).toEqual(
+              outcome(() => getAttribute(decoded, codec)),
+            );
+          }
+          for (const a of decoded.attributes) {
+            expect(hasAttribute(view, a.type)).toBe(hasAttribute(decoded, a.type));
+          }
+          expect(verifyMessageIntegrity(view, key)).toBe(verifyMessageIntegrity(decoded, key));
+          expect(verifyFingerprint(view)).toBe(verifyFingerprint(decoded));
+          expect(hasFingerprint(view)).toBe(hasFingerprint(decoded));
+          expect(encodeStunMessage(view)).toEqual(encodeStunMessage(decoded));
+        },
+      ),
       { numRuns: 1000 },
     );
   });
