@@ -30,6 +30,11 @@ export interface MediaSendConfig {
   readonly ssrc: number;
   /** Our RTX SSRC (`a=ssrc-group:FID`), used when RTX was negotiated. */
   readonly rtxSsrc: number | undefined;
+  /**
+   * The simulcast layer this stream sends (RFC 8853): written in the RTP stream id extension
+   * (RFC 8852 §3.1) when negotiated, so the peer tells the layers apart without `a=ssrc`.
+   */
+  readonly rid?: string;
   /** The negotiated codecs in preference order: the first with a payload format is sent. */
   readonly codecs: readonly Codec[];
   readonly extmaps: readonly Extmap[];
@@ -76,6 +81,8 @@ export class SendStream {
   readonly #midId: number | undefined;
   readonly #absId: number | undefined;
   readonly #midBytes: Uint8Array;
+  readonly #ridId: number | undefined;
+  readonly #ridBytes: Uint8Array | undefined;
   readonly #twccId: number | undefined;
   /** RFC 4733 sender when telephone-event was negotiated for an audio stream. */
   readonly dtmf: { sender: DtmfSender; payloadType: number } | undefined;
@@ -130,6 +137,9 @@ export class SendStream {
     this.#midId = extId(config.extmaps, RTP_EXTENSION_URI.mid);
     this.#absId = extId(config.extmaps, RTP_EXTENSION_URI.absSendTime);
     this.#midBytes = encodeSdesExtension(config.mid);
+    this.#ridBytes = config.rid === undefined ? undefined : encodeSdesExtension(config.rid);
+    this.#ridId =
+      config.rid === undefined ? undefined : extId(config.extmaps, RTP_EXTENSION_URI.rtpStreamId);
     this.#twccId = extId(config.extmaps, RTP_EXTENSION_URI.transportWideCc);
     const te = config.codecs.filter((c) => c.name.toLowerCase() === "telephone-event");
     const dtmfCodec = te.find((c) => c.clockRate === this.clockRate) ?? te[0];
@@ -176,6 +186,7 @@ export class SendStream {
   extension(now: Millis): RtpExtensionBlock | undefined {
     const list: HeaderExtension[] = [];
     if (this.#midId !== undefined) list.push({ id: this.#midId, data: this.#midBytes });
+    if (this.#ridId !== undefined) list.push({ id: this.#ridId, data: this.#ridBytes! });
     if (this.#absId !== undefined) list.push({ id: this.#absId, data: encodeAbsSendTime(now) });
     // A placeholder: the session stamps the transport-wide sequence number when the packet leaves.
     if (this.#twccId !== undefined) list.push({ id: this.#twccId, data: TWCC_PLACEHOLDER });
