@@ -1,7 +1,8 @@
 /**
  * The browser side of the interop tests: a page served on 127.0.0.1 whose script answers or
- * offers (with `window.pcConfig` as its RTCConfiguration), echoes every message on `echo` channels and hashes what arrives on `bulk` channels
- * (FNV-1a, reported back as `done:<bytes>:<hash>`).
+ * offers (with `window.pcConfig` as its RTCConfiguration), echoes every message on its channels,
+ * except `bulk` channels, whose bytes it hashes (FNV-1a, reported back as `done:<bytes>:<hash>`),
+ * and `sink` channels, which only count what arrives.
  */
 import { createServer, type Server } from "node:http";
 
@@ -17,7 +18,7 @@ function wire(ch) {
       got += b.length; h = fnv(h, b);
       if (got >= want) ch.send("done:" + got + ":" + h);
     };
-  } else {
+  } else if (!ch.label.startsWith("sink")) {
     ch.onmessage = (e) => ch.send(e.data);
   }
 }

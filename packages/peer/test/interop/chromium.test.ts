@@ -1,34 +1,14 @@
-import { existsSync } from "node:fs";
 import type { Server } from "node:http";
+import { browserUnavailable, type LaunchedChromium, launchChromium } from "@purertc/testkit/node";
 import { type NodeTurnServer, startTurnServer } from "@purertc/turn/node";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RTCConfiguration, RTCDataChannel, RTCPeerConnection } from "../../src/node/index.js";
 import { once, until, webrtc } from "../node/helpers.js";
 import { fnv1a, servePage } from "./browser-page.js";
-import { FirefoxInterop, LINK_ADDRESS, netnsUnavailable } from "./firefox-harness.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium)
-  console.warn(
-    `[peer] ${CHROMIUM} is missing: SKIPPING Chromium interop (apt-get install chromium)`,
-  );
-
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--use-fake-ui-for-media-stream",
-  "--use-fake-device-for-media-stream",
-  "--allow-loopback-in-peer-connection",
-  "--disable-features=WebRtcHideLocalIpsWithMdns",
-];
+const unavailable = browserUnavailable("chromium");
+if (unavailable) console.warn(`[peer] SKIPPING Chromium interop: ${unavailable}`);
 
 async function gathered(pc: RTCPeerConnection): Promise<void> {
   while (pc.iceGatheringState !== "complete") await once(pc, "icegatheringstatechange");
@@ -116,14 +96,14 @@ async function bulk(ch: RTCDataChannel, total: number): Promise<void> {
   expect((await reply).data).toBe(`done:${total}:${h}`);
 }
 
-describe.skipIf(!haveChromium)("interop with headless Chromium", () => {
-  let browser: Browser;
+describe.skipIf(unavailable !== undefined)("interop with headless Chromium", () => {
+  let browser: LaunchedChromium;
   let server: Server;
   let url: string;
 
   beforeAll(async () => {
     ({ server, url } = await servePage());
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
@@ -133,7 +113,7 @@ describe.skipIf(!haveChromium)("interop with headless Chromium", () => {
 
   for (const side of ["offerer", "answerer"] as const) {
     it(`purertc as ${side}: echo of text and binary 1 B…256 KiB, then 16 MiB bulk with backpressure`, async () => {
-      const page = await browser.newPage();
+      const page = await browser.browser.newPage();
       await page.goto(url);
       const total = 16 * 1024 * 1024;
       const labels = ["echo", `bulk:${total}`];
@@ -185,7 +165,7 @@ describe.skipIf(!haveChromium)("interop with headless Chromium", () => {
 
     for (const side of ["offerer", "answerer"] as const) {
       it(`purertc as ${side}: Chromium with iceTransportPolicy relay and our TURN server as its only iceServer, echo of text and binary 1 B…256 KiB`, async () => {
-        const page = await browser.newPage();
+        const page = await browser.browser.newPage();
         await page.goto(url);
         await page.evaluate((c) => {
           (globalThis as never as { pcConfig: unknown }).pcConfig = c;
@@ -216,45 +196,4 @@ describe.skipIf(!haveChromium)("interop with headless Chromium", () => {
       }, 60_000);
     }
   });
-});
-
-const netns = haveChromium ? netnsUnavailable() : "Chromium is missing";
-if (haveChromium && netns) console.warn(`[peer] SKIPPING the Chromium mDNS interop case: ${netns}`);
-
-/**
- * Chromium's mDNS `.local` host candidates, with its default obfuscation on. Chromium's mDNS
- * responder answers on non-loopback multicast interfaces only, and nothing may leave this
- * machine, so Chromium and the Node side (firefox-scenario.ts) run in a namespace of their own
- * with a veth pair inside it (as the Firefox case does, see FirefoxInterop.addLink).
- */
-describe.skipIf(netns !== undefined)("interop with headless Chromium: mDNS (RFC 8828)", () => {
-  const interop = new FirefoxInterop();
-
-  beforeAll(async () => {
-    await interop.start();
-    interop.addLink();
-    interop.launchChromium("mdns");
-  }, 30_000);
-
-  afterAll(() => interop.close(), 20_000);
-
-  it("resolves Chromium's .local host candidate: the signalled .local candidate becomes the selected pair's remote", async () => {
-    const r = await interop.run("connect", {
-      side: "answerer",
-      page: "mdns",
-      mdns: true,
-      address: LINK_ADDRESS,
-      bulkBytes: 0,
-    });
-    if (!r.ok) expect.fail(`${r.error}\n--- scenario log (tail) ---\n${interop.log.slice(-6000)}`);
-    const info = r.info!;
-    console.log(`[peer] Chromium mDNS: selected ${info.pair}`);
-    // Chromium signalled only .local host candidates: the pair's host remote was resolved.
-    const hosts = (info.remoteCandidates as string[]).filter((c) => / typ host/.test(c));
-    expect(hosts.length).toBeGreaterThan(0);
-    for (const c of hosts) expect(c).toMatch(/ [0-9a-f-]{36}\.local \d+ typ host/);
-    expect(String(info.pair)).toMatch(/↔ host [0-9a-f-]{36}\.local:\d+$/);
-    expect((await interop.run("echo")).ok).toBe(true);
-    expect((await interop.run("close")).ok).toBe(true);
-  }, 45_000);
 });

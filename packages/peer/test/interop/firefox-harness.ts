@@ -6,15 +6,21 @@
  * own process group) and the namespace and temporary profiles are removed, on failure too.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import {
+  type BrowserProcess,
+  browserUnavailable,
+  CHROMIUM_WEBRTC_FLAGS,
+  firefoxTestPrefs,
+  IP_PATH,
+  spawnChromium,
+  spawnFirefox,
+} from "@purertc/testkit/node";
 
-export const FIREFOX = "/usr/bin/firefox-esr";
-const IP = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip"].find((p) => existsSync(p));
+const IP = IP_PATH;
 /** The namespace's private link address (see {@link FirefoxInterop.addLink}). */
 export const LINK_ADDRESS = "10.213.0.1";
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -24,77 +30,14 @@ const TSX_LOADER = pathToFileURL(
   createRequire(join(PACKAGE, "..", "..", "bench", "package.json")).resolve("tsx"),
 ).href;
 
-export const CHROMIUM = "/usr/bin/chromium";
-
 /** Why the Firefox tests cannot run here, or undefined when they can. */
 export function firefoxUnavailable(): string | undefined {
-  if (!existsSync(FIREFOX)) return `${FIREFOX} is missing (apt-get install firefox-esr)`;
-  return netnsUnavailable();
+  return browserUnavailable("firefox", { netns: true });
 }
 
-/** Why a browser cannot be run in a namespace here, or undefined when it can. */
-export function netnsUnavailable(): string | undefined {
-  if (!IP) return "the `ip` program is missing (apt-get install iproute2)";
-  if (process.getuid?.() !== 0) return "not root: cannot create a network namespace";
-  return undefined;
-}
-
-/** Preferences of the test profile: fake media, loopback ICE, and nothing that phones home. */
-export function firefoxPrefs(
-  obfuscateHostAddresses: boolean,
-): Record<string, string | number | boolean> {
-  return {
-    "media.navigator.streams.fake": true,
-    "media.navigator.permission.disabled": true,
-    "media.peerconnection.ice.loopback": true,
-    "media.peerconnection.ice.obfuscate_host_addresses": obfuscateHostAddresses,
-    "app.update.auto": false,
-    "app.update.enabled": false,
-    "app.update.checkInstallTime": false,
-    "app.update.disabledForTesting": true,
-    "app.normandy.enabled": false,
-    "app.shield.optoutstudies.enabled": false,
-    "datareporting.healthreport.uploadEnabled": false,
-    "datareporting.policy.dataSubmissionEnabled": false,
-    "datareporting.policy.firstRunURL": "",
-    "toolkit.telemetry.enabled": false,
-    "toolkit.telemetry.unified": false,
-    "toolkit.telemetry.archive.enabled": false,
-    "toolkit.telemetry.server": "",
-    "browser.safebrowsing.malware.enabled": false,
-    "browser.safebrowsing.phishing.enabled": false,
-    "browser.safebrowsing.downloads.enabled": false,
-    "browser.safebrowsing.blockedURIs.enabled": false,
-    "browser.safebrowsing.provider.mozilla.updateURL": "",
-    "network.captive-portal-service.enabled": false,
-    "network.connectivity-service.enabled": false,
-    "network.dns.disablePrefetch": true,
-    "network.prefetch-next": false,
-    "network.predictor.enabled": false,
-    "network.trr.mode": 5,
-    "extensions.update.enabled": false,
-    "extensions.getAddons.cache.enabled": false,
-    "extensions.blocklist.enabled": false,
-    "browser.shell.checkDefaultBrowser": false,
-    "browser.startup.homepage_override.mstone": "ignore",
-    "browser.startup.page": 0,
-    "browser.aboutwelcome.enabled": false,
-    "browser.newtabpage.enabled": false,
-    "browser.newtabpage.activity-stream.feeds.telemetry": false,
-    "browser.newtabpage.activity-stream.telemetry": false,
-    "browser.ping-centre.telemetry": false,
-    "browser.search.update": false,
-    "browser.region.network.url": "",
-    "browser.topsites.contile.enabled": false,
-    "geo.provider.network.url": "",
-    "media.gmp-manager.url": "",
-    "media.gmp-gmpopenh264.enabled": false,
-    "media.gmp-widevinecdm.enabled": false,
-    "security.OCSP.enabled": 0,
-    "services.settings.server": "",
-    "dom.push.connection.enabled": false,
-    "identity.fxaccounts.enabled": false,
-  };
+/** Why Chromium cannot be run in a namespace here, or undefined when it can. */
+export function chromiumNetnsUnavailable(): string | undefined {
+  return browserUnavailable("chromium", { netns: true });
 }
 
 let instances = 0;
@@ -112,8 +55,7 @@ export class FirefoxInterop {
   /** Unique per instance: the Firefox and Chromium files may run in one worker process. */
   readonly netns = `purertc-ff-${process.pid}-${(++instances).toString(36)}`;
   #child: ChildProcess | undefined;
-  #browsers: ChildProcess[] = [];
-  #dirs: string[] = [];
+  #browsers: BrowserProcess[] = [];
   #pending = new Map<number, (r: StepResult) => void>();
   #ids = 0;
   #url = "";
@@ -187,74 +129,37 @@ export class FirefoxInterop {
     inNs("route", "replace", "default", "dev", "pr0", "src", LINK_ADDRESS);
   }
 
-  /** Starts a headless Firefox with a fresh profile on the page `?page=<name>`. */
-  launchFirefox(page: string, prefs: Record<string, string | number | boolean>): void {
-    const profile = mkdtempSync(join(tmpdir(), "purertc-ff-profile-"));
-    this.#dirs.push(profile);
-    const userJs = Object.entries(prefs)
-      .map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`)
-      .join("\n");
-    writeFileSync(join(profile, "user.js"), `${userJs}\n`);
-    const ff = spawn(
-      IP!,
-      [
-        "netns",
-        "exec",
-        this.netns,
-        FIREFOX,
-        "--headless",
-        "--no-remote",
-        "--profile",
-        profile,
-        `${this.#url}?page=${page}`,
-      ],
-      {
-        detached: true, // own process group: Firefox's content processes are killed with it
-        stdio: ["ignore", "ignore", "pipe"],
-        env: { ...process.env, HOME: profile, MOZ_HEADLESS: "1", MOZ_CRASHREPORTER_DISABLE: "1" },
-      },
-    );
-    ff.stderr!.on("data", (b: Buffer) => {
-      this.log = `${this.log}[firefox ${page}] ${b}`.slice(-20_000);
-    });
-    this.#browsers.push(ff);
+  /** Starts headless Firefox ESR in the namespace on the page `?page=<name>`, fresh profile. */
+  launchFirefox(
+    page: string,
+    options: { readonly obfuscateHostAddresses: boolean },
+  ): BrowserProcess {
+    const prefs = firefoxTestPrefs(options);
+    const b = spawnFirefox({ netns: this.netns, urls: [this.#pageUrl(page)], prefs });
+    this.#browsers.push(b);
+    return b;
   }
 
   /**
-   * Starts headless Chromium in the namespace on the page `?page=<name>`, with a fresh profile
-   * and its defaults otherwise: no media permission, so host candidates are mDNS `.local` names
-   * (WebRtcHideLocalIpsWithMdns, on by default).
+   * Starts headless Chromium in the namespace on the page `?page=<name>`, with a fresh profile.
+   * With `mdns`, its defaults otherwise: no media permission, so host candidates are mDNS
+   * `.local` names (WebRtcHideLocalIpsWithMdns, on by default); without, the WebRTC test flags
+   * (fake media granted, loopback gathered, IP addresses in candidates).
    */
-  launchChromium(page: string): void {
-    const profile = mkdtempSync(join(tmpdir(), "purertc-chromium-profile-"));
-    this.#dirs.push(profile);
-    const args = [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-default-apps",
-      "--disable-domain-reliability",
-      "--metrics-recording-only",
-      "--no-default-browser-check",
-      `--user-data-dir=${profile}`,
-    ];
-    const chromium = spawn(
-      IP!,
-      ["netns", "exec", this.netns, CHROMIUM, ...args, `${this.#url}?page=${page}`],
-      {
-        detached: true,
-        stdio: ["ignore", "ignore", "pipe"],
-        env: { ...process.env, HOME: profile },
-      },
-    );
-    chromium.stderr!.on("data", (b: Buffer) => {
-      this.log = `${this.log}[chromium ${page}] ${b}`.slice(-20_000);
-    });
-    this.#browsers.push(chromium);
+  launchChromium(page: string, options: { readonly mdns: boolean }): BrowserProcess {
+    const args = options.mdns ? [] : CHROMIUM_WEBRTC_FLAGS;
+    const b = spawnChromium({ netns: this.netns, urls: [this.#pageUrl(page)], args });
+    this.#browsers.push(b);
+    return b;
+  }
+
+  #pageUrl(page: string): string {
+    return `${this.#url}?page=${page}`;
+  }
+
+  /** The browsers' stderr tails, for failure messages. */
+  browserLog(): string {
+    return this.#browsers.map((b) => b.log().slice(-3000)).join("\n");
   }
 
   /** Sends one command to the scenario child and resolves with its result. */
@@ -269,13 +174,7 @@ export class FirefoxInterop {
 
   /** Stops the browsers and the child by PID, deletes the namespace and the profiles. */
   async close(): Promise<void> {
-    for (const ff of this.#browsers) {
-      try {
-        if (ff.pid && ff.exitCode === null) process.kill(-ff.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
+    await Promise.all(this.#browsers.map((b) => b.close()));
     const child = this.#child;
     if (child && child.exitCode === null) {
       const exited = new Promise((r) => child.once("exit", r));
@@ -286,7 +185,6 @@ export class FirefoxInterop {
     }
     this.#removeNetns();
     process.removeListener("exit", this.#removeNetns);
-    for (const d of this.#dirs) rmSync(d, { recursive: true, force: true });
   }
 
   #removeNetns = (): void => {

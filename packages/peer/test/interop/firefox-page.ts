@@ -14,9 +14,61 @@ const wireEcho = wire;
 wire = (ch) => {
   window.channels.push(ch);
   ch.received = 0;
+  ch.receivedAtClose = null;
   ch.addEventListener("message", () => ch.received++);
+  ch.addEventListener("close", () => { ch.receivedAtClose = ch.received; });
   wireEcho(ch);
 };
+const lastChannel = (label) => window.channels.filter((c) => c.label === label).pop();
+const endOfCandidates = (pc) => new Promise((r) => {
+  const on = (e) => { if (!e.candidate) { pc.removeEventListener("icecandidate", on); r(); } };
+  pc.addEventListener("icecandidate", on);
+});
+const ufrag = (d) => (d && /a=ice-ufrag:(\\S+)/.exec(d.sdp) || [])[1];
+window.setConfig = (c) => { window.pcConfig = c; };
+window.createChannels = (specs) => { for (const s of specs) wire(window.pc.createDataChannel(s.label, s.init)); };
+window.waitChannels = async ({ labels, state, ms }) => {
+  const t0 = Date.now();
+  for (;;) {
+    const chs = labels.map(lastChannel);
+    if (chs.every((c) => c && c.readyState === state)) return chs.map((c) => c.id);
+    if (Date.now() - t0 > ms) throw new Error("not all " + state + ": " + JSON.stringify(window.channelInfo()));
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+window.closeChannels = (labels) => { for (const l of labels) lastChannel(l).close(); };
+window.sendThenClose = ({ labels, messages }) => {
+  for (const l of labels) {
+    const c = lastChannel(l);
+    for (const m of messages) c.send(m);
+    c.close();
+  }
+};
+window.reoffer = async (iceRestart) => {
+  const pc = window.pc;
+  if (iceRestart) pc.restartIce();
+  const done = endOfCandidates(pc);
+  await pc.setLocalDescription();
+  if (iceRestart) await done;
+  return pc.localDescription.sdp;
+};
+window.reanswer = async ({ sdp, iceRestart }) => {
+  const pc = window.pc;
+  await pc.setRemoteDescription({ type: "offer", sdp });
+  const done = endOfCandidates(pc);
+  await pc.setLocalDescription();
+  if (iceRestart) await done;
+  return pc.localDescription.sdp;
+};
+window.pcInfo = () => ({
+  connectionState: window.pc.connectionState,
+  iceConnectionState: window.pc.iceConnectionState,
+  signalingState: window.pc.signalingState,
+  dtlsState: window.pc.sctp && window.pc.sctp.transport.state,
+  localUfrag: ufrag(window.pc.localDescription),
+  remoteUfrag: ufrag(window.pc.remoteDescription),
+  log: window.log,
+});
 window.setSkipGum = (v) => { window.skipGum = v; };
 window.offerChannels = async (specs) => {
   const pc = await newPc();
@@ -29,7 +81,7 @@ window.addNegotiated = (s) => { wire(window.pc.createDataChannel(s.label, s.init
 window.channelInfo = () => window.channels.map((c) => ({
   label: c.label, id: c.id, ordered: c.ordered, maxRetransmits: c.maxRetransmits,
   maxPacketLifeTime: c.maxPacketLifeTime, negotiated: c.negotiated, readyState: c.readyState,
-  received: c.received,
+  received: c.received, receivedAtClose: c.receivedAtClose,
 }));
 window.sctpInfo = () => ({ maxMessageSize: window.pc.sctp && window.pc.sctp.maxMessageSize, log: window.log });
 window.localCandidates = () => (window.pc.localDescription ? window.pc.localDescription.sdp : "");

@@ -5,20 +5,36 @@
  * the vitest process drives it with JSON lines on stdin and reads one JSON result line per
  * command on stdout (`{"ready": url}` first). Logs (`DEBUG=purertc:*`) go to stderr.
  *
- * Commands: `connect` {side, page, mdns?, bulkBytes}, `echo`, `bulk`, `unordered`, `negotiated`,
- * `close`. Started by firefox-harness.ts; not a test file itself.
+ * Commands: `connect` {side, page, mdns?, address?, bulkBytes, relay?}, `echo`, `bulk`,
+ * `unordered`, `negotiated`, `many`, `closing`, `renegotiate`, `restart-us`, `restart-browser`
+ * (scenario-steps.ts), `close`. Started by firefox-harness.ts; not a test file itself.
  */
-import { deepStrictEqual, equal, match, ok, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { createInterface } from "node:readline";
+import { type Coturn, startCoturn } from "@purertc/testkit/node";
+import { type NodeTurnServer, startTurnServer } from "@purertc/turn/node";
 import {
   createWebRtc,
+  type RTCConfiguration,
   type RTCDataChannel,
   type RTCDataChannelInit,
   type RTCPeerConnection,
 } from "../../src/node/index.js";
 import { once, until } from "../node/helpers.js";
 import { fnv1a } from "./browser-page.js";
-import { type RemotePage, serveFirefoxPage } from "./firefox-page.js";
+import { serveFirefoxPage } from "./firefox-page.js";
+import {
+  closeChannels,
+  echoAll,
+  iceRestart,
+  manyChannels,
+  message,
+  open,
+  pageChannel,
+  renegotiate,
+  type Session,
+  withTimeout,
+} from "./scenario-steps.js";
 
 /** What both sides create; `neg` is negotiated out of band with id 5 (RFC 8832 §6). */
 const NEGOTIATED = { label: "neg", init: { negotiated: true, id: 5 } } as const;
@@ -34,23 +50,37 @@ interface Command {
   readonly mdns?: boolean;
   readonly address?: string;
   readonly bulkBytes?: number;
+  /** Relay-only on both ends through this TURN server, started in the namespace. */
+  readonly relay?: "coturn" | "ours";
 }
 
-interface Session {
-  readonly pc: RTCPeerConnection;
-  readonly page: RemotePage;
-  readonly channels: Map<string, RTCDataChannel>;
-  readonly bulkBytes: number;
+let relayServer: { coturn?: Coturn; ours?: NodeTurnServer } = {};
+
+/** Starts the TURN server of `kind` on 127.0.0.1 and returns the relay-only configuration. */
+async function relayConfig(kind: "coturn" | "ours"): Promise<RTCConfiguration> {
+  let port: number;
+  if (kind === "coturn") {
+    relayServer.coturn = await startCoturn({ users: { alice: "secret" }, realm: "purertc.test" });
+    port = relayServer.coturn.port;
+  } else {
+    relayServer.ours = await startTurnServer({
+      listeners: [{ transport: "udp", address: "127.0.0.1", port: 0 }],
+      users: { alice: "secret" },
+      realm: "purertc.test",
+      allowedPeers: ["127.0.0.0/8"],
+    });
+    port = relayServer.ours.addresses.udp[0]!.port;
+  }
+  return {
+    iceServers: [{ urls: `turn:127.0.0.1:${port}`, username: "alice", credential: "secret" }],
+    iceTransportPolicy: "relay",
+  };
 }
 
-interface PageChannel {
-  label: string;
-  id: number | null;
-  ordered: boolean;
-  maxRetransmits: number | null;
-  negotiated: boolean;
-  readyState: string;
-  received: number;
+async function stopRelay(): Promise<void> {
+  await relayServer.coturn?.stop();
+  await relayServer.ours?.close();
+  relayServer = {};
 }
 
 const apis = new Map<string, ReturnType<typeof createWebRtc>>();
@@ -68,33 +98,20 @@ async function gathered(pc: RTCPeerConnection): Promise<void> {
   while (pc.iceGatheringState !== "complete") await once(pc, "icegatheringstatechange");
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: () => Promise<string> | string) {
-  let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => void Promise.resolve(what()).then((w) => reject(new Error(`timed out: ${w}`))),
-      ms,
-    );
-  });
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
-}
-
-async function open(ch: RTCDataChannel): Promise<void> {
-  if (ch.readyState !== "open") await once(ch, "open");
-}
-
 async function connect(c: Command, server: Awaited<ReturnType<typeof serveFirefoxPage>>) {
   const page = server.page(c.page ?? "main");
   await withTimeout(page.ready, 20_000, () => "the Firefox page never polled");
   await page.evaluate("closePc");
   await page.evaluate("setSkipGum", c.mdns === true); // no media permission → mDNS names
+  const config = c.relay ? await relayConfig(c.relay) : {};
+  await page.evaluate("setConfig", config);
   const bulkBytes = c.bulkBytes ?? 0;
   const specs: { label: string; init?: RTCDataChannelInit }[] = [
     { label: "echo" },
     { label: `bulk:${bulkBytes}` },
     UNORDERED,
   ];
-  const pc = new (api(c.address ?? "127.0.0.1", c.mdns === true).RTCPeerConnection)();
+  const pc = new (api(c.address ?? "127.0.0.1", c.mdns === true).RTCPeerConnection)(config);
   const channels = new Map<string, RTCDataChannel>();
   const state = async () =>
     `${c.side} connection ${pc.connectionState}, ICE ${pc.iceConnectionState}, channels ${[
@@ -150,52 +167,26 @@ async function connect(c: Command, server: Awaited<ReturnType<typeof serveFirefo
   const pair = ice.getSelectedCandidatePair()!;
   const stats = [...(await pc.getStats()).values()];
   const transport = stats.find((s) => s.type === "transport") as Record<string, unknown>;
-  session = { pc, page, channels, bulkBytes };
+  session = { pc, page, channels, bulkBytes, freed: new Set() };
+  if (c.relay) {
+    // Only relayed candidates were signalled, both ways, and both ends selected relay/relay.
+    for (const sdp of [pc.localDescription!.sdp, remoteSdp]) {
+      const candidates = sdp.split("\r\n").filter((l) => l.startsWith("a=candidate:"));
+      ok(candidates.length > 0, "no candidate signalled");
+      for (const line of candidates) match(line, / typ relay /);
+    }
+    deepStrictEqual([pair.local.type, pair.remote.type], ["relay", "relay"]);
+    const theirs = await page.evaluate<{ local: string; remote: string }>("selectedPair");
+    deepStrictEqual([theirs.local, theirs.remote], ["relay", "relay"], "the browser's pair");
+  }
   return {
+    relayed: relayServer.ours ? relayServer.ours.core.stats().packetsToPeer : undefined,
     dtlsRole: transport.dtlsRole,
     dtlsCipher: transport.dtlsCipher,
     pair: `${pair.local.address}:${pair.local.port} ↔ ${pair.remote.type} ${pair.remote.address}:${pair.remote.port}`,
     remoteCandidates: remoteSdp.split("\r\n").filter((l) => l.startsWith("a=candidate")),
     ids: Object.fromEntries([...channels].map(([l, ch]) => [l, ch.id])),
   };
-}
-
-/** `n` UTF-8 bytes of text, or `n` patterned bytes. */
-function message(n: number, text: boolean): string | Uint8Array {
-  if (text) return "é".repeat(Math.floor(n / 2)) + (n % 2 ? "z" : "");
-  return new Uint8Array(n).map((_, i) => (i * 31 + n) & 255);
-}
-
-/** Sends everything at once, then checks each echo against what was sent, in order. */
-async function echoAll(
-  s: Session,
-  ch: RTCDataChannel,
-  sent: (string | Uint8Array)[],
-  ordered = true,
-) {
-  const got: (string | Uint8Array)[] = [];
-  const done = new Promise<void>((resolve) => {
-    ch.onmessage = (e) => {
-      got.push(typeof e.data === "string" ? e.data : new Uint8Array(e.data as ArrayBuffer));
-      if (got.length === sent.length) resolve();
-    };
-  });
-  for (const m of sent) ch.send(m);
-  await withTimeout(done, 15_000, async () => {
-    const theirs = await pageChannel(s, ch.label).catch(String);
-    return `${got.length} of ${sent.length} echoes on ${ch.label}; Firefox's view: ${JSON.stringify(theirs)}`;
-  });
-  const key = (m: string | Uint8Array) =>
-    typeof m === "string" ? `t${m.length}:${m}` : `b${m.length}:${Buffer.from(m).toString("hex")}`;
-  if (ordered) {
-    got.forEach((g, i) => {
-      const s = sent[i]!;
-      equal(typeof g, typeof s, `message ${i}: type`);
-      deepStrictEqual(g, s, `message ${i} (${typeof s === "string" ? "text" : "binary"})`);
-    });
-  } else {
-    deepStrictEqual(got.map(key).sort(), sent.map(key).sort());
-  }
 }
 
 /** 100 messages: 50 sizes from 1 B to 256 KiB (geometric), each as text and as binary. */
@@ -238,13 +229,6 @@ async function bulk(s: Session) {
   ok(waits > 0, "the sender never had to wait: backpressure was not exercised");
   const ms = performance.now() - t0;
   return { bytes: total, ms: Math.round(ms), mbPerS: +(total / 1e3 / ms).toFixed(1), waits };
-}
-
-async function pageChannel(s: Session, label: string): Promise<PageChannel> {
-  const all = await s.page.evaluate<PageChannel[]>("channelInfo");
-  const c = all.find((x) => x.label === label);
-  ok(c, `Firefox has no channel ${label}: ${JSON.stringify(all)}`);
-  return c;
 }
 
 /** Unordered, maxRetransmits 0 (RFC 8831 §6.1 partial reliability) seen the same on both sides. */
@@ -294,9 +278,20 @@ async function main() {
         session?.pc.close();
         await session?.page.evaluate("closePc");
         session = undefined;
+        await stopRelay();
       } else {
         if (!session) throw new Error("not connected");
-        const step = { echo, bulk, unordered, negotiated }[c.cmd];
+        const step = {
+          echo,
+          bulk,
+          unordered,
+          negotiated,
+          many: manyChannels,
+          closing: closeChannels,
+          renegotiate,
+          "restart-us": (s: Session) => iceRestart(s, "us"),
+          "restart-browser": (s: Session) => iceRestart(s, "browser"),
+        }[c.cmd];
         if (!step) throw new Error(`unknown command ${c.cmd}`);
         info = await step(session);
       }
@@ -306,6 +301,7 @@ async function main() {
     }
   }
   session?.pc.close();
+  await stopRelay();
   await server.close();
 }
 
