@@ -1,5 +1,6 @@
 import type { AeadContext, CryptoProvider } from "@purertc/crypto";
 import { writeSaltedIndex, writeU32 } from "./bytes.js";
+import { swapExtensionHeader } from "./cryptex.js";
 import type { SrtpSessionKeys } from "./key-derivation.js";
 
 /** AES-GCM tag length (RFC 7714 §12: 16 octets; §13.2: it MUST NOT be truncated). */
@@ -56,19 +57,31 @@ export class AeadCipher {
     roc: number,
     seq: number,
     mki: Uint8Array | undefined,
+    csrc = -1,
   ): Uint8Array {
     const nonce = this.#setNonce(ssrc, roc >>> 16, ((roc & 0xffff) << 16) | seq);
-    const header = packet.subarray(0, headerLength);
-    const payload = packet.subarray(headerLength);
+    // RFC 9335 §5.2: with cryptex the AAD is the fixed header and the extension header only.
+    const aadLength = csrc < 0 ? headerLength : 16;
+    let src = packet;
+    if (csrc > 0) {
+      src = packet.slice();
+      swapExtensionHeader(src, csrc, true);
+    }
+    const header = src.subarray(0, aadLength);
+    const payload = src.subarray(aadLength);
     const sealedLength = payload.byteLength + TAG;
-    const out = new Uint8Array(headerLength + sealedLength + (mki?.byteLength ?? 0));
+    const out = new Uint8Array(aadLength + sealedLength + (mki?.byteLength ?? 0));
     out.set(header);
-    this.#aead.sealInto(nonce, payload, header, out, headerLength);
-    if (mki !== undefined) out.set(mki, headerLength + sealedLength);
+    this.#aead.sealInto(nonce, payload, header, out, aadLength);
+    if (csrc > 0) swapExtensionHeader(out, csrc, false);
+    if (mki !== undefined) out.set(mki, aadLength + sealedLength);
     return out;
   }
 
-  /** Opens `packet[headerLength..end]` (ciphertext ‖ tag); `undefined` when authentication fails. */
+  /**
+   * Opens `packet[headerLength..end]` (ciphertext ‖ tag); `undefined` when authentication fails.
+   * `csrc` ≥ 0: a cryptex packet (RFC 9335 §5.2) with that many CSRC bytes.
+   */
   unprotectRtp(
     packet: Uint8Array,
     headerLength: number,
@@ -76,17 +89,23 @@ export class AeadCipher {
     ssrc: number,
     roc: number,
     seq: number,
+    csrc = -1,
   ): Uint8Array | undefined {
-    if (end - headerLength < TAG) return undefined;
+    const aadLength = csrc < 0 ? headerLength : 16;
+    if (end - aadLength < TAG) return undefined;
     const nonce = this.#setNonce(ssrc, roc >>> 16, ((roc & 0xffff) << 16) | seq);
-    const header = packet.subarray(0, headerLength);
+    let src = packet;
+    if (csrc > 0) {
+      src = packet.slice(0, end);
+      swapExtensionHeader(src, csrc, true);
+    }
+    const header = src.subarray(0, aadLength);
     const out = new Uint8Array(end - TAG);
-    if (
-      this.#aead.openInto(nonce, packet.subarray(headerLength, end), header, out, headerLength) < 0
-    ) {
+    if (this.#aead.openInto(nonce, src.subarray(aadLength, end), header, out, aadLength) < 0) {
       return undefined;
     }
     out.set(header);
+    if (csrc > 0) swapExtensionHeader(out, csrc, false);
     return out;
   }
 

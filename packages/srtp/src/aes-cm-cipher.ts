@@ -1,5 +1,6 @@
 import type { AesCtrContext, CryptoProvider, MacContext } from "@purertc/crypto";
 import { tagMatches, writeSaltedIndex, writeU32 } from "./bytes.js";
+import { swapExtensionHeader } from "./cryptex.js";
 import type { SrtpSessionKeys } from "./key-derivation.js";
 import { KeystreamCache } from "./keystream-cache.js";
 
@@ -55,8 +56,31 @@ export class AesCmCipher {
   }
 
   /**
+   * Encrypts or decrypts `buf[headerLength..end)` in place; with cryptex (`csrc` ≥ 0, RFC 9335
+   * §5) the CSRCs and the extension body too, as one keystream run from byte 12.
+   */
+  #cryptBody(
+    buf: Uint8Array,
+    headerLength: number,
+    end: number,
+    ssrc: number,
+    roc: number,
+    seq: number,
+    csrc: number,
+  ): void {
+    if (csrc < 0) {
+      if (end > headerLength) this.#cryptRtp(ssrc, roc, seq, buf, headerLength, end);
+      return;
+    }
+    swapExtensionHeader(buf, csrc, true);
+    if (end > 16) this.#cryptRtp(ssrc, roc, seq, buf, 16, end);
+    swapExtensionHeader(buf, csrc, false);
+  }
+
+  /**
    * SRTP packet (RFC 3711 §3.1): header ‖ E(payload) ‖ MKI ‖ tag, where the tag is
-   * HMAC(header ‖ E(payload) ‖ ROC) and the MKI is not authenticated (§4.2).
+   * HMAC(header ‖ E(payload) ‖ ROC) and the MKI is not authenticated (§4.2). `csrc` ≥ 0 selects
+   * cryptex (the packet already carries its 0xC0DE/0xC2DE extension, see `prepareCryptex`).
    */
   protectRtp(
     packet: Uint8Array,
@@ -65,12 +89,13 @@ export class AesCmCipher {
     roc: number,
     seq: number,
     mki: Uint8Array | undefined,
+    csrc = -1,
   ): Uint8Array {
     const len = packet.byteLength;
     const mkiLength = mki === undefined ? 0 : mki.byteLength;
     const out = new Uint8Array(len + mkiLength + this.#tagLength);
     out.set(packet);
-    if (len > headerLength) this.#cryptRtp(ssrc, roc, seq, out, headerLength, len);
+    this.#cryptBody(out, headerLength, len, ssrc, roc, seq, csrc);
     if (mki !== undefined) out.set(mki, len);
     writeU32(this.#roc, 0, roc);
     this.#writeTag(this.#mac.compute(out.subarray(0, len), this.#roc), out, len + mkiLength);
@@ -80,6 +105,7 @@ export class AesCmCipher {
   /**
    * Verifies and decrypts an SRTP packet whose authenticated portion ends at `end` (the MKI and
    * tag follow). Returns the plain RTP packet, or `undefined` when the tag does not match.
+   * `csrc` ≥ 0: a cryptex packet with that many CSRC bytes.
    */
   unprotectRtp(
     packet: Uint8Array,
@@ -88,13 +114,14 @@ export class AesCmCipher {
     ssrc: number,
     roc: number,
     seq: number,
+    csrc = -1,
   ): Uint8Array | undefined {
     writeU32(this.#roc, 0, roc);
     const digest = this.#mac.compute(packet.subarray(0, end), this.#roc);
     const tagAt = packet.byteLength - this.#tagLength;
     if (!tagMatches(digest, packet, tagAt, this.#tagLength)) return undefined;
     const out = packet.slice(0, end);
-    if (end > headerLength) this.#cryptRtp(ssrc, roc, seq, out, headerLength, end);
+    this.#cryptBody(out, headerLength, end, ssrc, roc, seq, csrc);
     return out;
   }
 

@@ -16,6 +16,13 @@ export interface SrtpConfig {
    * a key holder can open streams).
    */
   readonly maxStreams: number;
+  /**
+   * Cryptex (RFC 9335), once both sides signalled `a=cryptex`: `protect` encrypts the CSRCs and
+   * the RFC 8285 header extensions too (0xC0DE / 0xC2DE extension profiles), and `unprotect`
+   * decrypts packets that carry those profiles (others are handled as plain SRTP, §4.2).
+   * Default `false`.
+   */
+  readonly cryptex: boolean;
 }
 
 /** Defaults: libsrtp's 128-packet window (RFC 3711 §3.3.2 asks for at least 64). */
@@ -23,6 +30,7 @@ export const DEFAULT_SRTP_CONFIG: SrtpConfig = Object.freeze({
   replayWindowSize: 128,
   replayProtection: true,
   maxStreams: 1024,
+  cryptex: false,
 });
 
 /** Merges `partial` over the defaults and validates; throws `RangeError`/`TypeError`. */
@@ -35,6 +43,7 @@ export function resolveSrtpConfig(partial: Partial<SrtpConfig> | undefined): Srt
   if (typeof c.replayProtection !== "boolean") {
     throw new TypeError("SRTP: replayProtection must be a boolean");
   }
+  if (typeof c.cryptex !== "boolean") throw new TypeError("SRTP: cryptex must be a boolean");
   if (!Number.isInteger(c.maxStreams) || c.maxStreams < 1) {
     throw new RangeError(`SRTP: maxStreams ${c.maxStreams} must be a positive integer`);
   }

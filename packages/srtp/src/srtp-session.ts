@@ -2,6 +2,7 @@ import { type Logger, silentLogger } from "@purertc/common";
 import type { CryptoProvider } from "@purertc/crypto";
 import { peekRtpSequenceNumber, peekRtpSsrc, rtpHeaderLength } from "@purertc/rtp";
 import { resolveSrtpConfig, type SrtpConfig } from "./config.js";
+import { cryptexCsrcLength, prepareCryptex, restoreProfile } from "./cryptex.js";
 import {
   emptyFailures,
   type SrtpFailure,
@@ -86,6 +87,15 @@ export class SrtpSession {
     } catch (e) {
       throw new RangeError(`SRTP: protect needs an RTP packet: ${(e as Error).message}`);
     }
+    let csrc = -1;
+    if (this.config.cryptex) {
+      const c = prepareCryptex(packet);
+      if (c !== undefined) {
+        packet = c.packet;
+        csrc = c.csrc;
+        headerLength = rtpHeaderLength(packet);
+      }
+    }
     const ssrc = peekRtpSsrc(packet);
     const seq = peekRtpSequenceNumber(packet);
     let stream = this.#tx.get(ssrc);
@@ -102,6 +112,7 @@ export class SrtpSession {
       Math.floor(index / 0x10000),
       seq,
       this.#mki,
+      csrc,
     );
     this.#protected++;
     return out;
@@ -141,8 +152,10 @@ export class SrtpSession {
       }
     }
     const roc = Math.floor(index / 0x10000);
-    const out = this.#cipher.unprotectRtp(packet, headerLength, end, ssrc, roc, seq);
+    const csrc = this.config.cryptex ? cryptexCsrcLength(packet) : -1;
+    const out = this.#cipher.unprotectRtp(packet, headerLength, end, ssrc, roc, seq, csrc);
     if (out === undefined) return this.#fail("auth-failed");
+    if (csrc >= 0) restoreProfile(out, csrc);
     if (window === undefined) {
       const created = new ReplayWindow(this.config.replayWindowSize);
       created.accept(index);
