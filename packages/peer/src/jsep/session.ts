@@ -183,7 +183,15 @@ export class JsepSession {
           : []),
       ],
     });
-    if (previous) model.media = this.#keepLayout(previous, model.media);
+    if (previous) {
+      model.media = this.#keepLayout(previous, model.media);
+      // RFC 8843 §7.2.1: the first mid of the group is the offerer-tagged section; it must stay
+      // the section that carried the bundle before, so follow the kept m-line order.
+      for (const g of model.groups) {
+        const bundled = new Set(g.mids);
+        g.mids = model.media.map((m) => m.mid).filter((mid) => bundled.has(mid));
+      }
+    }
     if (model.media.length === 0) model.groups = [];
     this.#lastOffer = serialize(model);
     return this.#lastOffer;
