@@ -1,35 +1,26 @@
-import { concatBytes, constantTimeEqual, type Millis } from "@purertc/common";
+import { concatBytes, type Millis } from "@purertc/common";
 import type { EcdhCurve, EcdhKeyPair } from "@purertc/crypto";
 import { AlertDescription } from "../alert.js";
-import type { CipherSuiteParams } from "../cipher-suites.js";
 import { ClientCertificateType, DTLS_1_2, HandshakeType } from "../constants.js";
 import type { FlightEntry } from "../flight.js";
-import { extendedMasterSecret, finishedVerifyData, keyBlock } from "../key-schedule.js";
-import { recordCiphers } from "../record/cipher-factory.js";
-import { decodeCertificate, encodeCertificate } from "./certificate.js";
+import { extendedMasterSecret } from "../key-schedule.js";
+import { encodeCertificate } from "./certificate.js";
 import { decodeCertificateRequest } from "./certificate-request.js";
 import { encodeCertificateVerify } from "./certificate-verify.js";
 import { encodeClientHello } from "./client-hello.js";
 import { encodeClientKeyExchange } from "./client-key-exchange.js";
 import { checkServerHello, clientHelloExtensions } from "./client-negotiation.js";
-import { decodeFinished, encodeFinished } from "./finished.js";
+import { encodeFinished } from "./finished.js";
 import { advertisedGroups, groupCurve } from "./groups.js";
 import { decodeHelloVerifyRequest } from "./hello-verify-request.js";
+import { HandshakeBase } from "./handshake-base.js";
 import type { HandshakeHost, HandshakeMachine, ReceivedMessage } from "./host.js";
 import { isRefusal } from "./negotiation.js";
-import { peerPublicKey } from "./peer-key.js";
 import { RANDOM_LENGTH } from "./random.js";
 import { decodeServerHello } from "./server-hello.js";
 import { decodeServerHelloDone } from "./server-hello-done.js";
 import { decodeServerKeyExchange, encodeEcdhParams } from "./server-key-exchange.js";
-import {
-  keyKind,
-  type PeerPublicKey,
-  signData,
-  signSchemeFor,
-  verifySignature,
-} from "./signatures.js";
-import { Transcript } from "./transcript.js";
+import { keyKind, signData, signSchemeFor, verifySignature } from "./signatures.js";
 
 type ClientState =
   | "idle"
@@ -55,27 +46,15 @@ type ClientState =
  *                          <--------   [ChangeCipherSpec], Finished
  * ```
  */
-export class ClientHandshake implements HandshakeMachine {
-  readonly #host: HandshakeHost;
-  readonly #transcript = new Transcript();
+export class ClientHandshake extends HandshakeBase implements HandshakeMachine {
   #state: ClientState = "idle";
-  #sendSeq = 0;
-  readonly #clientRandom: Uint8Array;
-  #serverRandom: Uint8Array = new Uint8Array(0);
   #cookie: Uint8Array = new Uint8Array(0);
-  #suite: CipherSuiteParams | undefined;
-  #srtpProfile: number | undefined;
-  #srtpMki: Uint8Array = new Uint8Array(0);
-  #chain: readonly Uint8Array[] = [];
-  #peerKey: PeerPublicKey | undefined;
-  #group = 0;
   #serverPublic: Uint8Array = new Uint8Array(0);
   #certificateRequested = false;
-  #masterSecret: Uint8Array = new Uint8Array(0);
 
   constructor(host: HandshakeHost) {
-    this.#host = host;
-    this.#clientRandom = host.config.rng.fill(new Uint8Array(RANDOM_LENGTH));
+    super(host, "client");
+    this.clientRandom = host.config.rng.fill(new Uint8Array(RANDOM_LENGTH));
   }
 
   get stateless(): boolean {
@@ -139,44 +118,30 @@ export class ClientHandshake implements HandshakeMachine {
       default:
         break;
     }
-    this.#host.fail(
-      "protocol-violation",
-      AlertDescription.unexpected_message,
-      `unexpected handshake message ${t} in ${this.#state}`,
-    );
+    this.unexpected(t, this.#state);
   }
 
   #sendClientHello(now: Millis): void {
-    const c = this.#host.config;
+    const c = this.host.config;
     const extensions = clientHelloExtensions(c);
     const body = encodeClientHello({
       clientVersion: DTLS_1_2,
-      random: this.#clientRandom,
+      random: this.clientRandom,
       sessionId: new Uint8Array(0),
       cookie: this.#cookie,
       cipherSuites: c.cipherSuites,
       compressionMethods: [0],
       extensions,
     });
-    this.#transcript.clear();
-    this.#host.sendFlight(now, [this.#message(HandshakeType.client_hello, body, 0)], false);
-  }
-
-  #message(msgType: number, body: Uint8Array, epoch: number): FlightEntry {
-    const messageSeq = this.#sendSeq++;
-    this.#transcript.add(msgType, messageSeq, body);
-    return { kind: "handshake", epoch, msgType, messageSeq, body };
-  }
-
-  #record(msg: ReceivedMessage): void {
-    this.#transcript.add(msg.msgType, msg.messageSeq, msg.body);
+    this.transcript.clear();
+    this.host.sendFlight(now, [this.message(HandshakeType.client_hello, body, 0)], false);
   }
 
   /** RFC 6347 §4.2.1: resend the ClientHello with the cookie; neither hello is in the transcript. */
   #onHelloVerifyRequest(now: Millis, msg: ReceivedMessage): void {
     const hvr = decodeHelloVerifyRequest(msg.body);
     if (hvr.cookie.byteLength === 0) {
-      this.#host.fail(
+      this.host.fail(
         "protocol-violation",
         AlertDescription.illegal_parameter,
         "empty HelloVerifyRequest cookie",
@@ -189,50 +154,30 @@ export class ClientHandshake implements HandshakeMachine {
 
   #onServerHello(msg: ReceivedMessage): void {
     const sh = decodeServerHello(msg.body);
-    const agreed = checkServerHello(this.#host.config, sh);
+    const agreed = checkServerHello(this.host.config, sh);
     if (isRefusal(agreed)) {
-      this.#host.fail(agreed.reason, agreed.alert, agreed.message);
+      this.host.fail(agreed.reason, agreed.alert, agreed.message);
       return;
     }
-    this.#srtpProfile = agreed.srtpProfile;
-    this.#srtpMki = agreed.srtpMki;
-    this.#suite = agreed.suite;
-    this.#serverRandom = sh.random.slice();
-    this.#record(msg);
+    this.srtpProfile = agreed.srtpProfile;
+    this.srtpMki = agreed.srtpMki;
+    this.suite = agreed.suite;
+    this.serverRandom = sh.random.slice();
+    this.record(msg);
     this.#state = "wait-certificate";
   }
 
   #onCertificate(msg: ReceivedMessage): void {
-    const cert = decodeCertificate(msg.body);
-    const leaf = cert.certificates[0];
-    if (leaf === undefined) {
-      this.#host.fail(
-        "bad-certificate",
-        AlertDescription.bad_certificate,
-        "server sent no certificate",
-      );
-      return;
-    }
-    const key = peerPublicKey(leaf);
-    if (key === undefined || key.kind !== this.#suite?.authentication) {
-      this.#host.fail(
-        "bad-certificate",
-        AlertDescription.unsupported_certificate,
-        "unusable server certificate key",
-      );
-      return;
-    }
-    this.#chain = cert.certificates.map((c) => c.slice());
-    this.#peerKey = key;
-    if (!this.#host.checkPeerCertificate(this.#chain[0]!)) return;
-    this.#record(msg);
-    this.#state = "wait-key-exchange";
+    const empty = { alert: AlertDescription.bad_certificate, message: "server sent no certificate" };
+    // RFC 5246 §7.4.2: the server certificate's key must fit the suite (ECDHE_ECDSA / ECDHE_RSA).
+    if (this.acceptPeerCertificate(msg, empty, this.suite?.authentication))
+      this.#state = "wait-key-exchange";
   }
 
   #onServerKeyExchange(msg: ReceivedMessage): void {
     const ske = decodeServerKeyExchange(msg.body);
-    if (!advertisedGroups(this.#host.config.namedGroups).includes(ske.namedGroup)) {
-      this.#host.fail(
+    if (!advertisedGroups(this.host.config.namedGroups).includes(ske.namedGroup)) {
+      this.host.fail(
         "negotiation-failed",
         AlertDescription.illegal_parameter,
         `server chose group ${ske.namedGroup}`,
@@ -241,31 +186,31 @@ export class ClientHandshake implements HandshakeMachine {
     }
     // RFC 8422 §5.4: the signature covers client_random + server_random + ServerECDHParams.
     const signed = concatBytes(
-      this.#clientRandom,
-      this.#serverRandom,
+      this.clientRandom,
+      this.serverRandom,
       encodeEcdhParams(ske.namedGroup, ske.publicKey),
     );
-    const key = this.#peerKey;
+    const key = this.peerKey;
     if (
       key === undefined ||
-      !verifySignature(this.#host.config.crypto, key, ske.signatureScheme, signed, ske.signature)
+      !verifySignature(this.host.config.crypto, key, ske.signatureScheme, signed, ske.signature)
     ) {
-      this.#host.fail(
+      this.host.fail(
         "verification-failed",
         AlertDescription.decrypt_error,
         "ServerKeyExchange signature does not verify",
       );
       return;
     }
-    this.#group = ske.namedGroup;
+    this.group = ske.namedGroup;
     this.#serverPublic = ske.publicKey.slice();
-    this.#record(msg);
+    this.record(msg);
     this.#state = "wait-hello-done";
   }
 
   #onCertificateRequest(msg: ReceivedMessage): void {
     const cr = decodeCertificateRequest(msg.body);
-    const ours = this.#host.config.certificate.keyPair;
+    const ours = this.host.config.certificate.keyPair;
     const rsa = keyKind(ours) === "rsa";
     // RFC 5246 §7.4.4 / §7.4.6: our certificate type and signature scheme must be acceptable.
     const certType = rsa ? ClientCertificateType.rsa_sign : ClientCertificateType.ecdsa_sign;
@@ -273,7 +218,7 @@ export class ClientHandshake implements HandshakeMachine {
       !cr.certificateTypes.includes(certType) ||
       !cr.signatureSchemes.includes(signSchemeFor(ours))
     ) {
-      this.#host.fail(
+      this.host.fail(
         "negotiation-failed",
         AlertDescription.handshake_failure,
         `server does not accept an ${rsa ? "RSA (rsa_pkcs1_sha256)" : "ECDSA P-256"} certificate`,
@@ -281,22 +226,22 @@ export class ClientHandshake implements HandshakeMachine {
       return;
     }
     this.#certificateRequested = true;
-    this.#record(msg);
+    this.record(msg);
   }
 
   #onServerHelloDone(now: Millis, msg: ReceivedMessage): void {
     decodeServerHelloDone(msg.body);
-    this.#record(msg);
-    const c = this.#host.config;
-    const suite = this.#suite!;
-    const curve: EcdhCurve = groupCurve(this.#group);
+    this.record(msg);
+    const c = this.host.config;
+    const suite = this.suite!;
+    const curve: EcdhCurve = groupCurve(this.group);
     let pair: EcdhKeyPair;
     let preMaster: Uint8Array;
     try {
       pair = c.crypto.generateEcdhKeyPair(curve);
       preMaster = c.crypto.ecdh(curve, pair.privateKey, this.#serverPublic);
     } catch {
-      this.#host.fail(
+      this.host.fail(
         "protocol-violation",
         AlertDescription.illegal_parameter,
         "invalid server ECDHE public key",
@@ -306,7 +251,7 @@ export class ClientHandshake implements HandshakeMachine {
     const flight: FlightEntry[] = [];
     if (this.#certificateRequested) {
       flight.push(
-        this.#message(
+        this.message(
           HandshakeType.certificate,
           encodeCertificate({ certificates: [c.certificate.der] }),
           0,
@@ -314,7 +259,7 @@ export class ClientHandshake implements HandshakeMachine {
       );
     }
     flight.push(
-      this.#message(
+      this.message(
         HandshakeType.client_key_exchange,
         encodeClientKeyExchange({ publicKey: pair.publicKey }),
         0,
@@ -325,13 +270,13 @@ export class ClientHandshake implements HandshakeMachine {
       c.crypto,
       suite,
       preMaster,
-      this.#transcript.hash(c.crypto, suite.prfHash),
+      this.transcript.hash(c.crypto, suite.prfHash),
     );
     if (this.#certificateRequested) {
       // RFC 5246 §7.4.8: signed with our certificate key over every handshake message so far.
-      const signature = signData(c.crypto, c.certificate.keyPair, this.#transcript.bytes());
+      const signature = signData(c.crypto, c.certificate.keyPair, this.transcript.bytes());
       flight.push(
-        this.#message(
+        this.message(
           HandshakeType.certificate_verify,
           encodeCertificateVerify({
             signatureScheme: signSchemeFor(c.certificate.keyPair),
@@ -341,54 +286,16 @@ export class ClientHandshake implements HandshakeMachine {
         ),
       );
     }
-    const keys = keyBlock(c.crypto, suite, ms, this.#clientRandom, this.#serverRandom);
-    const ciphers = recordCiphers(c.crypto, suite, keys, "client");
-    this.#host.installKeys(ciphers.write, ciphers.read);
-    this.#host.keyLog(this.#clientRandom, ms);
-    this.#masterSecret = ms;
+    this.installKeys(ms);
     flight.push({ kind: "change_cipher_spec", epoch: 0 });
-    const verify = finishedVerifyData(
-      c.crypto,
-      suite,
-      ms,
-      "client",
-      this.#transcript.hash(c.crypto, suite.prfHash),
-    );
-    flight.push(this.#message(HandshakeType.finished, encodeFinished(verify), 1));
+    flight.push(this.message(HandshakeType.finished, encodeFinished(this.verifyData("client")), 1));
     this.#state = "wait-change-cipher-spec";
-    this.#host.sendFlight(now, flight, false);
+    this.host.sendFlight(now, flight, false);
   }
 
   #onFinished(now: Millis, msg: ReceivedMessage): void {
-    const c = this.#host.config;
-    const suite = this.#suite!;
-    const got = decodeFinished(msg.body);
-    const want = finishedVerifyData(
-      c.crypto,
-      suite,
-      this.#masterSecret,
-      "server",
-      this.#transcript.hash(c.crypto, suite.prfHash),
-    );
-    if (!constantTimeEqual(got, want)) {
-      this.#host.fail(
-        "verification-failed",
-        AlertDescription.decrypt_error,
-        "server Finished does not verify",
-      );
-      return;
-    }
-    this.#record(msg);
+    if (!this.acceptPeerFinished(msg)) return;
     this.#state = "done";
-    this.#host.complete(now, {
-      suite,
-      masterSecret: this.#masterSecret,
-      clientRandom: this.#clientRandom,
-      serverRandom: this.#serverRandom,
-      namedGroup: this.#group,
-      srtpProfile: this.#srtpProfile,
-      srtpMki: this.#srtpMki,
-      peerCertificateChain: this.#chain,
-    });
+    this.completeHandshake(now);
   }
 }

@@ -1,36 +1,27 @@
-import { concatBytes, constantTimeEqual, type Millis } from "@purertc/common";
+import { concatBytes, type Millis } from "@purertc/common";
 import type { EcdhKeyPair } from "@purertc/crypto";
 import { AlertDescription } from "../alert.js";
-import type { CipherSuiteParams } from "../cipher-suites.js";
 import { ClientCertificateType, DTLS_1_2, HandshakeType } from "../constants.js";
 import { CookieAuthority } from "../cookie.js";
 import type { FlightEntry } from "../flight.js";
-import { extendedMasterSecret, finishedVerifyData, keyBlock } from "../key-schedule.js";
-import { recordCiphers } from "../record/cipher-factory.js";
-import { decodeCertificate, encodeCertificate } from "./certificate.js";
+import { extendedMasterSecret } from "../key-schedule.js";
+import { encodeCertificate } from "./certificate.js";
 import { encodeCertificateRequest } from "./certificate-request.js";
 import { decodeCertificateVerify } from "./certificate-verify.js";
 import { type ClientHello, decodeClientHello } from "./client-hello.js";
 import { decodeClientKeyExchange } from "./client-key-exchange.js";
-import { decodeFinished, encodeFinished } from "./finished.js";
+import { encodeFinished } from "./finished.js";
 import { groupCurve } from "./groups.js";
+import { HandshakeBase } from "./handshake-base.js";
 import { encodeHelloVerifyRequest } from "./hello-verify-request.js";
 import type { HandshakeHost, HandshakeMachine, ReceivedMessage } from "./host.js";
 import { isRefusal } from "./negotiation.js";
-import { peerPublicKey } from "./peer-key.js";
 import { RANDOM_LENGTH } from "./random.js";
 import { encodeServerHello } from "./server-hello.js";
 import { encodeServerHelloDone } from "./server-hello-done.js";
 import { encodeEcdhParams, encodeServerKeyExchange } from "./server-key-exchange.js";
 import { negotiateServer, type ServerChoice } from "./server-negotiation.js";
-import {
-  type PeerPublicKey,
-  signData,
-  signSchemeFor,
-  VERIFY_SCHEMES,
-  verifySignature,
-} from "./signatures.js";
-import { Transcript } from "./transcript.js";
+import { signData, signSchemeFor, VERIFY_SCHEMES, verifySignature } from "./signatures.js";
 
 type ServerState =
   | "wait-client-hello"
@@ -49,33 +40,21 @@ type ServerState =
  * shares, spread over several records) is answered as DTLS 1.2: extensions we do not know are
  * ignored (RFC 5246 §7.4.1.4) and the group comes from supported_groups.
  */
-export class ServerHandshake implements HandshakeMachine {
-  readonly #host: HandshakeHost;
+export class ServerHandshake extends HandshakeBase implements HandshakeMachine {
   readonly #cookies: CookieAuthority | undefined;
   readonly #peer: () => string;
-  readonly #transcript = new Transcript();
   #state: ServerState = "wait-client-hello";
-  #sendSeq = 0;
-  #clientRandom: Uint8Array = new Uint8Array(0);
-  readonly #serverRandom: Uint8Array;
-  #suite: CipherSuiteParams | undefined;
-  #group = 0;
   #ecdh: EcdhKeyPair | undefined;
-  #srtpProfile: number | undefined;
-  #srtpMki: Uint8Array = new Uint8Array(0);
-  #chain: readonly Uint8Array[] = [];
-  #peerKey: PeerPublicKey | undefined;
-  #masterSecret: Uint8Array = new Uint8Array(0);
 
   /** `peer` names the client's address for cookies (read when a ClientHello arrives). */
   constructor(host: HandshakeHost, peer: () => string) {
-    this.#host = host;
+    super(host, "server");
     this.#peer = peer;
     const c = host.config;
     this.#cookies = c.helloVerify
       ? new CookieAuthority(c.crypto, c.cookieSecret ?? c.crypto.randomBytes(32))
       : undefined;
-    this.#serverRandom = c.rng.fill(new Uint8Array(RANDOM_LENGTH));
+    this.serverRandom = c.rng.fill(new Uint8Array(RANDOM_LENGTH));
   }
 
   get stateless(): boolean {
@@ -129,15 +108,11 @@ export class ServerHandshake implements HandshakeMachine {
       default:
         break;
     }
-    this.#host.fail(
-      "protocol-violation",
-      AlertDescription.unexpected_message,
-      `unexpected handshake message ${t} in ${this.#state}`,
-    );
+    this.unexpected(t, this.#state);
   }
 
   #onClientHello(now: Millis, msg: ReceivedMessage): void {
-    const c = this.#host.config;
+    const c = this.host.config;
     const ch = decodeClientHello(msg.body);
     if (this.#cookies !== undefined && !this.#cookies.verify(this.#peer(), ch)) {
       // RFC 6347 §4.2.1: answer with a cookie, keep no state.
@@ -145,50 +120,51 @@ export class ServerHandshake implements HandshakeMachine {
         serverVersion: DTLS_1_2,
         cookie: this.#cookies.make(this.#peer(), ch),
       });
-      this.#host.sendHelloVerifyRequest(body, msg.recordSeq, msg.messageSeq);
+      this.host.sendHelloVerifyRequest(body, msg.recordSeq, msg.messageSeq);
       return;
     }
     const choice = negotiateServer(c, ch);
     if (isRefusal(choice)) {
-      this.#host.fail(choice.reason, choice.alert, choice.message);
+      this.host.fail(choice.reason, choice.alert, choice.message);
       return;
     }
-    this.#srtpProfile = choice.srtpProfile;
-    this.#srtpMki = choice.srtpMki;
+    this.srtpProfile = choice.srtpProfile;
+    this.srtpMki = choice.srtpMki;
     this.#accept(now, msg, ch, choice);
   }
 
   #accept(now: Millis, msg: ReceivedMessage, ch: ClientHello, choice: ServerChoice): void {
-    const c = this.#host.config;
+    const c = this.host.config;
     const { suite, group, extensions } = choice;
     let pair: EcdhKeyPair;
     try {
       pair = c.crypto.generateEcdhKeyPair(groupCurve(group));
     } catch {
-      this.#host.fail("internal", AlertDescription.internal_error, "ECDHE key generation failed");
+      this.host.fail("internal", AlertDescription.internal_error, "ECDHE key generation failed");
       return;
     }
-    this.#suite = suite;
-    this.#group = group;
+    this.suite = suite;
+    this.group = group;
     this.#ecdh = pair;
-    this.#clientRandom = ch.random.slice();
+    this.clientRandom = ch.random.slice();
     // RFC 6347 §4.2.2: after a cookie exchange the ServerHello carries the ClientHello's message_seq.
-    this.#sendSeq = msg.messageSeq;
-    this.#transcript.add(msg.msgType, msg.messageSeq, msg.body);
+    this.sendSeq = msg.messageSeq;
+    this.record(msg);
     const flight: FlightEntry[] = [];
     const hello = encodeServerHello({
       serverVersion: DTLS_1_2,
-      random: this.#serverRandom,
+      random: this.serverRandom,
       sessionId: new Uint8Array(0),
       cipherSuite: suite.id,
       compressionMethod: 0,
       extensions,
     });
-    flight.push(this.#message(HandshakeType.server_hello, hello));
+    flight.push(this.message(HandshakeType.server_hello, hello, 0));
     flight.push(
-      this.#message(
+      this.message(
         HandshakeType.certificate,
         encodeCertificate({ certificates: [c.certificate.der] }),
+        0,
       ),
     );
     const params = encodeEcdhParams(group, pair.publicKey);
@@ -196,7 +172,7 @@ export class ServerHandshake implements HandshakeMachine {
     const signature = signData(
       c.crypto,
       c.certificate.keyPair,
-      concatBytes(this.#clientRandom, this.#serverRandom, params),
+      concatBytes(this.clientRandom, this.serverRandom, params),
     );
     const ske = encodeServerKeyExchange({
       namedGroup: group,
@@ -204,156 +180,89 @@ export class ServerHandshake implements HandshakeMachine {
       signatureScheme: signSchemeFor(c.certificate.keyPair),
       signature,
     });
-    flight.push(this.#message(HandshakeType.server_key_exchange, ske));
+    flight.push(this.message(HandshakeType.server_key_exchange, ske, 0));
     if (c.requireClientCertificate) {
       const cr = encodeCertificateRequest({
         certificateTypes: [ClientCertificateType.ecdsa_sign, ClientCertificateType.rsa_sign],
         signatureSchemes: VERIFY_SCHEMES,
         certificateAuthorities: [],
       });
-      flight.push(this.#message(HandshakeType.certificate_request, cr));
+      flight.push(this.message(HandshakeType.certificate_request, cr, 0));
     }
-    flight.push(this.#message(HandshakeType.server_hello_done, encodeServerHelloDone()));
+    flight.push(this.message(HandshakeType.server_hello_done, encodeServerHelloDone(), 0));
     this.#state = c.requireClientCertificate ? "wait-certificate" : "wait-key-exchange";
-    this.#host.sendFlight(now, flight, false);
-  }
-
-  #message(msgType: number, body: Uint8Array, epoch = 0): FlightEntry {
-    const messageSeq = this.#sendSeq++;
-    this.#transcript.add(msgType, messageSeq, body);
-    return { kind: "handshake", epoch, msgType, messageSeq, body };
-  }
-
-  #record(msg: ReceivedMessage): void {
-    this.#transcript.add(msg.msgType, msg.messageSeq, msg.body);
+    this.host.sendFlight(now, flight, false);
   }
 
   #onCertificate(msg: ReceivedMessage): void {
-    const cert = decodeCertificate(msg.body);
-    const leaf = cert.certificates[0];
     // RFC 5246 §7.4.6: a server that requires a certificate MAY abort with handshake_failure.
-    if (leaf === undefined) {
-      this.#host.fail(
-        "bad-certificate",
-        AlertDescription.handshake_failure,
-        "client sent no certificate",
-      );
-      return;
-    }
-    const key = peerPublicKey(leaf);
-    if (key === undefined) {
-      this.#host.fail(
-        "bad-certificate",
-        AlertDescription.unsupported_certificate,
-        "unusable client certificate key",
-      );
-      return;
-    }
-    this.#chain = cert.certificates.map((c) => c.slice());
-    this.#peerKey = key;
-    if (!this.#host.checkPeerCertificate(this.#chain[0]!)) return;
-    this.#record(msg);
-    this.#state = "wait-key-exchange";
+    const empty = {
+      alert: AlertDescription.handshake_failure,
+      message: "client sent no certificate",
+    };
+    if (this.acceptPeerCertificate(msg, empty)) this.#state = "wait-key-exchange";
   }
 
   #onClientKeyExchange(msg: ReceivedMessage): void {
-    const c = this.#host.config;
+    const c = this.host.config;
     const cke = decodeClientKeyExchange(msg.body);
-    const suite = this.#suite!;
-    const curve = groupCurve(this.#group);
     let preMaster: Uint8Array;
     try {
-      preMaster = c.crypto.ecdh(curve, this.#ecdh!.privateKey, cke.publicKey);
+      preMaster = c.crypto.ecdh(groupCurve(this.group), this.#ecdh!.privateKey, cke.publicKey);
     } catch {
-      this.#host.fail(
+      this.host.fail(
         "protocol-violation",
         AlertDescription.illegal_parameter,
         "invalid client ECDHE public key",
       );
       return;
     }
-    this.#record(msg);
-    const ms = extendedMasterSecret(
-      c.crypto,
-      suite,
-      preMaster,
-      this.#transcript.hash(c.crypto, suite.prfHash),
+    this.record(msg);
+    const suite = this.suite!;
+    this.installKeys(
+      extendedMasterSecret(
+        c.crypto,
+        suite,
+        preMaster,
+        this.transcript.hash(c.crypto, suite.prfHash),
+      ),
     );
-    this.#masterSecret = ms;
-    const keys = keyBlock(c.crypto, suite, ms, this.#clientRandom, this.#serverRandom);
-    const ciphers = recordCiphers(c.crypto, suite, keys, "server");
-    this.#host.installKeys(ciphers.write, ciphers.read);
-    this.#host.keyLog(this.#clientRandom, ms);
     this.#state =
-      this.#peerKey !== undefined ? "wait-certificate-verify" : "wait-change-cipher-spec";
+      this.peerKey !== undefined ? "wait-certificate-verify" : "wait-change-cipher-spec";
   }
 
   /** RFC 5246 §7.4.8: the signature covers every handshake message before CertificateVerify. */
   #onCertificateVerify(msg: ReceivedMessage): void {
-    const c = this.#host.config;
+    const c = this.host.config;
     const cv = decodeCertificateVerify(msg.body);
     if (
       !verifySignature(
         c.crypto,
-        this.#peerKey!,
+        this.peerKey!,
         cv.signatureScheme,
-        this.#transcript.bytes(),
+        this.transcript.bytes(),
         cv.signature,
       )
     ) {
-      this.#host.fail(
+      this.host.fail(
         "verification-failed",
         AlertDescription.decrypt_error,
         "CertificateVerify does not verify",
       );
       return;
     }
-    this.#record(msg);
+    this.record(msg);
     this.#state = "wait-change-cipher-spec";
   }
 
   #onFinished(now: Millis, msg: ReceivedMessage): void {
-    const c = this.#host.config;
-    const suite = this.#suite!;
-    const got = decodeFinished(msg.body);
-    const want = finishedVerifyData(
-      c.crypto,
-      suite,
-      this.#masterSecret,
-      "client",
-      this.#transcript.hash(c.crypto, suite.prfHash),
-    );
-    if (!constantTimeEqual(got, want)) {
-      this.#host.fail(
-        "verification-failed",
-        AlertDescription.decrypt_error,
-        "client Finished does not verify",
-      );
-      return;
-    }
-    this.#record(msg);
-    const verify = finishedVerifyData(
-      c.crypto,
-      suite,
-      this.#masterSecret,
-      "server",
-      this.#transcript.hash(c.crypto, suite.prfHash),
-    );
+    if (!this.acceptPeerFinished(msg)) return;
     const flight: FlightEntry[] = [
       { kind: "change_cipher_spec", epoch: 0 },
-      this.#message(HandshakeType.finished, encodeFinished(verify), 1),
+      this.message(HandshakeType.finished, encodeFinished(this.verifyData("server")), 1),
     ];
     this.#state = "done";
-    this.#host.sendFlight(now, flight, true);
-    this.#host.complete(now, {
-      suite,
-      masterSecret: this.#masterSecret,
-      clientRandom: this.#clientRandom,
-      serverRandom: this.#serverRandom,
-      namedGroup: this.#group,
-      srtpProfile: this.#srtpProfile,
-      srtpMki: this.#srtpMki,
-      peerCertificateChain: this.#chain,
-    });
+    this.host.sendFlight(now, flight, true);
+    this.completeHandshake(now);
   }
 }
