@@ -122,41 +122,43 @@ export const MEDIA_ORDER: readonly number[] = [
  * Line `i` is `text.slice(starts[i], ends[i])` (terminator excluded); `meta[i]` packs its kind and,
  * for codec lines, its payload type (see {@link kindOf}, {@link ptOf}). `items[i]` is the model
  * value it came from (the array element for list kinds, the codec for codec lines); `subs[i]` is
- * the rtcp-fb entry of an RTCPFB line, or a copy of a candidate as parsed. Codecs are matched by
- * identity, then by payload type, so a replaced codec object keeps its lines' places. Whether a
- * value changed is decided at serialize time by comparing it with its line (see match.ts).
+ * the rtcp-fb entry of an RTCPFB line, or a copy of a candidate as parsed. Both are filled when
+ * the value is built: at parse time for eager kinds, on first access for the lazy lists (see
+ * lazy.ts). Codecs are matched by identity, then by payload type, so a replaced codec object
+ * keeps its lines' places. Whether a value changed is decided at serialize time by comparing it
+ * with its line (see match.ts).
  */
 export class Layout {
   /** The whole parsed text (shared by every section of one description). */
   readonly text: string;
-  readonly meta: number[] = [];
-  readonly starts: number[] = [];
-  readonly ends: number[] = [];
-  readonly items: (object | undefined)[] = [];
+  readonly meta: number[];
+  readonly starts: number[];
+  readonly ends: number[];
+  readonly items: (object | undefined)[];
   readonly subs: (object | undefined)[] = [];
+  /** m-line payload types in order, repeats removed (RTP sections; empty otherwise). */
+  readonly pts: number[];
   /** m-line payload types that had no codec line. */
-  readonly staticPts: number[] = [];
+  readonly staticPts: number[];
   /** Canonical renderings of lines (parsed alone, rendered back), filled on first need. */
   canon: (string | undefined)[] | undefined = undefined;
 
-  constructor(text: string) {
+  constructor(
+    text: string,
+    meta: number[],
+    starts: number[],
+    ends: number[],
+    items: (object | undefined)[],
+    pts: number[],
+    staticPts: number[],
+  ) {
     this.text = text;
-  }
-
-  /** Records one line. `pt` is the payload type of a codec line, -1 otherwise. */
-  add(
-    kind: number,
-    start: number,
-    end: number,
-    item: object | undefined,
-    sub: object | undefined,
-    pt: number,
-  ): void {
-    this.meta.push(kind | ((pt + 1) << 6));
-    this.starts.push(start);
-    this.ends.push(end);
-    this.items.push(item);
-    this.subs.push(sub);
+    this.meta = meta;
+    this.starts = starts;
+    this.ends = ends;
+    this.items = items;
+    this.pts = pts;
+    this.staticPts = staticPts;
   }
 
   /** The original text of line `i`. */
@@ -172,6 +174,11 @@ export class Layout {
     for (let p = t.indexOf("\n"); p >= 0 && p < stop; p = t.indexOf("\n", p + 1)) n++;
     return n;
   }
+}
+
+/** Packs a kind and the payload type of a codec line (-1 otherwise) into a `meta` entry. */
+export function packMeta(kind: number, pt: number): number {
+  return kind | ((pt + 1) << 6);
 }
 
 /** The kind of a packed `meta` entry. */

@@ -10,6 +10,7 @@
  */
 import { type Candidate, sameCandidate } from "./candidate.js";
 import { K } from "./layout.js";
+import { LAZY } from "./lazy.js";
 import {
   type Attribute,
   type Bandwidth,
@@ -161,7 +162,7 @@ export function matches(
       break;
     }
     case K.MLINE:
-      p = mline(t, p, sec);
+      p = mline(t, p, end, sec);
       break;
     case K.VERSION:
       p = num(t, p, sec.version);
@@ -294,11 +295,13 @@ function candidate(t: string, p: number, c: Candidate): number {
 }
 
 /** `<kind> <port>[/<count>] <proto> <fmt>...` with the codecs' payload types for RTP. */
-function mline(t: string, p: number, m: AnySection): number {
+function mline(t: string, p: number, end: number, m: AnySection): number {
   p = optNum(t, num(t, ch(t, str(t, p, m.kind), SP), m.port), 47, m.portCount);
   p = str(t, ch(t, p, SP), m.protocol);
   if (isRtpProtocol(m.protocol)) {
     const codecs = m.codecs;
+    // Codecs never built (see lazy.ts): the format list is the original one.
+    if (codecs === LAZY) return p >= 0 && (p === end || t.charCodeAt(p) === SP) ? end : -1;
     for (let i = 0; i < codecs.length; i++) p = num(t, ch(t, p, SP), codecs[i]!.payloadType);
   } else {
     const f = m.formats;

@@ -1,10 +1,11 @@
 /**
  * The `a=` lines (RFC 8866 §5.13, §6) of a session or media section: the name is matched
- * against the typed attributes (bucketed by length, no slice), the value is typed into the
- * section, and anything else (unknown names, names typed only at the other level, repeated
+ * against the typed attributes (bucketed by length, one short slice compared), the value
+ * is checked and typed into the section (or, for the long lists, recorded to be built on first
+ * access), and anything else (unknown names, names typed only at the other level, repeated
  * single-valued attributes) stays a generic attribute, in order.
  */
-import { copyCandidate, parseCandidateIn } from "./candidate.js";
+import { checkCandidate, checkExtmap, checkSsrc } from "./check.js";
 import { K } from "./layout.js";
 import {
   isDirection,
@@ -18,8 +19,8 @@ import {
 } from "./lines.js";
 import type { MediaSection } from "./model.js";
 import type { Parser } from "./parse.js";
-import { joinFmtp, joinRtcpFb, joinRtpmap } from "./parse-codecs.js";
-import { parseExtmap, parseRid, parseSimulcast, parseSsrc, parseSsrcGroup } from "./rtp-lines.js";
+import { scanFmtp, scanRtcpFb, scanRtpmap } from "./parse-codecs.js";
+import { parseRid, parseSimulcast, parseSsrcGroup } from "./rtp-lines.js";
 import { indexIn } from "./text.js";
 
 /** Whether an attribute is typed at session level (S), media level (M) or both. */
@@ -66,36 +67,32 @@ def("simulcast", K.SIMULCAST, M);
 def("sctp-port", K.SCTP_PORT, M);
 def("max-message-size", K.MAX_MESSAGE_SIZE, M);
 
+/** The typed attribute `t.slice(a, e)` as `[name, kind | where << 8]`, or undefined. */
+function lookup(t: string, a: number, e: number): [string, number] | undefined {
+  const bucket = BY_LEN[e - a];
+  if (bucket === undefined) return undefined;
+  // One short slice compared with `===` beats a character loop in V8.
+  const n = t.slice(a, e);
+  for (let i = 0; i < bucket.length; i++) if (bucket[i]![0] === n) return bucket[i];
+  return undefined;
+}
+
 /** Types the attribute line `text.slice(start, end)` into the current section. */
 export function attribute(p: Parser, start: number, end: number): void {
   const t = p.text;
   const colon = indexIn(t, ":", start + 2, end);
-  const nameEnd = colon < 0 ? end : colon;
-  const bucket = BY_LEN[nameEnd - start - 2];
-  let d = -1;
-  let name = "";
-  if (bucket !== undefined) {
-    const n = t.slice(start + 2, nameEnd);
-    for (let i = 0; i < bucket.length; i++) {
-      const e = bucket[i]!;
-      if (n === e[0]) {
-        name = e[0];
-        d = e[1];
-        break;
-      }
-    }
-  }
+  const d = lookup(t, start + 2, colon < 0 ? end : colon);
   const m = p.media;
-  if (d < 0 || ((d >> 8) & (m === undefined ? S : M)) === 0) {
-    p.generic(t.slice(start + 2, nameEnd), colon < 0 ? undefined : t.slice(colon + 1, end));
+  if (d === undefined || ((d[1] >> 8) & (m === undefined ? S : M)) === 0) {
+    p.add(K.ATTRIBUTE, undefined, -1);
     return;
   }
-  const kind = d & 0xff;
+  const kind = d[1] & 0xff;
   const a = colon < 0 ? end : colon + 1;
   const handled =
-    sectionAttribute(p, kind, name, a, end) ||
+    sectionAttribute(p, kind, d[0], a, end) ||
     (m !== undefined && mediaAttribute(p, kind, a, end, m));
-  if (!handled) p.generic(name, colon < 0 ? undefined : t.slice(a, end));
+  if (!handled) p.add(K.ATTRIBUTE, undefined, -1);
 }
 
 /**
@@ -111,7 +108,7 @@ function sectionAttribute(p: Parser, kind: number, name: string, a: number, e: n
       const g = parseGroup(t.slice(a, e));
       if (g === undefined) p.fail("bad-group");
       s.groups.push(g);
-      p.add(kind, g, undefined, -1);
+      p.add(kind, g, -1);
       return true;
     }
     case K.MSID_SEMANTIC:
@@ -142,7 +139,7 @@ function sectionAttribute(p: Parser, kind: number, name: string, a: number, e: n
       const f = parseFingerprint(t.slice(a, e));
       if (f === undefined) p.fail("bad-fingerprint");
       sec.fingerprints.push(f);
-      p.add(kind, f, undefined, -1);
+      p.add(kind, f, -1);
       return true;
     }
     case K.SETUP: {
@@ -156,17 +153,13 @@ function sectionAttribute(p: Parser, kind: number, name: string, a: number, e: n
       if (sec.direction !== undefined || !isDirection(name)) return false;
       sec.direction = name;
       break;
-    case K.EXTMAP: {
-      const x = parseExtmap(t, a, e);
-      if (x === undefined) p.fail("bad-extmap");
-      sec.extmaps.push(x);
-      p.add(kind, x, undefined, -1);
-      return true;
-    }
+    case K.EXTMAP:
+      if (!checkExtmap(t, a, e)) p.fail("bad-extmap");
+      break;
     default:
       return false;
   }
-  p.add(kind, undefined, undefined, -1);
+  p.add(kind, undefined, -1);
   return true;
 }
 
@@ -175,45 +168,36 @@ function mediaAttribute(p: Parser, kind: number, a: number, e: number, m: MediaS
   const t = p.text;
   switch (kind) {
     case K.RTPMAP:
-      return joinRtpmap(p, a, e);
+      return scanRtpmap(p, a, e);
     case K.FMTP:
-      return joinFmtp(p, a, e);
+      return scanFmtp(p, a, e);
     case K.RTCPFB:
-      return joinRtcpFb(p, a, e);
-    case K.CANDIDATE: {
-      const c = parseCandidateIn(t, a, e);
-      if (c === undefined) p.fail("bad-candidate");
-      m.candidates.push(c);
-      // The most frequent line with the most fields: a copy makes its change check cheap.
-      p.add(kind, c, c.extensions.length === 0 ? copyCandidate(c) : undefined, -1);
-      return true;
-    }
-    case K.SSRC: {
-      const x = parseSsrc(t, a, e);
-      if (x === undefined) p.fail("bad-ssrc");
-      m.ssrcs.push(x);
-      p.add(kind, x, undefined, -1);
-      return true;
-    }
+      return scanRtcpFb(p, a, e);
+    case K.CANDIDATE:
+      if (!checkCandidate(t, a, e)) p.fail("bad-candidate");
+      break;
+    case K.SSRC:
+      if (!checkSsrc(t, a, e)) p.fail("bad-ssrc");
+      break;
     case K.SSRC_GROUP: {
       const g = parseSsrcGroup(t.slice(a, e));
       if (g === undefined) p.fail("bad-ssrc-group");
       m.ssrcGroups.push(g);
-      p.add(kind, g, undefined, -1);
+      p.add(kind, g, -1);
       return true;
     }
     case K.RID: {
       const r = parseRid(t.slice(a, e));
       if (r === undefined) p.fail("bad-rid");
       m.rids.push(r);
-      p.add(kind, r, undefined, -1);
+      p.add(kind, r, -1);
       return true;
     }
     case K.MSID: {
       const x = parseMsid(t.slice(a, e));
       if (x === undefined) p.fail("bad-msid");
       m.msids.push(x);
-      p.add(kind, x, undefined, -1);
+      p.add(kind, x, -1);
       return true;
     }
     case K.MID:
@@ -267,6 +251,6 @@ function mediaAttribute(p: Parser, kind: number, a: number, e: number, m: MediaS
     default:
       return false;
   }
-  p.add(kind, undefined, undefined, -1);
+  p.add(kind, undefined, -1);
   return true;
 }

@@ -1,109 +1,106 @@
 /**
- * Joins the codec lines of an RTP media section into {@link Codec}s: the m-line's payload types
- * make the codecs in preference order (RFC 3551 §6 names for static ones), `a=rtpmap` (RFC 8866
- * §6.6) names one, `a=fmtp` (§6.15) gives its parameters and every `a=rtcp-fb` (RFC 4585 §4.2)
- * adds one feedback entry. A codec line for a payload type absent from the m-line, a repeated
- * rtpmap/fmtp, and `a=rtcp-fb:*` stay generic attributes.
+ * The codec lines of an RTP media section at parse time: the m-line's payload types (RFC 8866
+ * §5.14) make the codecs in preference order; `a=rtpmap` (§6.6), `a=fmtp` (§6.15) and
+ * `a=rtcp-fb` (RFC 4585 §4.2) are checked here and recorded with their payload type, and the
+ * codecs are joined from them on first access (lazy.ts). A codec line for a payload type absent
+ * from the m-line, a repeated rtpmap/fmtp, and `a=rtcp-fb:*` stay generic attributes.
  */
-import { K, LAYOUT } from "./layout.js";
-import { type Codec, isRtpProtocol, type MediaSection } from "./model.js";
-import type { ParsedMedia, Parser } from "./parse.js";
-import {
-  parseFmtp,
-  parseFmtpParameters,
-  parseRtcpFb,
-  parseRtcpFbPt,
-  parseRtpmap,
-  staticCodec,
-} from "./rtp-lines.js";
-import { parseUint } from "./text.js";
+import { checkRtpmap } from "./check.js";
+import { K } from "./layout.js";
+import { isRtpProtocol } from "./model.js";
+import type { Parser } from "./parse.js";
+import { parseFmtp, parseRtcpFbPt } from "./rtp-lines.js";
+import { parseUintAt } from "./text.js";
 
-const LINE_SEEN = 1;
+const IN_MLINE = 1;
 const RTPMAP_SEEN = 2;
 const FMTP_SEEN = 4;
+const LINE_SEEN = 8;
 
 // Scratch state of the section being parsed (parse is synchronous and not re-entrant).
-/** Codecs of the current RTP section by payload type. */
-const byPt: (Codec | undefined)[] = new Array<Codec | undefined>(128).fill(undefined);
-/** Per payload type: LINE_SEEN (any codec line), RTPMAP_SEEN, FMTP_SEEN in this section. */
+/** Per payload type: IN_MLINE, RTPMAP_SEEN, FMTP_SEEN, LINE_SEEN (any codec line). */
 const ptFlags = new Uint8Array(128);
-/** Whether a section is open (a parse that threw leaves the tables to clear). */
+/** Whether a section is open (a parse that threw leaves the table to clear). */
 let open = false;
 
-/** Clears the tables before a parse. */
+/** Clears the table before a parse. */
 export function resetCodecs(): void {
   if (!open) return;
-  byPt.fill(undefined);
   ptFlags.fill(0);
   open = false;
 }
 
 /**
- * Makes the codecs of a new section from its m-line formats. Returns false (formats kept as
- * text) when the protocol does not carry RTP.
+ * The payload types of the m-line format list `text.slice(a, e)` (single-space separated,
+ * checked by the caller) in order, repeats removed; undefined when the protocol does not carry
+ * RTP (the formats stay text).
  */
-export function openCodecs(p: Parser, m: MediaSection, formats: readonly string[]): boolean {
-  if (!isRtpProtocol(m.protocol)) return false;
+export function openCodecs(
+  p: Parser,
+  protocol: string,
+  a: number,
+  e: number,
+): number[] | undefined {
+  if (!isRtpProtocol(protocol)) return undefined;
   open = true;
-  for (const f of formats) {
-    const pt = parseUint(f);
-    if (pt < 0 || pt > 127) p.fail("bad-format", `payload type ${f}`);
-    if (byPt[pt] !== undefined) continue;
-    const c = staticCodec(pt);
-    byPt[pt] = c;
-    m.codecs.push(c);
+  const t = p.text;
+  const pts: number[] = [];
+  while (a <= e) {
+    let sp = t.indexOf(" ", a);
+    if (sp < 0 || sp > e) sp = e;
+    const pt = parseUintAt(t, a, sp);
+    if (pt < 0 || pt > 127) p.fail("bad-format", `payload type ${t.slice(a, sp)}`);
+    if (ptFlags[pt] === 0) {
+      ptFlags[pt] = IN_MLINE;
+      pts.push(pt);
+    }
+    a = sp + 1;
   }
-  return true;
+  return pts;
 }
 
-/** Ends a section: records the payload types that had no codec line, clears the tables. */
-export function closeCodecs(m: ParsedMedia): void {
-  const codecs = m.codecs;
-  for (let i = 0; i < codecs.length; i++) {
-    const pt = codecs[i]!.payloadType;
-    if (ptFlags[pt] === 0) m[LAYOUT].staticPts.push(pt);
-    byPt[pt] = undefined;
+/** Ends a section: returns the payload types that had no codec line, clears the table. */
+export function closeCodecs(pts: readonly number[]): number[] {
+  const none: number[] = [];
+  for (let i = 0; i < pts.length; i++) {
+    const pt = pts[i]!;
+    if ((ptFlags[pt]! & LINE_SEEN) === 0) none.push(pt);
     ptFlags[pt] = 0;
   }
   open = false;
+  return none;
 }
 
 /** `a=rtpmap` value `text.slice(a, e)`; false when it stays a generic attribute. */
-export function joinRtpmap(p: Parser, a: number, e: number): boolean {
-  const r = parseRtpmap(p.text, a, e);
-  if (r === undefined) p.fail("bad-rtpmap");
-  const pt = r.payloadType;
-  const c = byPt[pt];
-  if (c === undefined || (ptFlags[pt]! & RTPMAP_SEEN) !== 0) return false;
-  c.name = r.name;
-  c.clockRate = r.clockRate;
-  c.channels = r.channels;
-  ptFlags[pt]! |= LINE_SEEN | RTPMAP_SEEN;
-  p.add(K.RTPMAP, c, undefined, pt);
+export function scanRtpmap(p: Parser, a: number, e: number): boolean {
+  const pt = checkRtpmap(p.text, a, e);
+  if (pt < 0) p.fail("bad-rtpmap");
+  const f = ptFlags[pt]!;
+  if ((f & IN_MLINE) === 0 || (f & RTPMAP_SEEN) !== 0) return false;
+  ptFlags[pt] = f | LINE_SEEN | RTPMAP_SEEN;
+  p.add(K.RTPMAP, undefined, pt);
   return true;
 }
 
 /** `a=fmtp` value `text.slice(a, e)`; false when it stays a generic attribute. */
-export function joinFmtp(p: Parser, a: number, e: number): boolean {
+export function scanFmtp(p: Parser, a: number, e: number): boolean {
   const pt = parseFmtp(p.text, a, e);
   if (pt < 0) p.fail("bad-fmtp");
-  const c = byPt[pt];
-  if (c === undefined || (ptFlags[pt]! & FMTP_SEEN) !== 0) return false;
-  c.parameters = parseFmtpParameters(p.text, a, e);
-  ptFlags[pt]! |= LINE_SEEN | FMTP_SEEN;
-  p.add(K.FMTP, c, undefined, pt);
+  const f = ptFlags[pt]!;
+  if ((f & IN_MLINE) === 0 || (f & FMTP_SEEN) !== 0) return false;
+  ptFlags[pt] = f | LINE_SEEN | FMTP_SEEN;
+  p.add(K.FMTP, undefined, pt);
   return true;
 }
 
 /** `a=rtcp-fb` value `text.slice(a, e)`; false when it stays a generic attribute. */
-export function joinRtcpFb(p: Parser, a: number, e: number): boolean {
+export function scanRtcpFb(p: Parser, a: number, e: number): boolean {
   const pt = parseRtcpFbPt(p.text, a, e);
   if (pt < -1) p.fail("bad-rtcp-fb");
-  const c = pt < 0 ? undefined : byPt[pt];
-  if (c === undefined) return false;
-  const fb = parseRtcpFb(p.text, a, e);
-  c.feedback.push(fb);
-  ptFlags[pt]! |= LINE_SEEN;
-  p.add(K.RTCPFB, c, fb, pt);
+  if (pt < 0) return false;
+  const f = ptFlags[pt]!;
+  if ((f & IN_MLINE) === 0) return false;
+  ptFlags[pt] = f | LINE_SEEN;
+  p.add(K.RTCPFB, undefined, pt);
   return true;
 }

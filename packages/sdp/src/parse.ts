@@ -12,121 +12,51 @@
  *
  * Lenient where it costs nothing (line order inside a section, `\n` or `\r\n`, blank lines,
  * unknown lines and attributes are kept), strict where a value is typed: a malformed typed line
- * throws {@link SdpDecodeError} with its line number.
+ * throws {@link SdpDecodeError} with its line number, at parse time, whether or not its value is
+ * built yet.
  *
- * Lines are read in place (start/end offsets into the text, no slice per line); each line is
- * recorded in the section's {@link Layout} by position, not copied. This file reads the lines
- * and the non-attribute fields; `parse-attributes.ts` types the `a=` lines and
- * `parse-codecs.ts` joins the codec lines of RTP sections.
+ * Lines are read in place (start/end offsets into the text, no slice per line) and recorded in
+ * the section's {@link Layout}. This file reads the lines and the non-attribute fields;
+ * `parse-attributes.ts` dispatches the `a=` lines and `parse-codecs.ts` checks the codec lines
+ * of RTP sections. The long lists are built on first access (see lazy.ts).
  */
 import { SdpDecodeError } from "./errors.js";
-import { K, LAYOUT, Layout } from "./layout.js";
-import {
-  parseBandwidth,
-  parseConnection,
-  parseMediaLine,
-  parseOrigin,
-  parseTiming,
-} from "./lines.js";
+import { K, LAYOUT, Layout, packMeta } from "./layout.js";
+import { lazySection } from "./lazy.js";
+import { parseBandwidth, parseConnection, parseOrigin, parseTiming } from "./lines.js";
 import type { MediaSection, SessionDescription } from "./model.js";
 import { attribute } from "./parse-attributes.js";
 import { closeCodecs, openCodecs, resetCodecs } from "./parse-codecs.js";
-import { parseUintAt } from "./text.js";
+import { parseSection, parseSession } from "./sections.js";
+import { indexIn, parseUintAt } from "./text.js";
 
 /**
  * Parses an SDP. Accepts `\r\n` or `\n` line ends; `serialize(parse(x)) === x` for every SDP
- * whose lines all end with the same terminator.
+ * whose lines all end with the same terminator. Every line is checked here; the long lists
+ * (`codecs`, `candidates`, `extmaps`, `ssrcs`, `attributes`) are built when first read.
  * @throws SdpDecodeError (a DecodeError, layer `sdp`) with the line number
  */
 export function parse(text: string): SessionDescription {
   return new Parser(text).run();
 }
 
-/** A media section under construction, with its layout. */
-export type ParsedMedia = MediaSection & { [LAYOUT]: Layout };
-
-function newMedia(layout: Layout): ParsedMedia {
-  return {
-    kind: "",
-    port: 0,
-    portCount: undefined,
-    protocol: "",
-    formats: [],
-    connection: undefined,
-    bandwidths: [],
-    mid: undefined,
-    direction: undefined,
-    msids: [],
-    iceUfrag: undefined,
-    icePwd: undefined,
-    iceOptions: undefined,
-    fingerprints: [],
-    setup: undefined,
-    rtcp: undefined,
-    rtcpMux: false,
-    rtcpMuxOnly: false,
-    rtcpRsize: false,
-    codecs: [],
-    extmaps: [],
-    extmapAllowMixed: false,
-    ssrcs: [],
-    ssrcGroups: [],
-    rids: [],
-    simulcast: undefined,
-    sctpPort: undefined,
-    maxMessageSize: undefined,
-    ptime: undefined,
-    maxptime: undefined,
-    candidates: [],
-    endOfCandidates: false,
-    bundleOnly: false,
-    attributes: [],
-    otherLines: [],
-    [LAYOUT]: layout,
-  };
-}
-
-function newSession(layout: Layout): SessionDescription {
-  return {
-    version: 0,
-    origin: {
-      username: "",
-      sessionId: "",
-      sessionVersion: "",
-      netType: "",
-      addressType: "",
-      address: "",
-    },
-    sessionName: "",
-    connection: undefined,
-    bandwidths: [],
-    timing: [],
-    groups: [],
-    iceLite: false,
-    iceUfrag: undefined,
-    icePwd: undefined,
-    iceOptions: undefined,
-    fingerprints: [],
-    setup: undefined,
-    direction: undefined,
-    msidSemantic: undefined,
-    extmapAllowMixed: false,
-    extmaps: [],
-    attributes: [],
-    otherLines: [],
-    media: [],
-    lineEnding: "\r\n",
-    [LAYOUT]: layout,
-  } as SessionDescription;
-}
+// Line records of the section being parsed (parse is synchronous and not re-entrant).
+const metas: number[] = [];
+const starts: number[] = [];
+const ends: number[] = [];
 
 /** Parse state shared with the attribute and codec handlers (internal). */
 export class Parser {
   readonly text: string;
+  /** The session's data object (not the proxy). */
   readonly session: SessionDescription;
-  /** Layout of the current section. */
-  layout: Layout;
-  media: ParsedMedia | undefined = undefined;
+  /** The current media section's data object, undefined at session level. */
+  media: MediaSection | undefined = undefined;
+  /** Lines recorded for the current section, and the eager values behind them. */
+  count = 0;
+  items: (object | undefined)[] = [];
+  /** m-line payload types of the current RTP section. */
+  pts: number[] = [];
   /** The current line is `text.slice(start, end)`; `lineNo` is 1-based. */
   start = 0;
   end = 0;
@@ -136,13 +66,17 @@ export class Parser {
 
   constructor(text: string) {
     this.text = text;
-    this.layout = new Layout(text);
-    this.session = newSession(this.layout);
+    this.session = parseSession();
   }
 
-  /** Records the current line in the section's layout. */
-  add(kind: number, item: object | undefined, sub: object | undefined, pt: number): void {
-    this.layout.add(kind, this.start, this.end, item, sub, pt);
+  /** Records the current line in the section's layout (`pt`: payload type of a codec line, else -1). */
+  add(kind: number, item: object | undefined, pt: number): void {
+    const n = this.count;
+    metas[n] = packMeta(kind, pt);
+    starts[n] = this.start;
+    ends[n] = this.end;
+    if (item !== undefined) this.items[n] = item;
+    this.count = n + 1;
   }
 
   fail(code: string, detail?: string): never {
@@ -195,7 +129,7 @@ export class Parser {
         const v = parseUintAt(text, start + 2, end);
         if (v < 0) this.fail("bad-version");
         this.session.version = v;
-        this.add(K.VERSION, undefined, undefined, -1);
+        this.add(K.VERSION, undefined, -1);
         first = false;
         continue;
       }
@@ -204,11 +138,30 @@ export class Parser {
       else this.field(type);
     }
     if (first) this.fail("missing-version", "empty description");
-    this.endMedia();
     if (!this.sawOrigin) this.fail("missing-origin", "no o= line");
     if (!this.sawName) this.fail("missing-session-name", "no s= line");
+    this.close();
     this.session.lineEnding = lf > 0 && crlf === 0 ? "\n" : "\r\n";
-    return this.session;
+    return lazySection(this.session);
+  }
+
+  /** Seals the current section: its layout gets the recorded lines. */
+  close(): void {
+    const n = this.count;
+    const m = this.media;
+    const layout = new Layout(
+      this.text,
+      metas.slice(0, n),
+      starts.slice(0, n),
+      ends.slice(0, n),
+      this.items,
+      this.pts,
+      m === undefined ? [] : closeCodecs(this.pts),
+    );
+    (m ?? this.session)[LAYOUT as never] = layout as never;
+    this.count = 0;
+    this.items = [];
+    this.pts = [];
   }
 
   /** A line the model does not type (`i= u= e= p= r= z= k=`, or a repeated one). */
@@ -218,14 +171,7 @@ export class Parser {
       value: this.text.slice(this.start + 2, this.end),
     };
     (this.media ?? this.session).otherLines.push(o);
-    this.add(K.OTHER, o, undefined, -1);
-  }
-
-  /** An attribute the model does not type (or a repeated one), kept as name and value. */
-  generic(name: string, value: string | undefined): void {
-    const a = { name, value };
-    (this.media ?? this.session).attributes.push(a);
-    this.add(K.ATTRIBUTE, a, undefined, -1);
+    this.add(K.OTHER, o, -1);
   }
 
   field(type: number): void {
@@ -240,14 +186,14 @@ export class Parser {
           if (o === undefined) this.fail("bad-origin");
           this.session.origin = o;
           this.sawOrigin = true;
-          this.add(K.ORIGIN, undefined, undefined, -1);
+          this.add(K.ORIGIN, undefined, -1);
           return;
         }
       case 115 /* s */:
         if (m !== undefined || this.sawName) break;
         this.session.sessionName = v;
         this.sawName = true;
-        this.add(K.NAME, undefined, undefined, -1);
+        this.add(K.NAME, undefined, -1);
         return;
       case 99 /* c */:
         {
@@ -255,7 +201,7 @@ export class Parser {
           const c = parseConnection(v);
           if (c === undefined) this.fail("bad-connection");
           sec.connection = c;
-          this.add(K.CONNECTION, undefined, undefined, -1);
+          this.add(K.CONNECTION, undefined, -1);
           return;
         }
       case 98 /* b */:
@@ -263,7 +209,7 @@ export class Parser {
           const b = parseBandwidth(v);
           if (b === undefined) this.fail("bad-bandwidth");
           sec.bandwidths.push(b);
-          this.add(K.BANDWIDTH, b, undefined, -1);
+          this.add(K.BANDWIDTH, b, -1);
           return;
         }
       case 116 /* t */:
@@ -272,30 +218,51 @@ export class Parser {
           const t = parseTiming(v);
           if (t === undefined) this.fail("bad-timing");
           this.session.timing.push(t);
-          this.add(K.TIMING, t, undefined, -1);
+          this.add(K.TIMING, t, -1);
           return;
         }
     }
     this.other();
   }
 
+  /** `m=<media> <port>[/<number of ports>] <proto> <fmt> ...` (RFC 8866 §5.14). */
   mediaLine(): void {
-    this.endMedia();
-    const ml = parseMediaLine(this.text.slice(this.start + 2, this.end));
-    if (ml === undefined) this.fail("bad-media-line");
-    this.layout = new Layout(this.text);
-    const m = newMedia(this.layout);
-    m.kind = ml.kind;
-    m.port = ml.port;
-    m.portCount = ml.portCount;
-    m.protocol = ml.protocol;
-    this.add(K.MLINE, undefined, undefined, -1);
-    if (!openCodecs(this, m, ml.formats)) m.formats = ml.formats;
+    this.close();
+    const t = this.text;
+    const a = this.start + 2;
+    const e = this.end;
+    const s1 = indexIn(t, " ", a, e);
+    const s2 = s1 < 0 ? -1 : indexIn(t, " ", s1 + 1, e);
+    if (s1 <= a || s2 < 0) this.fail("bad-media-line");
+    let s3 = indexIn(t, " ", s2 + 1, e);
+    if (s3 < 0) s3 = e;
+    if (s3 === s2 + 1) this.fail("bad-media-line");
+    const slash = indexIn(t, "/", s1 + 1, s2);
+    const port = parseUintAt(t, s1 + 1, slash < 0 ? s2 : slash);
+    if (port < 0 || port > 65535) this.fail("bad-media-line");
+    let portCount: number | undefined;
+    if (slash >= 0) {
+      portCount = parseUintAt(t, slash + 1, s2);
+      if (portCount < 0) this.fail("bad-media-line");
+    }
+    // Every format token non-empty: no doubled or trailing space.
+    for (let p = s3; p < e; p++) {
+      if (t.charCodeAt(p) === 32 && (p + 1 === e || t.charCodeAt(p + 1) === 32))
+        this.fail("bad-media-line");
+    }
+    const m = parseSection();
+    m.kind = t.slice(a, s1);
+    m.port = port;
+    m.portCount = portCount;
+    m.protocol = t.slice(s2 + 1, s3);
     this.media = m;
-    this.session.media.push(m);
-  }
-
-  endMedia(): void {
-    if (this.media !== undefined) closeCodecs(this.media);
+    this.add(K.MLINE, undefined, -1);
+    if (s3 < e) {
+      const pts = openCodecs(this, m.protocol, s3 + 1, e);
+      if (pts === undefined) m.formats = t.slice(s3 + 1, e).split(" ");
+      else this.pts = pts;
+    }
+    if (this.pts.length === 0) m.codecs = [];
+    this.session.media.push(lazySection(m));
   }
 }

@@ -17,6 +17,7 @@ import {
   ptOf,
   SESSION_ORDER,
 } from "./layout.js";
+import { force, LAZY, rawSection } from "./lazy.js";
 import { matches } from "./match.js";
 import {
   type Codec,
@@ -69,7 +70,7 @@ export function serialize(sdp: SessionDescription): string {
   const out: string[] = [];
   const eol = sdp.lineEnding === "\n" ? "\n" : "\r\n";
   runStart = -1;
-  writeSection(out, sdp as AnySection, SESSION_ORDER, eol);
+  writeSection(out, rawSection(sdp) as AnySection, SESSION_ORDER, eol);
   for (const m of sdp.media) writeSection(out, m as AnySection, MEDIA_ORDER, eol);
   flush(out);
   runText = "";
@@ -108,8 +109,21 @@ function canonAt(layout: Layout, i: number, kind: number): string {
   return c;
 }
 
-function writeSection(out: string[], sec: AnySection, order: readonly number[], eol: string): void {
+function writeSection(
+  out: string[],
+  section: AnySection,
+  order: readonly number[],
+  eol: string,
+): void {
+  // Lists a parsed section never built are still LAZY here: their lines are kept as they are.
+  const sec = rawSection(section);
   const layout = (sec as { [LAYOUT]?: Layout })[LAYOUT];
+  if (order === MEDIA_ORDER && sec.codecs === LAZY && layout !== undefined) {
+    // The m-line lists the codecs: build them if kind, port or protocol changed.
+    const t = layout.text;
+    if (!matches(K.MLINE, t, layout.starts[0]!, layout.ends[0]!, undefined, undefined, sec))
+      force(sec, "codecs");
+  }
   lastOut.fill(-1);
   cursor.fill(0);
   found.fill(0);
@@ -178,6 +192,11 @@ function decide(layout: Layout, sec: AnySection, codecs: readonly Codec[] | unde
     let keep: boolean;
     let line: string | undefined;
     if (kind === K.RTPMAP || kind === K.FMTP || kind === K.RTCPFB) {
+      if (codecs === LAZY) {
+        decision[si] = KEEP;
+        lastOut[K.RTPMAP] = si;
+        continue;
+      }
       const ci = findCodec(codecs!, items[si], ptOf(meta[si]!), codecHint);
       if (ci < 0) continue;
       codecHint = ci;
@@ -210,6 +229,8 @@ function decide(layout: Layout, sec: AnySection, codecs: readonly Codec[] | unde
           line = renderScalar(kind, sec);
           if (line === undefined) continue;
         }
+      } else if (list === LAZY) {
+        keep = true;
       } else {
         const item = items[si]!;
         const c = cursor[kind]!;
@@ -243,7 +264,7 @@ function newLines(
   for (const kind of order) {
     let lines: string[] | undefined;
     if (kind === K.RTPMAP) {
-      if (codecs !== undefined && isRtpProtocol(sec.protocol))
+      if (codecs !== undefined && codecs !== LAZY && isRtpProtocol(sec.protocol))
         lines = newCodecLines(codecs, layout);
     } else {
       const list = listOf(kind, sec);

@@ -1,0 +1,197 @@
+import { readTextFixture } from "@purertc/testkit/node";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parseCandidateIn } from "../src/candidate.js";
+import { checkCandidate, checkExtmap, checkRtpmap, checkSsrc } from "../src/check.js";
+import { parse, SdpDecodeError, serialize } from "../src/index.js";
+import { LAZY, rawSection } from "../src/lazy.js";
+import type { MediaSection } from "../src/model.js";
+import { parseExtmap, parseRtpmap, parseSsrc } from "../src/rtp-lines.js";
+
+const OFFER = readTextFixture("sdp", "chromium-av-data-offer.sdp");
+const SIMULCAST = readTextFixture("sdp", "firefox-simulcast-offer.sdp");
+const LISTS = ["codecs", "candidates", "extmaps", "ssrcs", "attributes"] as const;
+
+/** Every model value, read through the public surface (builds every lazy list). */
+function everything(x: unknown): string {
+  return JSON.stringify(x);
+}
+
+describe("lazy lists: built on first read, invisible to the user", () => {
+  it("a parse reads no long list; serialize of the untouched model builds none either", () => {
+    const sdp = parse(OFFER);
+    expect(serialize(sdp)).toBe(OFFER);
+    for (const m of sdp.media) {
+      const raw = rawSection(m) as unknown as Record<string, unknown>;
+      for (const k of LISTS)
+        expect(raw[k] === LAZY || (raw[k] as unknown[]).length === 0).toBe(true);
+    }
+  });
+
+  it("a list read twice is the same array, and edits to it are serialized", () => {
+    const sdp = parse(OFFER);
+    const video = sdp.media[1]!;
+    expect(video.codecs).toBe(video.codecs);
+    expect(video.codecs.map((c) => c.payloadType).slice(0, 3)).toEqual([96, 97, 102]);
+    video.codecs[0]!.parameters["x-google-start-bitrate"] = "1000";
+    const out = serialize(sdp);
+    expect(out).toContain("a=rtpmap:96 VP8/90000\r\n");
+    expect(out).toContain("a=fmtp:96 x-google-start-bitrate=1000\r\n");
+    expect(out.length).toBe(OFFER.length + "a=fmtp:96 x-google-start-bitrate=1000\r\n".length);
+  });
+
+  it("a list assigned before it was ever read replaces the original lines", () => {
+    const sdp = parse(OFFER);
+    sdp.media[0]!.candidates = [];
+    const out = serialize(sdp);
+    expect(out.split("a=candidate:").length - 1).toBe(16);
+    expect(parse(out).media[0]!.candidates).toEqual([]);
+  });
+
+  it("spread copies, Object.keys and JSON see every field with its value", () => {
+    const sdp = parse(OFFER);
+    const copy = { ...sdp.media[1]! } as MediaSection;
+    expect(Object.getOwnPropertyNames(copy)).toEqual(Object.keys(sdp.media[1]!));
+    expect(copy.codecs.length).toBe(23);
+    expect(copy.candidates.length).toBe(8);
+    expect(copy.extmaps.length).toBe(11);
+    expect(copy.ssrcs.length).toBe(4);
+    expect(copy.attributes).toEqual([{ name: "rtcp-xr", value: "rcvr-rtt=all" }]);
+    const json = JSON.parse(everything(sdp)) as { media: MediaSection[] };
+    expect(json.media[0]!.codecs[0]).toEqual({
+      payloadType: 111,
+      name: "opus",
+      clockRate: 48000,
+      channels: 2,
+      parameters: { minptime: "10", useinbandfec: "1" },
+      feedback: [{ type: "transport-cc" }],
+    });
+  });
+
+  it("a spread copy of a section whose lists were never read serializes like the original", () => {
+    const munge = (sdp: ReturnType<typeof parse>) => {
+      sdp.media = sdp.media.map((m) => ({ ...m, direction: "inactive" as const }));
+      return serialize(sdp);
+    };
+    const read = parse(SIMULCAST);
+    everything(read);
+    const out = munge(parse(SIMULCAST));
+    expect(out).toBe(munge(read));
+    expect(out).not.toBe(SIMULCAST);
+    const before = SIMULCAST.split("\r\n");
+    const changed = out
+      .split("\r\n")
+      .map((l, i) => [before[i], l])
+      .filter(([x, y]) => x !== y);
+    expect(changed).toEqual(read.media.map(() => ["a=sendrecv", "a=inactive"]));
+  });
+
+  it("a changed port with never-read codecs rewrites the m-line with the same payload types", () => {
+    const sdp = parse(OFFER);
+    sdp.media[1]!.port = 9;
+    const out = serialize(sdp);
+    const mline = OFFER.split("\r\n").find((l) => l.startsWith("m=video"))!;
+    expect(out).toContain(`${mline.replace("37089", "9")}\r\n`);
+    expect(out.length).toBe(OFFER.length - 4);
+  });
+
+  it("a malformed line of a lazy list throws at parse time, with its line number", () => {
+    const bad = OFFER.replace("a=extmap:14 urn", "a=extmap:x urn");
+    expect(() => parse(bad)).toThrow(SdpDecodeError);
+    try {
+      parse(bad);
+    } catch (e) {
+      expect((e as SdpDecodeError).line).toBe(
+        OFFER.split("\n").findIndex((l) => l.startsWith("a=extmap:14 ")) + 1,
+      );
+    }
+  });
+
+  it("fast-check: when parse succeeds, reading every value never throws", () => {
+    const line = fc.oneof(
+      fc.constantFrom(...OFFER.split("\r\n").filter((l) => l.startsWith("a="))),
+      fc.string({ maxLength: 30 }).map((s) => `a=${s.replace(/[\r\n]/g, "")}`),
+    );
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 30 }), (lines) => {
+        const text =
+          OFFER.slice(0, OFFER.indexOf("m=video")) + lines.map((l) => `${l}\r\n`).join("");
+        let sdp: ReturnType<typeof parse>;
+        try {
+          sdp = parse(text);
+        } catch (e) {
+          expect(e).toBeInstanceOf(SdpDecodeError);
+          return;
+        }
+        everything(sdp);
+        expect(serialize(sdp)).toBe(text);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("the parse-time checks accept exactly what the lazy builders parse", () => {
+  const lines = OFFER.split("\r\n");
+  const values = (prefix: string) =>
+    lines.filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length));
+  /** Real values with characters dropped, doubled or replaced, and arbitrary strings. */
+  const mutated = (real: string[]) =>
+    fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc
+        .tuple(
+          fc.constantFrom(...real),
+          fc.nat(),
+          fc.constantFrom("", " ", "  ", "x", "9", "/", "-1"),
+        )
+        .map(([v, i, s]) => {
+          const at = i % (v.length + 1);
+          return v.slice(0, at) + s + v.slice(at + (i % 3));
+        }),
+    );
+  const same = (real: string[], check: (v: string) => boolean, full: (v: string) => boolean) => {
+    fc.assert(
+      fc.property(mutated(real), (v) => {
+        expect(check(v)).toBe(full(v));
+      }),
+      { numRuns: 3000 },
+    );
+  };
+
+  it("candidate (RFC 8839 §5.1)", () => {
+    const real = [
+      ...values("a=candidate:"),
+      "1 1 udp 1 192.0.2.1 9 typ srflx raddr 0.0.0.0 rport 0 ufrag x network-cost 999",
+    ];
+    same(
+      real,
+      (v) => checkCandidate(v, 0, v.length),
+      (v) => parseCandidateIn(v, 0, v.length) !== undefined,
+    );
+  });
+
+  it("rtpmap (RFC 8866 §6.6)", () => {
+    same(
+      values("a=rtpmap:"),
+      (v) => checkRtpmap(v, 0, v.length) >= 0,
+      (v) => parseRtpmap(v, 0, v.length) !== undefined,
+    );
+  });
+
+  it("extmap (RFC 8285 §7)", () => {
+    same(
+      [...values("a=extmap:"), "3/sendonly urn:x attr"],
+      (v) => checkExtmap(v, 0, v.length),
+      (v) => parseExtmap(v, 0, v.length) !== undefined,
+    );
+  });
+
+  it("ssrc (RFC 5576 §4.1)", () => {
+    same(
+      values("a=ssrc:"),
+      (v) => checkSsrc(v, 0, v.length),
+      (v) => parseSsrc(v, 0, v.length) !== undefined,
+    );
+  });
+});
