@@ -28,8 +28,9 @@ import { RTCEncodedAudioFrame, RTCEncodedVideoFrame } from "./encoded-frame.js";
 import type { EncodedMediaStreamTrack } from "./encoded-track.js";
 import { MediaStream, RTCTrackEvent } from "./media-stream.js";
 import { RTCRtpReceiver } from "./rtp-receiver.js";
-import { RTCRtpSender } from "./rtp-sender.js";
+import { type RTCRtpEncodingParameters, RTCRtpSender } from "./rtp-sender.js";
 import { RTCRtpTransceiver, type RTCRtpTransceiverDirection } from "./rtp-transceiver.js";
+import { checkSendEncodings } from "./send-layer.js";
 
 /** What the controller needs from its connection. */
 export interface MediaHost {
@@ -53,7 +54,8 @@ export interface MediaHost {
 export interface RTCRtpTransceiverInit {
   direction?: RTCRtpTransceiverDirection;
   streams?: MediaStream[];
-  sendEncodings?: { active?: boolean; rid?: string }[];
+  /** One encoding, or simulcast layers (each with a rid, lowest first as browsers list them). */
+  sendEncodings?: RTCRtpEncodingParameters[];
 }
 
 const sends = (d: string | null | undefined) => d === "sendrecv" || d === "sendonly";
@@ -66,8 +68,8 @@ const used = (m: MediaSection) => m.port !== 0 || m.bundleOnly;
 const LAYER_ID_BASE = 0x100000;
 const MAX_LAYERS = 16;
 /** The rids the peer sends (`a=simulcast:send`, first alternative of each stream, RFC 8853 §5.1). */
-const simulcastRids = (m: MediaSection): string[] =>
-  (m.simulcast?.send ?? [])
+const simulcastRids = (m: MediaSection, dir: "send" | "recv" = "send"): string[] =>
+  (m.simulcast?.[dir] ?? [])
     .map((alts) => alts[0]?.rid)
     .filter((r): r is string => r !== undefined)
     .slice(0, MAX_LAYERS);
@@ -143,9 +145,15 @@ export class MediaController {
     const direction = init.direction ?? "sendrecv";
     if (!["sendrecv", "sendonly", "recvonly", "inactive"].includes(direction))
       throw new TypeError(`invalid direction ${direction}`);
-    if ((init.sendEncodings?.length ?? 0) > 1)
-      throw domError("OperationError", "simulcast sendEncodings are not supported yet");
+    const encodings = init.sendEncodings ?? [];
+    if (encodings.length > 1) checkSendEncodings(encodings);
+    if (encodings.length > MAX_LAYERS) throw new RangeError(`at most ${MAX_LAYERS} sendEncodings`);
     const t = this.#create(kind, direction);
+    // Audio simulcast is not a thing browsers do: an audio sender keeps the first encoding.
+    t.sender._setSendEncodings(
+      kind === "audio" ? encodings.slice(0, 1) : encodings,
+      (i) => LAYER_ID_BASE + t._id * MAX_LAYERS + i,
+    );
     if (track) t.sender._setTrack(track);
     t._streamIds = (init.streams ?? []).map((s) => s.id);
     this.#host.changed();
@@ -186,6 +194,7 @@ export class MediaController {
         codecs: t._codecs(t.sender.track?.codec),
         extmaps: defaultExtmaps(t._kind),
         ...this.#sendAttributes(t, t.direction),
+        ...this.#simulcastOffer(t),
       });
     }
     return out;
@@ -289,7 +298,13 @@ export class MediaController {
       t.sender._negotiated(codecs, answer.extmaps);
       t.receiver._negotiated(t._kind, answer.codecs, answer.extmaps);
       t.receiver.track._setKeyFrameRequester(() => this.#requestKeyFrame(t._id));
-      if (sends(dir)) {
+      // Simulcast send is offered by us; the answer's a=simulcast:recv says which layers go.
+      const layers = sends(dir) && !weAnswered ? this.#acceptedLayers(t, rm) : [];
+      if (layers.length > 0) {
+        t._sentBefore = true;
+        for (const l of layers)
+          senders.push({ ...l, mid: t.mid, kind: t._kind, codecs, extmaps: answer.extmaps });
+      } else if (sends(dir)) {
         t._sentBefore = true;
         senders.push({
           id: t._id,
@@ -376,6 +391,11 @@ export class MediaController {
         return;
       }
       case "keyframe-request": {
+        if (e.senderId >= LAYER_ID_BASE) {
+          const t = this.#byId(Math.floor((e.senderId - LAYER_ID_BASE) / MAX_LAYERS));
+          t?.sender._trackOf(e.senderId)?.dispatchEvent(new Event("keyframerequest"));
+          return;
+        }
         const sender = this.#byId(e.senderId)?.sender;
         sender?._keyFrameRequested();
         sender?.track?.dispatchEvent(new Event("keyframerequest"));
@@ -503,6 +523,33 @@ export class MediaController {
     return s;
   }
 
+  /** `a=rid:<rid> send` per encoding and `a=simulcast:send` (RFC 8851, RFC 8853 §5.1). */
+  #simulcastOffer(t: RTCRtpTransceiver): Pick<MediaInit, "rids" | "simulcast"> {
+    const layers = t.sender._simulcast(t._id, t._ssrc, t._rtxSsrc);
+    if (!sends(t.direction) || layers.length === 0) return {};
+    return {
+      rids: layers.map((l) => ({
+        id: l.rid,
+        direction: "send" as const,
+        payloadTypes: [],
+        restrictions: {},
+      })),
+      simulcast: { send: layers.map((l) => [{ rid: l.rid, paused: false }]) },
+    };
+  }
+
+  /**
+   * The simulcast encodings the answer accepted (`a=simulcast:recv`, RFC 8853 §5.3); empty when
+   * not simulcast or when the peer declined it (then only the first encoding is sent).
+   */
+  #acceptedLayers(t: RTCRtpTransceiver, remote: MediaSection) {
+    const accepted = new Set(simulcastRids(remote, "recv"));
+    return t.sender
+      ._simulcast(t._id, t._ssrc, t._rtxSsrc)
+      .filter((l) => accepted.has(l.rid))
+      .map((l) => ({ id: l.id, ssrc: l.ssrc, rtxSsrc: l.rtxSsrc, rid: l.rid }));
+  }
+
   /** `a=msid`, `a=ssrc` (cname, msid) and `a=ssrc-group:FID` of a sending section (RFC 8830, 5576). */
   #sendAttributes(
     t: RTCRtpTransceiver,
@@ -512,6 +559,9 @@ export class MediaController {
     if (!sends(direction)) return {};
     const stream = t._streamIds[0] ?? "-";
     const trackId = t.sender.track?.id ?? `purertc-${t._kind}-${t._id}`;
+    // Simulcast layers are told apart by rid, not signalled SSRCs (RFC 8853 §5.2).
+    if (t.sender._simulcast(t._id, t._ssrc, t._rtxSsrc).length > 0)
+      return { msid: { stream, track: trackId } };
     const msid = `${stream} ${trackId}`;
     // RTX (and so the FID group) is video only: Chromium refuses an audio section's FID SSRC.
     const ssrcs = t._kind === "video" ? [t._ssrc, t._rtxSsrc] : [t._ssrc];

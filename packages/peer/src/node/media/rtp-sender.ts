@@ -20,6 +20,7 @@ import type { RTCStatsReport } from "../stats.js";
 import type { RTCDtlsTransport } from "../transports.js";
 import type { RTCDTMFSender } from "./dtmf-sender.js";
 import type { EncodedMediaStreamTrack, TrackSink } from "./encoded-track.js";
+import { checkSendEncodings, SendLayer } from "./send-layer.js";
 
 /** What a sender needs from its connection. */
 export interface SenderHost {
@@ -69,6 +70,8 @@ export class RTCRtpSender extends EventTarget implements TrackSink {
   readonly #sources = new Set<EncodedMediaStreamTrack>();
   readonly #relayed: RtpPacket[] = [];
   #codecMismatch = 0;
+  /** Simulcast encodings after the first (RFC 8853), each fed by a track of its own. */
+  #layers: SendLayer[] = [];
 
   /** @internal */
   constructor(
@@ -120,23 +123,28 @@ export class RTCRtpSender extends EventTarget implements TrackSink {
     this.#lastTransaction = String(++this.#transaction);
     return {
       transactionId: this.#lastTransaction,
-      encodings: [{ ...this.#encoding }],
+      encodings: [{ ...this.#encoding }, ...this.#layers.map((l) => l.parameters)],
       codecs: this.#codecs.map((c) => ({ ...c })),
       headerExtensions: this.#extmaps.map((e) => ({ ...e })),
       rtcp: { cname: this.#host.cname, reducedSize: true },
     };
   }
 
-  /** webrtc-pc §5.2 setParameters: `active` pauses sending; other fields are kept (one encoding). */
+  /**
+   * webrtc-pc §5.2 setParameters: `active` pauses an encoding (a simulcast layer); the number
+   * of encodings and their rids cannot change (`InvalidModificationError`).
+   */
   setParameters(parameters: RTCRtpSendParameters): Promise<void> {
     if (parameters?.transactionId !== this.#lastTransaction)
       return Promise.reject(domError("InvalidModificationError", "stale or missing transactionId"));
     const enc = parameters.encodings;
-    if (!Array.isArray(enc) || enc.length !== 1)
+    const rids = [this.#encoding.rid, ...this.#layers.map((l) => l.rid)];
+    if (!Array.isArray(enc) || enc.length !== rids.length || enc.some((e, i) => e?.rid !== rids[i]))
       return Promise.reject(
-        domError("InvalidModificationError", "one encoding (simulcast is not supported yet)"),
+        domError("InvalidModificationError", "the encodings and their rids cannot change"),
       );
     this.#encoding = { ...enc[0]!, active: enc[0]!.active !== false, ssrc: this.#encoding.ssrc! };
+    for (const [i, l] of this.#layers.entries()) l.parameters = enc[i + 1]!;
     this.#lastTransaction = undefined;
     return Promise.resolve();
   }
@@ -149,6 +157,59 @@ export class RTCRtpSender extends EventTarget implements TrackSink {
   get forwardingStats(): (RtpForwarderStats & { codecMismatch: number }) | undefined {
     const f = this.#forwarder;
     return f && { ...f.stats(), codecMismatch: this.#codecMismatch };
+  }
+
+  /**
+   * Non-standard: feeds the simulcast encoding `rid` from a local encoded track (the first
+   * encoding is `track`'s, as `replaceTrack`). Throws `RangeError` for an unknown rid.
+   */
+  setEncodingTrack(rid: string, track: EncodedMediaStreamTrack | null): void {
+    if (track !== null && track.kind !== this.#kind)
+      throw new TypeError(`cannot feed a ${this.#kind} encoding with a ${track.kind} track`);
+    if (rid === this.#encoding.rid) {
+      this._setTrack(track);
+      return;
+    }
+    const layer = this.#layers.find((l) => l.rid === rid);
+    if (!layer) throw new RangeError(`no encoding with rid ${rid}`);
+    layer.setTrack(track);
+  }
+
+  /** Non-standard: the track feeding encoding `rid` (`track` for the first). */
+  getEncodingTrack(rid: string): EncodedMediaStreamTrack | null {
+    if (rid === this.#encoding.rid) return this.#track;
+    return this.#layers.find((l) => l.rid === rid)?.track ?? null;
+  }
+
+  /**
+   * @internal `sendEncodings` of addTransceiver: one encoding, or simulcast layers with rids
+   * (`layerId(i)` is the core stream id of encoding i > 0).
+   */
+  _setSendEncodings(
+    encodings: readonly RTCRtpEncodingParameters[],
+    layerId: (i: number) => number,
+  ): void {
+    if (encodings.length === 0) return;
+    if (encodings.length > 1) checkSendEncodings(encodings);
+    const first = encodings[0]!;
+    this.#encoding = { ...first, active: first.active !== false, ssrc: this.#encoding.ssrc! };
+    this.#layers = encodings
+      .slice(1)
+      .map((e, i) => new SendLayer({ ...e, rid: e.rid! }, layerId(i + 1), this.#host));
+  }
+
+  /** @internal Every encoding's rid, SSRCs and stream id when simulcast (else empty). */
+  _simulcast(id: number, ssrc: number, rtxSsrc: number) {
+    if (this.#layers.length === 0 || this.#encoding.rid === undefined) return [];
+    return [
+      { rid: this.#encoding.rid, id, ssrc, rtxSsrc },
+      ...this.#layers.map((l) => ({ rid: l.rid, id: l.id, ssrc: l.ssrc, rtxSsrc: l.rtxSsrc })),
+    ];
+  }
+
+  /** @internal The track feeding the encoding with core stream id `id`. */
+  _trackOf(id: number): EncodedMediaStreamTrack | null {
+    return this.#layers.find((l) => l.id === id)?.track ?? this.#track;
   }
 
   /** @internal */
