@@ -57,4 +57,10 @@ export {
   PcapRecorder,
   type PcapRecorderOptions,
 } from "./pcap.js";
+export {
+  type SimTurnRelayEvent,
+  SimTurnServer,
+  type SimTurnServerCore,
+  type SimTurnServerEvent,
+} from "./sim-turn-server.js";
 export { formatTraceEntry, formatValue, type TraceEntry, TraceRing } from "./trace.js";

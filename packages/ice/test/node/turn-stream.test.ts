@@ -76,28 +76,14 @@ describe("ICE relay-only through our TURN server over TCP and TLS (127.0.0.1)", 
 
   it("turns: with an untrusted certificate fails verification: icecandidateerror 701 and gathering completes without a candidate", async () => {
     const url = `turns:127.0.0.1:${server.addresses.tls[0]!.port}`;
-    const x = await make({
-      iceServers: [{ urls: url, username: "alice", credential: "secret" }],
-      agent: { transportPolicy: "relay" },
-    });
-    const errors: IceAgentEvent[] = [];
-    x.addEventListener("candidate-error", (e) => errors.push((e as IceAgentEventMessage).detail));
-    x.gather();
-    await until(() => x.agent.gatheringState === "complete");
+    const { x, errors } = await gatherErrors(url, "secret");
     expect(errors).toEqual([expect.objectContaining({ errorCode: 701, url })]);
     expect(x.localCandidates).toEqual([]);
   });
 
   it("a wrong credential over TCP surfaces as icecandidateerror 401", async () => {
     const url = `turn:127.0.0.1:${server.addresses.tcp[0]!.port}?transport=tcp`;
-    const x = await make({
-      iceServers: [{ urls: url, username: "alice", credential: "nope" }],
-      agent: { transportPolicy: "relay" },
-    });
-    const errors: IceAgentEvent[] = [];
-    x.addEventListener("candidate-error", (e) => errors.push((e as IceAgentEventMessage).detail));
-    x.gather();
-    await until(() => x.agent.gatheringState === "complete");
+    const { errors } = await gatherErrors(url, "nope");
     expect(errors).toEqual([expect.objectContaining({ errorCode: 401, url })]);
   });
 });
@@ -122,14 +108,7 @@ describe("TURN over TCP: unreachable and broken servers", () => {
   it("a refused connection is icecandidateerror 701 at once, not a wait for Ti", async () => {
     const port = await closedPort();
     const url = `turn:127.0.0.1:${port}?transport=tcp`;
-    const x = await make({
-      iceServers: [{ urls: url, username: "alice", credential: "secret" }],
-      agent: { transportPolicy: "relay" },
-    });
-    const errors: IceAgentEvent[] = [];
-    x.addEventListener("candidate-error", (e) => errors.push((e as IceAgentEventMessage).detail));
-    x.gather();
-    await until(() => x.agent.gatheringState === "complete", 3000);
+    const { errors } = await gatherErrors(url, "secret");
     expect(errors).toEqual([expect.objectContaining({ errorCode: 701, url })]);
   });
 
@@ -137,14 +116,7 @@ describe("TURN over TCP: unreachable and broken servers", () => {
     const before = tcpHandles();
     const addr = garbage.address() as { port: number };
     const url = `turn:127.0.0.1:${addr.port}?transport=tcp`;
-    const x = await make({
-      iceServers: [{ urls: url, username: "alice", credential: "secret" }],
-      agent: { transportPolicy: "relay" },
-    });
-    const errors: IceAgentEvent[] = [];
-    x.addEventListener("candidate-error", (e) => errors.push((e as IceAgentEventMessage).detail));
-    x.gather();
-    await until(() => x.agent.gatheringState === "complete", 3000);
+    const { errors } = await gatherErrors(url, "secret");
     expect(errors).toEqual([expect.objectContaining({ errorCode: 701, url })]);
     await closeAll();
     await until(() => tcpHandles() <= before, 3000);
@@ -215,4 +187,17 @@ async function closedPort(): Promise<number> {
   const { port } = s.address() as { port: number };
   await new Promise((r) => s.close(r));
   return port;
+}
+
+/** A relay-only agent with one TURN server; gathers and returns its candidate errors. */
+async function gatherErrors(url: string, credential: string) {
+  const x = await make({
+    iceServers: [{ urls: url, username: "alice", credential }],
+    agent: { transportPolicy: "relay" },
+  });
+  const errors: IceAgentEvent[] = [];
+  x.addEventListener("candidate-error", (e) => errors.push((e as IceAgentEventMessage).detail));
+  x.gather();
+  await until(() => x.agent.gatheringState === "complete", 3000);
+  return { x, errors };
 }

@@ -11,7 +11,9 @@ import {
   type LinkConditions,
   type NatBehavior,
   NetSim,
+  type SimTurnServer,
 } from "@purertc/testkit";
+import type { TurnServer } from "@purertc/turn";
 import {
   IceAgent,
   type IceAgentConfig,
@@ -21,7 +23,7 @@ import {
   TurnRelayClient,
 } from "../../src/index.js";
 import { TestRelayClient, TestRelayServer } from "./relay-double.js";
-import { SimTurnServer, TURN_PASSWORD, TURN_USER } from "./sim-turn-server.js";
+import { simTurnServer, TURN_PASSWORD, TURN_USER } from "./sim-turn-server.js";
 
 /** none, or RFC 4787 mapping + filtering of the same kind. */
 export type NatKind = "none" | "eim" | "adm" | "apdm";
@@ -77,7 +79,7 @@ export interface IceSim {
   readonly a: Side;
   readonly b: Side;
   readonly relayServer: TestRelayServer;
-  readonly turnServer: SimTurnServer;
+  readonly turnServer: SimTurnServer<TurnServer>;
   /** Delivers `side`'s queued signals to its peer (manual mode). */
   flushSignals(from: Side): void;
   /** Gives each agent the other's credentials. */
@@ -104,7 +106,7 @@ export function iceSim(options: IceSimOptions = {}): IceSim {
   const relayServer = new TestRelayServer(RELAY_ADDR, relayed);
   driver.attach("relay", relayServer, [RELAY_ADDR, ...relayed]);
   sim.addHost("turn", TURN_ADDR.address);
-  const turnServer = new SimTurnServer(TURN_ADDR, seed);
+  const turnServer = simTurnServer(TURN_ADDR, seed);
   driver.attach("turn", turnServer, [TURN_ADDR, ...turnServer.relayPorts]);
   const manual = options.signalling === "manual";
   const sides: Side[] = [];

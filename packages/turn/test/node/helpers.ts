@@ -1,8 +1,4 @@
-import { execFileSync } from "node:child_process";
 import { createSocket, type Socket } from "node:dgram";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 
 /** A UDP echo peer on 127.0.0.1. */
 export async function echoPeer(): Promise<{
@@ -27,35 +23,7 @@ export async function echoPeer(): Promise<{
 }
 
 /** A self-signed certificate for 127.0.0.1/localhost made by openssl, in a temp dir. */
-export function selfSignedCert(): { dir: string; certFile: string; keyFile: string; cert: string } {
-  const dir = mkdtempSync(join(tmpdir(), "purertc-turn-tls-"));
-  const certFile = join(dir, "cert.pem");
-  const keyFile = join(dir, "key.pem");
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
-      keyFile,
-      "-out",
-      certFile,
-      "-days",
-      "2",
-      "-subj",
-      "/CN=localhost",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1,DNS:localhost",
-    ],
-    { stdio: "ignore" },
-  );
-  return { dir, certFile, keyFile, cert: readFileSync(certFile, "utf8") };
-}
+export { selfSignedCert } from "@purertc/testkit/node";
 
 /** Active handles that are sockets or timers, for leak checks. */
 export function openHandles(): string[] {

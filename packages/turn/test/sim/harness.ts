@@ -1,68 +1,15 @@
 /**
- * Sim wrappers: the server core with relay ports pre-attached on its host, and a UDP echo peer.
+ * Sim worlds: the server core with relay ports pre-attached on its host (the test kit's
+ * `SimTurnServer`), a UDP echo peer, and clients added on demand.
  */
 import type { Datagram, Endpoint, Millis, SocketAddress, Transmit } from "@purertc/common";
 import { Fifo, seededRng } from "@purertc/common";
 import { nobleCrypto } from "@purertc/crypto";
-import { Driver, NetSim } from "@purertc/testkit";
+import { Driver, NetSim, SimTurnServer } from "@purertc/testkit";
 import { TurnClient, type TurnClientEvent } from "../../src/client.js";
 import type { TurnClientOptions } from "../../src/client-config.js";
-import { TurnServer, type TurnServerEvent } from "../../src/server.js";
+import { TurnServer } from "../../src/server.js";
 import type { TurnServerOptions } from "../../src/server-config.js";
-
-/** The server core plus a pool of relay ports on its host, bound on demand. */
-export class SimTurnServer implements Endpoint<TurnServerEvent> {
-  readonly core: TurnServer;
-  readonly #free: Map<4 | 6, SocketAddress[]>;
-  readonly #events = new Fifo<TurnServerEvent>();
-  #now: Millis = 0;
-
-  constructor(core: TurnServer, relays: readonly SocketAddress[]) {
-    this.core = core;
-    this.#free = new Map([
-      [4, relays.filter((r) => !r.address.includes(":"))],
-      [6, relays.filter((r) => r.address.includes(":"))],
-    ]);
-  }
-
-  handleDatagram(now: Millis, d: Datagram): void {
-    this.#now = now;
-    this.core.handleDatagram(now, d);
-  }
-  handleTimeout(now: Millis): void {
-    this.#now = now;
-    this.core.handleTimeout(now);
-  }
-  pollTransmit(): Transmit | undefined {
-    this.#pump();
-    const t = this.core.pollTransmit();
-    return t ? { to: t.to, from: t.from, data: t.data } : undefined;
-  }
-  pollEvent(): TurnServerEvent | undefined {
-    this.#pump();
-    return this.#events.shift();
-  }
-  pollTimeout(): Millis | undefined {
-    return this.core.pollTimeout();
-  }
-  describe(): string {
-    return this.core.describe();
-  }
-
-  /** Answers relay requests from the pool and returns released ports to it. */
-  #pump(): void {
-    for (let ev = this.core.pollEvent(); ev; ev = this.core.pollEvent()) {
-      if (ev.type === "relay-request") {
-        const port = this.#free.get(ev.family)!.shift();
-        if (port) this.core.relayBound(this.#now, ev.id, ev.family, port);
-        else this.core.relayFailed(this.#now, ev.id, ev.family);
-      } else if (ev.type === "relay-released") {
-        this.#free.get(ev.local.address.includes(":") ? 6 : 4)!.push(ev.local);
-      }
-      this.#events.push(ev);
-    }
-  }
-}
 
 /** A UDP peer that echoes every datagram and remembers them. */
 export class EchoPeer
