@@ -12,8 +12,8 @@ import { encodeClientKeyExchange } from "./client-key-exchange.js";
 import { checkServerHello, clientHelloExtensions } from "./client-negotiation.js";
 import { encodeFinished } from "./finished.js";
 import { advertisedGroups, groupCurve } from "./groups.js";
+import { HandshakeBase, type StateHandlers } from "./handshake-base.js";
 import { decodeHelloVerifyRequest } from "./hello-verify-request.js";
-import { HandshakeBase } from "./handshake-base.js";
 import type { HandshakeHost, HandshakeMachine, ReceivedMessage } from "./host.js";
 import { isRefusal } from "./negotiation.js";
 import { RANDOM_LENGTH } from "./random.js";
@@ -74,51 +74,28 @@ export class ClientHandshake extends HandshakeBase implements HandshakeMachine {
     this.#state = "wait-finished";
   }
 
+  /** What each state accepts (RFC 5246 §7.3 message order; CertificateRequest at most once). */
+  readonly #handlers: Readonly<Partial<Record<ClientState, StateHandlers>>> = {
+    "wait-server-hello": {
+      [HandshakeType.hello_verify_request]: (now, m) => this.#onHelloVerifyRequest(now, m),
+      [HandshakeType.server_hello]: (_, m) => this.#onServerHello(m),
+    },
+    "wait-certificate": { [HandshakeType.certificate]: (_, m) => this.#onCertificate(m) },
+    "wait-key-exchange": {
+      [HandshakeType.server_key_exchange]: (_, m) => this.#onServerKeyExchange(m),
+    },
+    "wait-hello-done": {
+      [HandshakeType.certificate_request]: (_, m) =>
+        this.#certificateRequested
+          ? this.unexpected(m.msgType, this.#state)
+          : this.#onCertificateRequest(m),
+      [HandshakeType.server_hello_done]: (now, m) => this.#onServerHelloDone(now, m),
+    },
+    "wait-finished": { [HandshakeType.finished]: (now, m) => this.#onFinished(now, m) },
+  };
+
   handleMessage(now: Millis, msg: ReceivedMessage): void {
-    const t = msg.msgType;
-    switch (this.#state) {
-      case "wait-server-hello":
-        if (t === HandshakeType.hello_verify_request) {
-          this.#onHelloVerifyRequest(now, msg);
-          return;
-        }
-        if (t === HandshakeType.server_hello) {
-          this.#onServerHello(msg);
-          return;
-        }
-        break;
-      case "wait-certificate":
-        if (t === HandshakeType.certificate) {
-          this.#onCertificate(msg);
-          return;
-        }
-        break;
-      case "wait-key-exchange":
-        if (t === HandshakeType.server_key_exchange) {
-          this.#onServerKeyExchange(msg);
-          return;
-        }
-        break;
-      case "wait-hello-done":
-        if (t === HandshakeType.certificate_request && !this.#certificateRequested) {
-          this.#onCertificateRequest(msg);
-          return;
-        }
-        if (t === HandshakeType.server_hello_done) {
-          this.#onServerHelloDone(now, msg);
-          return;
-        }
-        break;
-      case "wait-finished":
-        if (t === HandshakeType.finished && msg.epoch > 0) {
-          this.#onFinished(now, msg);
-          return;
-        }
-        break;
-      default:
-        break;
-    }
-    this.unexpected(t, this.#state);
+    this.dispatch(now, msg, this.#state, this.#handlers[this.#state]);
   }
 
   #sendClientHello(now: Millis): void {
@@ -168,7 +145,10 @@ export class ClientHandshake extends HandshakeBase implements HandshakeMachine {
   }
 
   #onCertificate(msg: ReceivedMessage): void {
-    const empty = { alert: AlertDescription.bad_certificate, message: "server sent no certificate" };
+    const empty = {
+      alert: AlertDescription.bad_certificate,
+      message: "server sent no certificate",
+    };
     // RFC 5246 §7.4.2: the server certificate's key must fit the suite (ECDHE_ECDSA / ECDHE_RSA).
     if (this.acceptPeerCertificate(msg, empty, this.suite?.authentication))
       this.#state = "wait-key-exchange";

@@ -1,6 +1,7 @@
 import { constantTimeEqual, type Millis } from "@purertc/common";
 import { AlertDescription } from "../alert.js";
 import type { CipherSuiteParams } from "../cipher-suites.js";
+import { HandshakeType } from "../constants.js";
 import type { FlightEntry } from "../flight.js";
 import { finishedVerifyData, keyBlock } from "../key-schedule.js";
 import { recordCiphers } from "../record/cipher-factory.js";
@@ -10,6 +11,12 @@ import type { HandshakeHost, ReceivedMessage } from "./host.js";
 import { peerPublicKey } from "./peer-key.js";
 import type { PeerPublicKey } from "./signatures.js";
 import { Transcript } from "./transcript.js";
+
+/** Handles one peer handshake message. */
+export type MessageHandler = (now: Millis, msg: ReceivedMessage) => void;
+
+/** The messages a state accepts, by handshake type. */
+export type StateHandlers = Readonly<Partial<Record<number, MessageHandler>>>;
 
 /** How a side reacts to a peer Certificate without any certificate in it. */
 interface EmptyCertificate {
@@ -53,6 +60,25 @@ export abstract class HandshakeBase {
   /** Adds a peer message to the transcript (once it has been accepted). */
   protected record(msg: ReceivedMessage): void {
     this.transcript.add(msg.msgType, msg.messageSeq, msg.body);
+  }
+
+  /**
+   * Hands `msg` to the handler of its type in the current `state`; any other message, and a
+   * Finished under epoch 0 (RFC 5246 §7.4.9: it is the first message under the new keys), is
+   * unexpected.
+   */
+  protected dispatch(
+    now: Millis,
+    msg: ReceivedMessage,
+    state: string,
+    handlers: StateHandlers | undefined,
+  ): void {
+    const handler = handlers?.[msg.msgType];
+    if (handler === undefined || (msg.msgType === HandshakeType.finished && msg.epoch === 0)) {
+      this.unexpected(msg.msgType, state);
+      return;
+    }
+    handler(now, msg);
   }
 
   /** A message that is not valid in `state` (RFC 5246 §7.2.2 unexpected_message). */

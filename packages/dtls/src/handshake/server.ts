@@ -12,7 +12,7 @@ import { type ClientHello, decodeClientHello } from "./client-hello.js";
 import { decodeClientKeyExchange } from "./client-key-exchange.js";
 import { encodeFinished } from "./finished.js";
 import { groupCurve } from "./groups.js";
-import { HandshakeBase } from "./handshake-base.js";
+import { HandshakeBase, type StateHandlers } from "./handshake-base.js";
 import { encodeHelloVerifyRequest } from "./hello-verify-request.js";
 import type { HandshakeHost, HandshakeMachine, ReceivedMessage } from "./host.js";
 import { isRefusal } from "./negotiation.js";
@@ -71,44 +71,26 @@ export class ServerHandshake extends HandshakeBase implements HandshakeMachine {
     this.#state = "wait-finished";
   }
 
+  /** What each state accepts (RFC 5246 §7.3 message order). */
+  readonly #handlers: Readonly<Partial<Record<ServerState, StateHandlers>>> = {
+    "wait-certificate": { [HandshakeType.certificate]: (_, m) => this.#onCertificate(m) },
+    "wait-key-exchange": {
+      [HandshakeType.client_key_exchange]: (_, m) => this.#onClientKeyExchange(m),
+    },
+    "wait-certificate-verify": {
+      [HandshakeType.certificate_verify]: (_, m) => this.#onCertificateVerify(m),
+    },
+    "wait-finished": { [HandshakeType.finished]: (now, m) => this.#onFinished(now, m) },
+  };
+
   handleMessage(now: Millis, msg: ReceivedMessage): void {
-    const t = msg.msgType;
-    switch (this.#state) {
-      case "wait-client-hello":
-        if (t === HandshakeType.client_hello) {
-          this.#onClientHello(now, msg);
-          return;
-        }
-        // Anything else before a cookie-verified hello is dropped statelessly (RFC 6347 §4.2.1).
-        return;
-      case "wait-certificate":
-        if (t === HandshakeType.certificate) {
-          this.#onCertificate(msg);
-          return;
-        }
-        break;
-      case "wait-key-exchange":
-        if (t === HandshakeType.client_key_exchange) {
-          this.#onClientKeyExchange(msg);
-          return;
-        }
-        break;
-      case "wait-certificate-verify":
-        if (t === HandshakeType.certificate_verify) {
-          this.#onCertificateVerify(msg);
-          return;
-        }
-        break;
-      case "wait-finished":
-        if (t === HandshakeType.finished && msg.epoch > 0) {
-          this.#onFinished(now, msg);
-          return;
-        }
-        break;
-      default:
-        break;
+    if (this.#state === "wait-client-hello") {
+      // Anything but a ClientHello before a cookie-verified hello is dropped statelessly
+      // (RFC 6347 §4.2.1).
+      if (msg.msgType === HandshakeType.client_hello) this.#onClientHello(now, msg);
+      return;
     }
-    this.unexpected(t, this.#state);
+    this.dispatch(now, msg, this.#state, this.#handlers[this.#state]);
   }
 
   #onClientHello(now: Millis, msg: ReceivedMessage): void {
