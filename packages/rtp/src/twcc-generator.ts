@@ -5,7 +5,11 @@ import { type TransportCcFeedback, TWCC_NOT_RECEIVED } from "./rtcp-twcc.js";
 export interface TransportCcGeneratorConfig {
   /** SSRC written as the feedback's packet sender. */
   readonly senderSsrc: number;
-  /** SSRC of the media source (libwebrtc writes the first media SSRC it saw; 0 is accepted). */
+  /**
+   * SSRC of the media source when {@link TransportCcGenerator.handlePacket} is not told the
+   * packets' SSRC. libwebrtc's RTCP receivers only act on feedback whose media SSRC is one of
+   * the streams they send, so pass the SSRC of the packets to handlePacket.
+   */
   readonly mediaSsrc: number;
   /** Feedback period; libwebrtc sends every 100 ms by default (kDefaultSendIntervalMs). */
   readonly intervalMs: number;
@@ -31,15 +35,21 @@ export class TransportCcGenerator {
   #fbCount = 0;
   #nextSendAt: Millis | undefined;
   #lastSentAt: Millis | undefined;
+  #mediaSsrc: number;
 
   constructor(config: Partial<TransportCcGeneratorConfig> = {}) {
     this.#cfg = { ...DEFAULT_TRANSPORT_CC_GENERATOR_CONFIG, ...config };
+    this.#mediaSsrc = this.#cfg.mediaSsrc;
     if (!(this.#cfg.intervalMs > 0))
       throw new RangeError(`TransportCcGenerator: intervalMs ${this.#cfg.intervalMs}`);
   }
 
-  /** Records one packet carrying the transport-wide-cc extension. */
-  handlePacket(now: Millis, transportSequenceNumber: number): void {
+  /**
+   * Records one packet carrying the transport-wide-cc extension; `ssrc`, the packet's SSRC,
+   * becomes the feedback's media source SSRC (libwebrtc's RemoteEstimatorProxy does the same).
+   */
+  handlePacket(now: Millis, transportSequenceNumber: number, ssrc?: number): void {
+    if (ssrc !== undefined) this.#mediaSsrc = ssrc >>> 0;
     let ext: number;
     if (this.#highest < 0) {
       ext = 0x100000 + (transportSequenceNumber & 0xffff);
@@ -104,7 +114,7 @@ export class TransportCcGenerator {
       out.push({
         type: "transport-cc",
         senderSsrc: this.#cfg.senderSsrc,
-        mediaSsrc: this.#cfg.mediaSsrc,
+        mediaSsrc: this.#mediaSsrc,
         baseSequenceNumber: base & 0xffff,
         referenceTime: referenceTime & 0x7fffff,
         feedbackPacketCount: this.#fbCount++ & 0xff,

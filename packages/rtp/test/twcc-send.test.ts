@@ -113,3 +113,13 @@ describe("TransportCcGenerator period", () => {
     expect(sentAt.length).toBe(10);
   });
 });
+
+describe("TransportCcGenerator media SSRC", () => {
+  it("feedback names the SSRC of the packets it covers (libwebrtc drops feedback about SSRCs it does not send)", () => {
+    const g = new TransportCcGenerator({ senderSsrc: 9 });
+    g.handlePacket(0, 1, 0xdeadbeef);
+    g.handlePacket(5, 2, 0xdeadbeef);
+    const [fb] = g.pollFeedback(100, true);
+    expect(fb).toMatchObject({ senderSsrc: 9, mediaSsrc: 0xdeadbeef });
+  });
+});

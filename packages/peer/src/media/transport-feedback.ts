@@ -64,7 +64,7 @@ export class TransportFeedback {
     for (const id of this.#receiveIds) {
       const v = findHeaderExtension(header.extension, id);
       if (v === undefined || v.byteLength < 2) continue;
-      this.#generator.handlePacket(now, decodeTransportWideCc(v));
+      this.#generator.handlePacket(now, decodeTransportWideCc(v), header.ssrc);
       return;
     }
   }
