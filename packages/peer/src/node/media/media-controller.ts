@@ -15,6 +15,7 @@ import type {
 } from "@purertc/sdp";
 import type { AnswerMediaOptions } from "../../jsep/session.js";
 import { defaultCodecs, defaultExtmaps, type MediaKind, mimeMatches } from "../../media/codecs.js";
+import { answerCodecLevels } from "../../media/h264-level.js";
 import type { MediaEvent } from "../../media/media-events.js";
 import type { MediaReceiveConfig } from "../../media/receive-stream.js";
 import type { MediaSendConfig } from "../../media/send-stream.js";
@@ -216,7 +217,14 @@ export class MediaController {
       };
     }
     return {
-      codecs: { audio: defaultCodecs("audio"), video: defaultCodecs("video") },
+      codecs: {
+        audio: defaultCodecs("audio"),
+        // RFC 6184 §8.2.2: H.264 levels answered against the offer's.
+        video: answerCodecLevels(
+          defaultCodecs("video"),
+          offer.media.find((m) => m.kind === "video")?.codecs ?? [],
+        ),
+      },
       headerExtensions: {
         audio: defaultExtmaps("audio").map((e) => e.uri),
         video: defaultExtmaps("video").map((e) => e.uri),
