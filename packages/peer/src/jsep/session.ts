@@ -189,7 +189,9 @@ export class JsepSession {
       // the section that carried the bundle before, so follow the kept m-line order.
       for (const g of model.groups) {
         const bundled = new Set(g.mids);
-        g.mids = model.media.map((m) => m.mid).filter((mid) => bundled.has(mid));
+        g.mids = model.media.flatMap((m) =>
+          m.mid !== undefined && bundled.has(m.mid) ? [m.mid] : [],
+        );
       }
     }
     if (model.media.length === 0) model.groups = [];
