@@ -15,6 +15,7 @@ import {
   type Transmit,
 } from "@purertc/common";
 import {
+  AlternateServer,
   MappedAddress,
   OtherAddress,
   ResponseOrigin,
@@ -30,9 +31,10 @@ import {
   type StunError,
   Username,
 } from "./attributes.js";
-import { StunMethod } from "./constants.js";
+import { StunErrorCode, StunMethod } from "./constants.js";
 import { isStunMessage } from "./demux.js";
 import { type StunIntegrityKey, verifyFingerprint, verifyMessageIntegrity } from "./integrity.js";
+import type { LongTermCredentials } from "./long-term.js";
 import {
   attr,
   type DecodedStunMessage,
@@ -81,6 +83,12 @@ export interface BindingQueryOptions {
   /** Short-term credential: USERNAME + MESSAGE-INTEGRITY; the response must verify with it. */
   readonly username?: string;
   readonly integrity?: StunIntegrityKey;
+  /**
+   * Long-term credential (RFC 8489 §9.2): the request goes unsigned until a 401 teaches the
+   * realm, nonce and password algorithm, then it is retried signed (and again after a 438 Stale
+   * Nonce). Keep one object per server: later queries are signed from the start.
+   */
+  readonly longTerm?: LongTermCredentials;
   /** Extra attributes (e.g. ICE's PRIORITY), before the integrity trailer. */
   readonly attributes?: readonly StunAttribute[];
   /** Local socket to send from, when the caller owns several. */
@@ -108,6 +116,10 @@ export type StunBindingEvent =
       readonly transactionId: Uint8Array;
       readonly server: SocketAddress;
       readonly error: StunError;
+      /** ALTERNATE-SERVER of a 300 Try Alternate that verified with our credentials (§10). */
+      readonly alternateServer?: SocketAddress;
+      /** Why a long-term challenge was not retried (e.g. a §9.2.5 downgrade attempt). */
+      readonly authFailure?: string;
       readonly response: DecodedStunMessage;
     }
   | {
@@ -120,7 +132,15 @@ interface QueryContext {
   readonly server: SocketAddress;
   readonly integrity: StunIntegrityKey | undefined;
   readonly startedAt: Millis;
+  /** The id {@link StunBindingClient.query} returned (a long-term retry has its own). */
+  readonly queryId: Uint8Array;
+  readonly options: BindingQueryOptions;
+  /** Retries after 401/438 so far. */
+  readonly retries: number;
 }
+
+/** RFC 8489 §9.2.5: one 401 retry, and a few 438 retries, per query. */
+const MAX_AUTH_RETRIES = 3;
 
 /** Counters of {@link StunBindingClient.stats}. */
 export interface StunBindingClientStats {
@@ -152,6 +172,16 @@ export class StunBindingClient {
 
   /** Sends a Binding request to `server`; returns its transaction id. */
   query(now: Millis, server: SocketAddress, options: BindingQueryOptions = {}): Uint8Array {
+    return this.#send(now, server, options, undefined, 0);
+  }
+
+  #send(
+    now: Millis,
+    server: SocketAddress,
+    options: BindingQueryOptions,
+    queryId: Uint8Array | undefined,
+    retries: number,
+  ): Uint8Array {
     const transactionId = this.#config.rng.fill(new Uint8Array(12));
     const attributes: StunAttribute[] = [];
     if (options.username !== undefined) attributes.push(attr(Username, options.username));
@@ -161,11 +191,23 @@ export class StunBindingClient {
     if (options.paddingBytes) attributes.push(attr(Padding, new Uint8Array(options.paddingBytes)));
     if (this.#config.software !== undefined) attributes.push(attr(Software, this.#config.software));
     if (options.attributes) attributes.push(...options.attributes);
+    let integrity = options.integrity;
+    if (options.longTerm) {
+      attributes.push(...options.longTerm.attributes());
+      integrity = options.longTerm.key;
+    }
     const request = encodeStunMessage(
       { method: StunMethod.Binding, class: "request", transactionId, attributes },
-      { integrity: options.integrity, fingerprint: this.#config.fingerprint },
+      { integrity, fingerprint: this.#config.fingerprint },
     );
-    const context: QueryContext = { server, integrity: options.integrity, startedAt: now };
+    const context: QueryContext = {
+      server,
+      integrity,
+      startedAt: now,
+      queryId: queryId ?? transactionId,
+      options,
+      retries,
+    };
     this.#contexts.set(transactionKey(transactionId), context);
     this.#tx.start(now, {
       request,
@@ -234,6 +276,17 @@ export class StunBindingClient {
     this.#tx.pollEvent();
     this.#contexts.delete(key);
     this.#stats.responses++;
+    if (event.type === "error" && ctx.options.longTerm) {
+      const code = event.error.code;
+      if (code === StunErrorCode.Unauthenticated || code === StunErrorCode.StaleNonce) {
+        const outcome = ctx.options.longTerm.handleChallenge(msg, ctx.integrity !== undefined);
+        if (outcome.retry && ctx.retries < MAX_AUTH_RETRIES) {
+          this.#send(now, ctx.server, ctx.options, ctx.queryId, ctx.retries + 1);
+          return true;
+        }
+        if (!outcome.retry) event = { ...event, authFailure: outcome.reason };
+      }
+    }
     this.#events.push(event);
     return true;
   }
@@ -246,7 +299,7 @@ export class StunBindingClient {
       this.#stats.timeouts++;
       this.#events.push({
         type: "timeout",
-        transactionId: ev.transactionId,
+        transactionId: ev.context.queryId,
         server: ev.context.server,
       });
     }
@@ -274,13 +327,30 @@ export class StunBindingClient {
     from: SocketAddress,
     now: Millis,
   ): StunBindingEvent {
-    const transactionId = msg.transactionId.slice();
+    const transactionId = ctx.queryId.slice();
     if (msg.class === "error") {
       const error = getAttribute(msg, ErrorCode) ?? {
         code: 500,
         reason: "error response without ERROR-CODE",
       };
-      return { type: "error", transactionId, server: ctx.server, error, response: msg };
+      // RFC 8489 §10: ALTERNATE-SERVER counts only from a signed 300 to a signed request (a
+      // signed response to a signed request has verified to get here).
+      const verified =
+        ctx.integrity !== undefined && (hasAttribute(msg, 0x0008) || hasAttribute(msg, 0x001c));
+      const alternate =
+        error.code === StunErrorCode.TryAlternate && verified
+          ? getAttribute(msg, AlternateServer)
+          : undefined;
+      return alternate
+        ? {
+            type: "error",
+            transactionId,
+            server: ctx.server,
+            error,
+            alternateServer: alternate,
+            response: msg,
+          }
+        : { type: "error", transactionId, server: ctx.server, error, response: msg };
     }
     const mapped = getAttribute(msg, XorMappedAddress) ?? getAttribute(msg, MappedAddress);
     if (!mapped)

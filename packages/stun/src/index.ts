@@ -5,6 +5,7 @@ export * from "./binding-client.js";
 export * from "./constants.js";
 export * from "./demux.js";
 export * from "./integrity.js";
+export * from "./long-term.js";
 export * from "./message.js";
 export * from "./nat-discovery.js";
 export * from "./rate-limiter.js";

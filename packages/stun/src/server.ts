@@ -17,20 +17,22 @@ import {
 } from "@purertc/common";
 import type { CryptoProvider } from "@purertc/crypto";
 import {
+  AlternateServer,
   MappedAddress,
   OtherAddress,
   ResponseOrigin,
   XorMappedAddress,
 } from "./address-attributes.js";
 import {
+  AlternateDomain,
   ChangeRequest,
   ErrorCode,
   Nonce,
+  PasswordAlgorithms,
   Realm,
   ResponsePort,
   Software,
   UnknownAttributes,
-  Username,
 } from "./attributes.js";
 import {
   isComprehensionRequired,
@@ -39,7 +41,12 @@ import {
   StunMethod,
 } from "./constants.js";
 import { isStunMessage } from "./demux.js";
-import { hasFingerprint, type StunIntegrityKey, verifyFingerprint } from "./integrity.js";
+import {
+  hasFingerprint,
+  type StunIntegrityAlgorithm,
+  type StunIntegrityKey,
+  verifyFingerprint,
+} from "./integrity.js";
 import {
   attr,
   type DecodedStunMessage,
@@ -60,6 +67,16 @@ export interface Rfc5780Addresses {
   readonly alternate: SocketAddress;
 }
 
+/**
+ * Where {@link StunServer} redirects authenticated requests (RFC 8489 §10): a fixed server, or a
+ * choice per client (`undefined` answers the request here).
+ */
+export type StunRedirect =
+  | { readonly server: SocketAddress; readonly domain?: string }
+  | ((
+      from: SocketAddress,
+    ) => { readonly server: SocketAddress; readonly domain?: string } | undefined);
+
 /** Configuration of {@link StunServer}. */
 export interface StunServerConfig {
   /** `"udp"` or `"tcp"` (run one server core per transport). */
@@ -72,6 +89,12 @@ export interface StunServerConfig {
   readonly auth: StunServerAuth | undefined;
   /** RFC 5780 mode: OTHER-ADDRESS, RESPONSE-ORIGIN, CHANGE-REQUEST, RESPONSE-PORT. */
   readonly rfc5780: Rfc5780Addresses | undefined;
+  /**
+   * ALTERNATE-SERVER (RFC 8489 §10, §14.15): answer authenticated requests with 300 Try Alternate
+   * naming this server (and ALTERNATE-DOMAIN, §14.16, for (D)TLS). Needs `auth`: a 300 is only
+   * sent to an authenticated request and is signed, so it cannot be forged to steer clients.
+   */
+  readonly alternateServer: StunRedirect | undefined;
   /** Per-source-IP limit; `false` disables it. */
   readonly rateLimit: RateLimitConfig | false;
   /** Needed with `auth` (HMAC, nonces). */
@@ -86,6 +109,7 @@ export const DEFAULT_STUN_SERVER_CONFIG: StunServerConfig = Object.freeze({
   software: undefined,
   auth: undefined,
   rfc5780: undefined,
+  alternateServer: undefined,
   rateLimit: Object.freeze({ ratePerSecond: 20, burst: 50, maxSources: 10_000 }),
   crypto: undefined,
   logger: silentLogger,
@@ -102,6 +126,8 @@ export interface StunServerStats {
   readonly ignored: number;
   readonly rateLimited: number;
   readonly unauthenticated: number;
+  /** Authenticated requests answered with 300 Try Alternate. */
+  readonly redirected: number;
 }
 
 /** Comprehension-required attributes this server understands (RFC 8489 §6.3.1, §14). */
@@ -137,6 +163,7 @@ export class StunServer {
     ignored: 0,
     rateLimited: 0,
     unauthenticated: 0,
+    redirected: 0,
   };
 
   constructor(config?: Partial<StunServerConfig>) {
@@ -155,6 +182,9 @@ export class StunServer {
       }
     }
     if (c.auth && !c.crypto) throw new TypeError("StunServer: auth needs a crypto provider");
+    if (c.alternateServer && !c.auth) {
+      throw new TypeError("StunServer: alternateServer needs auth (RFC 8489 §10: 300 is signed)");
+    }
     this.#config = c;
     this.#limiter = c.rateLimit ? new SourceRateLimiter(c.rateLimit) : undefined;
     this.#auth = c.auth && c.crypto ? new ServerAuthenticator(c.auth, c.crypto) : undefined;
@@ -242,6 +272,8 @@ export class StunServer {
       return;
     }
     let key: StunIntegrityKey | undefined;
+    let mi: StunIntegrityAlgorithm = "sha1";
+    let user: string | undefined;
     if (this.#auth) {
       const verdict = this.#auth.check(now, msg, dgram.from);
       if (verdict.type === "reject") {
@@ -249,14 +281,27 @@ export class StunServer {
         const extra: StunAttribute[] = [];
         if (verdict.realm !== undefined) extra.push(attr(Realm, verdict.realm));
         if (verdict.nonce !== undefined) extra.push(attr(Nonce, verdict.nonce));
+        if (verdict.passwordAlgorithms)
+          extra.push(attr(PasswordAlgorithms, verdict.passwordAlgorithms));
         this.#error(msg, dgram, verdict.code, verdict.reason, fp, extra);
         return;
       }
       key = verdict.key;
+      mi = verdict.integrityAlgorithm;
+      user = verdict.username;
+    }
+    const redirect = this.#redirect(dgram.from);
+    if (redirect && key) {
+      // RFC 8489 §10: 300 Try Alternate with ALTERNATE-SERVER, signed like the request.
+      const extra: StunAttribute[] = [attr(AlternateServer, redirect.server)];
+      if (redirect.domain !== undefined) extra.push(attr(AlternateDomain, redirect.domain));
+      this.#stats.redirected++;
+      this.#error(msg, dgram, StunErrorCode.TryAlternate, "Try Alternate", fp, extra, key, mi);
+      return;
     }
     const change = getAttribute(msg, ChangeRequest);
     if (change && (change.changeIp || change.changePort) && this.#config.transport === "tcp") {
-      this.#error(msg, dgram, StunErrorCode.BadRequest, "CHANGE-REQUEST over TCP", fp, [], key);
+      this.#error(msg, dgram, StunErrorCode.BadRequest, "CHANGE-REQUEST over TCP", fp, [], key, mi);
       return;
     }
     const source = this.#source(dgram.to, change?.changeIp ?? false, change?.changePort ?? false);
@@ -273,14 +318,16 @@ export class StunServer {
     if (this.#config.software !== undefined) attributes.push(attr(Software, this.#config.software));
     const data = encodeStunMessage(
       { method: msg.method, class: "success", transactionId: msg.transactionId, attributes },
-      { integrity: key, fingerprint: fp },
+      { integrity: key, integrityAlgorithm: mi, fingerprint: fp },
     );
     this.#stats.answered++;
-    this.#log.debug("binding", {
-      from: `${dgram.from.address}:${dgram.from.port}`,
-      user: msg.attributes.length && key ? getAttribute(msg, Username) : undefined,
-    });
+    this.#log.debug("binding", { from: `${dgram.from.address}:${dgram.from.port}`, user });
     this.#transmits.push(source ? { to, from: source, data } : { to, data });
+  }
+
+  #redirect(from: SocketAddress): { server: SocketAddress; domain?: string } | undefined {
+    const r = this.#config.alternateServer;
+    return typeof r === "function" ? r(from) : r;
   }
 
   /** The local address to answer from: `to` with IP and/or port swapped in RFC 5780 mode. */
@@ -310,6 +357,7 @@ export class StunServer {
     fingerprint: boolean,
     extra: readonly StunAttribute[] = [],
     key?: StunIntegrityKey,
+    integrityAlgorithm: StunIntegrityAlgorithm = "sha1",
   ): void {
     const data = encodeStunMessage(
       {
@@ -318,7 +366,7 @@ export class StunServer {
         transactionId: msg.transactionId,
         attributes: [attr(ErrorCode, { code, reason }), ...extra],
       },
-      { integrity: key, fingerprint },
+      { integrity: key, integrityAlgorithm, fingerprint },
     );
     this.#stats.errorResponses++;
     this.#log.debug("error response", { from: `${dgram.from.address}:${dgram.from.port}`, code });

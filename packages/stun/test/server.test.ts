@@ -216,7 +216,7 @@ describe("STUN server core (RFC 8489 §6.3)", () => {
       expect(getAttribute(stale.msg, ErrorCode)?.code).toBe(438);
       const forged = ask(
         server,
-        signed(`${nonce.slice(0, 31)}${nonce.endsWith("0") ? "1" : "0"}`),
+        signed(`${nonce.slice(0, -1)}${nonce.endsWith("0") ? "1" : "0"}`),
         10,
       )!;
       expect(getAttribute(forged.msg, ErrorCode)?.code).toBe(438);
