@@ -4,7 +4,6 @@
  * dispatches the agent's events on an `EventTarget`.
  */
 import type { Socket } from "node:dgram";
-import { isIP } from "node:net";
 import { performance } from "node:perf_hooks";
 import {
   formatSocketAddress,
@@ -29,7 +28,8 @@ import { type IceServerConfig, type ResolvedTurnServer, resolveIceServers } from
 import type { IceMuxSink, IceUdpMux } from "./ice-udp-mux.js";
 import { type InterfaceFilter, usableAddresses } from "./interfaces.js";
 import { openMdnsSocket } from "./mdns-socket.js";
-import { RelayStream, type RelayTlsOptions } from "./relay-stream.js";
+import type { RelayTlsOptions } from "./relay-stream.js";
+import { StreamRelays } from "./stream-relays.js";
 import { bindUdp, closeUdp, type PortRange } from "./udp-socket.js";
 
 /** How {@link NodeIceAgent.create} gathers and runs. */
@@ -97,16 +97,29 @@ export class NodeIceAgent extends EventTarget {
   readonly #registered = new Set<string>();
   readonly #relayServers: SocketAddress[] = [];
   /** The TCP/TLS connection of each stream relay. */
-  readonly #streams = new Map<IceRelayClient, RelayStream>();
-  readonly #turnTls: RelayTlsOptions | undefined;
+  readonly #streams: StreamRelays;
 
   private constructor(agent: IceAgent, options: NodeIceAgentOptions) {
     super();
     this.agent = agent;
     this.#mux = options.mux;
     this.#onData = options.onData;
-    this.#turnTls = options.turnTls;
     this.#log = (options.agent?.logger ?? silentLogger).child("node");
+    this.#streams = new StreamRelays(
+      { ...(options.turnTls ? { tls: options.turnTls } : {}), logger: this.#log },
+      {
+        frame: (relay, data) => {
+          if (this.#closed) return;
+          this.agent.handleDatagram(this.#now(), { from: relay.server, data, relay });
+          this.#pump();
+        },
+        closed: (relay) => {
+          if (this.#closed) return;
+          this.agent.handleRelayClosed(this.#now(), relay);
+          this.#pump();
+        },
+      },
+    );
     for (const r of options.relays ?? []) this.#relayServers.push(r.server);
     this.#sink = { receive: (data, from, to) => this.#receive(data, from, to) };
   }
@@ -252,8 +265,7 @@ export class NodeIceAgent extends EventTarget {
     // literal after a tick, and a socket closed before that drops it.
     if (this.#relayServers.length > 0) await new Promise((r) => setImmediate(r));
     const closing = this.#sockets.map((s) => closeUdp(s.socket));
-    for (const s of this.#streams.values()) closing.push(s.close());
-    this.#streams.clear();
+    closing.push(this.#streams.close());
     if (this.#mdns) closing.push(closeUdp(this.#mdns));
     this.#sockets.length = 0;
     this.#mdns = undefined;
@@ -270,7 +282,7 @@ export class NodeIceAgent extends EventTarget {
    */
   #addTurnRelay(t: ResolvedTurnServer, crypto: CryptoProvider): void {
     if (t.transport !== "udp") {
-      this.#addStreamRelay(t, crypto);
+      this.agent.addRelay(this.#now(), this.#streams.open(t, crypto));
       return;
     }
     const fam = ipFamily(t.server.address);
@@ -291,41 +303,6 @@ export class NodeIceAgent extends EventTarget {
       logger: this.#log,
     });
     this.#relayServers.push(relay.server);
-    this.agent.addRelay(this.#now(), relay);
-  }
-
-  #addStreamRelay(t: ResolvedTurnServer, crypto: CryptoProvider): void {
-    const relay = new TurnRelayClient({
-      server: t.server,
-      username: t.username,
-      password: t.credential,
-      crypto,
-      transport: t.transport,
-      url: t.url,
-      logger: this.#log,
-    });
-    const stream = RelayStream.open(
-      t.server,
-      {
-        ...(t.transport === "tls" ? { tls: this.#turnTls ?? {} } : {}),
-        ...(isIP(t.host) ? {} : { servername: t.host }),
-        logger: this.#log,
-      },
-      {
-        frame: (data) => {
-          if (this.#closed) return;
-          this.agent.handleDatagram(this.#now(), { from: relay.server, data, relay });
-          this.#pump();
-        },
-        closed: (reason) => {
-          if (this.#closed) return;
-          this.#log.debug("TURN connection closed", { url: t.url, reason });
-          this.agent.handleRelayClosed(this.#now(), relay);
-          this.#pump();
-        },
-      },
-    );
-    this.#streams.set(relay, stream);
     this.agent.addRelay(this.#now(), relay);
   }
 
@@ -380,7 +357,7 @@ export class NodeIceAgent extends EventTarget {
 
   #transmit(t: IceTransmit): void {
     if (t.relay) {
-      this.#streams.get(t.relay)?.write(t.data);
+      this.#streams.write(t);
       return;
     }
     if (t.to.port === 5353 && (t.to.address === "224.0.0.251" || t.to.address === "ff02::fb")) {
