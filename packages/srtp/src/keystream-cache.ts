@@ -52,6 +52,7 @@ export class KeystreamCache {
     to: number,
   ): void {
     const length = to - from;
+    if (length <= 0) return;
     const need = (length + 15) >>> 4;
     let s = this.#streams.get(ssrc);
     if (
