@@ -18,6 +18,8 @@ export class NodeAesCtr implements AesCtrContext {
   readonly #ecb: Cipher;
   readonly #counters = new Uint8Array(CHUNK_BLOCKS * 16);
   readonly #view = new DataView(this.#counters.buffer);
+  /** The running 128-bit counter as four big-endian 32-bit words. */
+  readonly #counter = new Uint32Array(4);
 
   constructor(key: Uint8Array) {
     checkAesKey(key, [16, 24, 32]);
@@ -29,30 +31,12 @@ export class NodeAesCtr implements AesCtrContext {
   xor(iv: Uint8Array, input: Uint8Array, output: Uint8Array): void {
     checkCtrArgs(iv, input, output);
     const length = input.length;
-    const v = new DataView(iv.buffer, iv.byteOffset, 16);
-    let c0 = v.getUint32(0);
-    let c1 = v.getUint32(4);
-    let c2 = v.getUint32(8);
-    let c3 = v.getUint32(12);
-    const view = this.#view;
+    const counter = this.#counter;
+    loadCounter(iv, 0, counter);
     for (let offset = 0; offset < length; offset += CHUNK_BLOCKS * 16) {
       const chunk = Math.min(CHUNK_BLOCKS * 16, length - offset);
       const blocks = (chunk + 15) >>> 4;
-      for (let b = 0, p = 0; b < blocks; b++, p += 16) {
-        view.setUint32(p, c0);
-        view.setUint32(p + 4, c1);
-        view.setUint32(p + 8, c2);
-        view.setUint32(p + 12, c3);
-        // 128-bit increment with carry, wrapping at 2^128.
-        c3 = (c3 + 1) >>> 0;
-        if (c3 === 0) {
-          c2 = (c2 + 1) >>> 0;
-          if (c2 === 0) {
-            c1 = (c1 + 1) >>> 0;
-            if (c1 === 0) c0 = (c0 + 1) >>> 0;
-          }
-        }
-      }
+      writeCounterRun(this.#view, 0, counter, blocks);
       const ks = this.#ecb.update(this.#counters.subarray(0, blocks * 16));
       xorInto(input, output, offset, chunk, ks);
     }
@@ -62,26 +46,10 @@ export class NodeAesCtr implements AesCtrContext {
     const runs = checkRuns(ivs, blocks);
     const counters = new Uint8Array(runs * blocks * 16);
     const view = new DataView(counters.buffer);
-    const v = new DataView(ivs.buffer, ivs.byteOffset, ivs.byteLength);
-    for (let r = 0, p = 0; r < runs; r++) {
-      let c0 = v.getUint32(r * 16);
-      let c1 = v.getUint32(r * 16 + 4);
-      let c2 = v.getUint32(r * 16 + 8);
-      let c3 = v.getUint32(r * 16 + 12);
-      for (let b = 0; b < blocks; b++, p += 16) {
-        view.setUint32(p, c0);
-        view.setUint32(p + 4, c1);
-        view.setUint32(p + 8, c2);
-        view.setUint32(p + 12, c3);
-        c3 = (c3 + 1) >>> 0;
-        if (c3 === 0) {
-          c2 = (c2 + 1) >>> 0;
-          if (c2 === 0) {
-            c1 = (c1 + 1) >>> 0;
-            if (c1 === 0) c0 = (c0 + 1) >>> 0;
-          }
-        }
-      }
+    const counter = this.#counter;
+    for (let r = 0; r < runs; r++) {
+      loadCounter(ivs, r * 16, counter);
+      writeCounterRun(view, r * blocks * 16, counter, blocks);
     }
     // ECB without padding and fed whole blocks keeps no state between calls; the Buffer it
     // returns is handed over as is (one allocation per batch, no copy).
@@ -96,6 +64,48 @@ export class NodeAesCtr implements AesCtrContext {
     this.xor(iv, out, out);
     return out;
   }
+}
+
+/** Loads the 16-byte big-endian counter block at `bytes[at..]` into four words. */
+function loadCounter(bytes: Uint8Array, at: number, counter: Uint32Array): void {
+  for (let w = 0; w < 4; w++) {
+    const p = at + w * 4;
+    counter[w] =
+      ((bytes[p] as number) << 24) |
+      ((bytes[p + 1] as number) << 16) |
+      ((bytes[p + 2] as number) << 8) |
+      (bytes[p + 3] as number);
+  }
+}
+
+/**
+ * Writes `blocks` consecutive counter blocks at `view[at..]`, starting from `counter` and
+ * leaving it at the next value: a 128-bit big-endian increment with carry, wrapping at 2^128
+ * (SP 800-38A §B.1 with m = 128, as RFC 3711 §4.1.1 requires).
+ */
+function writeCounterRun(view: DataView, at: number, counter: Uint32Array, blocks: number): void {
+  let c0 = counter[0] as number;
+  let c1 = counter[1] as number;
+  let c2 = counter[2] as number;
+  let c3 = counter[3] as number;
+  for (let b = 0, p = at; b < blocks; b++, p += 16) {
+    view.setUint32(p, c0);
+    view.setUint32(p + 4, c1);
+    view.setUint32(p + 8, c2);
+    view.setUint32(p + 12, c3);
+    c3 = (c3 + 1) >>> 0;
+    if (c3 === 0) {
+      c2 = (c2 + 1) >>> 0;
+      if (c2 === 0) {
+        c1 = (c1 + 1) >>> 0;
+        if (c1 === 0) c0 = (c0 + 1) >>> 0;
+      }
+    }
+  }
+  counter[0] = c0;
+  counter[1] = c1;
+  counter[2] = c2;
+  counter[3] = c3;
 }
 
 /** `output[offset + i] = input[offset + i] ^ ks[i]` for `i < n`, word-wise when aligned. */
