@@ -30,7 +30,7 @@ describe.skipIf(!chromium)("demo end to end (headless Chromium)", () => {
       chromium: chromium as string,
       artifacts: join(import.meta.dirname, "..", "test-results"),
     });
-  }, 90_000);
+  }, 180_000);
 
   afterAll(async () => {
     await server?.close();
@@ -42,6 +42,9 @@ describe.skipIf(!chromium)("demo end to end (headless Chromium)", () => {
     ["10 MB file browser → bot, checksum verified"],
     ["10 MB file bot → browser, checksum verified"],
     ["live charts have data points from the browser and from the bot"],
+    ["camera echo: the browser decodes its own video sent back by the bot"],
+    ["test clip: the browser decodes the bot's VP8 and Opus"],
+    ["recording: 3 s of the camera to WebM, probed by ffprobe"],
     ["two tabs and the bot form a full mesh"],
     ["forced P2P failure: chat relayed through the signaling server"],
     ["no uncaught errors"],

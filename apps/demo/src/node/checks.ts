@@ -2,9 +2,12 @@
  * The end-to-end checks, shared by the test suite and `pnpm demo --self-test`: a headless
  * Chromium (playwright-core, Debian's binary) drives the real page against a running demo.
  */
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import { BlockHasher } from "../shared/block-hash.js";
 import { sha256 } from "./hash.js";
@@ -48,7 +51,57 @@ export interface CheckOptions {
 }
 
 const FILE_MB = 10;
+const RECORD_S = 3;
 const T = 20_000;
+
+/** Polls the meter under a video until `ok` holds or `ms` pass; returns the last reading. */
+async function meter(
+  page: Page,
+  card: string,
+  ok: (m: { frames: number; width: number; height: number; samples: number }) => boolean,
+  ms = T,
+) {
+  const read = async () => {
+    const el = page.locator(`[data-testid=media-${card}] .meter`);
+    const n = async (k: string) => Number((await el.getAttribute(`data-${k}`)) ?? 0);
+    return {
+      frames: await n("frames"),
+      width: await n("width"),
+      height: await n("height"),
+      samples: await n("samples"),
+    };
+  };
+  const deadline = Date.now() + ms;
+  let m = await read();
+  while (!ok(m) && Date.now() < deadline) {
+    await page.waitForTimeout(250);
+    m = await read();
+  }
+  return m;
+}
+
+/** ffprobe's view of a file: streams (codec, size) and duration. */
+async function probe(path: string): Promise<{ streams: string[]; seconds: number }> {
+  const { stdout } = await promisify(execFile)("ffprobe", [
+    "-v",
+    "error",
+    "-show_entries",
+    "stream=codec_name,width,height:format=duration",
+    "-of",
+    "json",
+    path,
+  ]);
+  const j = JSON.parse(stdout) as {
+    streams: { codec_name: string; width?: number; height?: number }[];
+    format: { duration?: string };
+  };
+  return {
+    streams: j.streams.map((st) =>
+      st.width ? `${st.codec_name} ${st.width}x${st.height}` : st.codec_name,
+    ),
+    seconds: Number(j.format.duration ?? Number.NaN),
+  };
+}
 
 /** Runs every check in order; a failed check does not stop the others that can still run. */
 export async function runChecks(options: CheckOptions): Promise<CheckResult[]> {
@@ -83,7 +136,11 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult[]> {
     args: CHROMIUM_ARGS,
   });
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      acceptDownloads: true,
+      permissions: ["camera", "microphone"],
+    });
     const a = await context.newPage();
     const errors: string[] = [];
     a.on("pageerror", (e) => errors.push(e.message));
@@ -179,6 +236,61 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult[]> {
       await shot(a, "bot-view-narrow");
       await a.setViewportSize({ width: 1280, height: 900 });
       return `bitrate points ${p.bitBrowser}/${p.bitBot}, RTT points ${p.rttBrowser}/${p.rttBot} (browser/bot)`;
+    });
+
+    await check("camera echo: the browser decodes its own video sent back by the bot", async () => {
+      if (!connected) throw new Error("no connection");
+      await a.click("[data-testid=media-echo-button]");
+      const m = await meter(a, "echo", (x) => x.frames >= 30 && x.width > 0);
+      const status = (await a.textContent("[data-testid=media-echo-status]")) ?? "";
+      if (!(m.frames >= 30 && m.width > 0))
+        throw new Error(
+          `echoed video: ${m.frames} frames, ${m.width}x${m.height}; status "${status}"`,
+        );
+      await a.click("[data-testid=media-echo-button]");
+      return `${m.frames} echoed frames decoded at ${m.width}x${m.height}; bot: ${status}`;
+    });
+
+    await check("test clip: the browser decodes the bot's VP8 and Opus", async () => {
+      if (!connected) throw new Error("no connection");
+      await a.click("[data-testid=media-clip-button]");
+      const m = await meter(a, "clip", (x) => x.frames >= 30 && x.width === 640 && x.samples > 0);
+      if (!(m.frames >= 30 && m.width === 640 && m.samples > 0))
+        throw new Error(
+          `clip: ${m.frames} frames at ${m.width}x${m.height}, ${m.samples} audio samples`,
+        );
+      await shot(a, "media");
+      await a.click("[data-testid=media-clip-button]");
+      return `${m.frames} frames at ${m.width}x${m.height}, ${m.samples} audio samples`;
+    });
+
+    await check(`recording: ${RECORD_S} s of the camera to WebM, probed by ffprobe`, async () => {
+      if (!connected) throw new Error("no connection");
+      await a.fill("[data-testid=record-seconds]", String(RECORD_S));
+      await a.click("[data-testid=media-recording-button]");
+      const link = a.locator("[data-testid=recording-link]");
+      try {
+        await link.waitFor({ timeout: T + RECORD_S * 1000 });
+      } catch {
+        throw new Error(
+          `no recording: "${await a.textContent("[data-testid=media-recording-status]")}"`,
+        );
+      }
+      const dir = mkdtempSync(join(tmpdir(), "purertc-demo-rec-"));
+      try {
+        const [download] = await Promise.all([a.waitForEvent("download"), link.click()]);
+        const file = join(dir, download.suggestedFilename());
+        await download.saveAs(file);
+        const p = await probe(file);
+        if (!p.streams.some((x) => x.startsWith("vp8 ")) || !p.streams.includes("opus"))
+          throw new Error(`streams: ${p.streams.join(", ")}`);
+        if (!(Math.abs(p.seconds - RECORD_S) < 1))
+          throw new Error(`duration ${p.seconds} s, asked for ${RECORD_S} s`);
+        const shown = (await a.textContent("[data-testid=recording-duration]")) ?? "";
+        return `${p.streams.join(" + ")}, ${p.seconds.toFixed(2)} s (page shows ${shown})`;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     const room = `self-test-${randomBytes(3).toString("hex")}`;

@@ -29,6 +29,8 @@ export interface Member<PC extends PcLike> {
   chat: ChannelLike | undefined;
   /** The pair's stats channel. */
   stats: ChannelLike | undefined;
+  /** The pair's media control channel. */
+  media: ChannelLike | undefined;
 }
 
 export type Via = "p2p" | "relay";
@@ -41,6 +43,8 @@ export interface RoomEvents<PC extends PcLike> {
   file(from: Member<PC>, channel: ChannelLike): void;
   /** A stats channel opened (the bot feeds it; the page reads it). */
   statsChannel?(member: Member<PC>, channel: ChannelLike): void;
+  /** A media control channel opened (see protocol.ts MediaRequest / MediaNotice). */
+  mediaChannel?(member: Member<PC>, channel: ChannelLike): void;
   /** Something went wrong with one member, in words. */
   error(member: Member<PC> | undefined, message: string): void;
 }
@@ -89,6 +93,7 @@ export class RoomSession<PC extends PcLike> {
           link,
           chat: undefined,
           stats: undefined,
+          media: undefined,
         });
         return link;
       },
@@ -141,6 +146,7 @@ export class RoomSession<PC extends PcLike> {
     const told = this.#room.send(peerId, { t: "reset", blocked, generation });
     m.chat = undefined;
     m.stats = undefined;
+    m.media = undefined;
     m.link.reset(blocked, generation, true);
     await told;
   }
@@ -167,6 +173,7 @@ export class RoomSession<PC extends PcLike> {
     if (initiator) {
       take(pc.createDataChannel(CHANNEL.chat));
       take(pc.createDataChannel(CHANNEL.stats));
+      take(pc.createDataChannel(CHANNEL.media));
     }
   }
 
@@ -188,6 +195,10 @@ export class RoomSession<PC extends PcLike> {
     } else if (ch.label === CHANNEL.stats) {
       m.stats = ch;
       events.statsChannel?.(m, ch);
+    } else if (ch.label === CHANNEL.media) {
+      m.media = ch;
+      ch.addEventListener("open", changed);
+      events.mediaChannel?.(m, ch);
     } else if (ch.label === CHANNEL.file && ch.protocol === FILE_PROTOCOL) {
       events.file(m, ch);
     } else {
@@ -203,6 +214,7 @@ export class RoomSession<PC extends PcLike> {
     else if (isReset(data) && data.generation > m.link.generation) {
       m.chat = undefined;
       m.stats = undefined;
+      m.media = undefined;
       m.link.reset(data.blocked, data.generation, false);
     }
   }

@@ -1,9 +1,25 @@
 /**
  * A compact, JSON-safe digest of one `getStats()` report (webrtc-stats dictionaries), made the
  * same way on both ends: the page summarises its own report, the bot summarises its report and
- * sends it over the "stats" channel. Media entries (inbound/outbound-rtp: packets lost, NACKs,
- * frames per second) get their own field when @purertc/peer carries media.
+ * sends it over the "stats" channel. Media entries (inbound/outbound-rtp) are summed into
+ * {@link MediaInfo}.
  */
+
+/** RTP totals over every inbound-rtp / outbound-rtp entry of a report. */
+export interface MediaInfo {
+  readonly inboundStreams: number;
+  readonly outboundStreams: number;
+  /** Received video frames (framesReceived, else framesDecoded). */
+  readonly framesReceived: number;
+  readonly framesSent: number;
+  /** Cumulative packets lost as the receiver reports them (RFC 3550 §6.4.1). */
+  readonly packetsLost: number;
+  /** NACKs we sent for what we receive, and NACKs we received for what we send. */
+  readonly nacksSent: number;
+  readonly nacksReceived: number;
+  /** Packets we retransmitted (RTX) for what we send. */
+  readonly retransmittedPackets: number;
+}
 
 /** One ICE candidate, as shown. */
 export interface CandidateInfo {
@@ -50,6 +66,7 @@ export interface StatsSummary {
   readonly channels: readonly ChannelInfo[];
   readonly messagesSent: number;
   readonly messagesReceived: number;
+  readonly media: MediaInfo;
   /** Which software produced it ("Chromium", "purertc"...). */
   readonly agent: string;
 }
@@ -80,6 +97,22 @@ function candidate(e: Entry | undefined): CandidateInfo {
   };
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function addInbound(m: Mutable<MediaInfo>, e: Entry): void {
+  m.inboundStreams++;
+  m.framesReceived += num(e.framesReceived ?? e.framesDecoded);
+  m.packetsLost += Math.max(0, num(e.packetsLost));
+  m.nacksSent += num(e.nackCount);
+}
+
+function addOutbound(m: Mutable<MediaInfo>, e: Entry): void {
+  m.outboundStreams++;
+  m.framesSent += num(e.framesSent ?? e.framesEncoded);
+  m.nacksReceived += num(e.nackCount);
+  m.retransmittedPackets += num(e.retransmittedPacketsSent);
+}
+
 export function summarizeStats(
   report: StatsReportLike,
   sctp: SctpLike | null,
@@ -89,12 +122,24 @@ export function summarizeStats(
   let transport: Entry | undefined;
   let at = 0;
   const channels: ChannelInfo[] = [];
+  const media = {
+    inboundStreams: 0,
+    outboundStreams: 0,
+    framesReceived: 0,
+    framesSent: 0,
+    packetsLost: 0,
+    nacksSent: 0,
+    nacksReceived: 0,
+    retransmittedPackets: 0,
+  };
   for (const raw of report.values()) {
     const e = raw as Entry;
     const id = str(e.id);
     if (id) byId.set(id, e);
     at = Math.max(at, num(e.timestamp));
     if (e.type === "transport" && !transport) transport = e;
+    if (e.type === "inbound-rtp") addInbound(media, e);
+    if (e.type === "outbound-rtp") addOutbound(media, e);
     if (e.type === "data-channel")
       channels.push({
         label: str(e.label) ?? "",
@@ -147,6 +192,7 @@ export function summarizeStats(
     channels,
     messagesSent: channels.reduce((a, c) => a + c.messagesSent, 0),
     messagesReceived: channels.reduce((a, c) => a + c.messagesReceived, 0),
+    media,
     agent,
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Browser ↔ bot: a private room with the Node bot. Chat, file transfer both ways, live stats
- * from both ends, and the media cards.
+ * from both ends, and media (camera echo, test clip, recording) on the same connection.
  */
 import type { SignalClient } from "@purertc/signal";
 import { receiveFile, sendFile } from "../shared/file-transfer.js";
@@ -10,7 +10,7 @@ import { ChatUi } from "./chat-ui.js";
 import { errorText, fill, h } from "./dom.js";
 import { FilesUi } from "./files-ui.js";
 import { checksumsAvailable, sha256 } from "./hash.js";
-import { mediaSection } from "./media.js";
+import { MediaPanel } from "./media.js";
 import { connectSignal, inviteBot } from "./signal.js";
 import { StatsView } from "./stats-view.js";
 
@@ -25,6 +25,14 @@ export class BotView {
   readonly #chat: ChatUi;
   readonly #files: FilesUi;
   readonly #stats = new StatsView();
+  readonly #media = new MediaPanel(() => {
+    const bot = this.#bot;
+    return bot
+      ? { pc: bot.link.pc as unknown as RTCPeerConnection, channel: bot.media }
+      : undefined;
+  });
+  readonly #tracked = new WeakSet<object>();
+  #mediaGeneration = -1;
   readonly #name: string;
   #session: RoomSession<PcLike> | undefined;
   #bot: BotMember | undefined;
@@ -56,7 +64,7 @@ export class BotView {
         card("Files", "card-files", this.#files.element),
       ),
       card("Live stats · getStats() from both ends", "card-stats", this.#stats.element),
-      card("Media", "card-media", mediaSection()),
+      card("Media · tracks over the same connection", "card-media", this.#media.element),
     );
     this.#setStatus("connecting", "connecting to the signaling server…");
     void this.#start(onSignal);
@@ -77,6 +85,7 @@ export class BotView {
             this.#chat.add({ from: from.name, text: line.text, at: line.at, via }),
           file: (from, ch) => void this.#download(from, ch),
           statsChannel: (_m, ch) => this.#stats.listen(ch),
+          mediaChannel: (_m, ch) => this.#media.listen(ch),
           error: (_m, message) =>
             this.#chat.add({ from: "", text: message, at: Date.now(), notice: "error" }),
         },
@@ -102,9 +111,18 @@ export class BotView {
         );
       this.#chat.enable(false);
       this.#files.enable(false);
+      this.#media.enable(false);
       return;
     }
     this.#seen = true;
+    if (!this.#tracked.has(bot.link)) {
+      this.#tracked.add(bot.link);
+      bot.link.addEventListener("track", ((ev: RTCTrackEvent) => this.#media.track(ev)) as never);
+    }
+    if (this.#mediaGeneration !== bot.link.generation) {
+      if (this.#mediaGeneration >= 0) this.#media.reset();
+      this.#mediaGeneration = bot.link.generation;
+    }
     if (this.#watched !== bot.link.pc) {
       this.#watched = bot.link.pc;
       this.#stats.watch(bot.link.pc);
@@ -131,6 +149,7 @@ export class BotView {
     else this.#setStatus("connecting", reason);
     this.#chat.enable(route !== "connecting" || open);
     this.#files.enable(open && route === "p2p");
+    this.#media.enable(route === "p2p" && bot.media?.readyState === "open");
   }
 
   #setStatus(kind: "ok" | "connecting" | "error", text: string): void {
@@ -192,7 +211,9 @@ export class BotView {
         onProgress: (b, s) => row?.progress(b, s),
         onData: (bytes) => parts.push(bytes),
       });
-      row?.done(r, new Blob(parts as BlobPart[], { type: mime || "application/octet-stream" }));
+      const blob = new Blob(parts as BlobPart[], { type: mime || "application/octet-stream" });
+      row?.done(r, blob);
+      if (r.ok && row) this.#media.fileArrived(r.meta.name, blob);
     } catch (e) {
       if (row) row.fail(errorText(e));
       else

@@ -1,7 +1,8 @@
 /**
  * Live getStats() from both ends of the page ↔ bot connection: the browser's own report, polled
  * every second, and the bot's, which arrives as a summary on the "stats" channel. Charts show
- * rates computed from consecutive summaries; tables show the selected pair, DTLS and SCTP.
+ * rates computed from consecutive summaries (bitrate, RTT, messages, video frames, loss and
+ * NACKs); tables show the selected pair, DTLS, SCTP and RTP totals.
  */
 import type { ChannelLike } from "../shared/channel.js";
 import { onMessage } from "../shared/channel.js";
@@ -36,6 +37,18 @@ export class StatsView {
     { name: "bot sent", color: BOT_OUT, dashed: true },
     { name: "bot received", color: BOT_IN, dashed: true },
   ]);
+  readonly #frames = new LineChart("Video frames", "frames/s", [
+    { name: "browser sent", color: BROWSER_OUT },
+    { name: "browser received", color: BROWSER_IN },
+    { name: "bot sent", color: BOT_OUT, dashed: true },
+    { name: "bot received", color: BOT_IN, dashed: true },
+  ]);
+  readonly #repair = new LineChart("Loss and repair", "packets/s", [
+    { name: "browser lost", color: BROWSER_IN },
+    { name: "browser NACKs sent", color: BROWSER_OUT },
+    { name: "bot lost", color: BOT_IN, dashed: true },
+    { name: "bot NACKs sent", color: BOT_OUT, dashed: true },
+  ]);
   readonly #tables: Record<Side, HTMLElement>;
   readonly #last: Partial<Record<Side, StatsSummary>> = {};
   #pc: PcLike | undefined;
@@ -63,6 +76,8 @@ export class StatsView {
         this.#bitrate.element,
         this.#rtt.element,
         this.#messages.element,
+        this.#frames.element,
+        this.#repair.element,
       ),
       h(
         "div",
@@ -119,12 +134,20 @@ export class StatsView {
       this.#bitrate.push(base + 1, now, rate(s.bytesReceived, prev.bytesReceived, 8 / 1000));
       this.#messages.push(base, now, rate(s.messagesSent, prev.messagesSent, 1));
       this.#messages.push(base + 1, now, rate(s.messagesReceived, prev.messagesReceived, 1));
+      const m = s.media;
+      const p = prev.media ?? m;
+      this.#frames.push(base, now, rate(m.framesSent, p.framesSent, 1));
+      this.#frames.push(base + 1, now, rate(m.framesReceived, p.framesReceived, 1));
+      this.#repair.push(base, now, rate(m.packetsLost, p.packetsLost, 1));
+      this.#repair.push(base + 1, now, rate(m.nacksSent, p.nacksSent, 1));
     }
     if (s.rttMs !== undefined) this.#rtt.push(side === "browser" ? 0 : 1, now, s.rttMs);
     this.#render(side, s);
     this.#bitrate.draw(now);
     this.#rtt.draw(now);
     this.#messages.draw(now);
+    this.#frames.draw(now);
+    this.#repair.draw(now);
   }
 
   #render(side: Side, s: StatsSummary): void {
@@ -154,6 +177,16 @@ export class StatsView {
       ["bytes sent / received", `${formatBytes(s.bytesSent)} / ${formatBytes(s.bytesReceived)}`],
       ["packets sent / received", `${s.packetsSent} / ${s.packetsReceived}`],
       ["messages sent / received", `${s.messagesSent} / ${s.messagesReceived}`],
+      [
+        "RTP streams out / in",
+        s.media ? `${s.media.outboundStreams} / ${s.media.inboundStreams}` : "—",
+      ],
+      [
+        "RTP lost · NACKs out / in · RTX",
+        s.media
+          ? `${s.media.packetsLost} · ${s.media.nacksSent} / ${s.media.nacksReceived} · ${s.media.retransmittedPackets}`
+          : "—",
+      ],
     ];
     const channels = s.channels.map((c) =>
       h(

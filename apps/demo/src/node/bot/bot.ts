@@ -2,11 +2,12 @@
  * The Node bot: a room member made of @purertc/peer connections. It joins a room when a page
  * asks (POST /api/bot/join), answers chat, receives files (hashing them, keeping nothing),
  * sends generated files on request (`/file 10`) and feeds its own getStats() summaries to each
- * page over the "stats" channel. Media (echo, clip, recording) will be handlers beside these.
+ * page over the "stats" channel, and runs the media features (echo, clip, recording: media.ts)
+ * on each connection.
  */
 import { randomBytes } from "node:crypto";
 import type { Logger } from "@purertc/common";
-import { createWebRtc } from "@purertc/peer";
+import { createWebRtc, type RTCPeerConnection } from "@purertc/peer";
 import { SignalClient } from "@purertc/signal";
 import { onMessage } from "../../shared/channel.js";
 import { receiveFile, sendFile } from "../../shared/file-transfer.js";
@@ -15,6 +16,7 @@ import type { ChatLine } from "../../shared/protocol.js";
 import { type Member, RoomSession } from "../../shared/room-session.js";
 import { summarizeStats } from "../../shared/stats-summary.js";
 import { sha256 } from "../hash.js";
+import { BotMedia } from "./media.js";
 import { botReply } from "./replies.js";
 
 export const BOT_NAME = "purertc bot";
@@ -38,6 +40,7 @@ export class Bot {
   readonly #rooms = new Map<string, RoomSession<PcLike>>();
   readonly #webrtc = createWebRtc({ interfaces: { includeLoopback: true } });
   readonly #timers = new Set<ReturnType<typeof setInterval>>();
+  readonly #media = new WeakMap<PcLike, BotMedia>();
 
   constructor(options: BotOptions) {
     this.#options = options;
@@ -57,7 +60,7 @@ export class Bot {
       client,
       name: BOT_NAME,
       kind: "bot",
-      createPeerConnection: () => new this.#webrtc.RTCPeerConnection() as unknown as PcLike,
+      createPeerConnection: () => this.#createPeerConnection(session),
       events: {
         changed: () => this.#maybeLeave(room, session),
         chat: (from, line) => void this.#chat(session, from, line),
@@ -75,6 +78,7 @@ export class Bot {
           );
         },
         statsChannel: (m, ch) => this.#feedStats(m, ch),
+        mediaChannel: (m, ch) => this.#media.get(m.link.pc)?.attach(ch),
         error: (m, message) => log.warn("room error", { room, peer: m?.peerId, message }),
       },
     });
@@ -88,6 +92,26 @@ export class Bot {
       client.close();
       throw e;
     }
+  }
+
+  /** A connection with its media features (the page's tracks arrive on it). */
+  #createPeerConnection(session: RoomSession<PcLike>): PcLike {
+    const pc: RTCPeerConnection = new this.#webrtc.RTCPeerConnection();
+    const like = pc as unknown as PcLike;
+    const media = new BotMedia(pc, {
+      logger: this.#options.logger,
+      deliver: async (name, bytes, mime) => {
+        const member = [...session.members.values()].find((m) => m.link.pc === like);
+        if (!member) throw new Error("the page left before its recording was sent");
+        await sendFile(
+          session.openFileChannel(member),
+          { name, size: bytes.byteLength, mime, read: async (o, n) => bytes.subarray(o, o + n) },
+          { sha256, chunkSize: chunkFor(member) },
+        );
+      },
+    });
+    this.#media.set(like, media);
+    return like;
   }
 
   /** Leaves every room. */

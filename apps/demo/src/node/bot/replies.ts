@@ -1,5 +1,4 @@
 /** What the bot answers to a chat line (commands start with "/"). */
-import { MEDIA_FEATURES } from "../../shared/protocol.js";
 import { type StatsReportLike, summarizeStats } from "../../shared/stats-summary.js";
 
 export type BotReply =
@@ -11,6 +10,7 @@ export const HELP = [
   "/file N: I send you N MB of random bytes (1–1024), checksum verified",
   "/stats: my view of our connection",
   "/help: this list",
+  "camera echo, test clip, recording: the Media card",
   "anything else: I echo it back",
 ].join(" · ");
 
@@ -47,7 +47,7 @@ export function botReply(input: string, ctx: ReplyContext): BotReply {
       },
     };
   if (/^\/(echo|clip|record)/.test(line))
-    return text(`${MEDIA_FEATURES.join(", ")}: coming with media support in @purertc/peer`);
+    return text("media features run from the Media card's buttons (they need tracks, not chat)");
   if (line.startsWith("/")) return text(`unknown command. ${HELP}`);
   return text(`echo: ${line}`);
 }

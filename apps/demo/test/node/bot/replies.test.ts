@@ -17,8 +17,8 @@ describe("bot replies", () => {
     const bad = botReply("/file 5000", ctx(true));
     expect(bad.kind === "text" && (await bad.text())).toMatch(/usage/);
   });
-  it("says media commands are not available yet instead of pretending", async () => {
+  it("points media commands to the Media card (media needs tracks, not chat lines)", async () => {
     const r = botReply("/echo", ctx(true));
-    expect(r.kind === "text" && (await r.text())).toMatch(/coming with media support/);
+    expect(r.kind === "text" && (await r.text())).toMatch(/Media card/);
   });
 });
