@@ -28,7 +28,7 @@ import type {
 import type { RTCIceCandidateInit } from "./ice-candidate.js";
 import type { EncodedMediaStreamTrack } from "./media/encoded-track.js";
 import { MediaController, type RTCRtpTransceiverInit } from "./media/media-controller.js";
-import type { MediaStream } from "./media/media-stream.js";
+import type { MediaStream, RTCTrackEvent } from "./media/media-stream.js";
 import type { RTCRtpReceiver } from "./media/rtp-receiver.js";
 import type { RTCRtpSender } from "./media/rtp-sender.js";
 import type { RTCRtpTransceiver } from "./media/rtp-transceiver.js";
@@ -60,7 +60,7 @@ export class RTCPeerConnection extends EventTarget {
   declare onicegatheringstatechange: ((this: RTCPeerConnection, ev: Event) => unknown) | null;
   declare onconnectionstatechange: ((this: RTCPeerConnection, ev: Event) => unknown) | null;
   declare ondatachannel: ((this: RTCPeerConnection, ev: RTCDataChannelEvent) => unknown) | null;
-  declare ontrack: ((this: RTCPeerConnection, ev: Event) => unknown) | null;
+  declare ontrack: ((this: RTCPeerConnection, ev: RTCTrackEvent) => unknown) | null;
   static [WEBRTC_OPTIONS]: WebRtcOptions = {};
 
   /** webrtc-pc §4.9.1: ECDSA P-256 or RSASSA-PKCS1-v1_5/SHA-256 certificates (others: NotSupportedError). */
