@@ -8,7 +8,12 @@ import { existsSync } from "node:fs";
 import type { Server } from "node:http";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EncodedFrame, RTCPeerConnection, RTCTrackEvent } from "../../src/node/index.js";
+import type {
+  EncodedFrame,
+  RTCEncodedVideoFrame,
+  RTCPeerConnection,
+  RTCTrackEvent,
+} from "../../src/node/index.js";
 import { once, until, webrtc } from "../node/helpers.js";
 import { serveMediaPage } from "./media-page.js";
 
@@ -31,34 +36,41 @@ const ARGS = [
   "--disable-features=WebRtcHideLocalIpsWithMdns",
 ];
 
-/** In the page: which video codecs Chromium can send, and an offer preferring `mime`. */
-const codecs = (page: Page): Promise<string[]> =>
-  page.evaluate(() =>
-    RTCRtpSender.getCapabilities("video")!.codecs.map(
-      (c) => `${c.mimeType} ${c.sdpFmtpLine ?? ""}`,
-    ),
+/** Page script: the video codecs Chromium can send, and a sendonly offer preferring one. */
+const PAGE_SCRIPT = `
+window.videoCodecs = () =>
+  RTCRtpSender.getCapabilities("video").codecs.map((c) => c.mimeType + " " + (c.sdpFmtpLine ?? ""));
+window.offerPreferring = async (mime) => {
+  const pc = new RTCPeerConnection();
+  window.pc = pc;
+  const s = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 } });
+  const t = pc.addTransceiver(s.getVideoTracks()[0], { direction: "sendonly", streams: [s] });
+  const all = RTCRtpSender.getCapabilities("video").codecs;
+  t.setCodecPreferences([
+    ...all.filter((c) => c.mimeType === mime && !/packetization-mode=0/.test(c.sdpFmtpLine ?? "")),
+    ...all.filter((c) => c.mimeType === "video/rtx"),
+  ]);
+  await pc.setLocalDescription();
+  if (pc.iceGatheringState !== "complete")
+    await new Promise((r) => pc.addEventListener("icegatheringstatechange", () => pc.iceGatheringState === "complete" && r()));
+  return pc.localDescription.sdp;
+};
+window.acceptAnswer = (sdp) => window.pc.setRemoteDescription({ type: "answer", sdp });
+`;
+
+type Page_ = Record<string, (...a: never[]) => Promise<unknown>>;
+const call = <T>(page: Page, fn: string, ...args: unknown[]): Promise<T> =>
+  page.evaluate(
+    ([f, a]) => (globalThis as never as Page_)[f as string]!(...(a as never[])) as Promise<T>,
+    [fn, args] as const,
   );
-const offerPreferring = (page: Page, mime: string): Promise<string> =>
-  page.evaluate(async (m) => {
-    const pc = new RTCPeerConnection();
-    (globalThis as never as { pc: RTCPeerConnection }).pc = pc;
-    const s = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 } });
-    const t = pc.addTransceiver(s.getVideoTracks()[0]!, { direction: "sendonly", streams: [s] });
-    const all = RTCRtpSender.getCapabilities("video")!.codecs;
-    t.setCodecPreferences([
-      ...all.filter((c) => c.mimeType === m && !/packetization-mode=0/.test(c.sdpFmtpLine ?? "")),
-      ...all.filter((c) => c.mimeType === "video/rtx"),
-    ]);
-    await pc.setLocalDescription();
-    if (pc.iceGatheringState !== "complete")
-      await new Promise<void>((r) =>
-        pc.addEventListener(
-          "icegatheringstatechange",
-          () => pc.iceGatheringState === "complete" && r(),
-        ),
-      );
-    return pc.localDescription!.sdp;
-  }, mime);
+
+async function openPage(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.addScriptTag({ content: PAGE_SCRIPT });
+  return page;
+}
 
 async function take(track: AsyncIterable<EncodedFrame>, n: number): Promise<EncodedFrame[]> {
   const out: EncodedFrame[] = [];
@@ -82,9 +94,8 @@ describe.skipIf(!haveChromium)("Chromium video codecs received as frames", () =>
   beforeAll(async () => {
     ({ server, url } = await serveMediaPage());
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-    const page = await browser.newPage();
-    await page.goto(url);
-    offered = await codecs(page);
+    const page = await openPage(browser, url);
+    offered = await call<string[]>(page, "videoCodecs");
     await page.close();
   });
   afterAll(async () => {
@@ -99,24 +110,19 @@ describe.skipIf(!haveChromium)("Chromium video codecs received as frames", () =>
         console.warn(`[peer] Debian Chromium does not offer ${mime}: SKIPPING its interop case`);
         return;
       }
-      const page = await browser.newPage();
-      await page.goto(url);
+      const page = await openPage(browser, url);
       const pc = new webrtc.RTCPeerConnection();
       pcs.push(pc);
       const track = once<RTCTrackEvent>(pc, "track");
-      await pc.setRemoteDescription({ type: "offer", sdp: await offerPreferring(page, mime) });
+      await pc.setRemoteDescription({
+        type: "offer",
+        sdp: await call<string>(page, "offerPreferring", mime),
+      });
       await pc.setLocalDescription();
       await gathered(pc);
-      await page.evaluate(
-        (sdp) =>
-          (globalThis as never as { pc: RTCPeerConnection }).pc.setRemoteDescription({
-            type: "answer",
-            sdp,
-          }),
-        pc.localDescription!.sdp,
-      );
+      await call(page, "acceptAnswer", pc.localDescription!.sdp);
       await until(pc, "connected");
-      const frames = await take((await track).track, 20);
+      const frames = (await take((await track).track, 20)) as RTCEncodedVideoFrame[];
       expect(frames[0]!.type).toBe("key");
       expect(frames.every((f) => f.getMetadata().mimeType === mime)).toBe(true);
       expect(frames.every((f) => f.data.byteLength > 0)).toBe(true);
