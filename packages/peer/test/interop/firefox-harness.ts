@@ -62,8 +62,11 @@ export class FirefoxInterop {
   /** The child's stderr (logs), kept for failure messages. */
   log = "";
 
-  /** Creates the namespace and starts the scenario child inside it. */
-  async start(): Promise<void> {
+  /**
+   * Creates the namespace and starts the scenario child inside it (`script`, a file next to
+   * this one speaking the same JSON-lines protocol: firefox-scenario.ts, firefox-media-scenario.ts).
+   */
+  async start(script = "firefox-scenario.ts"): Promise<void> {
     const ip = (...args: string[]) => execFileSync(IP!, args, { stdio: "pipe" });
     ip("netns", "add", this.netns);
     process.once("exit", this.#removeNetns);
@@ -80,7 +83,7 @@ export class FirefoxInterop {
         "--import",
         TSX_LOADER,
         "--conditions=@purertc/source",
-        join(HERE, "firefox-scenario.ts"),
+        join(HERE, script),
       ],
       { cwd: PACKAGE, stdio: ["pipe", "pipe", "pipe"], env: process.env },
     );
