@@ -26,6 +26,8 @@ export interface SamplesCase {
   readonly kind: "samples";
   readonly name: string;
   readonly samples?: number;
+  /** What a sample measures, lower is better (default `"ms"`, e.g. `"KiB/peer"`). */
+  readonly unit?: string;
   readonly contenders: Readonly<
     Record<string, () => (() => Promise<number>) | Promise<() => Promise<number>>>
   >;
@@ -165,10 +167,10 @@ async function runSamples(bench: string, c: SamplesCase): Promise<CaseResult> {
   const results = names.map((contender): ContenderResult => {
     const s = samples.get(contender)!;
     const err = errors.get(contender);
-    if (err && s.length === 0) return { contender, unit: "ms", error: err };
+    if (err && s.length === 0) return { contender, unit: c.unit ?? "ms", error: err };
     return {
       contender,
-      unit: "ms",
+      unit: c.unit ?? "ms",
       value: median(s),
       p90: quantile(s, 0.9),
       p99: quantile(s, 0.99),
