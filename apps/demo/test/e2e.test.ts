@@ -46,6 +46,7 @@ describe.skipIf(!chromium)("demo end to end (headless Chromium)", () => {
     ["test clip: the browser decodes the bot's VP8 and Opus"],
     ["recording: 3 s of the camera to WebM, probed by ffprobe"],
     ["two tabs and the bot form a full mesh"],
+    ["room video: a tab's camera is decoded by the other tab"],
     ["forced P2P failure: chat relayed through the signaling server"],
     ["no uncaught errors"],
   ])("%s", (prefix) => {

@@ -334,6 +334,27 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult[]> {
     });
 
     await check(
+      "room video: a tab's camera is decoded by the other tab over their pair",
+      async () => {
+        if (!meshed) throw new Error("no mesh");
+        await a.click("[data-testid=room-camera]");
+        const tile = b.locator("[data-testid=room-tile] .meter").first();
+        const read = async () => Number((await tile.getAttribute("data-frames")) ?? 0);
+        const deadline = Date.now() + T;
+        let frames = await read().catch(() => 0);
+        while (frames < 20 && Date.now() < deadline) {
+          await b.waitForTimeout(250);
+          frames = await read().catch(() => 0);
+        }
+        if (frames < 20)
+          throw new Error(
+            `the other tab decoded ${frames} frames; a says "${await a.textContent("[data-testid=room-camera-status]")}"`,
+          );
+        return `${frames} frames decoded by the other tab`;
+      },
+    );
+
+    await check(
       "forced P2P failure: chat relayed through the signaling server, and the UI says so",
       async () => {
         if (!meshed) throw new Error("no mesh");

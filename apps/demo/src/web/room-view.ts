@@ -1,6 +1,6 @@
 /**
- * A room: every tab that joins connects to every other member (full mesh of data channels,
- * perfect negotiation by @purertc/signal). A pair whose P2P connection fails (or is forced to,
+ * A room: every tab that joins connects to every other member (full mesh of data channels and,
+ * once shared, video; perfect negotiation by @purertc/signal). A pair whose P2P connection fails (or is forced to,
  * with the toggle) keeps chatting through the signaling server, and the table says so.
  */
 import type { SignalClient } from "@purertc/signal";
@@ -8,6 +8,7 @@ import type { PcLike } from "../shared/mesh-link.js";
 import { type Member, RoomSession } from "../shared/room-session.js";
 import { ChatUi } from "./chat-ui.js";
 import { errorText, fill, h } from "./dom.js";
+import { RoomVideo } from "./room-video.js";
 import { connectSignal, inviteBot } from "./signal.js";
 
 interface MemberRow {
@@ -32,6 +33,7 @@ export class RoomView {
   readonly #chat: ChatUi;
   readonly #onSignal: (c: SignalClient | undefined) => void;
   readonly #rows = new Map<string, MemberRow>();
+  readonly #video = new RoomVideo();
   #session: RoomSession<PcLike> | undefined;
   #client: SignalClient | undefined;
 
@@ -79,7 +81,7 @@ export class RoomView {
         h("h2", { text: "Room" }),
         h("p", {
           class: "muted",
-          text: "Open this page in several tabs and join the same room: every pair connects directly (a full mesh of data channels). Tick “force P2P failure” on a pair to rebuild it with every ICE candidate dropped: its chat then goes through the signaling server.",
+          text: "Open this page in several tabs and join the same room: every pair connects directly (a full mesh of data channels, and video once you share your camera). Tick “force P2P failure” on a pair to rebuild it with every ICE candidate dropped: its chat then goes through the signaling server.",
         }),
         form,
         this.#share,
@@ -116,6 +118,12 @@ export class RoomView {
           h("h2", { text: "Room chat" }),
           this.#chat.element,
         ),
+      ),
+      h(
+        "section",
+        { class: "card", testid: "card-room-video" },
+        h("h2", { text: "Video · one connection per pair" }),
+        this.#video.element,
       ),
     );
     this.#setStatus("idle", "not in a room");
@@ -174,6 +182,7 @@ export class RoomView {
     this.#roomInput.disabled = false;
     this.#joinButton.textContent = "Join";
     this.#chat.enable(false);
+    this.#video.clear();
     this.#share.textContent = "";
     this.#setStatus("idle", "not in a room");
     this.#render();
@@ -213,6 +222,7 @@ export class RoomView {
 
   #render(): void {
     const members = [...(this.#session?.members.values() ?? [])];
+    this.#video.sync(members);
     for (const [id, row] of this.#rows)
       if (!this.#session?.members.has(id)) {
         row.tr.remove();

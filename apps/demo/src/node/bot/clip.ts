@@ -85,7 +85,10 @@ export class ClipPlayer {
   }
 
   #tick(): void {
-    if (!this.#alive()) return this.stop();
+    if (!this.#alive()) {
+      this.stop();
+      return;
+    }
     const elapsed = performance.now() - this.#startedAt;
     const { video, audio } = this.#clip;
     while (this.#videoSent * VIDEO_FRAME_MS <= elapsed) {
