@@ -1,0 +1,217 @@
+/**
+ * The Node half of the Firefox media interop tests, run by FirefoxInterop inside its network
+ * namespace (same JSON-lines protocol as firefox-scenario.ts: `{"ready": url}`, then one result
+ * line per command). The page is the Firefox RPC page; the media helpers below are installed
+ * into it with one `eval` call.
+ *
+ * Commands: `receive` {side}: Firefox's fake camera (VP8) and microphone (Opus) arrive as frames
+ * with purertc as answerer or offerer; `send-clip`: the GStreamer VP8 clip sent by purertc is
+ * decoded by Firefox (`framesDecoded`). Not a test file itself.
+ */
+import { ok, strictEqual } from "node:assert/strict";
+import { createInterface } from "node:readline";
+import { readFixture } from "@purertc/testkit/node";
+import {
+  createWebRtc,
+  type EncodedFrame,
+  EncodedMediaStreamTrack,
+  type RTCPeerConnection,
+  type RTCTrackEvent,
+} from "../../src/node/index.js";
+import { readIvf } from "../media/ivf.js";
+import { once, until } from "../node/helpers.js";
+import { type FirefoxPageServer, serveFirefoxPage } from "./firefox-page.js";
+import { withTimeout } from "./scenario-steps.js";
+
+const MEDIA_HELPERS = `
+window.mediaOffer = async () => {
+  const pc = await newPc();
+  const s = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 320, height: 240 } });
+  for (const t of s.getTracks()) pc.addTrack(t, s);
+  await pc.setLocalDescription();
+  await gathered(pc);
+  return pc.localDescription.sdp;
+};
+window.mediaAnswer = async ({ sdp, send }) => {
+  const pc = await newPc();
+  await pc.setRemoteDescription({ type: "offer", sdp });
+  if (send) {
+    const s = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 320, height: 240 } });
+    for (const t of s.getTracks()) pc.addTrack(t, s);
+  }
+  pc.ontrack = (e) => {
+    const v = document.createElement(e.track.kind);
+    v.muted = true; v.autoplay = true; v.srcObject = new MediaStream([e.track]);
+    document.body.append(v); v.play().catch(() => {});
+  };
+  await pc.setLocalDescription();
+  await gathered(pc);
+  return pc.localDescription.sdp;
+};
+window.mediaInbound = async () => {
+  const st = await window.pc.getStats();
+  const codecs = new Map([...st.values()].filter((r) => r.type === "codec").map((r) => [r.id, r.mimeType]));
+  return [...st.values()].filter((r) => r.type === "inbound-rtp").map((r) => ({
+    kind: r.kind, mimeType: codecs.get(r.codecId), packetsReceived: r.packetsReceived,
+    framesDecoded: r.framesDecoded, frameWidth: r.frameWidth,
+  }));
+};
+"installed";
+`;
+
+interface Command {
+  readonly id: number;
+  readonly cmd: string;
+  readonly side?: "offerer" | "answerer";
+}
+
+const webrtc = createWebRtc({ addresses: ["127.0.0.1"], mdns: "disabled" });
+let pc: RTCPeerConnection | undefined;
+
+async function gathered(p: RTCPeerConnection): Promise<void> {
+  while (p.iceGatheringState !== "complete") await once(p, "icegatheringstatechange");
+}
+
+/** RFC 6386 §9.1: the dimensions in a VP8 key frame's header. */
+function vp8Size(data: ArrayBuffer): string | undefined {
+  const b = new Uint8Array(data);
+  if ((b[0]! & 1) !== 0 || b[3] !== 0x9d || b[4] !== 0x01 || b[5] !== 0x2a) return undefined;
+  return `${(b[6]! | (b[7]! << 8)) & 0x3fff}x${(b[8]! | (b[9]! << 8)) & 0x3fff}`;
+}
+
+async function page(server: FirefoxPageServer) {
+  const p = server.page("main");
+  await withTimeout(p.ready, 20_000, () => "the Firefox page never polled");
+  await p.evaluate("closePc");
+  await p.evaluate("eval", MEDIA_HELPERS);
+  pc?.close();
+  pc = new webrtc.RTCPeerConnection();
+  return p;
+}
+
+async function receive(c: Command, server: FirefoxPageServer): Promise<Record<string, unknown>> {
+  const p = await page(server);
+  const me = pc!;
+  const tracks: RTCTrackEvent[] = [];
+  me.ontrack = (e) => tracks.push(e);
+  counts.clear();
+  if (c.side === "answerer") {
+    await me.setRemoteDescription({ type: "offer", sdp: await p.evaluate<string>("mediaOffer") });
+    await me.setLocalDescription();
+    await gathered(me);
+    await p.evaluate("accept", me.localDescription!.sdp);
+  } else {
+    me.addTransceiver("video", { direction: "recvonly" });
+    me.addTransceiver("audio", { direction: "recvonly" });
+    await me.setLocalDescription();
+    await gathered(me);
+    const sdp = await p.evaluate<string>("mediaAnswer", {
+      sdp: me.localDescription!.sdp,
+      send: true,
+    });
+    await me.setRemoteDescription({ type: "answer", sdp });
+  }
+  await withTimeout(until(me, "connected"), 20_000, () => `connection ${me.connectionState}`);
+  const got = await withTimeout(collected(tracks), 20_000, async () => {
+    const seen = tracks.map((t) => `${t.track.kind}: ${counts.get(t.track) ?? 0} frames`);
+    return `frames from Firefox: ${seen.join(", ")}; Firefox ${JSON.stringify(await p.evaluate("pcInfo"))}`;
+  });
+  const { video: vf, audio: af } = got;
+  const key = vf.find((f) => (f as { type?: string }).type === "key")!;
+  strictEqual(key.getMetadata().mimeType, "video/VP8");
+  for (let i = 1; i < vf.length; i++) ok(vf[i]!.timestamp !== vf[i - 1]!.timestamp);
+  ok(af.every((f) => f.getMetadata().mimeType === "audio/opus" && f.data.byteLength > 0));
+  return { size: vp8Size(key.data), video: vf.length >= 30, audio: af.length >= 50 };
+}
+
+const counts = new Map<EncodedMediaStreamTrack, number>();
+
+/**
+ * Collects frames from the track events on (nothing missed) until the video has had a keyframe
+ * (asked for with a PLI every 500 ms) and 30 frames, and the audio 50.
+ */
+function collected(
+  tracks: RTCTrackEvent[],
+): Promise<{ video: EncodedFrame[]; audio: EncodedFrame[] }> {
+  return new Promise((resolve) => {
+    const frames = { video: [] as EncodedFrame[], audio: [] as EncodedFrame[] };
+    let keyed = false;
+    const pli = setInterval(() => {
+      for (const t of tracks) if (t.track.kind === "video" && !keyed) t.track.requestKeyFrame();
+    }, 500);
+    const check = () => {
+      if (keyed && frames.video.length >= 30 && frames.audio.length >= 50) {
+        clearInterval(pli);
+        resolve(frames);
+      }
+    };
+    const watch = (track: EncodedMediaStreamTrack) =>
+      track.addEventListener("frame", (e) => {
+        const f = (e as Event & { frame: EncodedFrame }).frame;
+        counts.set(track, (counts.get(track) ?? 0) + 1);
+        if (track.kind === "video") {
+          if ((f as { type?: string }).type === "key") keyed = true;
+          if (keyed) frames.video.push(f);
+        } else frames.audio.push(f);
+        check();
+      });
+    for (const t of tracks) watch(t.track);
+  });
+}
+
+async function sendClip(server: FirefoxPageServer): Promise<Record<string, unknown>> {
+  const ivf = readIvf(readFixture("rtp", "vp8-320x240.ivf"));
+  const p = await page(server);
+  const me = pc!;
+  const track = new EncodedMediaStreamTrack({ kind: "video", codec: "video/VP8" });
+  me.addTransceiver(track, { direction: "sendonly" });
+  await me.setLocalDescription();
+  await gathered(me);
+  const sdp = await p.evaluate<string>("mediaAnswer", {
+    sdp: me.localDescription!.sdp,
+    send: false,
+  });
+  await me.setRemoteDescription({ type: "answer", sdp });
+  await withTimeout(until(me, "connected"), 20_000, () => `connection ${me.connectionState}`);
+  // Three loops of the 30-frame clip at 30 fps; each loop starts with its keyframe.
+  for (let i = 0; i < 90; i++) {
+    track.writeFrame({ data: ivf.frames[i % 30]!.data, timestamp: 90000 + i * 3000 });
+    await new Promise((r) => setTimeout(r, 33));
+  }
+  type Inbound = { kind: string; mimeType: string; framesDecoded: number; frameWidth: number };
+  let v: Inbound | undefined;
+  for (let i = 0; i < 30; i++) {
+    v = (await p.evaluate<Inbound[]>("mediaInbound")).find((s) => s.kind === "video");
+    if ((v?.framesDecoded ?? 0) > 0) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  ok(v, "no inbound-rtp video in Firefox");
+  return { ...v };
+}
+
+async function main(): Promise<void> {
+  const server = await serveFirefoxPage();
+  process.stdout.write(`${JSON.stringify({ ready: server.url })}\n`);
+  const lines = createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    const c = JSON.parse(line) as Command;
+    const t0 = performance.now();
+    let reply: Record<string, unknown>;
+    try {
+      const info =
+        c.cmd === "receive"
+          ? await receive(c, server)
+          : c.cmd === "send-clip"
+            ? await sendClip(server)
+            : {};
+      reply = { id: c.id, ok: true, info, ms: Math.round(performance.now() - t0) };
+    } catch (e) {
+      reply = { id: c.id, ok: false, error: String((e as Error)?.stack ?? e) };
+    }
+    process.stdout.write(`${JSON.stringify(reply)}\n`);
+  }
+  pc?.close();
+  await server.close();
+}
+
+await main();

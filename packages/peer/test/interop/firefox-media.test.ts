@@ -1,0 +1,41 @@
+/**
+ * Media interop with headless Firefox ESR (fake camera and microphone), in the Firefox harness's
+ * network namespace: Firefox's VP8 and Opus arrive as frames with purertc as answerer and as
+ * offerer, and the GStreamer VP8 clip sent by purertc is decoded by Firefox. Each step runs in
+ * the scenario child (firefox-media-scenario.ts), which checks the media itself.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FirefoxInterop, firefoxUnavailable } from "./firefox-harness.js";
+import { passed } from "./scenario-tests.js";
+
+const unavailable = firefoxUnavailable();
+if (unavailable) console.warn(`[peer] SKIPPING Firefox ESR media interop: ${unavailable}`);
+
+describe.skipIf(unavailable !== undefined)("media interop with headless Firefox ESR", () => {
+  const interop = new FirefoxInterop();
+
+  beforeAll(async () => {
+    await interop.start("firefox-media-scenario.ts");
+    interop.launchFirefox("main", { obfuscateHostAddresses: false });
+  }, 30_000);
+
+  afterAll(() => interop.close(), 20_000);
+
+  it("Firefox offers camera + microphone, purertc answers: VP8 (key frame) and Opus arrive as frames", async () => {
+    const info = passed(await interop.run("receive", { side: "answerer" }), interop);
+    expect(info.size).toMatch(/^\d+x\d+$/);
+    expect(info).toMatchObject({ video: true, audio: true });
+  }, 60_000);
+
+  it("purertc offers to receive, Firefox answers sending: VP8 and Opus arrive as frames", async () => {
+    const info = passed(await interop.run("receive", { side: "offerer" }), interop);
+    expect(info).toMatchObject({ video: true, audio: true });
+  }, 60_000);
+
+  it("the VP8 clip sent by purertc is decoded by Firefox (framesDecoded > 0, frameWidth 320)", async () => {
+    const info = passed(await interop.run("send-clip"), interop);
+    expect(info.mimeType).toBe("video/VP8");
+    expect(info.framesDecoded).toBeGreaterThan(0);
+    expect(info.frameWidth).toBe(320);
+  }, 60_000);
+});
