@@ -135,7 +135,13 @@ export class Sha1Hmac implements MacContext {
     this.#finish();
     const h = this.#h;
     let diff = 0;
-    for (let i = 0; i < length; i++) {
+    let i = 0;
+    for (; i + 4 <= length; i += 4) {
+      const o = offset + i;
+      diff |=
+        h[i >> 2]! ^ ((tag[o]! << 24) | (tag[o + 1]! << 16) | (tag[o + 2]! << 8) | tag[o + 3]!);
+    }
+    for (; i < length; i++) {
       diff |= ((h[i >> 2]! >>> (24 - 8 * (i & 3))) & 0xff) ^ tag[offset + i]!;
     }
     return diff === 0;

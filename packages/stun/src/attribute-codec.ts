@@ -22,6 +22,11 @@ export interface StunAttributeCodec<T> {
   write(value: T, buf: Uint8Array, offset: number, ctx: StunCodecContext): void;
   /** Reads a value; throws only `DecodeError` (layer `"stun"`). */
   read(value: Uint8Array, ctx: StunCodecContext): T;
+  /**
+   * Optional: reads the value at `buf[offset..offset+length)` without making a view of it (what
+   * `getAttribute` uses on a lazily decoded message). Must give what `read` gives on that range.
+   */
+  readAt?(buf: Uint8Array, offset: number, length: number, ctx: StunCodecContext): T;
 }
 
 /** The description {@link defineStunAttribute} takes. */

@@ -46,11 +46,16 @@ export function writeUtf8(s: string, buf: Uint8Array, offset: number): void {
 
 /** Reads UTF-8 (ASCII fast path). Invalid sequences become U+FFFD. */
 export function readUtf8(v: Uint8Array): string {
-  if (v.length > 64) return utf8Decode(v);
+  return readUtf8At(v, 0, v.length);
+}
+
+/** {@link readUtf8} of `buf[offset..offset+length)`, with a view only for non-ASCII or long text. */
+function readUtf8At(buf: Uint8Array, offset: number, length: number): string {
+  if (length > 64) return utf8Decode(buf.subarray(offset, offset + length));
   let s = "";
-  for (let i = 0; i < v.length; i++) {
-    const c = v[i]!;
-    if (c >= 0x80) return utf8Decode(v);
+  for (let i = offset; i < offset + length; i++) {
+    const c = buf[i]!;
+    if (c >= 0x80) return utf8Decode(buf.subarray(offset, offset + length));
     s += String.fromCharCode(c);
   }
   return s;
@@ -70,6 +75,10 @@ function textAttribute(type: number, name: string, maxBytes: number): StunAttrib
     read: (v) => {
       if (v.length > maxBytes) fail("attribute-too-long", name, `${v.length} > ${maxBytes} bytes`);
       return readUtf8(v);
+    },
+    readAt: (buf, off, len) => {
+      if (len > maxBytes) fail("attribute-too-long", name, `${len} > ${maxBytes} bytes`);
+      return readUtf8At(buf, off, len);
     },
   });
 }
@@ -107,7 +116,18 @@ function u32Attribute(type: number, name: string): StunAttributeCodec<number> {
       exactLength(v, 4, name);
       return ((v[0]! << 24) | (v[1]! << 16) | (v[2]! << 8) | v[3]!) >>> 0;
     },
+    readAt: (b, o, len) => {
+      if (len !== 4) fail("bad-attribute-length", name, `expected 4 bytes, got ${len}`);
+      return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+    },
   });
+}
+
+function readU64(b: Uint8Array, o: number, len: number, name: string): bigint {
+  if (len !== 8) fail("bad-attribute-length", name, `expected 8 bytes, got ${len}`);
+  const hi = ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+  const lo = ((b[o + 4]! << 24) | (b[o + 5]! << 16) | (b[o + 6]! << 8) | b[o + 7]!) >>> 0;
+  return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
 function u64Attribute(type: number, name: string): StunAttributeCodec<bigint> {
@@ -123,12 +143,8 @@ function u64Attribute(type: number, name: string): StunAttributeCodec<bigint> {
         buf[off + 4 + i] = (lo >>> (24 - 8 * i)) & 0xff;
       }
     },
-    read: (v) => {
-      exactLength(v, 8, name);
-      const hi = ((v[0]! << 24) | (v[1]! << 16) | (v[2]! << 8) | v[3]!) >>> 0;
-      const lo = ((v[4]! << 24) | (v[5]! << 16) | (v[6]! << 8) | v[7]!) >>> 0;
-      return (BigInt(hi) << 32n) | BigInt(lo);
-    },
+    read: (v) => readU64(v, 0, v.length, name),
+    readAt: (b, o, len) => readU64(b, o, len, name),
   });
 }
 
@@ -141,6 +157,10 @@ function flagAttribute(type: number, name: string): StunAttributeCodec<true> {
     write: () => {},
     read: (v) => {
       exactLength(v, 0, name);
+      return true;
+    },
+    readAt: (_b, _o, len) => {
+      if (len !== 0) fail("bad-attribute-length", name, `expected 0 bytes, got ${len}`);
       return true;
     },
   });

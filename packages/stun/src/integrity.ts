@@ -281,17 +281,22 @@ function verifyIntegrityAt(raw: Uint8Array, off: number, key: StunIntegrityKey):
   const isSha1 = ((raw[off]! << 8) | raw[off + 1]!) === StunAttributeType.MessageIntegrity;
   const len = (raw[off + 2]! << 8) | raw[off + 3]!;
   if (isSha1 ? len !== 20 : len < 16 || len > 32) return false;
+  const fast = isSha1 ? key.incrementalSha1(off) : undefined;
+  if (fast) {
+    // Type and fixed-up length, then the rest of the message straight from the input.
+    const head = headerScratch;
+    head[0] = raw[0]!;
+    head[1] = raw[1]!;
+    setLength(head, 0, off - STUN_HEADER_LENGTH + 4 + len);
+    return fast
+      .reset()
+      .update(head, 0, 4)
+      .update(raw, 4, off)
+      .matches(raw, off + 4, 20);
+  }
   const header = headerScratch;
   for (let i = 0; i < STUN_HEADER_LENGTH; i++) header[i] = raw[i]!;
   setLength(header, 0, off - STUN_HEADER_LENGTH + 4 + len);
-  const fast = isSha1 ? key.incrementalSha1(off) : undefined;
-  if (fast) {
-    return fast
-      .reset()
-      .update(header, 0, STUN_HEADER_LENGTH)
-      .update(raw, STUN_HEADER_LENGTH, off)
-      .matches(raw, off + 4, 20);
-  }
   const digest = key
     .mac(isSha1 ? "sha1" : "sha256")
     .compute(header, raw.subarray(STUN_HEADER_LENGTH, off));

@@ -220,7 +220,10 @@ export function getAttribute<T>(msg: StunMessage, codec: StunAttributeCodec<T>):
     const off = findAttribute(msg.raw, wanted);
     if (off < 0) return undefined;
     const raw = msg.raw;
-    return codec.read(raw.subarray(off + 4, off + 4 + ((raw[off + 2]! << 8) | raw[off + 3]!)), msg);
+    const len = (raw[off + 2]! << 8) | raw[off + 3]!;
+    return codec.readAt
+      ? codec.readAt(raw, off + 4, len, msg)
+      : codec.read(raw.subarray(off + 4, off + 4 + len), msg);
   }
   const list = msg.attributes;
   for (let i = 0; i < list.length; i++) {

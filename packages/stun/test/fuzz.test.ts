@@ -12,11 +12,13 @@ import {
   hasFingerprint,
   IceControlling,
   isStunMessage,
+  Priority,
   type StunAttributeCodec,
   type StunClass,
   StunIntegrityKey,
   StunTcpFramer,
   stunAttributeCodec,
+  UseCandidate,
   Username,
   verifyFingerprint,
   verifyMessageIntegrity,
@@ -37,6 +39,21 @@ const message = fc.record({
   class: fc.constantFrom(...classes),
   transactionId: fc.uint8Array({ minLength: 12, maxLength: 12 }),
   attributes: fc.array(rawAttr, { maxLength: 8 }),
+});
+
+/** Attributes of the types ICE and the server read, with values of any length (valid or not). */
+const knownAttr = fc.record({
+  type: fc.constantFrom(0x0006, 0x0009, 0x0020, 0x0024, 0x0025, 0x8029, 0x802a),
+  value: fc.oneof(
+    fc.uint8Array({ maxLength: 12 }),
+    fc.uint8Array({ minLength: 60, maxLength: 80 }),
+  ),
+});
+const mixedMessage = fc.record({
+  method: fc.integer({ min: 0, max: 0xfff }),
+  class: fc.constantFrom(...classes),
+  transactionId: fc.uint8Array({ minLength: 12, maxLength: 12 }),
+  attributes: fc.array(fc.oneof(rawAttr, knownAttr), { maxLength: 8 }),
 });
 
 function decodeAllTyped(bytes: Uint8Array): void {
@@ -125,7 +142,7 @@ describe("STUN codec properties (fast-check)", () => {
     };
     fc.assert(
       fc.property(
-        message,
+        mixedMessage,
         fc.boolean(),
         fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
         (m, signed, edits) => {
@@ -146,6 +163,8 @@ describe("STUN codec properties (fast-check)", () => {
           expect(view.transactionId).toEqual(decoded.transactionId);
           const codecs: StunAttributeCodec<unknown>[] = [
             Username,
+            Priority,
+            UseCandidate,
             IceControlling,
             ErrorCode,
             XorMappedAddress,
