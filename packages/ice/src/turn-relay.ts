@@ -143,7 +143,13 @@ export class TurnRelayClient implements IceRelayClient {
     return this.#events.shift();
   }
 
+  /**
+   * The TURN client's next deadline. Events raised outside the agent's own calls (a host that
+   * calls {@link handleTransportClosed} directly) make it due at once (0), so that the agent's
+   * next `handleTimeout` drains them.
+   */
   pollTimeout(): Millis | undefined {
+    if (this.#events.length > 0) return 0;
     return this.turn.pollTimeout();
   }
 

@@ -10,9 +10,9 @@ import type { IceServerUrl } from "./configuration.js";
 import type { RunnerTurnServer } from "./runner.js";
 
 /**
- * Resolves the servers' host names: `stun:` URLs for server-reflexive candidates, `turn:` URLs
- * over UDP for relayed ones. `stuns:`, `turns:` and `?transport=tcp` are passed to `skip` (the
- * Node runner relays over UDP only), as is a name that does not resolve.
+ * Resolves the servers' host names: `stun:` URLs for server-reflexive candidates, `turn:` and
+ * `turns:` URLs for relayed ones (over UDP, TCP with `?transport=tcp`, or TLS for `turns:`).
+ * `stuns:` is passed to `skip`, as is a name that does not resolve.
  */
 export async function resolveIceServers(
   servers: readonly IceServerUrl[],
@@ -21,8 +21,8 @@ export async function resolveIceServers(
   const stun: IceStunServer[] = [];
   const turn: RunnerTurnServer[] = [];
   for (const s of servers) {
-    if (s.scheme === "stuns" || s.scheme === "turns" || s.transport === "tcp") {
-      skip(s.url, "only STUN and TURN over UDP are supported: skipped");
+    if (s.scheme === "stuns") {
+      skip(s.url, "stuns: is not used for gathering: skipped");
       continue;
     }
     let address: string;
@@ -37,6 +37,8 @@ export async function resolveIceServers(
       turn.push({
         url: s.url,
         server: { address: normalizeIp(address), port: s.port },
+        transport: s.scheme === "turns" ? "tls" : (s.transport ?? "udp"),
+        host: s.host,
         username: s.username!,
         credential: s.credential!,
       });

@@ -13,10 +13,9 @@ import {
   type Rng,
   type SocketAddress,
   sameSocketAddress,
-  type Transmit,
 } from "@purertc/common";
 import type { CryptoProvider } from "@purertc/crypto";
-import { TurnRelayClient } from "@purertc/ice";
+import { type IceDatagram, type IceTransmit, TurnRelayClient } from "@purertc/ice";
 import {
   bindUdp,
   closeUdp,
@@ -25,6 +24,7 @@ import {
   type InterfaceFilter,
   openMdnsSocket,
   type PortRange,
+  StreamRelays,
   usableAddresses,
 } from "@purertc/ice/node";
 import type { PeerCore } from "../peer-core.js";
@@ -76,10 +76,14 @@ function lastSource(): (address: string, port: number) => SocketAddress {
   };
 }
 
-/** A TURN server reached over UDP, its host name already resolved. */
+/** A TURN server, its host name already resolved. */
 export interface RunnerTurnServer {
   readonly url: string;
   readonly server: SocketAddress;
+  /** UDP (default), or a TCP/TLS connection of its own (RFC 8656 §3.1). */
+  readonly transport?: "udp" | "tcp" | "tls";
+  /** The URL's host (a TLS certificate is checked against it). */
+  readonly host?: string;
   readonly username: string;
   readonly credential: string;
 }
@@ -102,6 +106,8 @@ export class PeerRunner {
   #mux: IceUdpMux | undefined;
   #sink: IceMuxSink | undefined;
   #mdns: Socket | undefined;
+  /** TURN over TCP/TLS: the connections of the stream relays (created on first use). */
+  #streams: StreamRelays | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
   #armQueued = false;
@@ -209,6 +215,13 @@ export class PeerRunner {
   ): Promise<void> {
     for (const t of servers) {
       if (this.#closed) return;
+      if (t.transport === "tcp" || t.transport === "tls") {
+        if (!this.#streams) this.#streams = this.#streamRelays();
+        const streams = this.#streams;
+        const stream = { ...t, transport: t.transport, host: t.host ?? t.server.address };
+        this.core.addRelay(this.now(), streams.open(stream, crypto, rng));
+        continue;
+      }
       const family = ipFamily(t.server.address);
       if (family === undefined) continue;
       let local: SocketAddress | undefined;
@@ -238,6 +251,26 @@ export class PeerRunner {
       );
     }
     this.pump();
+  }
+
+  /** Frames from stream relays go to the core tagged with their relay (see @purertc/ice). */
+  #streamRelays(): StreamRelays {
+    return new StreamRelays(
+      { logger: this.#log },
+      {
+        frame: (relay, data) => {
+          if (this.#closed) return;
+          const d: IceDatagram = { from: relay.server, data, relay };
+          this.core.handleDatagram(this.now(), d);
+          this.pump();
+        },
+        closed: (relay) => {
+          if (this.#closed) return;
+          relay.handleTransportClosed?.(this.now());
+          this.pump();
+        },
+      },
+    );
   }
 
   /** The local transport address the allocation of a TURN URL uses. */
@@ -312,6 +345,7 @@ export class PeerRunner {
     if (this.#relayLocal.size > 0) await new Promise((r) => setImmediate(r));
     const closing = [...this.#sockets, ...this.#relaySockets].map((s) => closeUdp(s.socket));
     if (this.#mdns) closing.push(closeUdp(this.#mdns));
+    if (this.#streams) closing.push(this.#streams.close());
     this.#sockets.length = 0;
     this.#relaySockets.length = 0;
     this.#mdns = undefined;
@@ -324,7 +358,11 @@ export class PeerRunner {
     this.pump();
   }
 
-  #transmit(t: Transmit): void {
+  #transmit(t: IceTransmit): void {
+    if (t.relay) {
+      this.#streams?.write(t);
+      return;
+    }
     if (t.to.port === 5353 && (t.to.address === "224.0.0.251" || t.to.address === "ff02::fb")) {
       this.#mdns?.send(t.data, t.to.port, t.to.address);
       return;

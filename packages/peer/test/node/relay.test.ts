@@ -1,8 +1,9 @@
 /**
  * Relay-only `RTCPeerConnection`s on loopback: `iceServers` with a `turn:` URL and
  * `iceTransportPolicy: "relay"` on both sides, through our TURN server (@purertc/turn/node) and
- * through coturn's `turnserver`. Only relayed candidates are signalled, so every byte provably
- * crosses the TURN server; a wrong credential surfaces as `icecandidateerror` 401.
+ * through coturn's `turnserver`, over UDP and over TCP (`?transport=tcp`, RFC 8656 §3.1). Only
+ * relayed candidates are signalled, so every byte provably crosses the TURN server; a wrong
+ * credential surfaces as `icecandidateerror` 401.
  */
 import { type Coturn, coturnAvailable, startCoturn } from "@purertc/testkit/node";
 import { type NodeTurnServer, startTurnServer } from "@purertc/turn/node";
@@ -73,7 +74,11 @@ async function exchange(ca: RTCDataChannel, cb: RTCDataChannel): Promise<void> {
 }
 
 /** The selected pair of `getStats()` joins two relay candidates from `url`. */
-async function expectRelayPair(pc: RTCPeerConnection, url: string): Promise<void> {
+async function expectRelayPair(
+  pc: RTCPeerConnection,
+  url: string,
+  relayProtocol: "udp" | "tcp" = "udp",
+): Promise<void> {
   const stats = [...(await pc.getStats()).values()];
   const byId = new Map(stats.map((s) => [s.id, s]));
   const transport = stats.find((s) => s.type === "transport")!;
@@ -84,7 +89,7 @@ async function expectRelayPair(pc: RTCPeerConnection, url: string): Promise<void
   const local = byId.get(pair.localCandidateId as string)!;
   const remote = byId.get(pair.remoteCandidateId as string)!;
   expect(local).toMatchObject({ type: "local-candidate", candidateType: "relay", url });
-  expect(local.relayProtocol).toBe("udp");
+  expect(local.relayProtocol).toBe(relayProtocol);
   expect(remote).toMatchObject({ type: "remote-candidate", candidateType: "relay" });
 }
 
@@ -151,7 +156,7 @@ describe("relay-only through our TURN server (startTurnServer on 127.0.0.1)", ()
     pc.close();
   });
 
-  it("turns: and ?transport=tcp are skipped with icecandidateerror 701, turn: over UDP still relays", async () => {
+  it("turns: and ?transport=tcp to a port without a TCP listener fail with icecandidateerror 701, turn: over UDP still relays", async () => {
     const port = server.addresses.udp[0]!.port;
     const pc = new webrtc.RTCPeerConnection({
       iceServers: [
@@ -178,6 +183,40 @@ describe("relay-only through our TURN server (startTurnServer on 127.0.0.1)", ()
   });
 });
 
+describe("relay-only over TCP through our TURN server (turn:?transport=tcp)", () => {
+  let server: NodeTurnServer;
+  beforeAll(async () => {
+    server = await startTurnServer({
+      listeners: [{ transport: "tcp", address: "127.0.0.1", port: 0 }],
+      users: { alice: "secret" },
+      realm: "purertc.test",
+      allowedPeers: ["127.0.0.0/8"],
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("two relay-only peers connect through TCP allocations, exchange data, getStats shows relayProtocol tcp; close() deallocates", async () => {
+    const url = `turn:127.0.0.1:${server.addresses.tcp[0]!.port}?transport=tcp`;
+    const { a, b, ca, cb, signalled } = await relayPair([
+      { urls: url, username: "alice", credential: "secret" },
+    ]);
+    expectOnlyRelayed(signalled.a);
+    expectOnlyRelayed(signalled.b);
+    expect(server.core.stats().allocations).toBe(2);
+    await exchange(ca, cb);
+    await expectRelayPair(a, url, "tcp");
+    await expectRelayPair(b, url, "tcp");
+    a.close();
+    b.close();
+    const t0 = Date.now();
+    while (server.core.stats().allocations > 0 && Date.now() - t0 < 3000)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(server.core.stats().allocations).toBe(0);
+  }, 20_000);
+});
+
 describe.skipIf(!coturnAvailable("the peer relay-through-coturn test"))(
   "relay-only through coturn (turnserver on 127.0.0.1)",
   () => {
@@ -199,6 +238,20 @@ describe.skipIf(!coturnAvailable("the peer relay-through-coturn test"))(
       await exchange(ca, cb);
       await expectRelayPair(a, url);
       await expectRelayPair(b, url);
+      a.close();
+      b.close();
+    }, 20_000);
+
+    it("RFC 8656 §3.1 relay through coturn over TCP: two relay-only peers connect and exchange data", async () => {
+      const url = `turn:127.0.0.1:${coturn.port}?transport=tcp`;
+      const { a, b, ca, cb, signalled } = await relayPair([
+        { urls: url, username: "alice", credential: "secret" },
+      ]);
+      expectOnlyRelayed(signalled.a);
+      expectOnlyRelayed(signalled.b);
+      await exchange(ca, cb);
+      await expectRelayPair(a, url, "tcp");
+      await expectRelayPair(b, url, "tcp");
       a.close();
       b.close();
     }, 20_000);
