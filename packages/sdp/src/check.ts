@@ -21,53 +21,25 @@ function nameIs(s: string, p: number, e: number, x: string): boolean {
   return true;
 }
 
-/** Largest value of the numeric candidate fields by token index (-1: not numeric). */
-const CANDIDATE_MAX = [-1, 256, -1, 0xffffffff, -1, 65535];
+// Candidate grammar of `parseCandidateIn` as one regular expression: V8 runs it as native code,
+// ~3x faster than walking the ~20 tokens of a libwebrtc candidate with string searches.
+/** A run of at most 15 digits (what `parseUintAt` reads), not followed by another digit. */
+const N15 = String.raw`(?=\d{1,15}(?!\d))0*`;
+/** Decimal values in [0, 256], [0, 65535] and [0, 2^32 - 1], leading zeros allowed. */
+const U256 = String.raw`${N15}(?:25[0-6]|2[0-4]\d|1\d\d|[1-9]?\d)`;
+const U16 = String.raw`${N15}(?:6553[0-5]|655[0-2]\d|65[0-4]\d\d|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3}|\d)`;
+const U32 = String.raw`${N15}(?:429496729[0-5]|42949672[0-8]\d|4294967[01]\d{2}|429496[0-6]\d{3}|42949[0-5]\d{4}|4294[0-8]\d{5}|429[0-3]\d{6}|42[0-8]\d{7}|4[01]\d{8}|[1-3]\d{9}|[1-9]\d{0,8}|\d)`;
+/** Known numeric extensions, then any other `<name> <value>` pair. */
+const NUMERIC = "(?:rport|generation|network-id|network-cost) ";
+const EXTENSION = String.raw`(?: (?:rport ${U16}|(?:generation|network-id|network-cost) ${N15}\d+|(?!${NUMERIC})[^ ]+ [^ ]+))*`;
+/** `<foundation> <component> <transport> <priority> <address> <port> typ <type> *(<name> <value>)`. */
+const CANDIDATE = new RegExp(
+  String.raw`^[^ ]+ ${U256} [^ ]+ ${U32} [^ ]+ ${U16} typ [^ ]+${EXTENSION}$`,
+);
 
-/**
- * Whether the candidate value `s.slice(p, n)` is well formed (RFC 8839 §5.1): one pass over the
- * characters, single-space separated non-empty tokens, the numeric fields in range, `typ` and
- * a type, then `<name> <value>` pairs whose known numeric values are numbers.
- */
+/** Whether the candidate value `s.slice(p, n)` is well formed (RFC 8839 §5.1). */
 export function checkCandidate(s: string, p: number, n: number): boolean {
-  let index = 0; // token index
-  let ts = p; // token start
-  let numMax = -1; // bound of the previous extension's value when it is numeric
-  for (let q = p; q <= n; q++) {
-    if (q < n && s.charCodeAt(q) !== 32) continue;
-    if (q === ts) return false; // empty token: doubled, leading or trailing space
-    if (index < 6) {
-      const max = CANDIDATE_MAX[index]!;
-      if (max >= 0) {
-        const v = parseUintAt(s, ts, q);
-        if (v < 0 || v > max) return false;
-      }
-    } else if (index === 6) {
-      if (q - ts !== 3 || !nameIs(s, ts, q, "typ")) return false;
-    } else if (index > 7) {
-      if ((index & 1) === 0) numMax = extensionMax(s, ts, q);
-      else if (numMax >= 0) {
-        const v = parseUintAt(s, ts, q);
-        if (v < 0 || v > numMax) return false;
-      }
-    }
-    index++;
-    ts = q + 1;
-  }
-  // `typ <type>` present, extensions in pairs.
-  return index >= 8 && (index & 1) === 0;
-}
-
-/** The bound of a known numeric candidate extension named `s.slice(a, e)`, -1 for others. */
-function extensionMax(s: string, a: number, e: number): number {
-  const len = e - a;
-  if (len === 5) return nameIs(s, a, e, "rport") ? 65535 : -1;
-  if (len === 10)
-    return nameIs(s, a, e, "generation") || nameIs(s, a, e, "network-id")
-      ? Number.MAX_SAFE_INTEGER
-      : -1;
-  if (len === 12) return nameIs(s, a, e, "network-cost") ? Number.MAX_SAFE_INTEGER : -1;
-  return -1;
+  return CANDIDATE.test(s.slice(p, n));
 }
 
 /**

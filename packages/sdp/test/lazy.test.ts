@@ -135,19 +135,25 @@ describe("the parse-time checks accept exactly what the lazy builders parse", ()
   const lines = OFFER.split("\r\n");
   const values = (prefix: string) =>
     lines.filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length));
-  /** Real values with characters dropped, doubled or replaced, and arbitrary strings. */
+  /** Inserted text: spacing, signs, and numbers at and past every bound the grammars check. */
+  const pieces = fc.constantFrom(
+    ...["", " ", "  ", "x", "9", "/", "-1", "0", "00", "127", "128", "256", "257", "65535"],
+    ...["65536", "4294967295", "4294967296", "999999999999999", "1000000000000000"],
+    ...["000000000000001", "0000000000000001", "rport", "generation", "network-id"],
+    ...["network-cost", "typ", "sendonly", " a b", "\r"],
+  );
+  /** Real values with up to three pieces inserted over dropped characters, and arbitrary strings. */
   const mutated = (real: string[]) =>
     fc.oneof(
       fc.string({ maxLength: 40 }),
       fc
-        .tuple(
-          fc.constantFrom(...real),
-          fc.nat(),
-          fc.constantFrom("", " ", "  ", "x", "9", "/", "-1"),
-        )
-        .map(([v, i, s]) => {
-          const at = i % (v.length + 1);
-          return v.slice(0, at) + s + v.slice(at + (i % 3));
+        .tuple(fc.constantFrom(...real), fc.array(fc.tuple(fc.nat(), pieces), { maxLength: 3 }))
+        .map(([v, edits]) => {
+          for (const [i, s] of edits) {
+            const at = i % (v.length + 1);
+            v = v.slice(0, at) + s + v.slice(at + (i % 3));
+          }
+          return v;
         }),
     );
   const same = (real: string[], check: (v: string) => boolean, full: (v: string) => boolean) => {
@@ -155,7 +161,7 @@ describe("the parse-time checks accept exactly what the lazy builders parse", ()
       fc.property(mutated(real), (v) => {
         expect(check(v)).toBe(full(v));
       }),
-      { numRuns: 3000 },
+      { numRuns: 5000 },
     );
   };
 
@@ -168,6 +174,39 @@ describe("the parse-time checks accept exactly what the lazy builders parse", ()
       real,
       (v) => checkCandidate(v, 0, v.length),
       (v) => parseCandidateIn(v, 0, v.length) !== undefined,
+    );
+    // Every field from values at and past the bounds the grammar checks.
+    const near = (bound: number) =>
+      fc.integer({ min: Math.max(0, bound - 300), max: bound + 300 }).map(String);
+    const numbers = fc.oneof(
+      fc.constantFrom(
+        ...["0", "00", "1", "255", "256", "257", "65535", "65536", "4294967295", "4294967296"],
+        ...["999999999999999", "1000000000000000", "000000000000001", "0000000000000001"],
+        ...["-1", "1a", "", "x"],
+      ),
+      fc.integer({ min: 0, max: 2 ** 34 }).map(String),
+      near(256),
+      near(65535),
+      near(0xffffffff),
+      fc.integer({ min: 0, max: 0xffffffff }).map((x) => `000${x}`),
+    );
+    const word = fc.constantFrom("x", "udp", "host", "typ", "", "a b");
+    const extension = fc.tuple(
+      fc.constantFrom("rport", "generation", "network-id", "network-cost", "raddr", "rportx", "x"),
+      fc.oneof(numbers, word),
+    );
+    const line = fc
+      .tuple(
+        fc.tuple(word, numbers, word, numbers, word, numbers, fc.constantFrom("typ", "typ ", "x")),
+        word,
+        fc.array(extension, { maxLength: 3 }),
+      )
+      .map(([head, type, ext]) => [...head, type, ...ext.flat()].join(" "));
+    fc.assert(
+      fc.property(line, (v) => {
+        expect(checkCandidate(v, 0, v.length)).toBe(parseCandidateIn(v, 0, v.length) !== undefined);
+      }),
+      { numRuns: 20000 },
     );
   });
 
