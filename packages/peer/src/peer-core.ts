@@ -28,7 +28,7 @@ import {
   type IceRelayClient,
   type IceRole,
 } from "@purertc/ice";
-import type { RtpPacket } from "@purertc/rtp";
+import type { HeaderExtension, RtpPacket } from "@purertc/rtp";
 import {
   type AssociationStats,
   DataChannelEndpoint,
@@ -90,7 +90,11 @@ export class PeerCore {
   readonly #events = new Fifo<PeerCoreEvent>();
   #dtls: DtlsEndpoint | undefined;
   #sctp: DataChannelEndpoint | undefined;
-  readonly #media: MediaSession;
+  /**
+   * Created on first use (a stream configured, RTP in or out, `media` read): a data-channel-only
+   * connection never pays for it (its transport-wide feedback history alone is ~64 KB).
+   */
+  #mediaSession: MediaSession | undefined;
   #params: TransportParameters | undefined;
   /** DTLS datagrams that arrived before the DTLS endpoint existed. */
   #early: Datagram[] = [];
@@ -124,7 +128,6 @@ export class PeerCore {
       ...c.ice,
       role: c.iceRole,
     });
-    this.#media = new MediaSession(c.rng, c.logger, c.cname, c.media);
   }
 
   // --- state --------------------------------------------------------------------------------
@@ -296,7 +299,11 @@ export class PeerCore {
 
   /** The media session: streams, stats and CNAME (commands below drain it). */
   get media(): MediaSession {
-    return this.#media;
+    if (this.#mediaSession === undefined) {
+      const c = this.#config;
+      this.#mediaSession = new MediaSession(c.rng, c.logger, c.cname, c.media);
+    }
+    return this.#mediaSession;
   }
 
   /** Applies a negotiation's senders and receivers (see {@link MediaSession.configure}). */
@@ -305,8 +312,11 @@ export class PeerCore {
     senders: readonly MediaSendConfig[],
     receivers: readonly MediaReceiveConfig[],
   ): void {
-    if (senders.length > 0 || receivers.length > 0) this.#useMedia(now);
-    this.#media.configure(now, senders, receivers);
+    const none = senders.length === 0 && receivers.length === 0;
+    // Nothing to configure and nothing configured before: no session to create.
+    if (none && this.#mediaSession === undefined) return;
+    if (!none) this.#useMedia(now);
+    this.media.configure(now, senders, receivers);
     this.#pump(now);
   }
 
@@ -314,16 +324,24 @@ export class PeerCore {
   sendFrame(now: Millis, senderId: number, frame: Uint8Array, timestamp: number): boolean {
     if (this.#closed) return false;
     this.#useMedia(now);
-    const ok = this.#media.sendFrame(now, senderId, frame, timestamp);
+    const ok = this.media.sendFrame(now, senderId, frame, timestamp);
     this.#pump(now);
     return ok;
   }
 
-  /** Sends a ready RTP packet on a sender (its SSRC, payload type and extensions rewritten). */
-  sendRtp(now: Millis, senderId: number, packet: RtpPacket): boolean {
+  /**
+   * Sends a ready RTP packet on a sender (its SSRC, payload type and extensions rewritten);
+   * `carried`: end-to-end header extensions to keep, already in this sender's ids (relaying).
+   */
+  sendRtp(
+    now: Millis,
+    senderId: number,
+    packet: RtpPacket,
+    carried?: readonly HeaderExtension[],
+  ): boolean {
     if (this.#closed) return false;
     this.#useMedia(now);
-    const ok = this.#media.sendRtp(now, senderId, packet);
+    const ok = this.media.sendRtp(now, senderId, packet, carried);
     this.#pump(now);
     return ok;
   }
@@ -341,7 +359,7 @@ export class PeerCore {
   ): boolean {
     if (this.#closed) return false;
     this.#useMedia(now);
-    const ok = this.#media.insertDtmf(now, senderId, tones, durationMs, interToneGapMs);
+    const ok = this.media.insertDtmf(now, senderId, tones, durationMs, interToneGapMs);
     this.#pump(now);
     return ok;
   }
@@ -350,7 +368,7 @@ export class PeerCore {
   requestKeyFrame(now: Millis, receiverId: number): boolean {
     if (this.#closed) return false;
     this.#useMedia(now);
-    const ok = this.#media.requestKeyFrame(now, receiverId);
+    const ok = this.media.requestKeyFrame(now, receiverId);
     this.#pump(now);
     return ok;
   }
@@ -436,7 +454,7 @@ export class PeerCore {
             this.#rtp++;
             this.#ice.noteReceived(now, dgram.from, dgram.data.byteLength);
             this.#useMedia(now);
-            this.#media.handleDatagram(now, dgram.data);
+            this.media.handleDatagram(now, dgram.data);
             break;
           default:
             this.#unknown++;
@@ -456,7 +474,8 @@ export class PeerCore {
       if (due(this.#ice.pollTimeout())) this.#ice.handleTimeout(now);
       if (this.#dtls && due(this.#dtls.pollTimeout())) this.#dtls.handleTimeout(now);
       if (this.#sctp && due(this.#sctp.pollTimeout())) this.#sctp.handleTimeout(now);
-      if (due(this.#media.pollTimeout())) this.#media.handleTimeout(now);
+      const media = this.#mediaSession;
+      if (media && due(media.pollTimeout())) media.handleTimeout(now);
       this.#pump(now);
     } catch (e) {
       this.#internalError(e);
@@ -479,7 +498,7 @@ export class PeerCore {
     };
     if (this.#dtls) min(this.#dtls.pollTimeout());
     if (this.#sctp) min(this.#sctp.pollTimeout());
-    min(this.#media.pollTimeout());
+    if (this.#mediaSession) min(this.#mediaSession.pollTimeout());
     return t;
   }
 
@@ -493,7 +512,7 @@ export class PeerCore {
       ice: this.#ice.stats(),
       dtls: this.#dtls?.stats(),
       sctp: this.#sctp?.stats(),
-      media: this.#media.stats(),
+      media: this.media.stats(),
     };
   }
 
@@ -582,14 +601,16 @@ export class PeerCore {
           this.#onSctp(e);
         }
       }
-      const media = this.#media;
-      for (let d = media.pollTransmit(); d; d = media.pollTransmit()) {
-        progress = true;
-        this.#ice.send(now, d);
-      }
-      for (let e = media.pollEvent(); e; e = media.pollEvent()) {
-        progress = true;
-        this.#events.push(e);
+      const media = this.#mediaSession;
+      if (media) {
+        for (let d = media.pollTransmit(); d; d = media.pollTransmit()) {
+          progress = true;
+          this.#ice.send(now, d);
+        }
+        for (let e = media.pollEvent(); e; e = media.pollEvent()) {
+          progress = true;
+          this.#events.push(e);
+        }
       }
     }
     this.#updateConnectionState();
@@ -628,7 +649,7 @@ export class PeerCore {
         } else if (classifyDatagram(e.data) === "rtp") {
           this.#rtp++;
           this.#useMedia(now);
-          this.#media.handleDatagram(now, e.data);
+          this.media.handleDatagram(now, e.data);
         } else this.#unknown++;
         return;
       case "candidate-error":
@@ -653,7 +674,7 @@ export class PeerCore {
     const pending = this.#srtpPending;
     if (pending === undefined || !this.#mediaUsed) return;
     this.#srtpPending = undefined;
-    this.#media.setSrtp(
+    this.media.setSrtp(
       now,
       keySrtp(
         this.#dtls!,
