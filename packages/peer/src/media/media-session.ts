@@ -18,6 +18,7 @@ import {
   encodeRtcp,
   encodeRtpPacket,
   findHeaderExtension,
+  type HeaderExtension,
   isRtcpPacket,
   nackItemsFromSequenceNumbers,
   nackSequenceNumbers,
@@ -184,11 +185,19 @@ export class MediaSession {
     return true;
   }
 
-  /** Sends a ready RTP packet on a sender (SSRC, payload type and extensions rewritten). */
-  sendRtp(now: Millis, senderId: number, packet: RtpPacket): boolean {
+  /**
+   * Sends a ready RTP packet on a sender (SSRC, payload type and extensions rewritten); the
+   * `carried` end-to-end extensions (in this sender's ids) are kept next to ours.
+   */
+  sendRtp(
+    now: Millis,
+    senderId: number,
+    packet: RtpPacket,
+    carried?: readonly HeaderExtension[],
+  ): boolean {
     const tx = this.#senders.get(senderId);
     if (!tx || !this.#srtp) return false;
-    this.#sendMedia(now, tx, tx.restamp(now, packet));
+    this.#sendMedia(now, tx, tx.restamp(now, packet, carried));
     return true;
   }
 

@@ -182,9 +182,12 @@ export class SendStream {
     return this.config.ssrc;
   }
 
-  /** The extension block for packets sent at `now` (MID and abs-send-time when negotiated). */
-  extension(now: Millis): RtpExtensionBlock | undefined {
-    const list: HeaderExtension[] = [];
+  /**
+   * The extension block for packets sent at `now` (MID, rid, abs-send-time, transport-cc when
+   * negotiated), plus `carried` ones (a relayed packet's end-to-end extensions, in our ids).
+   */
+  extension(now: Millis, carried?: readonly HeaderExtension[]): RtpExtensionBlock | undefined {
+    const list: HeaderExtension[] = carried ? [...carried] : [];
     if (this.#midId !== undefined) list.push({ id: this.#midId, data: this.#midBytes });
     if (this.#ridId !== undefined) list.push({ id: this.#ridId, data: this.#ridBytes! });
     if (this.#absId !== undefined) list.push({ id: this.#absId, data: encodeAbsSendTime(now) });
@@ -200,14 +203,14 @@ export class SendStream {
   }
 
   /** A caller's ready packet restamped for this stream: our SSRC, payload type and extensions. */
-  restamp(now: Millis, p: RtpPacket): RtpPacket {
+  restamp(now: Millis, p: RtpPacket, carried?: readonly HeaderExtension[]): RtpPacket {
     if (p.header.marker || this.codec.kind === "audio") this.framesSent++;
     return {
       header: {
         ...p.header,
         ssrc: this.ssrc,
         payloadType: this.payloadType,
-        extension: this.extension(now),
+        extension: this.extension(now, carried),
       },
       payload: p.payload,
       paddingSize: p.paddingSize,

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import type { Server } from "node:http";
+import { findHeaderExtension, RTP_EXTENSION_URI, type RtpPacket } from "@purertc/rtp";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type {
@@ -8,7 +9,7 @@ import type {
   RTCPeerConnection,
   RTCTrackEvent,
 } from "../../src/node/index.js";
-import { once, until, webrtc } from "../node/helpers.js";
+import { negotiate, once, trickle, until, webrtc } from "../node/helpers.js";
 import { serveSfuPage } from "./sfu-page.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -184,5 +185,28 @@ describe.skipIf(!haveChromium)("Chromium through a purertc SFU (simulcast, relay
     const v = await decoded(b, 20, 320);
     expect(v.frameWidth).toBe(320);
     expect(sender.forwardingStats!.switches).toBe(2);
+  }, 30_000);
+
+  it("relayed audio keeps Chromium's audio level (RFC 6464) under the subscriber's negotiated extension id", async () => {
+    const a = await page();
+    const tracks = await ingest(a, "offerMedia");
+    const audio = tracks.find((t) => t.track.kind === "audio")!.track;
+    const out = new webrtc.RTCPeerConnection();
+    const sub = new webrtc.RTCPeerConnection();
+    pcs.push(out, sub);
+    trickle(out, sub);
+    out.addTrack(audio);
+    const got = once<RTCTrackEvent>(sub, "track");
+    await negotiate(out, sub);
+    const { track, receiver } = await got;
+    const packets: RtpPacket[] = [];
+    track.addEventListener("rtp", (e) => packets.push((e as Event & { packet: RtpPacket }).packet));
+    await until(sub, "connected");
+    while (packets.length < 50) await new Promise((r) => setTimeout(r, 50));
+    const id = receiver
+      .getParameters()
+      .headerExtensions.find((e) => e.uri === RTP_EXTENSION_URI.audioLevel)!.id;
+    const levels = packets.map((p) => findHeaderExtension(p.header.extension, id));
+    expect(levels.every((l) => l !== undefined && l.byteLength === 1)).toBe(true);
   }, 30_000);
 });

@@ -134,6 +134,7 @@ export class EncodedMediaStreamTrack extends EventTarget {
   #framesWritten = 0;
   #framesUnsent = 0;
   #receiveCodecs = new Map<number, ReceiveCodec>();
+  #receiveExtmaps = new Map<string, number>();
   #firstReceiveMime: string | undefined;
 
   constructor(init: EncodedTrackInit) {
@@ -291,6 +292,16 @@ export class EncodedMediaStreamTrack extends EventTarget {
   ): void {
     this.#receiveCodecs = new Map(codecs);
     this.#firstReceiveMime = firstMime;
+  }
+
+  /** @internal The receiver's negotiated header extensions (URI → id). */
+  _setReceiveExtmaps(extmaps: ReadonlyMap<string, number>): void {
+    this.#receiveExtmaps = new Map(extmaps);
+  }
+
+  /** @internal The id a received header extension has, by URI. */
+  _receiveExtmapId(uri: string): number | undefined {
+    return this.#receiveExtmaps.get(uri);
   }
 
   /** @internal The negotiated receive codec of payload type `pt`. */

@@ -5,7 +5,7 @@
  * `currentDirection`, and the negotiated senders/receivers handed to the core's media session.
  */
 import type { Rng } from "@purertc/common";
-import type { RtpPacket } from "@purertc/rtp";
+import type { HeaderExtension, RtpPacket } from "@purertc/rtp";
 import type {
   AnswerMediaInit,
   Direction,
@@ -466,7 +466,8 @@ export class MediaController {
     const host = {
       cname: this.#cname,
       sendFrame: (sid: number, data: Uint8Array, ts: number) => this.#sendFrame(sid, data, ts),
-      sendRtp: (sid: number, p: RtpPacket) => this.#sendRtp(sid, p),
+      sendRtp: (sid: number, p: RtpPacket, carried?: readonly HeaderExtension[]) =>
+        this.#sendRtp(sid, p, carried),
       now: () => this.#host.now(),
       nextU32: () => rng.nextU32(),
     };
@@ -601,10 +602,10 @@ export class MediaController {
     if (core.sendFrame(this.#host.now(), id, data, ts)) this.#host.pump();
   }
 
-  #sendRtp(id: number, p: RtpPacket): void {
+  #sendRtp(id: number, p: RtpPacket, carried?: readonly HeaderExtension[]): void {
     const core = this.#host.core();
     if (!core) return;
-    if (core.sendRtp(this.#host.now(), id, p)) this.#host.pump();
+    if (core.sendRtp(this.#host.now(), id, p, carried)) this.#host.pump();
   }
 
   #requestKeyFrame(id: number): void {

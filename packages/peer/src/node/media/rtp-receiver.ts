@@ -106,7 +106,11 @@ export class RTCRtpReceiver {
       ),
       media[0] === undefined ? undefined : `${kind}/${media[0].name}`,
     ];
-    for (const e of this.encodings) e.track._setReceiveCodecs(...this.#receiveCodecs);
+    const ids = new Map(extmaps.map((e) => [e.uri, e.id]));
+    for (const e of this.encodings) {
+      e.track._setReceiveCodecs(...this.#receiveCodecs);
+      e.track._setReceiveExtmaps(ids);
+    }
   }
 
   /** @internal The peer's simulcast rids (empty: none); the first layer keeps `track`. */
@@ -124,6 +128,7 @@ export class RTCRtpReceiver {
           : (old?.get(rid) ??
             EncodedMediaStreamTrack._remote(this.#kind, `${this.track.id}-${rid}`));
       if (this.#receiveCodecs) t._setReceiveCodecs(...this.#receiveCodecs);
+      t._setReceiveExtmaps(new Map(this.#extmaps.map((e) => [e.uri, e.id])));
       this.#layers!.set(rid, t);
     });
   }

@@ -5,7 +5,12 @@
  * timestamps, a PLI to the source when it takes over, and the subscriber's PLI/FIR passed
  * upstream (its NACKs are served from our send history, over RTX).
  */
-import type { RtpPacket } from "@purertc/rtp";
+import {
+  findHeaderExtension,
+  type HeaderExtension,
+  RTP_EXTENSION_URI,
+  type RtpPacket,
+} from "@purertc/rtp";
 import type { Codec, Extmap } from "@purertc/sdp";
 import {
   capabilities,
@@ -25,7 +30,8 @@ import { checkSendEncodings, SendLayer } from "./send-layer.js";
 /** What a sender needs from its connection. */
 export interface SenderHost {
   sendFrame(id: number, data: Uint8Array, timestamp: number): void;
-  sendRtp(id: number, packet: RtpPacket): void;
+  /** `carried`: a relayed packet's end-to-end header extensions, in this sender's ids. */
+  sendRtp(id: number, packet: RtpPacket, carried?: readonly HeaderExtension[]): void;
   readonly cname: string;
   /** The connection's clock (ms) and randomness, for the relay's first sequence number. */
   now(): number;
@@ -49,6 +55,14 @@ export interface RTCRtpSendParameters {
   headerExtensions: { uri: string; id: number }[];
   rtcp: { cname: string; reducedSize: boolean };
 }
+
+/** Header extensions that describe the media itself, so a relay keeps them (RFC 8285 §6). */
+const END_TO_END_EXTENSIONS = [
+  RTP_EXTENSION_URI.audioLevel,
+  RTP_EXTENSION_URI.videoOrientation,
+  RTP_EXTENSION_URI.playoutDelay,
+  RTP_EXTENSION_URI.absCaptureTime,
+];
 
 export class RTCRtpSender extends EventTarget implements TrackSink {
   /** @internal Set by the connection for audio senders (webrtc-pc §5.2 `dtmf`). */
@@ -270,8 +284,28 @@ export class RTCRtpSender extends EventTarget implements TrackSink {
     const out = this.#relayed;
     out.length = 0;
     f.forward(this.#host.now(), source, packet, codec.payload, out);
-    for (const p of out) this.#host.sendRtp(this.#id, p);
+    const carried = this.#carried(source, packet);
+    for (const p of out) this.#host.sendRtp(this.#id, p, carried);
     if (f.pending !== undefined) this.#requestUpstream(false);
+  }
+
+  /**
+   * The source packet's end-to-end header extensions (audio level, video orientation, playout
+   * delay, capture time) renumbered from the source's negotiated ids to ours (RFC 8285 §6: ids
+   * are per session); hop-by-hop ones (MID, rid, abs-send-time, transport-cc) are our own.
+   */
+  #carried(source: EncodedMediaStreamTrack, packet: RtpPacket): HeaderExtension[] | undefined {
+    const block = packet.header.extension;
+    if (block === undefined) return undefined;
+    let out: HeaderExtension[] | undefined;
+    for (const uri of END_TO_END_EXTENSIONS) {
+      const from = source._receiveExtmapId(uri);
+      const to = this.#extmaps.find((e) => e.uri === uri)?.id;
+      if (from === undefined || to === undefined) continue;
+      const data = findHeaderExtension(block, from);
+      if (data !== undefined) (out ??= []).push({ id: to, data });
+    }
+    return out;
   }
 
   /** @internal */
