@@ -50,8 +50,16 @@ function purertcProtect(profile: SrtpProfile, crypto: CryptoProvider) {
   return (): Op => {
     const s = new SrtpSession({ profile, key: keys(profile), crypto });
     const packets = Array.from({ length: RING }, (_, i) => rtp(i));
-    let i = 0;
-    return () => s.protect(packets[i++ & (RING - 1)]!);
+    // A sender's sequence numbers keep increasing (as werift's contender does): never protect the
+    // same index twice, which would reuse keystream.
+    let seq = 0;
+    return () => {
+      const p = packets[seq & (RING - 1)]!;
+      p[2] = (seq >>> 8) & 0xff;
+      p[3] = seq & 0xff;
+      seq++;
+      s.protect(p);
+    };
   };
 }
 

@@ -40,10 +40,21 @@ export class AesCmCipher {
     return this.#iv;
   }
 
-  /** Decrypts or encrypts `buf[from..to)`, the payload of SRTP packet `roc·2^16 + seq` of `ssrc`. */
-  #cryptRtp(ssrc: number, roc: number, seq: number, buf: Uint8Array, from: number, to: number) {
+  /**
+   * Encrypts or decrypts `input[from..to)`, the payload of SRTP packet `roc·2^16 + seq` of
+   * `ssrc`, into `output[from..to)` (`output` may be `input`).
+   */
+  #cryptRtp(
+    ssrc: number,
+    roc: number,
+    seq: number,
+    input: Uint8Array,
+    output: Uint8Array,
+    from: number,
+    to: number,
+  ): void {
     const iv = this.#setIv(ssrc, roc >>> 16, ((roc & 0xffff) << 16) | seq);
-    this.#keystream.xor(ssrc, roc * 0x10000 + seq, iv, buf, from, to);
+    this.#keystream.xor(ssrc, roc * 0x10000 + seq, iv, input, output, from, to);
   }
 
   /** Drops the prefetched keystream of `ssrc` (the stream left the session). */
@@ -56,11 +67,14 @@ export class AesCmCipher {
   }
 
   /**
-   * Encrypts or decrypts `buf[headerLength..end)` in place; with cryptex (`csrc` ≥ 0, RFC 9335
-   * §5) the CSRCs and the extension body too, as one keystream run from byte 12.
+   * `out[0..end)` = `packet[0..end)` with its encrypted portion transformed: the payload from
+   * `headerLength`, or with cryptex (`csrc` ≥ 0, RFC 9335 §5) the CSRCs, the extension body and
+   * the payload as one keystream run. The payload is XORed straight from `packet` into `out`
+   * (no copy first).
    */
-  #cryptBody(
-    buf: Uint8Array,
+  #cryptPacket(
+    packet: Uint8Array,
+    out: Uint8Array,
     headerLength: number,
     end: number,
     ssrc: number,
@@ -69,12 +83,14 @@ export class AesCmCipher {
     csrc: number,
   ): void {
     if (csrc < 0) {
-      if (end > headerLength) this.#cryptRtp(ssrc, roc, seq, buf, headerLength, end);
+      out.set(packet.subarray(0, headerLength));
+      if (end > headerLength) this.#cryptRtp(ssrc, roc, seq, packet, out, headerLength, end);
       return;
     }
-    swapExtensionHeader(buf, csrc, true);
-    if (end > 16) this.#cryptRtp(ssrc, roc, seq, buf, 16, end);
-    swapExtensionHeader(buf, csrc, false);
+    out.set(packet.subarray(0, end));
+    swapExtensionHeader(out, csrc, true);
+    if (end > 16) this.#cryptRtp(ssrc, roc, seq, out, out, 16, end);
+    swapExtensionHeader(out, csrc, false);
   }
 
   /**
@@ -94,8 +110,7 @@ export class AesCmCipher {
     const len = packet.byteLength;
     const mkiLength = mki === undefined ? 0 : mki.byteLength;
     const out = new Uint8Array(len + mkiLength + this.#tagLength);
-    out.set(packet);
-    this.#cryptBody(out, headerLength, len, ssrc, roc, seq, csrc);
+    this.#cryptPacket(packet, out, headerLength, len, ssrc, roc, seq, csrc);
     if (mki !== undefined) out.set(mki, len);
     writeU32(this.#roc, 0, roc);
     this.#writeTag(this.#mac.compute(out.subarray(0, len), this.#roc), out, len + mkiLength);
@@ -120,8 +135,8 @@ export class AesCmCipher {
     const digest = this.#mac.compute(packet.subarray(0, end), this.#roc);
     const tagAt = packet.byteLength - this.#tagLength;
     if (!tagMatches(digest, packet, tagAt, this.#tagLength)) return undefined;
-    const out = packet.slice(0, end);
-    this.#cryptBody(out, headerLength, end, ssrc, roc, seq, csrc);
+    const out = new Uint8Array(end);
+    this.#cryptPacket(packet, out, headerLength, end, ssrc, roc, seq, csrc);
     return out;
   }
 

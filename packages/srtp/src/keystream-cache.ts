@@ -40,14 +40,16 @@ export class KeystreamCache {
   }
 
   /**
-   * XORs `buf[from..to)` (the payload of packet `index` of `ssrc`) with its keystream, in place.
-   * `iv` is the packet's counter block, already written by the caller.
+   * Writes `input[from..to)` (the payload of packet `index` of `ssrc`) XOR its keystream to
+   * `output[from..to)` (`output` may be `input`). `iv` is the packet's counter block, already
+   * written by the caller.
    */
   xor(
     ssrc: number,
     index: number,
     iv: Uint8Array,
-    buf: Uint8Array,
+    input: Uint8Array,
+    output: Uint8Array,
     from: number,
     to: number,
   ): void {
@@ -61,12 +63,11 @@ export class KeystreamCache {
       index < s.first + PREFETCH_PACKETS &&
       need <= s.blocks
     ) {
-      xorAt(buf, from, length, s.ks, (index - s.first) * s.blocks * 16);
+      xorAt(input, output, from, length, s.ks, (index - s.first) * s.blocks * 16);
       return;
     }
     if (need > MAX_BLOCKS || (s !== undefined && index < s.first && need <= s.blocks)) {
-      const body = buf.subarray(from, to);
-      this.#ctr.xor(iv, body, body);
+      this.#ctr.xor(iv, input.subarray(from, to), output.subarray(from, to));
       return;
     }
     const blocks = Math.min(MAX_BLOCKS, Math.max(need, s?.blocks ?? 0));
@@ -83,7 +84,7 @@ export class KeystreamCache {
       s.blocks = blocks;
       s.ks = ks;
     }
-    xorAt(buf, from, length, ks, 0);
+    xorAt(input, output, from, length, ks, 0);
   }
 
   /** Forgets the keystream of `ssrc`. */
@@ -115,17 +116,29 @@ export class KeystreamCache {
   }
 }
 
-/** `buf[from + j] ^= ks[at + j]` for `j < length`, four bytes at a time when both are aligned. */
-function xorAt(buf: Uint8Array, from: number, length: number, ks: Uint8Array, at: number): void {
+/**
+ * `output[from + j] = input[from + j] ^ ks[at + j]` for `j < length`, four bytes at a time when
+ * all three are aligned.
+ */
+function xorAt(
+  input: Uint8Array,
+  output: Uint8Array,
+  from: number,
+  length: number,
+  ks: Uint8Array,
+  at: number,
+): void {
   let j = 0;
-  const ba = buf.byteOffset + from;
+  const ia = input.byteOffset + from;
+  const oa = output.byteOffset + from;
   const ka = ks.byteOffset + at;
-  if (((ba | ka) & 3) === 0 && length >= 32) {
+  if (((ia | oa | ka) & 3) === 0 && length >= 32) {
     const words = length >>> 2;
-    const b32 = new Int32Array(buf.buffer, ba, words);
+    const i32 = new Int32Array(input.buffer, ia, words);
+    const o32 = new Int32Array(output.buffer, oa, words);
     const k32 = new Int32Array(ks.buffer, ka, words);
-    for (let w = 0; w < words; w++) b32[w] = b32[w]! ^ k32[w]!;
+    for (let w = 0; w < words; w++) o32[w] = i32[w]! ^ k32[w]!;
     j = words << 2;
   }
-  for (; j < length; j++) buf[from + j] = buf[from + j]! ^ ks[at + j]!;
+  for (; j < length; j++) output[from + j] = input[from + j]! ^ ks[at + j]!;
 }
