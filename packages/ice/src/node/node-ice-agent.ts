@@ -64,6 +64,8 @@ export interface NodeIceAgentOptions {
   readonly iceServers?: readonly IceServerConfig[];
   /** Certificate checks for `turns:` servers (verified against the system CAs by default). */
   readonly turnTls?: RelayTlsOptions;
+  /** TURN over TCP/TLS: connecting and the TLS handshake may take this long (default 10 s). */
+  readonly turnConnectTimeoutMs?: number;
   /** Relay sources to add before gathering (any {@link IceRelayClient}). */
   readonly relays?: readonly IceRelayClient[];
 }
@@ -106,7 +108,13 @@ export class NodeIceAgent extends EventTarget {
     this.#onData = options.onData;
     this.#log = (options.agent?.logger ?? silentLogger).child("node");
     this.#streams = new StreamRelays(
-      { ...(options.turnTls ? { tls: options.turnTls } : {}), logger: this.#log },
+      {
+        ...(options.turnTls ? { tls: options.turnTls } : {}),
+        ...(options.turnConnectTimeoutMs !== undefined
+          ? { connectTimeoutMs: options.turnConnectTimeoutMs }
+          : {}),
+        logger: this.#log,
+      },
       {
         frame: (relay, data) => {
           if (this.#closed) return;

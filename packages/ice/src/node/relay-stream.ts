@@ -29,6 +29,12 @@ export interface RelayStreamSink {
 const CLOSE_GRACE_MS = 1000;
 
 /**
+ * How long connecting (TCP, and the TLS handshake) may take by default: three SYN
+ * retransmissions on Linux (1 s, 3 s, 7 s), well before the 39.5 s Ti of the Allocate.
+ */
+export const DEFAULT_RELAY_CONNECT_TIMEOUT_MS = 10_000;
+
+/**
  * One connection to a TURN server. Frames written before the connection (and the TLS
  * handshake) completes are queued by Node and leave once it is up.
  */
@@ -38,11 +44,25 @@ export class RelayStream {
   readonly #sink: RelayStreamSink;
   #ended = false;
   readonly #done: Promise<void>;
+  #connectTimer: ReturnType<typeof setTimeout> | undefined;
 
-  private constructor(socket: Socket, sink: RelayStreamSink, log: Logger) {
+  private constructor(
+    socket: Socket,
+    sink: RelayStreamSink,
+    log: Logger,
+    connectedEvent: "connect" | "secureConnect",
+    connectTimeoutMs: number,
+  ) {
     this.#socket = socket;
     this.#sink = sink;
     this.#done = new Promise((resolve) => socket.once("close", () => resolve()));
+    this.#connectTimer = setTimeout(() => {
+      this.#connectTimer = undefined;
+      this.#end(`not connected after ${connectTimeoutMs} ms`);
+      socket.destroy();
+    }, connectTimeoutMs);
+    socket.once(connectedEvent, () => this.#clearConnectTimer());
+    socket.once("close", () => this.#clearConnectTimer());
     socket.setNoDelay(true);
     socket.on("data", (chunk: Uint8Array) => this.#onData(chunk));
     socket.on("error", (e) => {
@@ -62,6 +82,8 @@ export class RelayStream {
       readonly tls?: RelayTlsOptions;
       readonly servername?: string;
       readonly localAddress?: string;
+      /** Connecting, and the TLS handshake, may take this long (default 10 s). */
+      readonly connectTimeoutMs?: number;
       readonly logger: Logger;
     },
     sink: RelayStreamSink,
@@ -81,7 +103,13 @@ export class RelayStream {
           port: server.port,
           ...(options.localAddress ? { localAddress: options.localAddress } : {}),
         });
-    return new RelayStream(socket, sink, options.logger);
+    return new RelayStream(
+      socket,
+      sink,
+      options.logger,
+      tls ? "secureConnect" : "connect",
+      options.connectTimeoutMs ?? DEFAULT_RELAY_CONNECT_TIMEOUT_MS,
+    );
   }
 
   /** Whether the connection is over (nothing more is written or reported). */
@@ -127,6 +155,11 @@ export class RelayStream {
       this.#end(f.error);
       this.#socket.destroy();
     }
+  }
+
+  #clearConnectTimer(): void {
+    if (this.#connectTimer) clearTimeout(this.#connectTimer);
+    this.#connectTimer = undefined;
   }
 
   #end(reason: string): void {

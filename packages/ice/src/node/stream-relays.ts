@@ -22,11 +22,20 @@ export interface StreamRelaySink {
 export class StreamRelays {
   readonly #streams = new Map<IceRelayClient, RelayStream>();
   readonly #tls: RelayTlsOptions;
+  readonly #connectTimeoutMs: number | undefined;
   readonly #log: Logger;
   readonly #sink: StreamRelaySink;
 
-  constructor(options: { tls?: RelayTlsOptions; logger: Logger }, sink: StreamRelaySink) {
+  /**
+   * `tls` checks `turns:` certificates; `connectTimeoutMs` bounds connecting and the TLS
+   * handshake (default `DEFAULT_RELAY_CONNECT_TIMEOUT_MS`, 10 s), after which the relay fails.
+   */
+  constructor(
+    options: { tls?: RelayTlsOptions; connectTimeoutMs?: number; logger: Logger },
+    sink: StreamRelaySink,
+  ) {
     this.#tls = options.tls ?? {};
+    this.#connectTimeoutMs = options.connectTimeoutMs;
     this.#log = options.logger;
     this.#sink = sink;
   }
@@ -57,6 +66,9 @@ export class StreamRelays {
       {
         ...(t.transport === "tls" ? { tls: this.#tls } : {}),
         ...(isIP(t.host) ? {} : { servername: t.host }),
+        ...(this.#connectTimeoutMs !== undefined
+          ? { connectTimeoutMs: this.#connectTimeoutMs }
+          : {}),
         logger: this.#log,
       },
       {

@@ -15,7 +15,7 @@ import {
 import { type NodeTurnServer, startTurnServer } from "@purertc/turn/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { IceAgentEvent } from "../../src/index.js";
-import type { IceAgentEventMessage } from "../../src/node/index.js";
+import type { IceAgentEventMessage, NodeIceAgentOptions } from "../../src/node/index.js";
 import { closeAll, make, until } from "./helpers.js";
 import { exchange, expectRelayOnly, pairOf, relayPair } from "./relay-helpers.js";
 
@@ -112,6 +112,21 @@ describe("TURN over TCP: unreachable and broken servers", () => {
     expect(errors).toEqual([expect.objectContaining({ errorCode: 701, url })]);
   });
 
+  it("turns: to a server that accepts TCP but never completes the TLS handshake fails after turnConnectTimeoutMs (701), not after Ti", async () => {
+    const silent = createServer((s) => {
+      accepted.push(s);
+      s.resume();
+    });
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", () => r()));
+    const url = `turns:127.0.0.1:${(silent.address() as { port: number }).port}`;
+    const started = Date.now();
+    const { errors } = await gatherErrors(url, "secret", { turnConnectTimeoutMs: 300 });
+    expect(errors).toEqual([expect.objectContaining({ errorCode: 701, url })]);
+    expect(Date.now() - started).toBeLessThan(3000);
+    for (const s of accepted) s.destroy();
+    await new Promise((r) => silent.close(r));
+  });
+
   it("a server speaking something else than STUN is dropped: 701, the connection is closed", async () => {
     const before = tcpHandles();
     const addr = garbage.address() as { port: number };
@@ -190,8 +205,13 @@ async function closedPort(): Promise<number> {
 }
 
 /** A relay-only agent with one TURN server; gathers and returns its candidate errors. */
-async function gatherErrors(url: string, credential: string) {
+async function gatherErrors(
+  url: string,
+  credential: string,
+  options: Partial<NodeIceAgentOptions> = {},
+) {
   const x = await make({
+    ...options,
     iceServers: [{ urls: url, username: "alice", credential }],
     agent: { transportPolicy: "relay" },
   });
