@@ -21,13 +21,26 @@ export const FIREFOX_PATH = "/usr/bin/firefox-esr";
 
 /**
  * Chromium's flags for tests: headless, no sandbox (root in CI), no GPU, no QUIC, nothing that
- * phones home (updates, sync, background networking, metrics).
+ * phones home (updates, sync, background networking, metrics), and — as playwright-core's own
+ * launch sets them — no throttling of timers or renderers of pages it deems in the background
+ * (media tests otherwise lose their first frames).
  */
 export const CHROMIUM_FLAGS: readonly string[] = Object.freeze([
   "--headless",
   "--no-sandbox",
   "--disable-gpu",
   "--disable-quic",
+  "--disable-background-timer-throttling",
+  "--disable-backgrounding-occluded-windows",
+  "--disable-renderer-backgrounding",
+  "--disable-ipc-flooding-protection",
+  "--disable-hang-monitor",
+  "--disable-dev-shm-usage",
+  "--disable-extensions",
+  "--disable-breakpad",
+  "--disable-field-trial-config",
+  "--password-store=basic",
+  "--mute-audio",
   "--no-first-run",
   "--no-default-browser-check",
   "--disable-background-networking",
@@ -234,49 +247,56 @@ export function spawnFirefox(options: SpawnBrowserOptions = {}): BrowserProcess 
 
 /** A Chromium driven by playwright-core. */
 export interface LaunchedChromium {
-  /** playwright-core's handle, connected over the DevTools protocol. */
+  /** playwright-core's handle. */
   readonly browser: Browser;
-  readonly process: BrowserProcess;
-  /** Disconnects playwright, then stops the process by PID and removes its profile. */
+  /** The browser's PID (its process group is stopped by {@link LaunchedChromium.close}). */
+  readonly pid: number;
+  /** Disconnects playwright, then stops the browser's process group by PID. */
   close(): Promise<void>;
 }
 
 /**
- * Starts headless Chromium (fresh profile, {@link CHROMIUM_FLAGS} then `args`, by default
- * {@link CHROMIUM_WEBRTC_FLAGS}) on the host and connects playwright-core to it.
+ * Starts headless Chromium through playwright-core (its own flags for automation, a fresh
+ * temporary profile it removes) plus {@link CHROMIUM_FLAGS} and `args` (by default
+ * {@link CHROMIUM_WEBRTC_FLAGS}), and connects to it.
  */
 export async function launchChromium(
   options: { readonly args?: readonly string[]; readonly timeoutMs?: number } = {},
 ): Promise<LaunchedChromium> {
-  const proc = spawnChromium({
-    args: [...(options.args ?? CHROMIUM_WEBRTC_FLAGS), "--remote-debugging-port=0"],
+  const { chromium } = await import("playwright-core");
+  const server = await chromium.launchServer({
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_FLAGS, ...(options.args ?? CHROMIUM_WEBRTC_FLAGS)],
+    timeout: options.timeoutMs ?? 30_000,
   });
+  const child = server.process();
+  if (!exitHook) {
+    exitHook = true;
+    process.once("exit", () => {
+      for (const c of running) killGroup(c);
+    });
+  }
+  running.add(child);
   try {
-    const endpoint = await devtoolsEndpoint(proc, options.timeoutMs ?? 30_000);
-    const { chromium } = await import("playwright-core");
-    const browser = await chromium.connectOverCDP(endpoint);
+    const browser = await chromium.connect(server.wsEndpoint());
+    let closing: Promise<void> | undefined;
     return {
       browser,
-      process: proc,
-      async close() {
-        await browser.close().catch(() => undefined);
-        await proc.close();
+      pid: child.pid ?? -1,
+      close() {
+        closing ??= (async () => {
+          await browser.close().catch(() => undefined);
+          await server.close().catch(() => undefined);
+          killGroup(child);
+          running.delete(child);
+        })();
+        return closing;
       },
     };
   } catch (e) {
-    await proc.close();
+    await server.close();
+    killGroup(child);
+    running.delete(child);
     throw e;
-  }
-}
-
-/** Waits for Chromium's `DevTools listening on ws://…` line. */
-async function devtoolsEndpoint(proc: BrowserProcess, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const m = /DevTools listening on (ws:\/\/\S+)/.exec(proc.log());
-    if (m) return m[1]!;
-    if (Date.now() > deadline)
-      throw new Error(`Chromium did not start within ${timeoutMs} ms: ${proc.log()}`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }

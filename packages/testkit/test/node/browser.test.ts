@@ -2,7 +2,7 @@
  * The shared browser launcher: a fresh profile per browser, playwright-core attached over the
  * DevTools protocol, and close() stops the whole process group by PID and removes the profile.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { browserUnavailable, launchChromium, spawnFirefox } from "../../src/node/browser.js";
 
@@ -22,11 +22,17 @@ if (firefox) console.warn(`[testkit] SKIPPING the Firefox launcher test: ${firef
 
 describe("browser launcher", () => {
   it.skipIf(chromium !== undefined)(
-    "launchChromium: a page evaluates script in a fresh profile; close() ends the process group and removes the profile",
+    "launchChromium: each browser has a fresh --user-data-dir, a page evaluates script; close() ends it by PID and its profile is removed",
     async () => {
       const a = await launchChromium();
       const b = await launchChromium();
-      expect(a.process.profile).not.toBe(b.process.profile);
+      const profile = (pid: number) =>
+        /--user-data-dir=(\S+)/.exec(
+          readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " "),
+        )?.[1];
+      const dirs = [profile(a.pid), profile(b.pid)];
+      expect(dirs[0]).toBeDefined();
+      expect(dirs[0]).not.toBe(dirs[1]);
       const page = await a.browser.newPage();
       expect(
         await page.evaluate(
@@ -35,10 +41,8 @@ describe("browser launcher", () => {
       ).toBe("function");
       await a.close();
       await b.close();
-      for (const x of [a, b]) {
-        expect(alive(x.process.pid)).toBe(false);
-        expect(existsSync(x.process.profile)).toBe(false);
-      }
+      for (const x of [a, b]) expect(alive(x.pid)).toBe(false);
+      for (const d of dirs) expect(existsSync(d!)).toBe(false);
     },
     60_000,
   );
