@@ -33,9 +33,7 @@ const U32 = String.raw`${N15}(?:429496729[0-5]|42949672[0-8]\d|4294967[01]\d{2}|
 const NUMERIC = "(?:rport|generation|network-id|network-cost) ";
 const EXTENSION = String.raw`(?: (?:rport ${U16}|(?:generation|network-id|network-cost) ${N15}\d+|(?!${NUMERIC})[^ ]+ [^ ]+))*`;
 /** `<foundation> <component> <transport> <priority> <address> <port> typ <type> *(<name> <value>)`. */
-const CANDIDATE = new RegExp(
-  String.raw`^[^ ]+ ${U256} [^ ]+ ${U32} [^ ]+ ${U16} typ [^ ]+${EXTENSION}$`,
-);
+const CANDIDATE = new RegExp(`^[^ ]+ ${U256} [^ ]+ ${U32} [^ ]+ ${U16} typ [^ ]+${EXTENSION}$`);
 
 /** Whether the candidate value `s.slice(p, n)` is well formed (RFC 8839 §5.1). */
 export function checkCandidate(s: string, p: number, n: number): boolean {

@@ -77,52 +77,68 @@ function lookup(t: string, a: number, e: number): [string, number] | undefined {
   return undefined;
 }
 
-/** Whether the line at `s` starts with `lit` (`a=` and the third character already matched). */
-function prefix(t: string, s: number, lit: string): boolean {
-  // Past the line end the text holds `\r`, `\n` or nothing, which no literal contains.
-  for (let j = 3; j < lit.length; j++) if (t.charCodeAt(s + j) !== lit.charCodeAt(j)) return false;
-  return true;
+/**
+ * Four characters of `t` at `i` as one number (past the end they read as 0), or -1 when one is
+ * not Latin-1 (its bits would overlap its neighbours').
+ */
+function word(t: string, i: number): number {
+  const a = t.charCodeAt(i);
+  const b = t.charCodeAt(i + 1);
+  const c = t.charCodeAt(i + 2);
+  const d = t.charCodeAt(i + 3);
+  return (a | b | c | d) > 255 ? -1 : a | (b << 8) | (c << 16) | (d << 24);
 }
+
+/** {@link word} of a four-character literal. */
+const w = (lit: string): number => word(lit, 0);
+const RTCP = w("rtcp");
+const FB = w("-fb:");
+const RTPM = w("rtpm");
+const MAP = w("map:");
+const FMTP = w("fmtp");
+const CAND = w("cand");
+const IDAT = w("idat");
+const ATE = w("ate:");
+const SSRC = w("ssrc");
+const EXTM = w("extm");
+const COLON = 58;
 
 /**
  * The frequent media-level lines (codec lines, candidates, ssrcs, extmaps: ~90% of a WebRTC
  * offer), recognised by their first characters without a name lookup. False for any other line.
  */
 function frequent(p: Parser, t: string, s: number, e: number): boolean {
+  // Whole names compared four characters at a time; a line too short reads NaN (0) and fails.
   let kind: number;
-  switch (t.charCodeAt(s + 2)) {
-    case 114 /* r */:
-      if (prefix(t, s, "a=rtcp-fb:")) {
-        if (!scanRtcpFb(p, s + 10, e)) p.add(K.ATTRIBUTE, undefined, -1);
-        return true;
-      }
-      if (prefix(t, s, "a=rtpmap:")) {
-        if (!scanRtpmap(p, s + 9, e)) p.add(K.ATTRIBUTE, undefined, -1);
-        return true;
-      }
-      return false;
-    case 102 /* f */:
-      if (!prefix(t, s, "a=fmtp:")) return false;
-      if (!scanFmtp(p, s + 7, e)) p.add(K.ATTRIBUTE, undefined, -1);
-      return true;
-    case 99 /* c */:
-      if (!prefix(t, s, "a=candidate:")) return false;
-      if (!checkCandidate(t, s + 12, e)) p.fail("bad-candidate");
-      kind = K.CANDIDATE;
-      break;
-    case 115 /* s */:
-      if (!prefix(t, s, "a=ssrc:")) return false;
-      if (!checkSsrc(t, s + 7, e)) p.fail("bad-ssrc");
-      kind = K.SSRC;
-      break;
-    case 101 /* e */:
-      if (!prefix(t, s, "a=extmap:")) return false;
-      if (!checkExtmap(t, s + 9, e)) p.fail("bad-extmap");
-      kind = K.EXTMAP;
-      break;
-    default:
-      return false;
+  const head = word(t, s + 2);
+  if (head === RTCP) {
+    if (word(t, s + 6) !== FB) return false;
+    if (!scanRtcpFb(p, s + 10, e)) p.add(K.ATTRIBUTE, undefined, -1);
+    return true;
   }
+  if (head === RTPM) {
+    if (word(t, s + 5) !== MAP) return false;
+    if (!scanRtpmap(p, s + 9, e)) p.add(K.ATTRIBUTE, undefined, -1);
+    return true;
+  }
+  if (head === FMTP) {
+    if (t.charCodeAt(s + 6) !== COLON) return false;
+    if (!scanFmtp(p, s + 7, e)) p.add(K.ATTRIBUTE, undefined, -1);
+    return true;
+  }
+  if (head === CAND) {
+    if (word(t, s + 6) !== IDAT || word(t, s + 8) !== ATE) return false;
+    if (!checkCandidate(t, s + 12, e)) p.fail("bad-candidate");
+    kind = K.CANDIDATE;
+  } else if (head === SSRC) {
+    if (t.charCodeAt(s + 6) !== COLON) return false;
+    if (!checkSsrc(t, s + 7, e)) p.fail("bad-ssrc");
+    kind = K.SSRC;
+  } else if (head === EXTM) {
+    if (word(t, s + 5) !== MAP) return false;
+    if (!checkExtmap(t, s + 9, e)) p.fail("bad-extmap");
+    kind = K.EXTMAP;
+  } else return false;
   p.add(kind, undefined, -1);
   return true;
 }

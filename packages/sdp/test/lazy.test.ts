@@ -95,6 +95,15 @@ describe("lazy lists: built on first read, invisible to the user", () => {
     expect(out.length).toBe(OFFER.length - 4);
   });
 
+  it("a non-ASCII name whose character codes overlap `rtcp-fb` stays a generic attribute", () => {
+    const odd = "a=\u7472tcp-fb:96 nack";
+    const text = `v=0\r\no=- 1 2 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=video 9 RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\n${odd}\r\n`;
+    const sdp = parse(text);
+    expect(sdp.media[0]!.codecs[0]!.feedback).toEqual([]);
+    expect(sdp.media[0]!.attributes).toEqual([{ name: "\u7472tcp-fb", value: "96 nack" }]);
+    expect(serialize(sdp)).toBe(text);
+  });
+
   it("a malformed line of a lazy list throws at parse time, with its line number", () => {
     const bad = OFFER.replace("a=extmap:14 urn", "a=extmap:x urn");
     expect(() => parse(bad)).toThrow(SdpDecodeError);
