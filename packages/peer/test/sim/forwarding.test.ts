@@ -106,7 +106,9 @@ describe("forwarding without decoding (SFU) in simulated time", () => {
     connect(s);
     for (const sub of [1, 2, 3]) sfu.subscribe(s.driver.now, sub, 0);
     const pub = new Publisher(s, 0);
-    run(s, [pub], 90);
+    // Three loops, then a few frames more: a lost tail packet shows as a gap only once a later
+    // packet arrives, so the last frames compared are not the last sent.
+    run(s, [pub], 95);
     s.driver.runFor(3000);
     const upstream = rtpOf(s.legs[0]!.sfu.events);
     const byIn = new Map(upstream.map((p) => [p.header.sequenceNumber, p.payload]));
@@ -114,7 +116,7 @@ describe("forwarding without decoding (SFU) in simulated time", () => {
       const got = framesOf(s.legs[sub]!.client.events);
       // The clip starts with its keyframe, so nothing before it is missing: three loops whole.
       const loops = [...ivf.frames, ...ivf.frames, ...ivf.frames];
-      expect(got.map((f) => f.data)).toEqual(loops.map((f) => f.data));
+      expect(got.slice(0, 90).map((f) => f.data)).toEqual(loops.map((f) => f.data));
       const packets = rtpOf(s.legs[sub]!.client.events);
       expect(packets.every((p) => p.header.ssrc === s.legs[sub]!.sfu.ssrc)).toBe(true);
       const firstIn = upstream.reduce(
