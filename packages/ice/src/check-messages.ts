@@ -31,15 +31,10 @@ export const Nomination = defineStunAttribute<number>({
   type: 0xc001,
   name: "NOMINATION",
   valueLength: () => 4,
-  write: (n, buf, off) => {
-    buf[off] = n >>> 24;
-    buf[off + 1] = (n >>> 16) & 0xff;
-    buf[off + 2] = (n >>> 8) & 0xff;
-    buf[off + 3] = n & 0xff;
-  },
+  write: (n, buf, off) => new DataView(buf.buffer, buf.byteOffset).setUint32(off, n),
   read: (v) => {
     if (v.length !== 4) throw new DecodeError("ice", "bad-nomination-length", 0, `${v.length}`);
-    return ((v[0]! << 24) | (v[1]! << 16) | (v[2]! << 8) | v[3]!) >>> 0;
+    return new DataView(v.buffer, v.byteOffset, 4).getUint32(0);
   },
 });
 

@@ -169,11 +169,31 @@ export function addRemote(ctx: AgentContext, now: Millis, candidate: IceCandidat
   };
   ctx.remotes.push(remote);
   if (mdnsName) {
+    // The name may be known already, e.g. from the peer's unsolicited announcement (RFC 6762 §8.3).
     const ip = ctx.mdns!.lookup(candidate.address);
-    if (ip) remote.resolved = { address: ip, port: candidate.port };
+    if (ip) remote.resolved = { address: normalizeIp(ip), port: candidate.port };
     else ctx.mdns!.resolve(now, candidate.address);
+    if (remote.resolved && takeOverPrflx(ctx, remote)) return;
   }
   if (remote.resolved) pairRemote(ctx, now, remote);
+}
+
+/**
+ * RFC 8838 §11.4: a signalled candidate whose (resolved) address is a peer-reflexive remote's
+ * takes that candidate over instead of forming pairs of its own; `r` leaves the remote list.
+ */
+function takeOverPrflx(ctx: AgentContext, r: RemoteCandidate): boolean {
+  const prflx = ctx.remotes.find(
+    (x) =>
+      x !== r &&
+      x.candidate.type === "prflx" &&
+      x.resolved &&
+      sameSocketAddress(x.resolved, r.resolved!),
+  );
+  if (!prflx) return false;
+  (prflx as { candidate: IceCandidate }).candidate = r.candidate;
+  ctx.remotes.splice(ctx.remotes.indexOf(r), 1);
+  return true;
 }
 
 /** RFC 8828 §3.2.1: an mDNS answer resolves the remote candidates with that name. */
@@ -184,18 +204,7 @@ export function mdnsResolved(ctx: AgentContext, now: Millis, e: MdnsEvent): void
     const fam = ipFamily(r.candidate.relatedAddress ?? "");
     const ip = e.addresses.find((a) => fam === undefined || ipFamily(a) === fam) ?? e.addresses[0]!;
     r.resolved = { address: normalizeIp(ip), port: r.candidate.port };
-    const prflx = ctx.remotes.find(
-      (x) =>
-        x !== r &&
-        x.candidate.type === "prflx" &&
-        x.resolved &&
-        sameSocketAddress(x.resolved, r.resolved!),
-    );
-    if (prflx) {
-      // RFC 8838 §11.4: the signalled candidate takes over the peer-reflexive one.
-      (prflx as { candidate: IceCandidate }).candidate = r.candidate;
-      ctx.remotes.splice(ctx.remotes.indexOf(r), 1);
-    } else pairRemote(ctx, now, r);
+    if (!takeOverPrflx(ctx, r)) pairRemote(ctx, now, r);
   }
 }
 

@@ -67,3 +67,21 @@ export function expectRelayOnly(
   expect(sel.local.type).toBe("relay");
   expect(sel.remote.type).toBe("relay");
 }
+
+/**
+ * Two relay-only agents through one TURN URL: only relayed candidates over `protocol` were
+ * signalled and selected, and data flows both ways.
+ */
+export async function relayOnlyBothWays(
+  url: string,
+  protocol: IceRelayProtocol,
+  options: Partial<NodeIceAgentOptions> = {},
+): Promise<void> {
+  const { a, b, got, signalled } = await relayPair(
+    [{ urls: url, username: "alice", credential: "secret" }],
+    options,
+  );
+  expectRelayOnly(a, signalled.a, url, protocol);
+  expectRelayOnly(b, signalled.b, url, protocol);
+  await exchange(a, b, got);
+}

@@ -17,7 +17,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { IceAgentEvent } from "../../src/index.js";
 import type { IceAgentEventMessage, NodeIceAgentOptions } from "../../src/node/index.js";
 import { closeAll, make, until } from "./helpers.js";
-import { exchange, expectRelayOnly, pairOf, relayPair } from "./relay-helpers.js";
+import {
+  exchange,
+  expectRelayOnly,
+  pairOf,
+  relayOnlyBothWays,
+  relayPair,
+} from "./relay-helpers.js";
 
 afterEach(closeAll);
 
@@ -65,13 +71,7 @@ describe("ICE relay-only through our TURN server over TCP and TLS (127.0.0.1)", 
 
   it("turns: — two relay-only agents connect over TLS (certificate verified against the test CA) and exchange data both ways", async () => {
     const url = `turns:127.0.0.1:${server.addresses.tls[0]!.port}?transport=tcp`;
-    const { a, b, got, signalled } = await relayPair(
-      [{ urls: url, username: "alice", credential: "secret" }],
-      { turnTls: { ca: cert.cert } },
-    );
-    expectRelayOnly(a, signalled.a, url, "tls");
-    expectRelayOnly(b, signalled.b, url, "tls");
-    await exchange(a, b, got);
+    await relayOnlyBothWays(url, "tls", { turnTls: { ca: cert.cert } });
   }, 20_000);
 
   it("turns: with an untrusted certificate fails verification: icecandidateerror 701 and gathering completes without a candidate", async () => {
@@ -158,24 +158,12 @@ describe.skipIf(!coturnAvailable("the ICE relay over TCP/TLS through coturn test
     });
 
     it("turn:?transport=tcp through turnserver — relay ↔ relay selected, data both ways", async () => {
-      const url = `turn:127.0.0.1:${coturn.port}?transport=tcp`;
-      const { a, b, got, signalled } = await relayPair([
-        { urls: url, username: "alice", credential: "secret" },
-      ]);
-      expectRelayOnly(a, signalled.a, url, "tcp");
-      expectRelayOnly(b, signalled.b, url, "tcp");
-      await exchange(a, b, got);
+      await relayOnlyBothWays(`turn:127.0.0.1:${coturn.port}?transport=tcp`, "tcp");
     }, 20_000);
 
     it("turns: through turnserver — relay ↔ relay selected, data both ways", async () => {
       const url = `turns:127.0.0.1:${coturn.tlsPort}`;
-      const { a, b, got, signalled } = await relayPair(
-        [{ urls: url, username: "alice", credential: "secret" }],
-        { turnTls: { ca: cert.cert } },
-      );
-      expectRelayOnly(a, signalled.a, url, "tls");
-      expectRelayOnly(b, signalled.b, url, "tls");
-      await exchange(a, b, got);
+      await relayOnlyBothWays(url, "tls", { turnTls: { ca: cert.cert } });
     }, 20_000);
 
     it("one agent over TLS, the other over UDP, through the same turnserver", async () => {

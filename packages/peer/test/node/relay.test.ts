@@ -228,33 +228,21 @@ describe.skipIf(!coturnAvailable("the peer relay-through-coturn test"))(
       await coturn?.stop();
     });
 
-    it("RFC 8656 relay through coturn: two relay-only peers connect, exchange data, getStats shows a relay pair", async () => {
-      const url = `turn:127.0.0.1:${coturn.port}?transport=udp`;
-      const { a, b, ca, cb, signalled } = await relayPair([
-        { urls: url, username: "alice", credential: "secret" },
-      ]);
-      expectOnlyRelayed(signalled.a);
-      expectOnlyRelayed(signalled.b);
-      await exchange(ca, cb);
-      await expectRelayPair(a, url);
-      await expectRelayPair(b, url);
-      a.close();
-      b.close();
-    }, 20_000);
-
-    it("RFC 8656 §3.1 relay through coturn over TCP: two relay-only peers connect and exchange data", async () => {
-      const url = `turn:127.0.0.1:${coturn.port}?transport=tcp`;
-      const { a, b, ca, cb, signalled } = await relayPair([
-        { urls: url, username: "alice", credential: "secret" },
-      ]);
-      expectOnlyRelayed(signalled.a);
-      expectOnlyRelayed(signalled.b);
-      await exchange(ca, cb);
-      await expectRelayPair(a, url, "tcp");
-      await expectRelayPair(b, url, "tcp");
-      a.close();
-      b.close();
-    }, 20_000);
+    for (const transport of ["udp", "tcp"] as const) {
+      it(`RFC 8656 relay through coturn over ${transport}: two relay-only peers connect, exchange data, getStats shows a relay pair`, async () => {
+        const url = `turn:127.0.0.1:${coturn.port}?transport=${transport}`;
+        const { a, b, ca, cb, signalled } = await relayPair([
+          { urls: url, username: "alice", credential: "secret" },
+        ]);
+        expectOnlyRelayed(signalled.a);
+        expectOnlyRelayed(signalled.b);
+        await exchange(ca, cb);
+        await expectRelayPair(a, url, transport);
+        await expectRelayPair(b, url, transport);
+        a.close();
+        b.close();
+      }, 20_000);
+    }
 
     it("a wrong credential at coturn fires icecandidateerror 401", async () => {
       const url = `turn:127.0.0.1:${coturn.port}`;

@@ -160,7 +160,9 @@ describe.skipIf(unavailable !== undefined)("ICE through iptables MASQUERADE NATs
     ] as const) {
       const checking = await x.waitFor(isState("checking"), 0, "checking");
       const took = failed!.ms - checking.ms;
-      expect(took).toBeGreaterThanOrEqual(timeout - 50);
+      // The child stamps each state when it dispatches the event: on a loaded machine the
+      // `checking` event can be stamped some milliseconds after the agent entered it.
+      expect(took).toBeGreaterThanOrEqual(timeout - 250);
       // Well before every pair could exhaust its retransmissions (about 8 s with the defaults).
       expect(took).toBeLessThan(timeout + 3000);
       expect(x.events.some(isState("connected", "completed"))).toBe(false);
