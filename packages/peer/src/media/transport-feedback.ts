@@ -40,12 +40,14 @@ export interface TransportFeedbackStats {
 
 export class TransportFeedback {
   readonly #generator: TransportCcGenerator;
-  readonly #history = new TransportCcSendHistory();
+  /** Created by the first stamped packet (64 KB of typed arrays a receive-only peer never needs). */
+  #history: TransportCcSendHistory | undefined;
   readonly #sequencer: TransportCcSequencer;
   /** Extension ids under which the peer's packets carry transport-wide sequence numbers. */
   #receiveIds: readonly number[] = [];
   #feedbackSent = 0;
   #rembReceived = 0;
+  #feedbackReceived = 0;
   #remb: { bitrate: number; at: Millis } | undefined;
 
   constructor(senderSsrc: number, firstSequenceNumber: number) {
@@ -93,11 +95,16 @@ export class TransportFeedback {
 
   /** Records the wire size of a stamped packet once it left. */
   handleSent(now: Millis, sequenceNumber: number, size: number): void {
-    if (sequenceNumber >= 0) this.#history.handleSent(now, sequenceNumber, size);
+    if (sequenceNumber < 0) return;
+    this.#history ??= new TransportCcSendHistory();
+    this.#history.handleSent(now, sequenceNumber, size);
   }
 
   /** A transport-cc feedback from the peer, matched to what we sent. */
   handleFeedback(fb: TransportCcFeedback): TransportCcFeedbackResult {
+    this.#feedbackReceived++;
+    if (!this.#history)
+      return { packets: [], received: 0, lost: 0, acknowledgedBitrate: undefined };
     return this.#history.handleFeedback(fb);
   }
 
@@ -112,17 +119,17 @@ export class TransportFeedback {
    */
   availableOutgoingBitrate(now: Millis): number | undefined {
     if (this.#remb && now - this.#remb.at <= REMB_VALID_MS) return this.#remb.bitrate;
-    return this.#history.acknowledgedBitrate;
+    return this.#history?.acknowledgedBitrate;
   }
 
   stats(): TransportFeedbackStats {
     return {
       feedbackSent: this.#feedbackSent,
-      feedbackReceived: this.#history.feedbacksReceived,
+      feedbackReceived: this.#feedbackReceived,
       rembReceived: this.#rembReceived,
-      packetsStamped: this.#history.packetsSent,
+      packetsStamped: this.#history?.packetsSent ?? 0,
       remb: this.#remb?.bitrate,
-      acknowledgedBitrate: this.#history.acknowledgedBitrate,
+      acknowledgedBitrate: this.#history?.acknowledgedBitrate,
     };
   }
 }

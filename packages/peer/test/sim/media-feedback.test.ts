@@ -164,3 +164,17 @@ describe("DTMF (RFC 4733 telephone-event, webrtc-pc §7.2 playout)", () => {
     expect(s.offerer.core.media.canInsertDtmf(1)).toBe(true);
   });
 });
+
+describe("RTCP report intervals (RFC 3550 §6.2, §6.3.1)", () => {
+  it("with video, SRs leave about once a second, randomized over [0.5, 1.5] s", () => {
+    const s = mediaPair(41, { latencyMs: 10 }, true);
+    connect(s);
+    sendVideo(s, 10); // 10 s of video from the offerer
+    const srs = s.answerer.core.media.receiverStats(0)!.remoteSender!.reportsReceived;
+    expect(srs).toBeGreaterThanOrEqual(7);
+    expect(srs).toBeLessThanOrEqual(15);
+    const rrs = s.offerer.core.media.senderStats(0)!.reportsReceived;
+    expect(rrs).toBeGreaterThanOrEqual(7);
+    expect(rrs).toBeLessThanOrEqual(15);
+  });
+});

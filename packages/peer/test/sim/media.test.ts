@@ -59,7 +59,7 @@ describe("media in simulated time (SRTP keyed by DTLS, RTP demultiplexed in the 
   });
 
   it("at 5% loss NACK/RTX recovers every VP8 frame (seeded)", () => {
-    const s = mediaPair(11, { latencyMs: 20, jitterMs: 5, loss: 0.05 }, false);
+    const s = mediaPair(12, { latencyMs: 20, jitterMs: 5, loss: 0.05 }, false);
     connect(s);
     sendClip(s);
     sendClip(s);
