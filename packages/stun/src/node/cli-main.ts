@@ -3,7 +3,14 @@
  * server. `cli.ts` is the executable entry; this module is importable (and tested).
  */
 import { parseArgs } from "node:util";
-import { formatSocketAddress, parseSocketAddress, type SocketAddress } from "@purertc/common";
+import {
+  formatSocketAddress,
+  parseSocketAddress,
+  type SocketAddress,
+  toHex,
+} from "@purertc/common";
+import { defaultCrypto } from "@purertc/crypto/default";
+import { stunUserhash } from "../long-term.js";
 import { discoverNatBehavior, stunBindingRequest } from "./client.js";
 import { startStunServer } from "./server.js";
 
@@ -22,12 +29,16 @@ Options for serve:
                         RFC 5780 mode: the alternate IP and port (both must differ from the
                         primary ones). Enables OTHER-ADDRESS, RESPONSE-ORIGIN, CHANGE-REQUEST.
   --auth <user:pass>    Require short-term credentials (USERNAME + MESSAGE-INTEGRITY).
-  --realm <realm>       With --auth: use long-term credentials in this realm instead.
+  --realm <realm>       With --auth: use long-term credentials in this realm instead
+                        (SHA-256 and MD5 keys negotiated, USERHASH accepted).
+  --redirect <ip:port>  With --auth: answer authenticated requests with 300 Try Alternate
+                        and this ALTERNATE-SERVER (RFC 8489 §10).
   --software <text>     Send SOFTWARE in success responses (off by default).
   --no-tcp              UDP only.
 
 Options for query:
   --auth <user:pass>    Sign the request with short-term credentials.
+  --long-term           With --auth: use them as long-term credentials (answer the 401).
 
 Common:
   --json                Print JSON instead of text (query, nat).
@@ -90,7 +101,8 @@ export async function main(
         if (!target) throw new UsageError("query: missing <host:port>");
         const server = address(target, "query");
         const auth = credentials(values.auth);
-        const r = await stunBindingRequest(server, auth ?? {});
+        if (values["long-term"] && !auth) throw new UsageError("--long-term needs --auth");
+        const r = await stunBindingRequest(server, { ...auth, longTerm: values["long-term"] });
         out(
           values.json
             ? JSON.stringify(r)
@@ -118,6 +130,12 @@ export async function main(
         if (target)
           throw new UsageError(`serve takes no positional argument, got ${JSON.stringify(target)}`);
         const auth = credentials(values.auth);
+        if (values.redirect && !auth) throw new UsageError("--redirect needs --auth");
+        const realm = values.realm;
+        const hash =
+          auth && realm !== undefined
+            ? toHex(stunUserhash(auth.username, realm, defaultCrypto))
+            : undefined;
         const server = await startStunServer({
           port: port(values.port),
           address: values.address,
@@ -127,10 +145,14 @@ export async function main(
           software: values.software,
           tcp: !values["no-tcp"],
           auth: auth && {
-            mechanism: values.realm ? "long-term" : "short-term",
-            realm: values.realm,
+            mechanism: realm !== undefined ? "long-term" : "short-term",
+            realm,
             lookup: (u) => (u === auth.username ? auth.password : undefined),
+            userhash: (h) => (toHex(h) === hash ? auth.username : undefined),
           },
+          alternateServer: values.redirect
+            ? { server: address(values.redirect, "--redirect") }
+            : undefined,
         });
         out(
           `STUN server listening on udp ${server.udpAddresses.map(formatSocketAddress).join(", ")}` +
@@ -174,6 +196,8 @@ function parse(argv: readonly string[]) {
       "alt-address": { type: "string" },
       auth: { type: "string" },
       realm: { type: "string" },
+      redirect: { type: "string" },
+      "long-term": { type: "boolean" },
       software: { type: "string" },
       "no-tcp": { type: "boolean" },
       json: { type: "boolean" },

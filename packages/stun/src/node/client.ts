@@ -17,6 +17,7 @@ import type { CryptoProvider } from "@purertc/crypto";
 import { defaultCrypto } from "@purertc/crypto/default";
 import { StunBindingClient, type StunBindingEvent } from "../binding-client.js";
 import { StunIntegrityKey } from "../integrity.js";
+import { LongTermCredentials } from "../long-term.js";
 import { NatBehaviorDiscovery, type NatBehaviorReport } from "../nat-discovery.js";
 import type { StunTransactionConfig } from "../transactions.js";
 import { CoreLoop, monotonicNow } from "./loop.js";
@@ -39,6 +40,11 @@ export interface StunBindingRequestOptions extends NodeStunClientOptions {
   /** Short-term credential (USERNAME + MESSAGE-INTEGRITY); the response must verify. */
   readonly username?: string;
   readonly password?: string;
+  /**
+   * Use `username`/`password` as a long-term credential instead (RFC 8489 §9.2: 401 challenge,
+   * realm, nonce, PASSWORD-ALGORITHMS negotiation, USERHASH when the server allows it).
+   */
+  readonly longTerm?: boolean;
   readonly software?: string;
   readonly crypto?: CryptoProvider;
 }
@@ -144,9 +150,22 @@ export async function stunBindingRequest(
     software: options.software,
     logger,
   });
+  const crypto = options.crypto ?? defaultCrypto;
+  const hasCredential = options.password !== undefined && options.username !== undefined;
+  if (options.longTerm && !hasCredential) {
+    throw new TypeError("stunBindingRequest: longTerm needs a username and a password");
+  }
+  const longTerm =
+    options.longTerm && hasCredential
+      ? new LongTermCredentials({
+          username: options.username!,
+          password: options.password!,
+          crypto,
+        })
+      : undefined;
   const integrity =
-    options.password !== undefined
-      ? StunIntegrityKey.shortTerm(options.password, options.crypto ?? defaultCrypto)
+    options.password !== undefined && !longTerm
+      ? StunIntegrityKey.shortTerm(options.password, crypto)
       : undefined;
   let localAddress: SocketAddress = { address: "", port: 0 };
   return runOnSocket<StunBindingEvent, StunBindingResult>(
@@ -155,7 +174,11 @@ export async function stunBindingRequest(
     client,
     (local) => {
       localAddress = local;
-      client.query(monotonicNow(), to, { username: options.username, integrity });
+      client.query(
+        monotonicNow(),
+        to,
+        longTerm ? { longTerm } : { username: options.username, integrity },
+      );
     },
     (ev, done, fail) => {
       if (ev.type === "success") {
@@ -168,9 +191,14 @@ export async function stunBindingRequest(
           otherAddress: ev.otherAddress,
         });
       } else if (ev.type === "error") {
+        const detail = ev.alternateServer
+          ? ` (try ${formatSocketAddress(ev.alternateServer)})`
+          : ev.authFailure
+            ? ` (${ev.authFailure})`
+            : "";
         fail(
           new Error(
-            `STUN server ${formatSocketAddress(to)} answered ${ev.error.code} ${ev.error.reason}`,
+            `STUN server ${formatSocketAddress(to)} answered ${ev.error.code} ${ev.error.reason}${detail}`,
           ),
         );
       } else {

@@ -1,4 +1,5 @@
 import { connect } from "node:net";
+import { toHex } from "@purertc/common";
 import { nodeCrypto } from "@purertc/crypto/node";
 import { describe, expect, it } from "vitest";
 import {
@@ -8,6 +9,7 @@ import {
   getAttribute,
   StunIntegrityKey,
   StunTcpFramer,
+  stunUserhash,
   Username,
   verifyMessageIntegrity,
   XorMappedAddress,
@@ -111,6 +113,45 @@ describe("Node adapter on loopback (port 0)", () => {
       stunBindingRequest(to, { username: "u1", password: "bad", crypto: nodeCrypto }),
     ).rejects.toThrow(/401/);
     await server.close();
+  });
+
+  it("long-term credentials over loopback: 401, then SHA-256 key and USERHASH; a redirecting server's signed 300 names the alternate", async () => {
+    const auth = {
+      mechanism: "long-term" as const,
+      realm: "loop.example",
+      lookup: (u: string) => (u === "u1" ? "p1" : undefined),
+      userhash: (h: Uint8Array) =>
+        toHex(h) === toHex(stunUserhash("u1", "loop.example", nodeCrypto)) ? "u1" : undefined,
+    };
+    const server = await startStunServer({
+      address: "127.0.0.1",
+      port: 0,
+      tcp: false,
+      crypto: nodeCrypto,
+      auth,
+    });
+    const to = server.udpAddresses[0]!;
+    const creds = { username: "u1", password: "p1", crypto: nodeCrypto, longTerm: true };
+    await expect(stunBindingRequest(to, creds)).resolves.toMatchObject({
+      mappedAddress: { address: "127.0.0.1" },
+    });
+    expect(server.stats().udp).toMatchObject({ answered: 1, unauthenticated: 1 });
+    await expect(stunBindingRequest(to, { ...creds, password: "bad" })).rejects.toThrow(
+      /401.*rejected/,
+    );
+    await server.close();
+    const redirecting = await startStunServer({
+      address: "127.0.0.1",
+      port: 0,
+      tcp: false,
+      crypto: nodeCrypto,
+      auth,
+      alternateServer: { server: { address: "127.0.0.2", port: 3478 } },
+    });
+    await expect(stunBindingRequest(redirecting.udpAddresses[0]!, creds)).rejects.toThrow(
+      /300 Try Alternate \(try 127\.0\.0\.2:3478\)/,
+    );
+    await redirecting.close();
   });
 
   it("times out as an error (short retransmission) when nobody answers, and closes its socket", async () => {

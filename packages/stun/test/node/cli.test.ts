@@ -21,6 +21,8 @@ describe("purertc-stun CLI", () => {
       "--auth",
       "--address",
       "--realm",
+      "--redirect",
+      "--long-term",
       "--software",
       "--no-tcp",
       "--json",
@@ -42,6 +44,9 @@ describe("purertc-stun CLI", () => {
         [["serve", "--alt-address", "1.2.3.4"], /--alt-address: expected host:port/],
         [["serve", "--auth", "nopass"], /--auth: expected user:pass/],
         [["serve", "--bogus"], /Unknown option '--bogus'/],
+        [["serve", "--redirect", "1.2.3.4:5"], /--redirect needs --auth/],
+        [["serve", "--auth", "a:b", "--redirect", "x"], /--redirect: expected host:port/],
+        [["query", "1.2.3.4:5", "--long-term"], /--long-term needs --auth/],
       ];
       for (const [args, message] of cases) {
         err.mockClear();
