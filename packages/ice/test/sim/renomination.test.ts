@@ -13,6 +13,7 @@ import {
   UseCandidate,
   verifyMessageIntegrity,
 } from "@purertc/stun";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   encodeCheckRequest,
@@ -175,7 +176,7 @@ function scriptedPeer() {
     expect(getAttribute(decodeStunMessage(data), UseCandidate) === true).toBe(
       o.useCandidate ?? false,
     );
-    expect(getAttribute(decodeStunMessage(data), Nomination)).toBe(o.nomination);
+    expect(getAttribute(decodeStunMessage(data), Nomination)).toBe(o.nomination || undefined);
     agent.handleDatagram(now, { from, to: local, data });
     pump();
   };
@@ -215,5 +216,36 @@ describe("renomination as the controlled agent (a Chromium-like controlling peer
     expect(p.selectedPort()).toBe(p.high.port);
     p.check(p.low, { useCandidate: true });
     expect(p.selectedPort()).toBe(p.high.port);
+  });
+});
+
+describe("renomination as the controlled agent: property", () => {
+  it("after any sequence of checks with NOMINATION and/or USE-CANDIDATE, the selected pair is the nominated one with the highest value, then the highest priority", () => {
+    const check = fc.record({
+      high: fc.boolean(),
+      nomination: fc.integer({ min: 0, max: 6 }),
+      useCandidate: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(check, { minLength: 1, maxLength: 12 }), (checks) => {
+        const p = scriptedPeer();
+        p.run(2000);
+        const value = { high: 0, low: 0 };
+        for (const c of checks) {
+          p.check(c.high ? p.high : p.low, c);
+          const v = c.nomination || (c.useCandidate ? 1 : 0);
+          const k = c.high ? "high" : "low";
+          value[k] = Math.max(value[k], v);
+        }
+        const expected =
+          value.high === 0 && value.low === 0
+            ? undefined
+            : value.high >= value.low
+              ? p.high.port
+              : p.low.port;
+        expect(p.selectedPort()).toBe(expected);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
