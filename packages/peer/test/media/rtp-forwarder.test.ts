@@ -1,4 +1,5 @@
 import { OpusCodec, type RtpPacket, Vp8Codec } from "@purertc/rtp";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { RtpForwarder } from "../../src/index.js";
 
@@ -100,5 +101,27 @@ describe("RtpForwarder (RFC 7667 §3.7 selective forwarding, RFC 3550 §5.1 cont
     expect(f.keyFrameRequestDue(50, true)).toBe(false);
     expect(f.keyFrameRequestDue(100, true)).toBe(true);
     expect(() => new RtpForwarder({ clockRate: 0 })).toThrow(RangeError);
+  });
+
+  it("property: any arrival order, loss and duplication of one source maps each input sequence number to one output (offset from the first arrival, wrapping) and the timestamp by one offset", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 0xffff }),
+        fc.integer({ min: 0, max: 0xffff }),
+        fc.array(fc.integer({ min: 0, max: 299 }), { minLength: 1, maxLength: 400 }),
+        (base, initial, order) => {
+          const f = new RtpForwarder({ initialSequenceNumber: initial, initialTimestamp: 5 });
+          const a = {};
+          f.switchTo(a);
+          const first = order[0]!;
+          for (const k of order) {
+            const out = fwd(f, k, a, pkt(base + k, 1000 + k * 3000, DELTA_START));
+            expect(out).toHaveLength(1);
+            expect(out[0]!.header.sequenceNumber).toBe((initial + k - first + 0x10000) & 0xffff);
+            expect(out[0]!.header.timestamp).toBe((5 + (k - first) * 3000) >>> 0);
+          }
+        },
+      ),
+    );
   });
 });
