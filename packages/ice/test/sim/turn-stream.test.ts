@@ -208,6 +208,17 @@ describe("relayed candidates through TURN over TCP (simulated stream, frames cut
     expect(w.a.agent.localCandidates).toEqual([]);
   });
 
+  it("the connection dropping mid-session loses the relay (RFC 8656 §3.1): consent fails both agents within the 30 s consent timeout (RFC 7675)", () => {
+    const w = streamWorld(6);
+    w.runUntil(() => connected(w.a) && connected(w.b), 10_000);
+    const lostAt = w.now();
+    w.a.open = false;
+    w.a.agent.handleRelayClosed(w.now(), w.a.relay);
+    expect(w.a.relay.turn.state).toBe("failed");
+    w.runUntil(() => w.a.agent.state === "failed" && w.b.agent.state === "failed", 40_000);
+    expect(w.now() - lostAt).toBeLessThanOrEqual(31_000);
+  });
+
   it("a frame tagged with a relay the agent does not own is dropped", () => {
     const w = streamWorld(5);
     const before = w.b.agent.stats().dropped;
