@@ -77,6 +77,18 @@ function signedSchemes(sent: readonly Uint8Array[], msgType: number): number[] {
   return out;
 }
 
+/** Records a copy of every datagram `endpoint` hands out. */
+function captureSent(endpoint: DtlsEndpoint): Uint8Array[] {
+  const sent: Uint8Array[] = [];
+  const poll = endpoint.pollTransmit.bind(endpoint);
+  endpoint.pollTransmit = () => {
+    const t = poll();
+    if (t) sent.push(t.data.slice());
+    return t;
+  };
+  return sent;
+}
+
 const RSA_SUITES = [
   CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
   CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
@@ -100,28 +112,16 @@ describe("RSA certificates on our side (RFC 5246 §7.4.3, §7.4.8; rsa_pkcs1_sha
   }
 
   it("an RSA server picks an ECDHE_RSA suite from the full default offer and signs ServerKeyExchange with rsa_pkcs1_sha256", () => {
-    const sent: Uint8Array[] = [];
     const p = pairWith(ecClient, rsaServer);
-    const poll = p.server.pollTransmit.bind(p.server);
-    p.server.pollTransmit = () => {
-      const t = poll();
-      if (t) sent.push(t.data.slice());
-      return t;
-    };
+    const sent = captureSent(p.server);
     const { client } = connect(p);
     expect(client.cipherSuite).toBe("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
     expect(signedSchemes(sent, 12)).toContain(SignatureScheme.rsa_pkcs1_sha256);
   });
 
   it("an RSA client with an ECDSA server: ECDHE_ECDSA suite, client CertificateVerify with rsa_pkcs1_sha256", () => {
-    const sent: Uint8Array[] = [];
     const p = pairWith(rsaClient, ecServer);
-    const poll = p.client.pollTransmit.bind(p.client);
-    p.client.pollTransmit = () => {
-      const t = poll();
-      if (t) sent.push(t.data.slice());
-      return t;
-    };
+    const sent = captureSent(p.client);
     const { server } = connect(p);
     expect(server.cipherSuite).toBe("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
     expect(server.peerCertificate).toEqual(rsaClient.der);
