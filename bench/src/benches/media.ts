@@ -54,7 +54,7 @@ function key() {
 function rtp(seq: number): Uint8Array {
   const payload = new Uint8Array(randomBytes(PAYLOAD));
   payload[0] = 0x10;
-  payload[1] &= 0xfe; // P = 0 in the VP8 payload header: a key frame
+  payload[1] = payload[1]! & 0xfe; // P = 0 in the VP8 payload header: a key frame
   return encodeRtpPacket({
     header: {
       padding: false,
@@ -167,6 +167,108 @@ function werift(): Op {
     p.header.payloadType = 96;
     sink = tx.encrypt(p.payload, p.header);
     if (sink === undefined) throw new Error("nothing forwarded");
+  };
+}
+
+const BATCH = 50;
+
+/** A VP8 key-frame packet (each packet a whole frame) for a track's `writeRtp`. */
+function frameRtp(seq: number) {
+  const payload = new Uint8Array(randomBytes(PAYLOAD));
+  payload[0] = 0x10;
+  payload[1] = payload[1]! & 0xfe;
+  return {
+    header: {
+      padding: false,
+      marker: true,
+      payloadType: 96,
+      sequenceNumber: seq & 0xffff,
+      timestamp: (seq * 3000) >>> 0,
+      ssrc: IN_SSRC,
+      csrcs: [],
+      extension: undefined,
+    },
+    payload,
+    paddingSize: 0,
+  };
+}
+
+/** Resolves when `count()` reaches `target`, or after 1 s (a lost packet must not hang a round). */
+async function delivered(count: () => number, target: number): Promise<void> {
+  const until = performance.now() + 1000;
+  while (count() < target && performance.now() < until) await new Promise(setImmediate);
+}
+
+/**
+ * purertc end to end: publisher → SFU connection (remote track) → the same track added to a
+ * second SFU connection (relayed without decoding) → subscriber; one op = 50 packets written by
+ * the publisher and received by the subscriber.
+ */
+async function purertcSfu(): Promise<Op> {
+  const { createWebRtc, EncodedMediaStreamTrack } = await import("@purertc/peer");
+  const w = createWebRtc({ addresses: ["127.0.0.1"], mdns: "disabled" });
+  const pub = new w.RTCPeerConnection();
+  const sfuIn = new w.RTCPeerConnection();
+  const sfuOut = new w.RTCPeerConnection();
+  const sub = new w.RTCPeerConnection();
+  const track = new EncodedMediaStreamTrack({ kind: "video", codec: "video/VP8" });
+  pub.addTransceiver(track, { direction: "sendonly" });
+  const remote = new Promise<InstanceType<typeof EncodedMediaStreamTrack>>((r) =>
+    sfuIn.addEventListener("track", (e) => r((e as unknown as { track: never }).track)),
+  );
+  await connect(pub as unknown as AnyPc, sfuIn as unknown as AnyPc);
+  sfuOut.addTransceiver(await remote, { direction: "sendonly" });
+  let got = 0;
+  sub.addEventListener("track", (e) =>
+    (e as unknown as { track: EventTarget }).track.addEventListener("rtp", () => got++),
+  );
+  await connect(sfuOut as unknown as AnyPc, sub as unknown as AnyPc);
+  const packets = Array.from({ length: 4096 }, (_, i) => frameRtp(i));
+  let seq = 0;
+  return async () => {
+    const target = got + BATCH;
+    for (let i = 0; i < BATCH; i++) {
+      const p = packets[seq & 4095]!;
+      track.writeRtp({
+        ...p,
+        header: { ...p.header, sequenceNumber: seq & 0xffff, timestamp: (seq * 3000) >>> 0 },
+      });
+      seq++;
+    }
+    await delivered(() => got, target);
+  };
+}
+
+/** werift end to end, the same topology with `onReceiveRtp` → `sender.sendRtp`. */
+async function weriftSfu(): Promise<Op> {
+  const w = await import("werift");
+  const pub = new w.RTCPeerConnection();
+  const sfuIn = new w.RTCPeerConnection();
+  const sfuOut = new w.RTCPeerConnection();
+  const sub = new w.RTCPeerConnection();
+  const track = new w.MediaStreamTrack({ kind: "video" });
+  pub.addTransceiver(track, { direction: "sendonly" });
+  const out = sfuOut.addTransceiver("video", { direction: "sendonly" });
+  sfuIn.onTrack.subscribe((t) => t.onReceiveRtp.subscribe((rtp) => out.sender.sendRtp(rtp)));
+  let got = 0;
+  sub.onTrack.subscribe((t) => t.onReceiveRtp.subscribe(() => got++));
+  await connect(pub as unknown as AnyPc, sfuIn as unknown as AnyPc);
+  await connect(sfuOut as unknown as AnyPc, sub as unknown as AnyPc);
+  const packets = Array.from({ length: 4096 }, (_, i) => {
+    const p = frameRtp(i);
+    return new w.RtpPacket(new w.RtpHeader({ ...p.header, marker: true }), Buffer.from(p.payload));
+  });
+  let seq = 0;
+  return async () => {
+    const target = got + BATCH;
+    for (let i = 0; i < BATCH; i++) {
+      const p = packets[seq & 4095]!;
+      p.header.sequenceNumber = seq & 0xffff;
+      p.header.timestamp = (seq * 3000) >>> 0;
+      track.writeRtp(p);
+      seq++;
+    }
+    await delivered(() => got, target);
   };
 }
 
@@ -303,6 +405,12 @@ export default defineBench({
       name: "forward 1000 B VP8 packets: SRTP in → RTP → SRTP out (AEAD-AES-128-GCM)",
       unit: "packets/s",
       contenders: { purertc: () => purertc(), "werift (primitives)": () => werift() },
+    },
+    {
+      name: "forward end to end: publisher → SFU (receive track, relay to a 2nd connection) → subscriber, 1000 B VP8",
+      unit: "packets/s",
+      perOp: BATCH,
+      contenders: { purertc: purertcSfu, werift: weriftSfu },
     },
     {
       kind: "samples",
