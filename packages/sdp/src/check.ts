@@ -5,6 +5,7 @@
  * Each accepts exactly what its parser (`parseCandidateIn`, `parseRtpmap`, `parseExtmap`,
  * `parseSsrc`) accepts: the two are kept in step by a property test.
  */
+import { parseFmtp, parseRtcpFbPt } from "./rtp-lines.js";
 import { indexIn, parseUintAt } from "./text.js";
 
 /** A decimal token `s.slice(p, e)` in [0, max] (`e` = -1 for a missing token). */
@@ -45,16 +46,30 @@ export function checkCandidate(s: string, p: number, n: number): boolean {
  * `<pt> <name>/<clock rate>[/<channels>]`), -1 when malformed.
  */
 export function checkRtpmap(s: string, a: number, e: number): number {
-  const sp = indexIn(s, " ", a, e);
-  if (sp <= a) return -1;
+  const sp = digitsEnd(s, a, e);
+  if (sp < 0 || sp >= e || s.charCodeAt(sp) !== 32) return -1;
   const pt = parseUintAt(s, a, sp);
-  if (pt < 0 || pt > 127) return -1;
+  if (pt > 127) return -1;
   const s1 = indexIn(s, "/", sp + 1, e);
   if (s1 < 0 || s1 === sp + 1) return -1;
-  const s2 = indexIn(s, "/", s1 + 1, e);
-  if (parseUintAt(s, s1 + 1, s2 < 0 ? e : s2) < 0) return -1;
-  if (s2 >= 0 && parseUintAt(s, s2 + 1, e) < 0) return -1;
+  const s2 = digitsEnd(s, s1 + 1, e);
+  if (s2 < 0 || (s2 < e && s.charCodeAt(s2) !== 47) /* / */) return -1;
+  if (s2 < e && parseUintAt(s, s2 + 1, e) < 0) return -1;
   return pt;
+}
+
+/**
+ * End of the run of 1 to 15 decimal digits at `a` (bounded by `e`): the index of the first
+ * other character, or `e`; -1 when the run is empty or too long for {@link parseUintAt}.
+ */
+export function digitsEnd(s: string, a: number, e: number): number {
+  let q = a;
+  while (q < e) {
+    const d = s.charCodeAt(q) - 48;
+    if (d < 0 || d > 9) break;
+    q++;
+  }
+  return q === a || q - a > 15 ? -1 : q;
 }
 
 /** Whether `s.slice(a, e)` is a direction token (RFC 8866 §6.7). */
@@ -83,4 +98,26 @@ export function checkSsrc(s: string, a: number, e: number): boolean {
   const sp = indexIn(s, " ", a, e);
   if (sp <= a || sp === e - 1) return false;
   return uintIn(s, a, sp, 0xffffffff);
+}
+
+/**
+ * {@link parseFmtp}: the payload type of an `a=fmtp` value, -1 when malformed; the usual
+ * `<pt> <parameters>` is read in place, anything else goes through the general parser.
+ */
+export function fmtpPt(s: string, a: number, e: number): number {
+  const q = digitsEnd(s, a, e);
+  if (q < 0 || (q < e && s.charCodeAt(q) !== 32)) return parseFmtp(s, a, e);
+  const v = parseUintAt(s, a, q);
+  return v > 127 ? -1 : v;
+}
+
+/**
+ * {@link parseRtcpFbPt}: the payload type of an `a=rtcp-fb` value, -1 for `*`, -2 when
+ * malformed; the usual `<pt> <type>` is read in place, anything else by the general parser.
+ */
+export function rtcpFbPt(s: string, a: number, e: number): number {
+  const q = digitsEnd(s, a, e);
+  if (q < 0 || q >= e - 1 || s.charCodeAt(q) !== 32) return parseRtcpFbPt(s, a, e);
+  const v = parseUintAt(s, a, q);
+  return v > 127 ? -2 : v;
 }

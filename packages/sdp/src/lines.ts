@@ -16,7 +16,7 @@ import type {
   Setup,
   Timing,
 } from "./model.js";
-import { parseUint } from "./text.js";
+import { parseUint, parseUintAt } from "./text.js";
 
 /** The `m=` line fields (RFC 8866 §5.14): `m=<media> <port>[/<number>] <proto> <fmt> ...`. */
 export interface MediaLine {
@@ -48,9 +48,11 @@ export function renderOrigin(o: Origin): string {
 
 /** `c=<nettype> <addrtype> <connection-address>` (§5.7). */
 export function parseConnection(v: string): Connection | undefined {
-  const t = v.split(" ");
-  if (t.length !== 3 || t[0] === "" || t[1] === "" || t[2] === "") return undefined;
-  return { netType: t[0]!, addressType: t[1]!, address: t[2]! };
+  const i = v.indexOf(" ");
+  const j = i < 0 ? -1 : v.indexOf(" ", i + 1);
+  // Three non-empty space-separated tokens.
+  if (i <= 0 || j <= i + 1 || j === v.length - 1 || v.indexOf(" ", j + 1) >= 0) return undefined;
+  return { netType: v.slice(0, i), addressType: v.slice(i + 1, j), address: v.slice(j + 1) };
 }
 
 export function renderConnection(c: Connection): string {
@@ -162,12 +164,20 @@ export function renderMsid(m: Msid): string {
 
 /** `a=rtcp:<port> [<nettype> <addrtype> <connection-address>]` (RFC 3605 §2.1). */
 export function parseRtcp(v: string): Rtcp | undefined {
-  const t = v.split(" ");
-  const port = parseUint(t[0]!);
+  const i = v.indexOf(" ");
+  const port = parseUintAt(v, 0, i < 0 ? v.length : i);
   if (port < 0 || port > 65535) return undefined;
-  if (t.length === 1) return { port };
-  if (t.length !== 4) return undefined;
-  return { port, netType: t[1]!, addressType: t[2]!, address: t[3]! };
+  if (i < 0) return { port };
+  // Exactly three more space-separated tokens (empty ones allowed, as split would give).
+  const j = v.indexOf(" ", i + 1);
+  const k = j < 0 ? -1 : v.indexOf(" ", j + 1);
+  if (k < 0 || v.indexOf(" ", k + 1) >= 0) return undefined;
+  return {
+    port,
+    netType: v.slice(i + 1, j),
+    addressType: v.slice(j + 1, k),
+    address: v.slice(k + 1),
+  };
 }
 
 export function renderRtcp(r: Rtcp): string {
@@ -185,5 +195,6 @@ export function isSetup(s: string): s is Setup {
 
 /** `a=ice-options:<option> *(SP <option>)` (RFC 8839 §5.6). */
 export function parseIceOptions(v: string): string[] {
+  if (v.indexOf(" ") < 0) return v === "" ? [] : [v]; // the usual single `trickle`
   return v.split(" ").filter((x) => x !== "");
 }

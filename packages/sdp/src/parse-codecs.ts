@@ -5,11 +5,10 @@
  * codecs are joined from them on first access (lazy.ts). A codec line for a payload type absent
  * from the m-line, a repeated rtpmap/fmtp, and `a=rtcp-fb:*` stay generic attributes.
  */
-import { checkRtpmap } from "./check.js";
+import { checkRtpmap, fmtpPt, rtcpFbPt } from "./check.js";
 import { K } from "./layout.js";
 import { isRtpProtocol } from "./model.js";
 import type { Parser } from "./parse.js";
-import { parseFmtp, parseRtcpFbPt } from "./rtp-lines.js";
 import { parseUintAt } from "./text.js";
 
 const IN_MLINE = 1;
@@ -84,7 +83,7 @@ export function scanRtpmap(p: Parser, a: number, e: number): boolean {
 
 /** `a=fmtp` value `text.slice(a, e)`; false when it stays a generic attribute. */
 export function scanFmtp(p: Parser, a: number, e: number): boolean {
-  const pt = parseFmtp(p.text, a, e);
+  const pt = fmtpPt(p.text, a, e);
   if (pt < 0) p.fail("bad-fmtp");
   const f = ptFlags[pt]!;
   if ((f & IN_MLINE) === 0 || (f & FMTP_SEEN) !== 0) return false;
@@ -95,7 +94,7 @@ export function scanFmtp(p: Parser, a: number, e: number): boolean {
 
 /** `a=rtcp-fb` value `text.slice(a, e)`; false when it stays a generic attribute. */
 export function scanRtcpFb(p: Parser, a: number, e: number): boolean {
-  const pt = parseRtcpFbPt(p.text, a, e);
+  const pt = rtcpFbPt(p.text, a, e);
   if (pt < -1) p.fail("bad-rtcp-fb");
   if (pt < 0) return false;
   const f = ptFlags[pt]!;

@@ -2,11 +2,19 @@ import { readTextFixture } from "@purertc/testkit/node";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseCandidateIn } from "../src/candidate.js";
-import { checkCandidate, checkExtmap, checkRtpmap, checkSsrc } from "../src/check.js";
+import {
+  checkCandidate,
+  checkExtmap,
+  checkRtpmap,
+  checkSsrc,
+  fmtpPt,
+  rtcpFbPt,
+} from "../src/check.js";
 import { parse, SdpDecodeError, serialize } from "../src/index.js";
 import { LAZY, rawSection } from "../src/lazy.js";
-import type { MediaSection } from "../src/model.js";
-import { parseExtmap, parseRtpmap, parseSsrc } from "../src/rtp-lines.js";
+import { parseConnection, parseIceOptions, parseRtcp } from "../src/lines.js";
+import type { MediaSection, Rtcp } from "../src/model.js";
+import { parseExtmap, parseFmtp, parseRtcpFbPt, parseRtpmap, parseSsrc } from "../src/rtp-lines.js";
 
 const OFFER = readTextFixture("sdp", "chromium-av-data-offer.sdp");
 const SIMULCAST = readTextFixture("sdp", "firefox-simulcast-offer.sdp");
@@ -227,6 +235,19 @@ describe("the parse-time checks accept exactly what the lazy builders parse", ()
     );
   });
 
+  it("fmtp and rtcp-fb payload types (RFC 8866 §6.15, RFC 4585 §4.2)", () => {
+    same(
+      [...values("a=fmtp:"), "127 a=1", "128 a=1", "0127", "1 "],
+      (v) => fmtpPt(v, 0, v.length) === parseFmtp(v, 0, v.length),
+      () => true,
+    );
+    same(
+      [...values("a=rtcp-fb:"), "* nack", "127 nack", "128 nack pli", "0127 x", "1 "],
+      (v) => rtcpFbPt(v, 0, v.length) === parseRtcpFbPt(v, 0, v.length),
+      () => true,
+    );
+  });
+
   it("extmap (RFC 8285 §7)", () => {
     same(
       [...values("a=extmap:"), "3/sendonly urn:x attr"],
@@ -240,6 +261,48 @@ describe("the parse-time checks accept exactly what the lazy builders parse", ()
       values("a=ssrc:"),
       (v) => checkSsrc(v, 0, v.length),
       (v) => parseSsrc(v, 0, v.length) !== undefined,
+    );
+  });
+});
+
+describe("split-free line codecs equal their token definitions", () => {
+  const text = fc.string({ unit: fc.constantFrom(" ", "a", "1", "9", "x"), maxLength: 14 });
+
+  it("c= (RFC 8866 §5.7): three non-empty tokens", () => {
+    fc.assert(
+      fc.property(text, (v) => {
+        const t = v.split(" ");
+        const want =
+          t.length === 3 && t.every((x) => x !== "")
+            ? { netType: t[0], addressType: t[1], address: t[2] }
+            : undefined;
+        expect(parseConnection(v)).toEqual(want);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("a=rtcp (RFC 3605 §2.1): a port, then nothing or three tokens", () => {
+    fc.assert(
+      fc.property(text, (v) => {
+        const t = v.split(" ");
+        const port = /^\d{1,15}$/.test(t[0]!) ? Number(t[0]) : -1;
+        let want: Rtcp | undefined;
+        if (port >= 0 && port <= 65535 && t.length === 1) want = { port };
+        else if (port >= 0 && port <= 65535 && t.length === 4)
+          want = { port, netType: t[1]!, addressType: t[2]!, address: t[3]! };
+        expect(parseRtcp(v)).toEqual(want);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("a=ice-options (RFC 8839 §5.6): the non-empty tokens", () => {
+    fc.assert(
+      fc.property(text, (v) => {
+        expect(parseIceOptions(v)).toEqual(v.split(" ").filter((x) => x !== ""));
+      }),
+      { numRuns: 2000 },
     );
   });
 });
