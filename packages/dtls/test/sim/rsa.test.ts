@@ -6,6 +6,7 @@ import {
   CipherSuite,
   DTLS_SRTP_EXPORTER_LABEL,
   type DtlsCertificate,
+  type DtlsEndpoint,
   decodeHandshakeFragments,
   decodeRecords,
   SignatureScheme,
