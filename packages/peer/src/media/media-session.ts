@@ -589,7 +589,7 @@ export class MediaSession {
           if (!tx) break;
           tx.nackCount++;
           for (const r of tx.history.handleNack(now, nackSequenceNumbers(p)))
-            this.#out.push(this.#protect(now, tx, r));
+            this.#out.push(this.#protect(now, tx, tx.repair(now, r)));
           break;
         }
         case "pli": {

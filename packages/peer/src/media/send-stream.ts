@@ -82,6 +82,7 @@ export class SendStream {
   readonly #absId: number | undefined;
   readonly #midBytes: Uint8Array;
   readonly #ridId: number | undefined;
+  readonly #repairedRidId: number | undefined;
   readonly #ridBytes: Uint8Array | undefined;
   readonly #twccId: number | undefined;
   /** RFC 4733 sender when telephone-event was negotiated for an audio stream. */
@@ -138,6 +139,10 @@ export class SendStream {
     this.#absId = extId(config.extmaps, RTP_EXTENSION_URI.absSendTime);
     this.#midBytes = encodeSdesExtension(config.mid);
     this.#ridBytes = config.rid === undefined ? undefined : encodeSdesExtension(config.rid);
+    this.#repairedRidId =
+      config.rid === undefined
+        ? undefined
+        : extId(config.extmaps, RTP_EXTENSION_URI.repairedRtpStreamId);
     this.#ridId =
       config.rid === undefined ? undefined : extId(config.extmaps, RTP_EXTENSION_URI.rtpStreamId);
     this.#twccId = extId(config.extmaps, RTP_EXTENSION_URI.transportWideCc);
@@ -194,6 +199,20 @@ export class SendStream {
     // A placeholder: the session stamps the transport-wide sequence number when the packet leaves.
     if (this.#twccId !== undefined) list.push({ id: this.#twccId, data: TWCC_PLACEHOLDER });
     return list.length === 0 ? undefined : buildExtensionBlock(list);
+  }
+
+  /**
+   * A retransmission as it leaves: the RTX packet of a simulcast layer names its layer with the
+   * repaired RTP stream id (RFC 8852 §3.2) where the media packet had the rid; others as they are.
+   */
+  repair(now: Millis, r: RtpPacket): RtpPacket {
+    if (this.#repairedRidId === undefined || r.header.ssrc === this.ssrc) return r;
+    const list: HeaderExtension[] = [];
+    if (this.#midId !== undefined) list.push({ id: this.#midId, data: this.#midBytes });
+    list.push({ id: this.#repairedRidId, data: this.#ridBytes! });
+    if (this.#absId !== undefined) list.push({ id: this.#absId, data: encodeAbsSendTime(now) });
+    if (this.#twccId !== undefined) list.push({ id: this.#twccId, data: TWCC_PLACEHOLDER });
+    return { ...r, header: { ...r.header, extension: buildExtensionBlock(list) } };
   }
 
   /** Packetizes one encoded frame with RTP timestamp `timestamp`. */
