@@ -4,7 +4,7 @@
  * algorithm negotiation (§9.2.3-§9.2.5, §14.11, §14.12) and the client's credential state
  * ({@link LongTermCredentials}) that answers 401 and 438 challenges.
  */
-import { fromBase64, toBase64, utf8Encode } from "@purertc/common";
+import { DecodeError, fromBase64, toBase64, utf8Encode } from "@purertc/common";
 import type { CryptoProvider } from "@purertc/crypto";
 import {
   ErrorCode,
@@ -185,9 +185,18 @@ export class LongTermCredentials {
    * carried them): 401 (with REALM and NONCE) and 438 (with NONCE) lead to a retry, anything else
    * or a second 401 to a signed request does not. A 401 whose nonce announces password
    * algorithms but lacks PASSWORD-ALGORITHMS, or offers none this client accepts, is refused
-   * (§9.2.5: a bid-down attack removed it).
+   * (§9.2.5: a bid-down attack removed it). Never throws on a malformed response.
    */
   handleChallenge(response: DecodedStunMessage, signed: boolean): LongTermChallengeOutcome {
+    try {
+      return this.#challenge(response, signed);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      return { retry: false, reason: `malformed challenge (${e.code})` };
+    }
+  }
+
+  #challenge(response: DecodedStunMessage, signed: boolean): LongTermChallengeOutcome {
     const code = getAttribute(response, ErrorCode)?.code;
     const realm = getAttribute(response, Realm);
     const nonce = getAttribute(response, Nonce);
@@ -221,16 +230,22 @@ export class LongTermCredentials {
     }
     const o = this.#opts;
     if (!this.#key || realm !== this.#realm || algorithm !== this.#algorithm) {
-      this.#key = StunIntegrityKey.longTerm(
-        {
-          username: o.username,
-          realm,
-          password: o.password,
-          passwordAlgorithm: algorithm,
-          preparation: o.preparation,
-        },
-        o.crypto,
-      );
+      try {
+        this.#key = StunIntegrityKey.longTerm(
+          {
+            username: o.username,
+            realm,
+            password: o.password,
+            passwordAlgorithm: algorithm,
+            preparation: o.preparation,
+          },
+          o.crypto,
+        );
+      } catch (e) {
+        // OpaqueString refuses the realm (remote input) or our password (control characters).
+        if (!(e instanceof TypeError)) throw e;
+        return { retry: false, reason: `cannot derive the key: ${e.message}` };
+      }
     }
     this.#realm = realm;
     this.#nonce = nonce;

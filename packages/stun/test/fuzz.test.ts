@@ -1,4 +1,4 @@
-import { DecodeError } from "@purertc/common";
+import { DecodeError, seededRng } from "@purertc/common";
 import { nodeCrypto } from "@purertc/crypto/node";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -12,10 +12,13 @@ import {
   hasFingerprint,
   IceControlling,
   isStunMessage,
+  LongTermCredentials,
   Priority,
   type StunAttributeCodec,
+  StunBindingClient,
   type StunClass,
   StunIntegrityKey,
+  StunServer,
   StunTcpFramer,
   stunAttributeCodec,
   UseCandidate,
@@ -274,6 +277,73 @@ describe("STUN codec properties (fast-check)", () => {
       ),
       { numRuns: 1000 },
     );
+  });
+
+  it("the long-term client never throws on mutated 401 challenges (malformed REALM, NONCE, PASSWORD-ALGORITHMS, ERROR-CODE)", () => {
+    const server = new StunServer({
+      rateLimit: false,
+      crypto: nodeCrypto,
+      auth: { mechanism: "long-term", realm: "r", lookup: () => "p", userhash: () => "u" },
+    });
+    const peer = { address: "192.0.2.1", port: 3478 };
+    const me = { address: "192.0.2.2", port: 5000 };
+    let retried = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        (edits) => {
+          const client = new StunBindingClient({ rng: seededRng(1), fingerprint: false });
+          const creds = new LongTermCredentials({
+            username: "u",
+            password: "p",
+            crypto: nodeCrypto,
+          });
+          client.query(0, peer, { longTerm: creds });
+          server.handleDatagram(0, { from: me, to: peer, data: client.pollTransmit()!.data });
+          const res = server.pollTransmit()!.data.slice();
+          for (const [at, v] of edits) res[20 + (at % (res.length - 20))] = v;
+          client.handleDatagram(1, { from: peer, data: res });
+          if (client.pollTransmit()) retried++;
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    expect(retried).toBeGreaterThan(0);
+  });
+
+  it("the long-term server never throws on mutated signed requests (USERHASH, PASSWORD-ALGORITHM(S), NONCE, REALM)", () => {
+    const server = new StunServer({
+      rateLimit: false,
+      crypto: nodeCrypto,
+      auth: { mechanism: "long-term", realm: "r", lookup: () => "p", userhash: () => "u" },
+      alternateServer: (from) => (from.port & 1 ? { server: from } : undefined),
+    });
+    const peer = { address: "192.0.2.1", port: 3478 };
+    const me = { address: "192.0.2.2", port: 5000 };
+    const client = new StunBindingClient({ rng: seededRng(2) });
+    const creds = new LongTermCredentials({ username: "u", password: "p", crypto: nodeCrypto });
+    client.query(0, peer, { longTerm: creds });
+    server.handleDatagram(0, { from: me, to: peer, data: client.pollTransmit()!.data });
+    client.handleDatagram(1, { from: peer, data: server.pollTransmit()!.data });
+    const signed = client.pollTransmit()!.data;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }),
+        fc.nat(),
+        (edits, port) => {
+          const req = signed.slice();
+          for (const [at, v] of edits) req[20 + (at % (req.length - 20))] = v;
+          server.handleDatagram(2, { from: { ...me, port: port % 65536 }, to: peer, data: req });
+          for (let t = server.pollTransmit(); t; t = server.pollTransmit())
+            decodeStunMessage(t.data);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    expect(server.stats().answered + server.stats().redirected).toBeGreaterThan(0);
   });
 
   it("verifyStunMessage returns false (never throws) on arbitrary and mutated bytes, and true only where decoding succeeds", () => {
