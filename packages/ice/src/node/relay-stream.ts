@@ -81,6 +81,7 @@ export class RelayStream {
     options: {
       readonly tls?: RelayTlsOptions;
       readonly servername?: string;
+      /** The local address to connect from (default: the system's choice). */
       readonly localAddress?: string;
       /** Connecting, and the TLS handshake, may take this long (default 10 s). */
       readonly connectTimeoutMs?: number;
@@ -115,14 +116,6 @@ export class RelayStream {
   /** Whether the connection is over (nothing more is written or reported). */
   get ended(): boolean {
     return this.#ended;
-  }
-
-  /** The local address of the connection, once connected. */
-  get localAddress(): SocketAddress | undefined {
-    const s = this.#socket;
-    return s.localAddress && s.localPort
-      ? { address: s.localAddress, port: s.localPort }
-      : undefined;
   }
 
   /** Writes one whole frame. */
