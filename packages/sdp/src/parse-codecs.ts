@@ -5,11 +5,10 @@
  * codecs are joined from them on first access (lazy.ts). A codec line for a payload type absent
  * from the m-line, a repeated rtpmap/fmtp, and `a=rtcp-fb:*` stay generic attributes.
  */
-import { checkRtpmap, fmtpPt, rtcpFbPt } from "./check.js";
+import { checkRtpmap, digitsEnd, fmtpPt, rtcpFbPt } from "./check.js";
 import { K } from "./layout.js";
-import { isRtpProtocol } from "./model.js";
 import type { Parser } from "./parse.js";
-import { parseUintAt } from "./text.js";
+import { indexIn, parseUintAt } from "./text.js";
 
 const IN_MLINE = 1;
 const RTPMAP_SEEN = 2;
@@ -30,30 +29,38 @@ export function resetCodecs(): void {
 }
 
 /**
- * The payload types of the m-line format list `text.slice(a, e)` (single-space separated,
- * checked by the caller) in order, repeats removed; undefined when the protocol does not carry
- * RTP (the formats stay text).
+ * The payload types of the RTP m-line format list `text.slice(a, e)` in order, repeats removed.
+ * A doubled or trailing space is a `bad-media-line`, then a token that is not a payload type
+ * (0-127) a `bad-format`.
  */
-export function openCodecs(
-  p: Parser,
-  protocol: string,
-  a: number,
-  e: number,
-): number[] | undefined {
-  if (!isRtpProtocol(protocol)) return undefined;
+export function openCodecs(p: Parser, a: number, e: number): number[] {
   open = true;
   const t = p.text;
   const pts: number[] = [];
-  while (a <= e) {
-    let sp = t.indexOf(" ", a);
-    if (sp < 0 || sp > e) sp = e;
-    const pt = parseUintAt(t, a, sp);
-    if (pt < 0 || pt > 127) p.fail("bad-format", `payload type ${t.slice(a, sp)}`);
-    if (ptFlags[pt] === 0) {
-      ptFlags[pt] = IN_MLINE;
-      pts.push(pt);
+  let bad = -1;
+  for (;;) {
+    let end = digitsEnd(t, a, e);
+    if (end >= 0 && (end === e || t.charCodeAt(end) === 32)) {
+      const pt = parseUintAt(t, a, end);
+      if (pt > 127) {
+        if (bad < 0) bad = a;
+      } else if (ptFlags[pt] === 0) {
+        ptFlags[pt] = IN_MLINE;
+        pts.push(pt);
+      }
+    } else {
+      end = indexIn(t, " ", a, e);
+      if (end < 0) end = e;
+      if (end === a) p.fail("bad-media-line");
+      if (bad < 0) bad = a;
     }
-    a = sp + 1;
+    if (end === e) break;
+    a = end + 1;
+    if (a === e) p.fail("bad-media-line");
+  }
+  if (bad >= 0) {
+    const end = indexIn(t, " ", bad, e);
+    p.fail("bad-format", `payload type ${t.slice(bad, end < 0 ? e : end)}`);
   }
   return pts;
 }

@@ -24,7 +24,7 @@ import { SdpDecodeError } from "./errors.js";
 import { K, LAYOUT, Layout, packMeta } from "./layout.js";
 import { lazySection } from "./lazy.js";
 import { parseBandwidth, parseConnection, parseOrigin, parseTiming } from "./lines.js";
-import type { MediaSection, SessionDescription } from "./model.js";
+import { isRtpProtocol, type MediaSection, type SessionDescription } from "./model.js";
 import { attribute } from "./parse-attributes.js";
 import { closeCodecs, openCodecs, resetCodecs } from "./parse-codecs.js";
 import { parseSection, parseSession } from "./sections.js";
@@ -245,11 +245,6 @@ export class Parser {
       portCount = parseUintAt(t, slash + 1, s2);
       if (portCount < 0) this.fail("bad-media-line");
     }
-    // Every format token non-empty: no doubled or trailing space.
-    for (let p = s3; p < e; p++) {
-      if (t.charCodeAt(p) === 32 && (p + 1 === e || t.charCodeAt(p + 1) === 32))
-        this.fail("bad-media-line");
-    }
     const m = parseSection();
     m.kind = t.slice(a, s1);
     m.port = port;
@@ -258,9 +253,12 @@ export class Parser {
     this.media = m;
     this.add(K.MLINE, undefined, -1);
     if (s3 < e) {
-      const pts = openCodecs(this, m.protocol, s3 + 1, e);
-      if (pts === undefined) m.formats = t.slice(s3 + 1, e).split(" ");
-      else this.pts = pts;
+      if (isRtpProtocol(m.protocol)) this.pts = openCodecs(this, s3 + 1, e);
+      else {
+        m.formats = t.slice(s3 + 1, e).split(" ");
+        // Every format token non-empty: no doubled or trailing space.
+        if (m.formats.includes("")) this.fail("bad-media-line");
+      }
     }
     if (this.pts.length === 0) m.codecs = [];
     this.session.media.push(lazySection(m));
