@@ -36,6 +36,7 @@ import {
 } from "./attributes.js";
 import {
   isComprehensionRequired,
+  STUN_HEADER_LENGTH,
   StunAttributeType,
   StunErrorCode,
   StunMethod,
@@ -50,10 +51,10 @@ import {
 import {
   attr,
   type DecodedStunMessage,
-  decodeStunMessage,
   encodeStunMessage,
   getAttribute,
   type StunAttribute,
+  viewStunMessage,
 } from "./message.js";
 import { type RateLimitConfig, SourceRateLimiter } from "./rate-limiter.js";
 import { ServerAuthenticator, type StunServerAuth } from "./server-auth.js";
@@ -205,7 +206,7 @@ export class StunServer {
     }
     let msg: DecodedStunMessage;
     try {
-      msg = decodeStunMessage(data);
+      msg = viewStunMessage(data);
       if (msg.class !== "request") {
         this.#stats.ignored++;
         return;
@@ -250,15 +251,18 @@ export class StunServer {
     const fp = hasFingerprint(msg);
     const is5780 = this.#config.rfc5780 !== undefined;
     const unknown: number[] = [];
-    for (const a of msg.attributes) {
-      if (!isComprehensionRequired(a.type) || UNDERSTOOD.has(a.type)) continue;
+    const raw = msg.raw;
+    for (let off = STUN_HEADER_LENGTH; off < raw.length; ) {
+      const type = (raw[off]! << 8) | raw[off + 1]!;
+      off += 4 + ((((raw[off + 2]! << 8) | raw[off + 3]!) + 3) & ~3);
+      if (!isComprehensionRequired(type) || UNDERSTOOD.has(type)) continue;
       if (
         is5780 &&
-        (a.type === StunAttributeType.ChangeRequest || a.type === StunAttributeType.ResponsePort)
+        (type === StunAttributeType.ChangeRequest || type === StunAttributeType.ResponsePort)
       ) {
         continue;
       }
-      if (!unknown.includes(a.type)) unknown.push(a.type);
+      if (!unknown.includes(type)) unknown.push(type);
     }
     if (unknown.length > 0) {
       // RFC 8489 §6.3.1.1: 420 with UNKNOWN-ATTRIBUTES.
