@@ -209,4 +209,23 @@ describe.skipIf(!haveChromium)("Chromium through a purertc SFU (simulcast, relay
     const levels = packets.map((p) => findHeaderExtension(p.header.extension, id));
     expect(levels.every((l) => l !== undefined && l.byteLength === 1)).toBe(true);
   }, 30_000);
+
+  it("echo: purertc answers Chromium's camera by relaying its own video back on the same transceiver, and Chromium decodes it", async () => {
+    const p = await page();
+    const pc = new webrtc.RTCPeerConnection();
+    pcs.push(pc);
+    await pc.setRemoteDescription({ type: "offer", sdp: await call<string>(p, "offerMedia") });
+    const t = pc.getTransceivers().find((x) => x.receiver.track.kind === "video")!;
+    t.direction = "sendrecv";
+    await t.sender.replaceTrack(t.receiver.track);
+    await pc.setLocalDescription();
+    await gathered(pc);
+    await call(p, "accept", pc.localDescription!.sdp);
+    await until(pc, "connected");
+    const v = await decoded(p, 30);
+    expect(v.mimeType).toBe("video/VP8");
+    expect(v.framesDecoded).toBeGreaterThan(30);
+    expect(v.frameWidth).toBe(320);
+    expect(t.sender.forwardingStats!.packetsForwarded).toBeGreaterThan(30);
+  }, 30_000);
 });
