@@ -101,6 +101,23 @@ describe("forwarding a received track to other connections (addTrack/replaceTrac
     }
   }, 20_000);
 
+  it("three subscribers asking for a keyframe at once give the publisher one request (per-source throttle)", async () => {
+    const pub = await publish();
+    const subs = [];
+    for (let i = 0; i < 3; i++) subs.push(await subscribe(pub.remote));
+    pub.start();
+    await waitFor(() => subs.every((s) => s.frames.length >= 5));
+    await new Promise((r) => setTimeout(r, 300)); // past the subscription-time requests
+    let requests = 0;
+    pub.track.addEventListener("keyframerequest", () => requests++);
+    for (const s of subs) s.track.requestKeyFrame();
+    await new Promise((r) => setTimeout(r, 150));
+    expect(requests).toBe(1);
+    await new Promise((r) => setTimeout(r, 200));
+    subs[0]!.track.requestKeyFrame();
+    await waitFor(() => requests === 2, 2000);
+  }, 20_000);
+
   it("replaceTrack to another publisher: the new one gets a keyframe request, the subscriber's sequence numbers continue by one and its frames switch at that keyframe", async () => {
     const p1 = await publish();
     const p2 = await publish();

@@ -106,6 +106,12 @@ class AsyncQueue<T> {
   }
 }
 
+/**
+ * Least time between two keyframe requests relaying senders pass to one source: however many
+ * subscribers ask at once (a join wave, a loss burst), the publisher gets one PLI.
+ */
+const RELAY_KEYFRAME_INTERVAL_MS = 250;
+
 /** Frames or packets a lagging iterator keeps before dropping the oldest. */
 const ITERATOR_BACKLOG = 1024;
 
@@ -135,6 +141,7 @@ export class EncodedMediaStreamTrack extends EventTarget {
   #framesUnsent = 0;
   #receiveCodecs = new Map<number, ReceiveCodec>();
   #receiveExtmaps = new Map<string, number>();
+  #relayRequestAt: number | undefined;
   #firstReceiveMime: string | undefined;
 
   constructor(init: EncodedTrackInit) {
@@ -292,6 +299,18 @@ export class EncodedMediaStreamTrack extends EventTarget {
   ): void {
     this.#receiveCodecs = new Map(codecs);
     this.#firstReceiveMime = firstMime;
+  }
+
+  /**
+   * @internal A relaying sender wants a keyframe from this (remote) track: at most one PLI per
+   * {@link RELAY_KEYFRAME_INTERVAL_MS} for all the senders relaying it.
+   */
+  _relayKeyFrameRequest(): void {
+    const now = performance.now();
+    const last = this.#relayRequestAt;
+    if (last !== undefined && now - last < RELAY_KEYFRAME_INTERVAL_MS) return;
+    this.#relayRequestAt = now;
+    this.requestKeyFrame();
   }
 
   /** @internal The receiver's negotiated header extensions (URI → id). */

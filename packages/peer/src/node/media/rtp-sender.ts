@@ -260,7 +260,7 @@ export class RTCRtpSender extends EventTarget implements TrackSink {
     const f = this.#forwarder;
     if (!f) return;
     const target = (f.pending ?? f.current) as EncodedMediaStreamTrack | undefined;
-    if (target && f.keyFrameRequestDue(this.#host.now(), demand)) target.requestKeyFrame();
+    if (target && f.keyFrameRequestDue(this.#host.now(), demand)) target._relayKeyFrameRequest();
   }
 
   /** @internal A relayed remote track's packet. */
