@@ -224,6 +224,8 @@ export class MdnsResolver {
     for (const r of [...msg.answers, ...msg.additionals]) {
       const address = recordAddress(r);
       if (address === undefined || r.class !== DNS_CLASS_IN) continue;
+      // Chromium announces `AAAA ::` for a name without an IPv6 address: no address at all.
+      if (address === "::" || address === "0.0.0.0") continue;
       const key = r.name.toLowerCase();
       const f = found.get(key) ?? { addresses: [], ttl: r.ttl };
       if (!f.addresses.includes(address)) f.addresses.push(address);
@@ -236,7 +238,16 @@ export class MdnsResolver {
         this.#cache.delete(key);
         continue;
       }
-      this.#cache.set(key, { addresses: f.addresses, expires: now + f.ttl * 1000 });
+      // RFC 6762 §10.2: a record set replaces the cached records of its own type (family) only.
+      const old = this.#cache.get(key);
+      const families = new Set(f.addresses.map(ipFamily));
+      const kept =
+        old && old.expires > now ? old.addresses.filter((a) => !families.has(ipFamily(a))) : [];
+      // IPv4 first: what lookup() returns when the name has both.
+      const addresses = [...f.addresses, ...kept].sort(
+        (a, b) => Number(ipFamily(a) === 6) - Number(ipFamily(b) === 6),
+      );
+      this.#cache.set(key, { addresses, expires: now + f.ttl * 1000 });
       if (this.#pending.delete(key)) {
         this.#timers.clear(key);
         this.#events.push({ type: "resolved", name: key, addresses: f.addresses });

@@ -6,6 +6,11 @@ import {
   MDNS_IPV4,
   MdnsResolver,
 } from "../../src/index.js";
+import {
+  addressRecord,
+  DNS_FLAG_AUTHORITATIVE,
+  DNS_FLAG_RESPONSE,
+} from "../../src/mdns/dns-message.js";
 
 const NAME = "0f3c1e3b-5c9a-4f3b-9d53-7d0e7a9c2b11.local";
 const peer = { address: "192.168.1.20", port: 5353 };
@@ -51,6 +56,26 @@ describe("RFC 6762 mDNS resolver core", () => {
     });
     expect(querier.lookup(NAME)).toBe("192.168.1.20");
     expect(querier.pollTimeout()).toBeUndefined();
+  });
+
+  it("an unsolicited AAAA `::` announcement after the A one (as Chromium sends) does not replace the cached IPv4 address: cache-flush replaces records of its own type only (RFC 6762 §10.2), unspecified addresses are ignored", () => {
+    const r = new MdnsResolver();
+    const announce = (address: string) =>
+      encodeDnsMessage({
+        id: 0,
+        flags: DNS_FLAG_RESPONSE | DNS_FLAG_AUTHORITATIVE,
+        questions: [],
+        answers: [addressRecord(NAME, address)],
+        authorities: [],
+        additionals: [],
+      });
+    r.handleDatagram(0, { from: peer, data: announce("192.168.1.20") });
+    r.handleDatagram(1000, { from: peer, data: announce("::") });
+    expect(r.lookup(NAME, 1000)).toBe("192.168.1.20");
+    r.handleDatagram(2000, { from: peer, data: announce("fd00::20") });
+    expect(r.lookup(NAME, 2000)).toBe("192.168.1.20");
+    r.handleDatagram(3000, { from: peer, data: announce("192.168.1.21") });
+    expect(r.lookup(NAME, 3000)).toBe("192.168.1.21");
   });
 
   it("an unanswered name is reported unresolved at the timeout", () => {
