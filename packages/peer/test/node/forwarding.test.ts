@@ -103,7 +103,7 @@ describe("forwarding a received track to other connections (addTrack/replaceTrac
 
   it("three subscribers asking for a keyframe at once give the publisher one request (per-source throttle)", async () => {
     const pub = await publish();
-    const subs = [];
+    const subs: Awaited<ReturnType<typeof subscribe>>[] = [];
     for (let i = 0; i < 3; i++) subs.push(await subscribe(pub.remote));
     pub.start();
     await waitFor(() => subs.every((s) => s.frames.length >= 5));
