@@ -105,8 +105,10 @@ describe("DTMF (RFC 4733 telephone-event, webrtc-pc §7.2 playout)", () => {
     expect(got.every((e) => e.durationMs === 100 && e.receiverId === 1)).toBe(true);
     // Each tone starts duration + interToneGap = 170 ms after the previous; "" after the last.
     expect(changes.map((c) => c.tone).join(",")).toBe("1,2,3,4,#,*,A,B,C,D,");
-    changes.forEach((c, i) => expect(c.at).toBeLessThanOrEqual(i * 170 + 10));
-    changes.forEach((c, i) => expect(c.at).toBeGreaterThanOrEqual(i * 170));
+    for (const [i, c] of changes.entries()) {
+      expect(c.at).toBeLessThanOrEqual(i * 170 + 10);
+      expect(c.at).toBeGreaterThanOrEqual(i * 170);
+    }
     // Telephone-events never reach the audio jitter buffer as frames.
     expect(s.answerer.core.media.receiverStats(1)!.framesDropped).toBe(0);
   });
