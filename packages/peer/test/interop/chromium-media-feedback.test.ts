@@ -14,6 +14,7 @@ import {
   MediaStream,
   type RTCBandwidthEstimateEvent,
   type RTCDTMFToneChangeEvent,
+  type RTCDTMFToneEvent,
   type RTCPeerConnection,
   type RTCStats,
   type RTCTrackEvent,
@@ -169,6 +170,47 @@ describe.skipIf(!haveChromium)("Chromium media feedback interop (transport-cc, R
     const ri = [...r.values()].find((s) => s.type === "remote-inbound-rtp")!;
     expect(ri).toBeDefined();
     expect(ri.roundTripTime as number).toBeLessThan(0.2);
+    await page.close();
+  });
+
+  it("Chromium's RTCDTMFSender tones arrive as dtmf events on our audio track (digits, durations)", async () => {
+    const page = await browser.newPage();
+    await page.goto(url);
+    const pc = new webrtc.RTCPeerConnection();
+    pcs.push(pc);
+    const tracks: RTCTrackEvent[] = [];
+    pc.ontrack = (e) => tracks.push(e as RTCTrackEvent);
+    await pc.setRemoteDescription({ type: "offer", sdp: await call<string>(page, "offerMedia") });
+    await pc.setLocalDescription();
+    await gathered(pc);
+    await call(page, "accept", pc.localDescription!.sdp);
+    await until(pc, "connected");
+    const audio = tracks.find((t) => t.track.kind === "audio")!.track;
+    const got: RTCDTMFToneEvent[] = [];
+    audio.addEventListener("dtmf", (e) => got.push(e as RTCDTMFToneEvent));
+    await sleep(500);
+    await page.evaluate(() => {
+      const pc = (
+        globalThis as never as {
+          pc: {
+            getSenders(): {
+              track: { kind: string } | null;
+              dtmf: { insertDTMF(t: string, d: number, g: number): void } | null;
+            }[];
+          };
+        }
+      ).pc;
+      pc.getSenders()
+        .find((s) => s.track?.kind === "audio")!
+        .dtmf!.insertDTMF("159#*D", 120, 80);
+    });
+    for (let i = 0; i < 40 && got.length < 6; i++) await sleep(100);
+    expect(got.map((e) => e.tone).join("")).toBe("159#*D");
+    // libwebrtc counts a tone's duration in whole audio frames (10 ms at its 48 kHz clock).
+    for (const e of got) {
+      expect(e.duration).toBeGreaterThanOrEqual(120);
+      expect(e.duration).toBeLessThanOrEqual(140);
+    }
     await page.close();
   });
 
