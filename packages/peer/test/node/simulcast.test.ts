@@ -103,7 +103,10 @@ describe("simulcast between purertc peers (sendEncodings with rids, RFC 8853)", 
       name: "InvalidModificationError",
     });
     const counts = [0, 0, 0];
-    enc.forEach((e, k) => e.track.addEventListener("frame", () => counts[k]!++));
+    for (const [k, e] of enc.entries())
+      e.track.addEventListener("frame", () => {
+        counts[k]!++;
+      });
     for (let i = 0; i < 30; i++) {
       for (const track of tracks)
         track.writeFrame({ data: ivf.frames[i]!.data, timestamp: i * 3000 });

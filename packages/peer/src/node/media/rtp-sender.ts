@@ -297,15 +297,15 @@ export class RTCRtpSender extends EventTarget implements TrackSink {
   #carried(source: EncodedMediaStreamTrack, packet: RtpPacket): HeaderExtension[] | undefined {
     const block = packet.header.extension;
     if (block === undefined) return undefined;
-    let out: HeaderExtension[] | undefined;
+    const out: HeaderExtension[] = [];
     for (const uri of END_TO_END_EXTENSIONS) {
       const from = source._receiveExtmapId(uri);
       const to = this.#extmaps.find((e) => e.uri === uri)?.id;
       if (from === undefined || to === undefined) continue;
       const data = findHeaderExtension(block, from);
-      if (data !== undefined) (out ??= []).push({ id: to, data });
+      if (data !== undefined) out.push({ id: to, data });
     }
-    return out;
+    return out.length === 0 ? undefined : out;
   }
 
   /** @internal */
