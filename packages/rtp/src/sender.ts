@@ -22,8 +22,10 @@ export const DEFAULT_PACKET_HISTORY_CONFIG: PacketHistoryConfig = Object.freeze(
 });
 
 interface Entry {
-  readonly packet: RtpPacket;
+  packet: RtpPacket;
   lastSentAt: Millis;
+  /** The slot's payload storage, reused by later packets of the slot (no copy per packet). */
+  buf: Uint8Array;
 }
 
 /**
@@ -45,16 +47,31 @@ export class PacketHistory {
     this.#rtxSeq = rtxFirstSequenceNumber & 0xffff;
   }
 
-  /** Records a sent packet (its payload is copied). */
+  /**
+   * Records a sent packet. Its payload is copied into the slot's buffer, which later packets of
+   * the same slot reuse, so steady sending allocates no payload copies.
+   */
   handleSent(now: Millis, packet: RtpPacket): void {
-    const copy = { ...packet, payload: packet.payload.slice() };
-    this.#ring[packet.header.sequenceNumber % this.#cfg.capacity] = {
-      packet: copy,
-      lastSentAt: now,
-    };
+    const i = packet.header.sequenceNumber % this.#cfg.capacity;
+    const n = packet.payload.byteLength;
+    const e = this.#ring[i];
+    const buf =
+      e !== undefined && e.buf.byteLength >= n ? e.buf : new Uint8Array(Math.max(n, 1200));
+    buf.set(packet.payload);
+    const copy = { ...packet, payload: buf.subarray(0, n) };
+    if (e === undefined) this.#ring[i] = { packet: copy, lastSentAt: now, buf };
+    else {
+      e.packet = copy;
+      e.lastSentAt = now;
+      e.buf = buf;
+    }
   }
 
-  /** The packets to resend for the NACKed sequence numbers (unknown or too recent ones skipped). */
+  /**
+   * The packets to resend for the NACKed sequence numbers (unknown or too recent ones skipped).
+   * Without RTX the packets returned view the history's storage: send them before the next
+   * {@link PacketHistory.handleSent}.
+   */
   handleNack(now: Millis, sequenceNumbers: readonly number[]): RtpPacket[] {
     const out: RtpPacket[] = [];
     for (const seq of sequenceNumbers) {
