@@ -2,12 +2,17 @@
  * The media half of the peer core (sans-IO): SRTP/SRTCP keyed from DTLS (RFC 5764 §4.2), every
  * sender and receiver of the bundle, RTP demultiplexed to receivers by SSRC, else by the MID
  * header extension (RFC 8843 §9.2), else by payload type; RTCP reports (RFC 3550 §6.4) on a
- * randomized interval and feedback (RFC 4585: NACK answered over RTX, PLI/FIR surfaced).
+ * randomized interval and feedback (RFC 4585: NACK answered over RTX, PLI/FIR surfaced);
+ * transport-wide congestion feedback both ways (./transport-feedback.ts) and RFC 4733 DTMF
+ * (./dtmf-sender.ts, ./dtmf-receiver.ts).
  *
  * ```
- *  sendFrame ─▶ SendStream (packetize, history) ─▶ SRTP ─▶ pollTransmit()
- *  handleDatagram ─▶ SRTP ─┬─ RTP ─▶ SSRC│MID│PT ─▶ ReceiveStream ─▶ JitterBuffer ─▶ pollEvent()
- *                          └─ RTCP ─▶ SR/RR stats, NACK → RTX resend, PLI/FIR → event
+ *  sendFrame ─▶ SendStream (packetize, history) ─▶ twcc seq ─▶ SRTP ─▶ pollTransmit()
+ *  insertDtmf ─▶ DtmfSender (telephone-events, audio SSRC) ─┘
+ *  handleDatagram ─▶ SRTP ─┬─ RTP ─▶ twcc arrival ─▶ SSRC│MID│PT ─▶ ReceiveStream ─▶ JitterBuffer
+ *                          │                                      └─ telephone-event ─▶ "dtmf"
+ *                          └─ RTCP ─▶ SR/RR stats, NACK → RTX resend, PLI/FIR → event,
+ *                                     transport-cc / REMB → "transport-cc" / "remb"
  * ```
  */
 import { Fifo, type Logger, type Millis, type Rng, TimerTable } from "@purertc/common";
