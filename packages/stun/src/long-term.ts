@@ -132,7 +132,8 @@ export class LongTermCredentials {
   #nonce: string | undefined;
   #offered: readonly PasswordAlgorithmValue[] | undefined;
   #algorithm: StunKeyAlgorithm = "md5";
-  #useUserhash = false;
+  /** USERHASH to send instead of USERNAME, when the server announced username anonymity. */
+  #userhash: Uint8Array | undefined;
   #key: StunIntegrityKey | undefined;
 
   constructor(opts: LongTermCredentialsOptions) {
@@ -167,9 +168,7 @@ export class LongTermCredentials {
     if (!this.#key || this.#realm === undefined || this.#nonce === undefined) return [];
     const o = this.#opts;
     const list: StunAttribute[] = [
-      this.#useUserhash
-        ? attr(Userhash, stunUserhash(o.username, this.#realm, o.crypto, o.preparation))
-        : attr(Username, o.username),
+      this.#userhash ? attr(Userhash, this.#userhash) : attr(Username, o.username),
       attr(Realm, this.#realm),
       attr(Nonce, this.#nonce),
     ];
@@ -251,8 +250,11 @@ export class LongTermCredentials {
     this.#nonce = nonce;
     this.#offered = offered;
     this.#algorithm = algorithm;
-    this.#useUserhash =
+    const anonymous =
       (o.userhash ?? true) && (features & StunSecurityFeature.UsernameAnonymity) !== 0;
+    this.#userhash = anonymous
+      ? stunUserhash(o.username, realm, o.crypto, o.preparation)
+      : undefined;
     return { retry: true };
   }
 }
