@@ -5,11 +5,17 @@
  * into it with one `eval` call.
  *
  * Commands: `receive` {side}: Firefox's fake camera (VP8) and microphone (Opus) arrive as frames
- * with purertc as answerer or offerer; `send-clip`: the GStreamer VP8 clip sent by purertc is
- * decoded by Firefox (`framesDecoded`). Not a test file itself.
+ * with purertc as answerer or offerer, and recorded (WebM, Ogg) ffprobe reads them; `send-clip`:
+ * the GStreamer VP8 clip and the Opus clip sent by purertc are decoded by Firefox. Not a test
+ * file itself.
  */
 import { ok, strictEqual } from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { OggOpusWriter, readOggOpus, WebmWriter } from "@purertc/rtp";
 import { readFixture } from "@purertc/testkit/node";
 import {
   createWebRtc,
@@ -54,6 +60,7 @@ window.mediaInbound = async () => {
   return [...st.values()].filter((r) => r.type === "inbound-rtp").map((r) => ({
     kind: r.kind, mimeType: codecs.get(r.codecId), packetsReceived: r.packetsReceived,
     framesDecoded: r.framesDecoded, frameWidth: r.frameWidth,
+    totalSamplesReceived: r.totalSamplesReceived,
   }));
 };
 "installed";
@@ -121,7 +128,49 @@ async function receive(c: Command, server: FirefoxPageServer): Promise<Record<st
   strictEqual(key.getMetadata().mimeType, "video/VP8");
   for (let i = 1; i < vf.length; i++) ok(vf[i]!.timestamp !== vf[i - 1]!.timestamp);
   ok(af.every((f) => f.getMetadata().mimeType === "audio/opus" && f.data.byteLength > 0));
-  return { size: vp8Size(key.data), video: vf.length >= 30, audio: af.length >= 50 };
+  return {
+    size: vp8Size(key.data),
+    video: vf.length >= 30,
+    audio: af.length >= 50,
+    ...record(vf, af, vp8Size(key.data)!),
+  };
+}
+
+/** ffprobe's `stream|codec_name=...|width=...|height=...` line of a file. */
+function probe(file: string): string {
+  const r = spawnSync(
+    "ffprobe",
+    ["-v", "error", "-of", "compact", "-show_entries", "stream=codec_name,width,height", file],
+    { encoding: "utf8" },
+  );
+  return r.stdout.trim();
+}
+
+/** Writes the frames as a WebM (VP8) and an Ogg (Opus) file and returns what ffprobe reads. */
+function record(video: EncodedFrame[], audio: EncodedFrame[], size: string) {
+  const dir = mkdtempSync(join(tmpdir(), "purertc-ff-media-"));
+  try {
+    const [width, height] = size.split("x").map(Number);
+    const webm = new WebmWriter([{ codec: "VP8", width: width!, height: height! }]);
+    const t0 = video[0]!.timestamp;
+    const chunks = [webm.header()];
+    for (const f of video) {
+      const key = (f as { type?: string }).type === "key";
+      chunks.push(webm.frame(0, new Uint8Array(f.data), ((f.timestamp - t0) >>> 0) / 90, key));
+    }
+    writeFileSync(join(dir, "v.webm"), Buffer.concat(chunks));
+    const ogg = new OggOpusWriter(1, 2);
+    const pages = [ogg.headers()];
+    for (const [i, f] of audio.entries()) {
+      const next = audio[i + 1];
+      const samples = next ? (next.timestamp - f.timestamp) >>> 0 : 960;
+      pages.push(ogg.packet(new Uint8Array(f.data), samples, next === undefined));
+    }
+    writeFileSync(join(dir, "a.ogg"), Buffer.concat(pages));
+    return { webm: probe(join(dir, "v.webm")), ogg: probe(join(dir, "a.ogg")) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const counts = new Map<EncodedMediaStreamTrack, number>();
@@ -163,8 +212,11 @@ async function sendClip(server: FirefoxPageServer): Promise<Record<string, unkno
   const ivf = readIvf(readFixture("rtp", "vp8-320x240.ivf"));
   const p = await page(server);
   const me = pc!;
+  const opus = readOggOpus(readFixture("rtp", "opus-48k-1s.ogg"));
   const track = new EncodedMediaStreamTrack({ kind: "video", codec: "video/VP8" });
+  const audio = new EncodedMediaStreamTrack({ kind: "audio", codec: "audio/opus" });
   me.addTransceiver(track, { direction: "sendonly" });
+  me.addTransceiver(audio, { direction: "sendonly" });
   await me.setLocalDescription();
   await gathered(me);
   const sdp = await p.evaluate<string>("mediaAnswer", {
@@ -174,19 +226,33 @@ async function sendClip(server: FirefoxPageServer): Promise<Record<string, unkno
   await me.setRemoteDescription({ type: "answer", sdp });
   await withTimeout(until(me, "connected"), 20_000, () => `connection ${me.connectionState}`);
   // Three loops of the 30-frame clip at 30 fps; each loop starts with its keyframe.
+  // The Opus clip (20 ms packets) alongside, looped, paced by the same clock.
+  let n = 0;
   for (let i = 0; i < 90; i++) {
     track.writeFrame({ data: ivf.frames[i % 30]!.data, timestamp: 90000 + i * 3000 });
+    for (; n * 20 <= (i * 1000) / 30; n++)
+      audio.writeFrame({ data: opus.packets[n % opus.packets.length]!, timestamp: n * 960 });
     await new Promise((r) => setTimeout(r, 33));
   }
-  type Inbound = { kind: string; mimeType: string; framesDecoded: number; frameWidth: number };
+  type Inbound = {
+    kind: string;
+    mimeType: string;
+    framesDecoded: number;
+    frameWidth: number;
+    totalSamplesReceived: number;
+    packetsReceived: number;
+  };
   let v: Inbound | undefined;
+  let a: Inbound | undefined;
   for (let i = 0; i < 30; i++) {
-    v = (await p.evaluate<Inbound[]>("mediaInbound")).find((s) => s.kind === "video");
-    if ((v?.framesDecoded ?? 0) > 0) break;
+    const all = await p.evaluate<Inbound[]>("mediaInbound");
+    v = all.find((s) => s.kind === "video");
+    a = all.find((s) => s.kind === "audio");
+    if ((v?.framesDecoded ?? 0) > 0 && (a?.totalSamplesReceived ?? 0) > 0) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   ok(v, "no inbound-rtp video in Firefox");
-  return { ...v };
+  return { ...v, audio: a };
 }
 
 async function main(): Promise<void> {

@@ -25,6 +25,10 @@ describe.skipIf(unavailable !== undefined)("media interop with headless Firefox 
     const info = passed(await interop.run("receive", { side: "answerer" }), interop);
     expect(info.size).toMatch(/^\d+x\d+$/);
     expect(info).toMatchObject({ video: true, audio: true });
+    // Recorded (WebmWriter, OggOpusWriter), ffprobe reads the codecs and the camera's size.
+    const [w, h] = String(info.size).split("x");
+    expect(info.webm).toBe(`stream|codec_name=vp8|width=${w}|height=${h}`);
+    expect(info.ogg).toBe("stream|codec_name=opus");
   }, 60_000);
 
   it("purertc offers to receive, Firefox answers sending: VP8 and Opus arrive as frames", async () => {
@@ -32,10 +36,14 @@ describe.skipIf(unavailable !== undefined)("media interop with headless Firefox 
     expect(info).toMatchObject({ video: true, audio: true });
   }, 60_000);
 
-  it("the VP8 clip sent by purertc is decoded by Firefox (framesDecoded > 0, frameWidth 320)", async () => {
+  it("the VP8 and Opus clips sent by purertc are decoded by Firefox (framesDecoded > 0, frameWidth 320, audio samples received)", async () => {
     const info = passed(await interop.run("send-clip"), interop);
     expect(info.mimeType).toBe("video/VP8");
     expect(info.framesDecoded).toBeGreaterThan(0);
     expect(info.frameWidth).toBe(320);
+    expect(info.audio).toMatchObject({ mimeType: "audio/opus" });
+    expect((info.audio as { totalSamplesReceived: number }).totalSamplesReceived).toBeGreaterThan(
+      0,
+    );
   }, 60_000);
 });
