@@ -4,7 +4,6 @@ import { AlertDescription } from "../alert.js";
 import { ClientCertificateType, DTLS_1_2, HandshakeType } from "../constants.js";
 import type { FlightEntry } from "../flight.js";
 import { extendedMasterSecret } from "../key-schedule.js";
-import { encodeCertificate } from "./certificate.js";
 import { decodeCertificateRequest } from "./certificate-request.js";
 import { encodeCertificateVerify } from "./certificate-verify.js";
 import { encodeClientHello } from "./client-hello.js";
@@ -229,15 +228,7 @@ export class ClientHandshake extends HandshakeBase implements HandshakeMachine {
       return;
     }
     const flight: FlightEntry[] = [];
-    if (this.#certificateRequested) {
-      flight.push(
-        this.message(
-          HandshakeType.certificate,
-          encodeCertificate({ certificates: [c.certificate.der] }),
-          0,
-        ),
-      );
-    }
+    if (this.#certificateRequested) flight.push(this.ownCertificate());
     flight.push(
       this.message(
         HandshakeType.client_key_exchange,

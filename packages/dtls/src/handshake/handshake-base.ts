@@ -5,7 +5,7 @@ import { HandshakeType } from "../constants.js";
 import type { FlightEntry } from "../flight.js";
 import { finishedVerifyData, keyBlock } from "../key-schedule.js";
 import { recordCiphers } from "../record/cipher-factory.js";
-import { decodeCertificate } from "./certificate.js";
+import { decodeCertificate, encodeCertificate } from "./certificate.js";
 import { decodeFinished } from "./finished.js";
 import type { HandshakeHost, ReceivedMessage } from "./host.js";
 import { peerPublicKey } from "./peer-key.js";
@@ -55,6 +55,12 @@ export abstract class HandshakeBase {
     const messageSeq = this.sendSeq++;
     this.transcript.add(msgType, messageSeq, body);
     return { kind: "handshake", epoch, msgType, messageSeq, body };
+  }
+
+  /** Our Certificate message (RFC 5246 §7.4.2, §7.4.6): the one self-signed certificate. */
+  protected ownCertificate(): FlightEntry {
+    const body = encodeCertificate({ certificates: [this.host.config.certificate.der] });
+    return this.message(HandshakeType.certificate, body, 0);
   }
 
   /** Adds a peer message to the transcript (once it has been accepted). */

@@ -5,7 +5,6 @@ import { ClientCertificateType, DTLS_1_2, HandshakeType } from "../constants.js"
 import { CookieAuthority } from "../cookie.js";
 import type { FlightEntry } from "../flight.js";
 import { extendedMasterSecret } from "../key-schedule.js";
-import { encodeCertificate } from "./certificate.js";
 import { encodeCertificateRequest } from "./certificate-request.js";
 import { decodeCertificateVerify } from "./certificate-verify.js";
 import { type ClientHello, decodeClientHello } from "./client-hello.js";
@@ -142,13 +141,7 @@ export class ServerHandshake extends HandshakeBase implements HandshakeMachine {
       extensions,
     });
     flight.push(this.message(HandshakeType.server_hello, hello, 0));
-    flight.push(
-      this.message(
-        HandshakeType.certificate,
-        encodeCertificate({ certificates: [c.certificate.der] }),
-        0,
-      ),
-    );
+    flight.push(this.ownCertificate());
     const params = encodeEcdhParams(group, pair.publicKey);
     // RFC 8422 §5.4 / RFC 5246 §7.4.3: signed with our certificate key (ECDSA or RSA PKCS#1).
     const signature = signData(
