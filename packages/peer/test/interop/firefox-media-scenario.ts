@@ -6,7 +6,8 @@
  *
  * Commands: `receive` {side}: Firefox's fake camera (VP8) and microphone (Opus) arrive as frames
  * with purertc as answerer or offerer, and recorded (WebM, Ogg) ffprobe reads them; `send-clip`:
- * the GStreamer VP8 clip and the Opus clip sent by purertc are decoded by Firefox. Not a test
+ * the GStreamer VP8 clip and the Opus clip sent by purertc are decoded by Firefox; `simulcast`:
+ * Firefox's three `sendEncodings` layers arrive as the encodings of one receiver. Not a test
  * file itself.
  */
 import { ok, strictEqual } from "node:assert/strict";
@@ -50,6 +51,18 @@ window.mediaAnswer = async ({ sdp, send }) => {
     v.muted = true; v.autoplay = true; v.srcObject = new MediaStream([e.track]);
     document.body.append(v); v.play().catch(() => {});
   };
+  await pc.setLocalDescription();
+  await gathered(pc);
+  return pc.localDescription.sdp;
+};
+window.mediaOfferSimulcast = async () => {
+  const pc = await newPc();
+  const s = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 } });
+  pc.addTransceiver(s.getVideoTracks()[0], { direction: "sendonly", streams: [s], sendEncodings: [
+    { rid: "q", scaleResolutionDownBy: 4, maxBitrate: 40000 },
+    { rid: "h", scaleResolutionDownBy: 2, maxBitrate: 70000 },
+    { rid: "f", maxBitrate: 120000 },
+  ] });
   await pc.setLocalDescription();
   await gathered(pc);
   return pc.localDescription.sdp;
@@ -255,6 +268,47 @@ async function sendClip(server: FirefoxPageServer): Promise<Record<string, unkno
   return { ...v, audio: a };
 }
 
+/** Firefox's simulcast (q/h/f): each layer's frames, starting at a keyframe, and its size. */
+async function simulcast(server: FirefoxPageServer): Promise<Record<string, unknown>> {
+  const p = await page(server);
+  const me = pc!;
+  const tracks: RTCTrackEvent[] = [];
+  me.ontrack = (e) => tracks.push(e);
+  await me.setRemoteDescription({
+    type: "offer",
+    sdp: await p.evaluate<string>("mediaOfferSimulcast"),
+  });
+  await me.setLocalDescription();
+  await gathered(me);
+  await p.evaluate("accept", me.localDescription!.sdp);
+  await withTimeout(until(me, "connected"), 20_000, () => `connection ${me.connectionState}`);
+  const enc = tracks[0]!.receiver.encodings;
+  const sizes = await withTimeout(
+    Promise.all(
+      enc.map(
+        (e) =>
+          new Promise<string>((resolve) => {
+            const pli = setInterval(() => e.track.requestKeyFrame(), 500);
+            e.track.requestKeyFrame();
+            let n = 0;
+            let size: string | undefined;
+            e.track.addEventListener("frame", (ev) => {
+              const f = (ev as Event & { frame: EncodedFrame }).frame;
+              size ??= vp8Size(f.data);
+              if (size !== undefined && ++n === 10) {
+                clearInterval(pli);
+                resolve(size);
+              }
+            });
+          }),
+      ),
+    ),
+    20_000,
+    () => "not every simulcast layer delivered 10 frames after a keyframe",
+  );
+  return { rids: enc.map((e) => e.rid), sizes };
+}
+
 async function main(): Promise<void> {
   const server = await serveFirefoxPage();
   process.stdout.write(`${JSON.stringify({ ready: server.url })}\n`);
@@ -269,7 +323,9 @@ async function main(): Promise<void> {
           ? await receive(c, server)
           : c.cmd === "send-clip"
             ? await sendClip(server)
-            : {};
+            : c.cmd === "simulcast"
+              ? await simulcast(server)
+              : {};
       reply = { id: c.id, ok: true, info, ms: Math.round(performance.now() - t0) };
     } catch (e) {
       reply = { id: c.id, ok: false, error: String((e as Error)?.stack ?? e) };

@@ -21,6 +21,14 @@ describe.skipIf(unavailable !== undefined)("media interop with headless Firefox 
 
   afterAll(() => interop.close(), 20_000);
 
+  it("simulcast from Firefox (sendEncodings q/h/f): three layers of one receiver, VP8 at a quarter, half and full size", async () => {
+    const info = passed(await interop.run("simulcast"), interop);
+    expect(info.rids).toEqual(["q", "h", "f"]);
+    const [q, h, f] = (info.sizes as string[]).map((s) => s.split("x").map(Number));
+    expect(f![0]).toBe(2 * h![0]!);
+    expect(h![0]).toBe(2 * q![0]!);
+  }, 60_000);
+
   it("Firefox offers camera + microphone, purertc answers: VP8 (key frame) and Opus arrive as frames", async () => {
     const info = passed(await interop.run("receive", { side: "answerer" }), interop);
     expect(info.size).toMatch(/^\d+x\d+$/);
