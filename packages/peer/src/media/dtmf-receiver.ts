@@ -1,7 +1,8 @@
 /**
  * Receive side of RFC 4733 telephone-events (§2.5.2): one event per timestamp, its redundant
  * updates and the three end packets (§2.5.1.4) reported once, long events continued over
- * 0xFFFF-tick segments (§2.5.1.3) summed into one.
+ * 0xFFFF-tick segments (§2.5.1.3) summed into one; an event whose end packets were all lost
+ * is reported when the next one starts.
  */
 import { decodeTelephoneEvents, dtmfTone } from "@purertc/rtp";
 
@@ -23,18 +24,20 @@ export class DtmfReceiver {
   #startTimestamp = 0;
   #event = -1;
   #before = 0;
-  #ended = false;
+  #ended = true;
+  #duration = 0;
+  #volume = 0;
+  #clockRate = 8000;
 
   /**
-   * One telephone-event RTP payload with its timestamp; returns the tone when this packet ends
-   * it (first E-bit packet of the event), else `undefined`. Throws `DecodeError` when malformed.
+   * One telephone-event RTP payload with its timestamp; returns the tones this packet ends, in
+   * order: the event whose first E-bit packet this is, preceded by a previous event that never
+   * showed its end (all three end packets lost: §2.5.2.2, a new timestamp ends the previous
+   * event; reported with the last duration seen). Throws `DecodeError` when malformed.
    */
-  handlePacket(
-    timestamp: number,
-    payload: Uint8Array,
-    clockRate: number,
-  ): ReceivedDtmf | undefined {
+  handlePacket(timestamp: number, payload: Uint8Array, clockRate: number): ReceivedDtmf[] {
     const e = decodeTelephoneEvents(payload)[0]!;
+    const out: ReceivedDtmf[] = [];
     if (timestamp !== this.#timestamp) {
       const continues =
         this.#timestamp !== undefined &&
@@ -43,6 +46,8 @@ export class DtmfReceiver {
         (timestamp - this.#timestamp) >>> 0 === SEGMENT;
       if (continues) this.#before += SEGMENT;
       else {
+        const unfinished = this.#ended ? undefined : this.#end();
+        if (unfinished) out.push(unfinished);
         this.#before = 0;
         this.#startTimestamp = timestamp;
       }
@@ -50,15 +55,27 @@ export class DtmfReceiver {
       this.#event = e.event;
       this.#ended = false;
     }
-    if (!e.end || this.#ended) return undefined;
+    if (this.#ended) return out;
+    this.#duration = e.duration;
+    this.#volume = e.volume;
+    this.#clockRate = clockRate;
+    if (e.end) {
+      const done = this.#end();
+      if (done) out.push(done);
+    }
+    return out;
+  }
+
+  /** Ends the current event; its tone, or `undefined` for an event that is not DTMF. */
+  #end(): ReceivedDtmf | undefined {
     this.#ended = true;
-    const tone = dtmfTone(e.event);
+    const tone = dtmfTone(this.#event);
     if (tone === undefined) return undefined;
     return {
       tone,
-      durationMs: ((this.#before + e.duration) * 1000) / clockRate,
+      durationMs: ((this.#before + this.#duration) * 1000) / this.#clockRate,
       rtpTimestamp: this.#startTimestamp,
-      volume: e.volume,
+      volume: this.#volume,
     };
   }
 }
