@@ -505,14 +505,14 @@ export class MediaSession {
     rx.packetsReceived++;
     rx.bytesReceived += size;
     this.#events.push({ type: "rtp", receiverId: rx.config.id, packet: p });
-    let tone: ReturnType<typeof rx.dtmf.handlePacket>;
+    let tones: ReturnType<typeof rx.dtmf.handlePacket>;
     try {
-      tone = rx.dtmf.handlePacket(p.header.timestamp, p.payload, clockRate);
+      tones = rx.dtmf.handlePacket(p.header.timestamp, p.payload, clockRate);
     } catch {
       this.#malformed++;
       return;
     }
-    if (tone)
+    for (const tone of tones)
       this.#events.push({
         type: "dtmf",
         receiverId: rx.config.id,
