@@ -287,6 +287,16 @@ export class RTCRtpSender extends EventTarget implements TrackSink {
     const carried = this.#carried(source, packet);
     for (const p of out) this.#host.sendRtp(this.#id, p, carried);
     if (f.pending !== undefined) this.#requestUpstream(false);
+    else if (this.#sources.size > 1) this.#detachStale(f);
+  }
+
+  /** After a switch: let go of sources that are neither current nor pending (the old one). */
+  #detachStale(f: RtpForwarder): void {
+    for (const s of this.#sources) {
+      if (s === f.current || s === f.pending) continue;
+      s._removeSink(this);
+      this.#sources.delete(s);
+    }
   }
 
   /**
