@@ -161,8 +161,14 @@ async function connect(c: Command, server: Awaited<ReturnType<typeof serveFirefo
           await new Promise((r) => setTimeout(r, 50));
       })(),
       8000,
-      () =>
-        `the .local name never resolved: ${JSON.stringify(ice.getSelectedCandidatePair()!.remote)}`,
+      async () => {
+        const remotes = [...(await pc.getStats()).values()].filter(
+          (x) => x.type === "remote-candidate",
+        );
+        return `the .local name never resolved: selected remote ${JSON.stringify(
+          ice.getSelectedCandidatePair()!.remote,
+        )}; remote candidates ${JSON.stringify(remotes)}`;
+      },
     );
     match(ice.getSelectedCandidatePair()!.remote.address ?? "", /\.local$/);
   }

@@ -29,24 +29,25 @@ describe.skipIf(unavailable !== undefined)("interop with headless Firefox ESR", 
     bulkBytes: 16 * 1024 * 1024,
   });
 
-  it("resolves Firefox's mDNS .local host candidates (default obfuscation on, RFC 8828)", async () => {
-    // Firefox's mDNS responder ignores loopback, so this case adds a veth link inside the
-    // namespace and moves the default route there (see FirefoxInterop.addLink).
-    interop.addLink();
-    interop.launchFirefox("mdns", { obfuscateHostAddresses: true });
-    const info = passed(
-      await interop.run("connect", {
-        side: "answerer",
-        page: "mdns",
-        mdns: true,
-        address: LINK_ADDRESS,
-        bulkBytes: 0,
-      }),
-      interop,
-    );
-    console.log(`[peer] Firefox mDNS: selected ${info.pair}`);
-    expect(String(info.pair)).toMatch(/↔ host [0-9a-f-]{36}\.local:\d+$/);
-    passed(await interop.run("echo"), interop);
-    passed(await interop.run("close"), interop);
-  }, 45_000);
+  for (const side of ["answerer", "offerer"] as const)
+    it(`purertc as ${side}: resolves Firefox's mDNS .local host candidates (default obfuscation on, RFC 8828)`, async () => {
+      // Firefox's mDNS responder ignores loopback, so this case adds a veth link inside the
+      // namespace and moves the default route there (see FirefoxInterop.addLink).
+      if (side === "answerer") interop.addLink();
+      interop.launchFirefox(`mdns-${side}`, { obfuscateHostAddresses: true });
+      const info = passed(
+        await interop.run("connect", {
+          side,
+          page: `mdns-${side}`,
+          mdns: true,
+          address: LINK_ADDRESS,
+          bulkBytes: 0,
+        }),
+        interop,
+      );
+      console.log(`[peer] Firefox mDNS: selected ${info.pair}`);
+      expect(String(info.pair)).toMatch(/↔ host [0-9a-f-]{36}\.local:\d+$/);
+      passed(await interop.run("echo"), interop);
+      passed(await interop.run("close"), interop);
+    }, 45_000);
 });
