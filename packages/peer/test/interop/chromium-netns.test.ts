@@ -5,9 +5,9 @@
  * One Chromium with the WebRTC test flags runs every case of scenario-tests.ts; a second one
  * with its defaults (mDNS obfuscation on) the `.local` case.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe } from "vitest";
 import { chromiumNetnsUnavailable, FirefoxInterop, LINK_ADDRESS } from "./firefox-harness.js";
-import { passed, scenarioTests } from "./scenario-tests.js";
+import { mdnsTests, scenarioTests } from "./scenario-tests.js";
 
 const unavailable = chromiumNetnsUnavailable();
 if (unavailable) console.warn(`[peer] SKIPPING Chromium interop in a namespace: ${unavailable}`);
@@ -31,31 +31,10 @@ describe.skipIf(unavailable !== undefined)("interop with headless Chromium (netn
     bulkBytes: 0,
   });
 
-  /**
-   * Chromium's mDNS `.local` host candidates, with its default obfuscation on. Chromium's mDNS
-   * responder answers on non-loopback multicast interfaces only, hence the veth link.
-   */
-  for (const side of ["answerer", "offerer"] as const)
-    it(`purertc as ${side}: resolves Chromium's .local host candidate (RFC 8828), the signalled .local candidate becomes the selected pair's remote`, async () => {
-      // A fresh Chromium each: one reuses a host's .local name across its peer connections.
-      interop.launchChromium(`mdns-${side}`, { mdns: true });
-      const info = passed(
-        await interop.run("connect", {
-          side,
-          page: `mdns-${side}`,
-          mdns: true,
-          address: LINK_ADDRESS,
-          bulkBytes: 0,
-        }),
-        interop,
-      );
-      console.log(`[peer] Chromium mDNS: selected ${info.pair}`);
-      // Chromium signalled only .local host candidates: the pair's host remote was resolved.
-      const hosts = (info.remoteCandidates as string[]).filter((c) => / typ host/.test(c));
-      expect(hosts.length).toBeGreaterThan(0);
-      for (const c of hosts) expect(c).toMatch(/ [0-9a-f-]{36}\.local \d+ typ host/);
-      expect(String(info.pair)).toMatch(/↔ host [0-9a-f-]{36}\.local:\d+$/);
-      passed(await interop.run("echo"), interop);
-      passed(await interop.run("close"), interop);
-    }, 45_000);
+  // Chromium's mDNS responder answers on non-loopback multicast interfaces only: the veth link.
+  mdnsTests(interop, {
+    browser: "Chromium",
+    address: LINK_ADDRESS,
+    launch: (page) => interop.launchChromium(page, { mdns: true }),
+  });
 });

@@ -112,3 +112,44 @@ export function scenarioTests(interop: FirefoxInterop, o: ScenarioOptions): void
     });
   }
 }
+
+/**
+ * The browser's mDNS `.local` host candidates with its default obfuscation on (RFC 8828), with
+ * purertc as answerer and as offerer, each against a fresh browser started by `launch(page)`
+ * (Chromium reuses a host's name across its peer connections): the browser's checks arrive
+ * first, so the pair starts peer-reflexive, and the signalled `.local` candidate, once resolved,
+ * must take it over (RFC 8838 §11.4). `before(side)` runs first (e.g. adds the veth link).
+ */
+export function mdnsTests(
+  interop: FirefoxInterop,
+  o: {
+    readonly browser: string;
+    readonly address: string;
+    readonly before?: (side: "answerer" | "offerer") => void;
+    readonly launch: (page: string) => void;
+  },
+): void {
+  for (const side of ["answerer", "offerer"] as const)
+    it(`purertc as ${side}: ${o.browser}'s .local host candidates (obfuscation on) are resolved and the .local candidate becomes the selected pair's remote`, async () => {
+      o.before?.(side);
+      o.launch(`mdns-${side}`);
+      const info = passed(
+        await interop.run("connect", {
+          side,
+          page: `mdns-${side}`,
+          mdns: true,
+          address: o.address,
+          bulkBytes: 0,
+        }),
+        interop,
+      );
+      console.log(`[peer] ${o.browser} mDNS, purertc as ${side}: selected ${info.pair}`);
+      // Only .local host candidates were signalled, and the pair's host remote is one of them.
+      const hosts = (info.remoteCandidates as string[]).filter((c) => / typ host/.test(c));
+      expect(hosts.length).toBeGreaterThan(0);
+      for (const c of hosts) expect(c).toMatch(/ [0-9a-f-]{36}\.local \d+ typ host/);
+      expect(String(info.pair)).toMatch(/↔ host [0-9a-f-]{36}\.local:\d+$/);
+      passed(await interop.run("echo"), interop);
+      passed(await interop.run("close"), interop);
+    }, 45_000);
+}
