@@ -225,6 +225,17 @@ export class Parser {
     this.other();
   }
 
+  /**
+   * One parse kept alive for the life of the program (a static, so that bundlers keep it with
+   * the class). Optimized code depends on the hidden classes (maps) of the parser's objects
+   * weakly: were every instance collected by a major GC, V8 would drop those maps and deoptimize
+   * the whole parser, which then runs interpreted until recompiled. A live instance of each
+   * class keeps its maps, so parsing stays fast across major GCs.
+   */
+  static readonly live: readonly unknown[] = ((p: Parser) => [p, p.run()])(
+    new Parser("v=0\r\no=- 0 0 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n"),
+  );
+
   /** `m=<media> <port>[/<number of ports>] <proto> <fmt> ...` (RFC 8866 §5.14). */
   mediaLine(): void {
     this.close();
@@ -264,13 +275,3 @@ export class Parser {
     this.session.media.push(lazySection(m));
   }
 }
-
-/**
- * One parse kept alive for the life of the module. Optimized code depends on the hidden classes
- * (maps) of the parser's objects weakly: were every instance collected by a major GC, V8 would
- * drop those maps and deoptimize the whole parser, which then runs interpreted until recompiled.
- * A live instance of each class keeps its maps, so parsing stays fast across major GCs.
- */
-const warm = new Parser("v=0\r\no=- 0 0 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n");
-/** @internal */
-export const keepMaps: unknown = [warm, warm.run()];
