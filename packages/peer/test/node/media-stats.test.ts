@@ -61,7 +61,15 @@ async function talking(ms: number) {
 describe("getStats media entries and selectors (webrtc-stats, webrtc-pc §8.5)", () => {
   it("codec, outbound/inbound-rtp, remote-inbound (RTT from RR) and remote-outbound (SR), media-source", async () => {
     const { a, la } = await talking(1800);
-    const r = await a.getStats();
+    // Reports keep flowing after the media stops; the RTT needs an RR that echoes one of our SRs
+    // (RFC 3550 §6.4.1 LSR), which a loaded machine may take another interval to produce.
+    let r = await a.getStats();
+    const rtt = (x: ReadonlyMap<string, RTCStats>) =>
+      byType(x, "remote-inbound-rtp").find((s) => s.kind === "video")?.roundTripTime;
+    for (let i = 0; i < 20 && rtt(r) === undefined; i++) {
+      await sleep(250);
+      r = await a.getStats();
+    }
     const outV = byType(r, "outbound-rtp").find((s) => s.kind === "video")!;
     expect(outV.packetsSent).toBeGreaterThan(50);
     expect(outV.framesSent).toBeGreaterThan(40);
