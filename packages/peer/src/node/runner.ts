@@ -50,6 +50,16 @@ export interface RunnerOptions {
  */
 const RECEIVE_BUFFER_BYTES = 2 * 1024 * 1024;
 
+/**
+ * How much earlier than the core's next deadline an armed timer may stay armed. Deadlines that
+ * move forward a little (T3-rtx restarted by each SACK during a transfer) keep their timer; a
+ * deadline that went away entirely does not cost a wake-up.
+ */
+const STALE_TIMER_MS = 100;
+
+/** Timer delays from which the runner adds 1 ms against early wake-ups (see `#arm`). */
+const SLACK_FROM_MS = 20;
+
 function growReceiveBuffer(socket: Socket, log: Logger): void {
   try {
     if (socket.getRecvBufferSize() < RECEIVE_BUFFER_BYTES)
@@ -394,18 +404,35 @@ export class PeerRunner {
       this.#timerAt = Number.POSITIVE_INFINITY;
       return;
     }
-    // Keep an earlier timer: when it fires it handles what is due and re-arms.
-    if (this.#timer && this.#timerAt <= at) return;
+    // Keep an earlier timer, unless it is far earlier: when it fires it handles what is due and
+    // re-arms, but a cancelled deadline (a consent check's retransmission once the response came)
+    // would otherwise wake the peer for nothing.
+    if (this.#timer && this.#timerAt <= at && at - this.#timerAt < STALE_TIMER_MS) return;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timerAt = at;
-    this.#timer = setTimeout(() => this.#fire(), Math.max(0, Math.ceil(at - this.now())));
+    let delay = Math.max(0, Math.ceil(at - this.now()));
+    // Node counts a timer from the event loop's cached time, up to a turn behind
+    // performance.now(), so it can fire before the deadline: the core then has nothing due and
+    // the timer fires a second time. Half of an idle peer's wake-ups were such early ones; a
+    // deadline far enough out for 1 ms not to matter (consent, heartbeat, delayed SACK) gets it.
+    if (delay >= SLACK_FROM_MS) delay += 1;
+    this.#timer = setTimeout(this.#fire, delay);
   }
 
-  #fire(): void {
+  /**
+   * A timer wake-up re-arms at once: unlike datagrams, which libuv hands over in bursts, it is
+   * one input, and deferring to the check phase would cost an immediate per wake-up (an idle
+   * process with 1,000 peers wakes ~200 times a second).
+   */
+  readonly #fire = (): void => {
     this.#timer = undefined;
     this.#timerAt = Number.POSITIVE_INFINITY;
     if (this.#closed) return;
     this.core.handleTimeout(this.now());
-    this.pump();
-  }
+    const core = this.core;
+    for (let t = core.pollTransmit(); t; t = core.pollTransmit()) this.#transmit(t);
+    for (let e = core.pollEvent(); e; e = core.pollEvent()) this.#onEvent(e);
+    this.#afterPump();
+    if (!this.#closed && !this.#armQueued) this.#arm();
+  };
 }
