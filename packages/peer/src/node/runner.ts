@@ -57,9 +57,6 @@ const RECEIVE_BUFFER_BYTES = 2 * 1024 * 1024;
  */
 const STALE_TIMER_MS = 100;
 
-/** Timer delays from which the runner adds 1 ms against early wake-ups (see `#arm`). */
-const SLACK_FROM_MS = 20;
-
 function growReceiveBuffer(socket: Socket, log: Logger): void {
   try {
     if (socket.getRecvBufferSize() < RECEIVE_BUFFER_BYTES)
@@ -410,13 +407,7 @@ export class PeerRunner {
     if (this.#timer && this.#timerAt <= at && at - this.#timerAt < STALE_TIMER_MS) return;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timerAt = at;
-    let delay = Math.max(0, Math.ceil(at - this.now()));
-    // Node counts a timer from the event loop's cached time, up to a turn behind
-    // performance.now(), so it can fire before the deadline: the core then has nothing due and
-    // the timer fires a second time. Half of an idle peer's wake-ups were such early ones; a
-    // deadline far enough out for 1 ms not to matter (consent, heartbeat, delayed SACK) gets it.
-    if (delay >= SLACK_FROM_MS) delay += 1;
-    this.#timer = setTimeout(this.#fire, delay);
+    this.#timer = setTimeout(this.#fire, Math.max(0, Math.ceil(at - this.now())));
   }
 
   /**
