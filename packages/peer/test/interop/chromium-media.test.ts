@@ -45,9 +45,14 @@ async function gathered(pc: RTCPeerConnection): Promise<void> {
   while (pc.iceGatheringState !== "complete") await once(pc, "icegatheringstatechange");
 }
 
-async function take(track: EncodedMediaStreamTrack, n: number): Promise<EncodedFrame[]> {
+async function take(
+  track: EncodedMediaStreamTrack,
+  n: number,
+  fromKeyframe = false,
+): Promise<EncodedFrame[]> {
   const out: EncodedFrame[] = [];
   for await (const f of track.frames()) {
+    if (fromKeyframe && out.length === 0 && (f as RTCEncodedVideoFrame).type !== "key") continue;
     out.push(f);
     if (out.length === n) break;
   }
@@ -64,7 +69,11 @@ function vp8Keyframe(data: ArrayBuffer): { width: number; height: number } | und
 async function expectBrowserMedia(tracks: RTCTrackEvent[]): Promise<void> {
   const video = tracks.find((t) => t.track.kind === "video")!.track;
   const audio = tracks.find((t) => t.track.kind === "audio")!.track;
-  const [vf, af] = await Promise.all([take(video, 30), take(audio, 50)]);
+  // Frames flow before `connected` resolves, so the keyframe may already have gone by: the video
+  // is read from the first keyframe on, one asked for with a PLI once the iterator runs.
+  const frames = Promise.all([take(video, 30, true), take(audio, 50)]);
+  video.requestKeyFrame();
+  const [vf, af] = await frames;
   const first = vf[0] as RTCEncodedVideoFrame;
   expect(first.type).toBe("key");
   expect(first.getMetadata().mimeType).toBe("video/VP8");
