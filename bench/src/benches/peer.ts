@@ -3,9 +3,18 @@
  * in one process: setup (both peers created → `open` on both sides), 1 KiB round trip, and bulk
  * 16 KiB messages (1 MiB per op, acknowledged by the receiver's count) — purertc, werift,
  * @roamhq/wrtc (libwebrtc) and node-datachannel (libdatachannel polyfill).
+ *
+ * Scale cases run in a fresh child process per sample (one library's freed memory or native
+ * threads must not show in another's figures): RSS per idle connected pair, and the CPU that
+ * 1,000 connected idle peers (500 pairs) cost one process. The child is this file bundled by
+ * esbuild, as the published packages are built (tsx's `keepNames` gives every closure a
+ * property store, which is not what users run).
  */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { createWebRtc } from "@purertc/peer";
 import wrtc from "@roamhq/wrtc";
+import { build } from "esbuild";
 import { RTCPeerConnection as NdcPeerConnection } from "node-datachannel/polyfill";
 import { RTCPeerConnection as WeriftPeerConnection } from "werift";
 import { defineBench } from "../harness.js";
@@ -29,9 +38,9 @@ interface Pair {
   cb: AnyPc;
 }
 
-async function connect(Ctor: PcCtor): Promise<Pair> {
+async function connect(Ctor: PcCtor, CtorB: PcCtor = Ctor): Promise<Pair> {
   const a = new Ctor();
-  const b = new Ctor();
+  const b = new CtorB();
   a.onicecandidate = (e: AnyPc) => e.candidate && b.addIceCandidate(e.candidate).catch(() => {});
   b.onicecandidate = (e: AnyPc) => e.candidate && a.addIceCandidate(e.candidate).catch(() => {});
   const ca = a.createDataChannel("bench");
@@ -57,6 +66,159 @@ async function connect(Ctor: PcCtor): Promise<Pair> {
 function close(p: Pair): void {
   p.a.close();
   p.b.close();
+}
+
+// --- scale: child process --------------------------------------------------------------------
+
+const SCALE_CHILD = "--peer-scale-child";
+/** Pairs connected for the RSS case, and for the idle case (2 × 500 = 1,000 peers). */
+const RSS_PAIRS = 200;
+const IDLE_PAIRS = 500;
+const IDLE_WINDOW_MS = 10_000;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** One message echoed on a pair's channel (proves the pair is still connected). */
+function echo(p: Pair): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error("no echo within 10 s")), 10_000);
+    p.ca.onmessage = () => {
+      clearTimeout(t);
+      resolve();
+    };
+    p.ca.send("ping");
+  });
+}
+
+async function connectEchoing([Ctor, CtorB]: readonly [PcCtor, PcCtor]): Promise<Pair> {
+  const p = await connect(Ctor, CtorB);
+  p.cb.onmessage = (e: AnyPc) => p.cb.send(e.data);
+  await echo(p);
+  return p;
+}
+
+/** Connects `n` pairs, `concurrency` setups at a time. */
+async function connectMany(
+  Ctor: readonly [PcCtor, PcCtor],
+  n: number,
+  concurrency: number,
+): Promise<Pair[]> {
+  const out: Pair[] = [];
+  let started = 0;
+  const worker = async () => {
+    while (started < n) {
+      started++;
+      out.push(await connectEchoing(Ctor));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
+  return out;
+}
+
+async function settle(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  for (let i = 0; i < 4; i++) {
+    await sleep(100);
+    gc?.();
+  }
+}
+
+/**
+ * The offering and answering side's constructors. In single-port mode the offering side (the
+ * "server") shares one UDP socket and the answering side (its remote clients) has sockets of its
+ * own: two ends on one mux would see each other's traffic by address.
+ */
+async function scaleCtor(name: string): Promise<readonly [PcCtor, PcCtor]> {
+  if (name !== "purertc (single port)") return [CTORS[name]!, CTORS[name]!];
+  const { IceUdpMux } = await import("@purertc/ice/node");
+  const mux = await IceUdpMux.bind("127.0.0.1");
+  const server = createWebRtc({ singlePort: mux, mdns: "disabled" });
+  return [server.RTCPeerConnection as unknown as PcCtor, CTORS.purertc!];
+}
+
+/**
+ * Child mode. `rss`: KiB of RSS per idle connected pair after GC, against the RSS after one
+ * warm-up pair (code loading and JIT not counted). `idle`: % of one core (user + system, every
+ * thread) that 2 × IDLE_PAIRS connected peers cost over IDLE_WINDOW_MS of idleness, after which
+ * every pair must still echo.
+ */
+async function scaleChild(name: string, mode: string): Promise<void> {
+  const Ctor = await scaleCtor(name);
+  const keep = [await connectEchoing(Ctor)];
+  await settle();
+  let result: Record<string, number>;
+  if (mode === "rss") {
+    const before = process.memoryUsage();
+    keep.push(...(await connectMany(Ctor, RSS_PAIRS, 4)));
+    await sleep(1000);
+    await settle();
+    const after = process.memoryUsage();
+    const per = (k: "rss" | "heapUsed") => (after[k] - before[k]) / RSS_PAIRS / 1024;
+    result = { value: per("rss"), heapUsed: per("heapUsed") };
+  } else {
+    keep.push(...(await connectMany(Ctor, IDLE_PAIRS - 1, 8)));
+    // Setup-time retransmissions and the first consent checks pass, the JIT settles.
+    await sleep(5000);
+    await settle();
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    await sleep(IDLE_WINDOW_MS);
+    const c = process.cpuUsage(c0);
+    const value = ((c.user + c.system) / 1000 / (performance.now() - t0)) * 100;
+    for (const p of keep) await echo(p);
+    result = { value, peers: keep.length * 2, rssMiB: process.memoryUsage().rss / 1048576 };
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  for (const p of keep) close(p);
+  process.exit(0);
+}
+
+if (process.argv[2] === SCALE_CHILD) await scaleChild(process.argv[3]!, process.argv[4]!);
+
+// --- scale: parent ---------------------------------------------------------------------------
+
+let bundled: Promise<string> | undefined;
+
+/** This file bundled once per run into bench/results/ (where the anchors' packages resolve). */
+function bundle(): Promise<string> {
+  bundled ??= (async () => {
+    const here = import.meta.dirname;
+    const outfile = join(here, "..", "..", "results", "peer-scale-child.mjs");
+    await build({
+      entryPoints: [join(here, "peer.ts")],
+      outfile,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      conditions: ["@purertc/source"],
+      external: ["werift", "@roamhq/wrtc", "node-datachannel", "esbuild"],
+      banner: {
+        js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+      },
+      logLevel: "error",
+    });
+    return outfile;
+  })();
+  return bundled;
+}
+
+function scale(name: string, mode: "rss" | "idle") {
+  return () => async () => {
+    const child = await bundle();
+    const r = spawnSync(process.execPath, ["--expose-gc", child, SCALE_CHILD, name, mode], {
+      encoding: "utf8",
+      timeout: 600_000,
+    });
+    const line = r.stdout.trim().split("\n").at(-1) ?? "";
+    if (r.status !== 0 || !line.startsWith("{"))
+      throw new Error(`child failed: ${(r.stderr || r.error?.message || "").slice(-300)}`);
+    const out = JSON.parse(line) as { value: number };
+    console.log(`    ${name} ${mode}: ${line}`);
+    return out.value;
+  };
 }
 
 const cases = {
@@ -133,5 +295,29 @@ export default defineBench({
     },
     { kind: "samples", name: "1 KiB round trip (ms)", samples: 500, contenders: cases.rtt },
     { name: "bulk 16 KiB messages", unit: "MB/s", perOp: 64 * 16384, contenders: cases.bulk },
+    {
+      kind: "samples",
+      name: `RSS per idle connected pair (${RSS_PAIRS} pairs, one open channel each, after GC; own process)`,
+      unit: "KiB/pair",
+      samples: 3,
+      contenders: {
+        purertc: scale("purertc", "rss"),
+        "purertc (single port)": scale("purertc (single port)", "rss"),
+        werift: scale("werift", "rss"),
+        wrtc: scale("wrtc", "rss"),
+        "node-datachannel": scale("node-datachannel", "rss"),
+      },
+    },
+    {
+      kind: "samples",
+      name: `idle CPU of ${2 * IDLE_PAIRS} connected peers (${IDLE_PAIRS} pairs) in one process, ${IDLE_WINDOW_MS / 1000} s`,
+      unit: "% core",
+      samples: 1,
+      contenders: {
+        purertc: scale("purertc", "idle"),
+        "purertc (single port)": scale("purertc (single port)", "idle"),
+        "node-datachannel": scale("node-datachannel", "idle"),
+      },
+    },
   ],
 });
