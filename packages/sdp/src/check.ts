@@ -48,7 +48,7 @@ export function checkCandidate(s: string, p: number, n: number): boolean {
 export function checkRtpmap(s: string, a: number, e: number): number {
   const sp = digitsEnd(s, a, e);
   if (sp < 0 || sp >= e || s.charCodeAt(sp) !== 32) return -1;
-  const pt = parseUintAt(s, a, sp);
+  const pt = digits;
   if (pt > 127) return -1;
   const s1 = indexIn(s, "/", sp + 1, e);
   if (s1 < 0 || s1 === sp + 1) return -1;
@@ -58,18 +58,30 @@ export function checkRtpmap(s: string, a: number, e: number): number {
   return pt;
 }
 
+/** Value of the digits last read by {@link digitsEnd}. */
+let digits = 0;
+
 /**
  * End of the run of 1 to 15 decimal digits at `a` (bounded by `e`): the index of the first
- * other character, or `e`; -1 when the run is empty or too long for {@link parseUintAt}.
+ * other character, or `e`; -1 when the run is empty or too long for {@link parseUintAt}. Their
+ * value is then {@link digitsValue}.
  */
 export function digitsEnd(s: string, a: number, e: number): number {
   let q = a;
+  let v = 0;
   while (q < e) {
     const d = s.charCodeAt(q) - 48;
     if (d < 0 || d > 9) break;
+    v = v * 10 + d;
     q++;
   }
+  digits = v;
   return q === a || q - a > 15 ? -1 : q;
+}
+
+/** The value of the digits the last successful {@link digitsEnd} read. */
+export function digitsValue(): number {
+  return digits;
 }
 
 /** Whether `s.slice(a, e)` is a direction token (RFC 8866 §6.7). */
@@ -107,7 +119,7 @@ export function checkSsrc(s: string, a: number, e: number): boolean {
 export function fmtpPt(s: string, a: number, e: number): number {
   const q = digitsEnd(s, a, e);
   if (q < 0 || (q < e && s.charCodeAt(q) !== 32)) return parseFmtp(s, a, e);
-  const v = parseUintAt(s, a, q);
+  const v = digits;
   return v > 127 ? -1 : v;
 }
 
@@ -118,6 +130,6 @@ export function fmtpPt(s: string, a: number, e: number): number {
 export function rtcpFbPt(s: string, a: number, e: number): number {
   const q = digitsEnd(s, a, e);
   if (q < 0 || q >= e - 1 || s.charCodeAt(q) !== 32) return parseRtcpFbPt(s, a, e);
-  const v = parseUintAt(s, a, q);
+  const v = digits;
   return v > 127 ? -2 : v;
 }

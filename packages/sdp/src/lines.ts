@@ -29,16 +29,20 @@ export interface MediaLine {
 
 /** `o=<username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address>` (§5.2). */
 export function parseOrigin(v: string): Origin | undefined {
-  const t = v.split(" ");
-  if (t.length !== 6) return undefined;
-  for (const x of t) if (x === "") return undefined;
+  // Six non-empty space-separated tokens: five single spaces, none first, last or doubled.
+  const a = v.indexOf(" ");
+  const b = a <= 0 ? -1 : v.indexOf(" ", a + 1);
+  const c = b <= a + 1 ? -1 : v.indexOf(" ", b + 1);
+  const d = c <= b + 1 ? -1 : v.indexOf(" ", c + 1);
+  const e = d <= c + 1 ? -1 : v.indexOf(" ", d + 1);
+  if (e <= d + 1 || e === v.length - 1 || v.indexOf(" ", e + 1) >= 0) return undefined;
   return {
-    username: t[0]!,
-    sessionId: t[1]!,
-    sessionVersion: t[2]!,
-    netType: t[3]!,
-    addressType: t[4]!,
-    address: t[5]!,
+    username: v.slice(0, a),
+    sessionId: v.slice(a + 1, b),
+    sessionVersion: v.slice(b + 1, c),
+    netType: v.slice(c + 1, d),
+    addressType: v.slice(d + 1, e),
+    address: v.slice(e + 1),
   };
 }
 

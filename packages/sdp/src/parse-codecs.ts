@@ -5,10 +5,10 @@
  * codecs are joined from them on first access (lazy.ts). A codec line for a payload type absent
  * from the m-line, a repeated rtpmap/fmtp, and `a=rtcp-fb:*` stay generic attributes.
  */
-import { checkRtpmap, digitsEnd, fmtpPt, rtcpFbPt } from "./check.js";
+import { checkRtpmap, digitsEnd, digitsValue, fmtpPt, rtcpFbPt } from "./check.js";
 import { K } from "./layout.js";
 import type { Parser } from "./parse.js";
-import { indexIn, parseUintAt } from "./text.js";
+import { indexIn } from "./text.js";
 
 const IN_MLINE = 1;
 const RTPMAP_SEEN = 2;
@@ -41,7 +41,7 @@ export function openCodecs(p: Parser, a: number, e: number): number[] {
   for (;;) {
     let end = digitsEnd(t, a, e);
     if (end >= 0 && (end === e || t.charCodeAt(end) === 32)) {
-      const pt = parseUintAt(t, a, end);
+      const pt = digitsValue();
       if (pt > 127) {
         if (bad < 0) bad = a;
       } else if (ptFlags[pt] === 0) {

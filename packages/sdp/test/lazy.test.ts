@@ -12,7 +12,7 @@ import {
 } from "../src/check.js";
 import { parse, SdpDecodeError, serialize } from "../src/index.js";
 import { LAZY, rawSection } from "../src/lazy.js";
-import { parseConnection, parseIceOptions, parseRtcp } from "../src/lines.js";
+import { parseConnection, parseIceOptions, parseOrigin, parseRtcp } from "../src/lines.js";
 import type { MediaSection, Rtcp } from "../src/model.js";
 import { parseExtmap, parseFmtp, parseRtcpFbPt, parseRtpmap, parseSsrc } from "../src/rtp-lines.js";
 
@@ -266,7 +266,12 @@ describe("the parse-time checks accept exactly what the lazy builders parse", ()
 });
 
 describe("split-free line codecs equal their token definitions", () => {
-  const text = fc.string({ unit: fc.constantFrom(" ", "a", "1", "9", "x"), maxLength: 14 });
+  const text = fc.oneof(
+    fc.string({ unit: fc.constantFrom(" ", "a", "1", "9", "x"), maxLength: 14 }),
+    fc
+      .array(fc.constantFrom("", "", "a", "1", "99999"), { minLength: 1, maxLength: 6 })
+      .map((t) => t.join(" ")),
+  );
 
   it("c= (RFC 8866 §5.7): three non-empty tokens", () => {
     fc.assert(
@@ -279,6 +284,31 @@ describe("split-free line codecs equal their token definitions", () => {
         expect(parseConnection(v)).toEqual(want);
       }),
       { numRuns: 5000 },
+    );
+  });
+
+  it("o= (RFC 8866 §5.2): six non-empty tokens", () => {
+    const tokens = fc
+      .array(fc.constantFrom("", "", "a", "1", "ab"), { minLength: 4, maxLength: 8 })
+      .map((t) => t.join(" "));
+    const origin = fc.string({ unit: fc.constantFrom(" ", "a", "1"), maxLength: 16 });
+    fc.assert(
+      fc.property(fc.oneof(tokens, origin), (v) => {
+        const t = v.split(" ");
+        const want =
+          t.length === 6 && t.every((x) => x !== "")
+            ? {
+                username: t[0],
+                sessionId: t[1],
+                sessionVersion: t[2],
+                netType: t[3],
+                addressType: t[4],
+                address: t[5],
+              }
+            : undefined;
+        expect(parseOrigin(v)).toEqual(want);
+      }),
+      { numRuns: 20000 },
     );
   });
 
