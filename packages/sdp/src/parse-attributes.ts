@@ -26,11 +26,32 @@ import { indexIn } from "./text.js";
 /** Whether an attribute is typed at session level (S), media level (M) or both. */
 const S = 1;
 const M = 2;
-/** Typed attribute names bucketed by length, compared with `===` (no hashing). */
-const BY_LEN: [string, number][][] = [];
+/**
+ * A typed attribute name: `code` = kind | where << 8, `words` = {@link word}s of the name at
+ * 0, 4, 8... and at length - 4 (names of 4 or more characters), so that a name in the text is
+ * recognised with integer compares, without a slice.
+ */
+interface Def {
+  readonly name: string;
+  readonly code: number;
+  readonly words: readonly number[];
+  readonly offsets: readonly number[];
+}
+/** Typed attribute names bucketed by length. */
+const BY_LEN: Def[][] = [];
 function def(name: string, kind: number, where: number): void {
+  const offsets: number[] = [];
+  if (name.length >= 4) {
+    for (let o = 0; o + 4 < name.length; o += 4) offsets.push(o);
+    offsets.push(name.length - 4);
+  }
   BY_LEN[name.length] ??= [];
-  BY_LEN[name.length]!.push([name, kind | (where << 8)]);
+  BY_LEN[name.length]!.push({
+    name,
+    code: kind | (where << 8),
+    words: offsets.map((o) => word(name, o)),
+    offsets,
+  });
 }
 def("group", K.GROUP, S);
 def("msid-semantic", K.MSID_SEMANTIC, S);
@@ -67,13 +88,21 @@ def("simulcast", K.SIMULCAST, M);
 def("sctp-port", K.SCTP_PORT, M);
 def("max-message-size", K.MAX_MESSAGE_SIZE, M);
 
-/** The typed attribute `t.slice(a, e)` as `[name, kind | where << 8]`, or undefined. */
-function lookup(t: string, a: number, e: number): [string, number] | undefined {
+/** The typed attribute named `t.slice(a, e)`, or undefined. */
+function lookup(t: string, a: number, e: number): Def | undefined {
   const bucket = BY_LEN[e - a];
   if (bucket === undefined) return undefined;
-  // One short slice compared with `===` beats a character loop in V8.
-  const n = t.slice(a, e);
-  for (let i = 0; i < bucket.length; i++) if (bucket[i]![0] === n) return bucket[i];
+  for (let i = 0; i < bucket.length; i++) {
+    const d = bucket[i]!;
+    const { words, offsets } = d;
+    if (words.length === 0) {
+      if (t.startsWith(d.name, a)) return d; // `mid`, `rid`
+      continue;
+    }
+    let k = 0;
+    while (k < words.length && word(t, a + offsets[k]!) === words[k]) k++;
+    if (k === words.length) return d;
+  }
   return undefined;
 }
 
@@ -150,14 +179,14 @@ export function attribute(p: Parser, start: number, end: number): void {
   const colon = indexIn(t, ":", start + 2, end);
   const d = lookup(t, start + 2, colon < 0 ? end : colon);
   const m = p.media;
-  if (d === undefined || ((d[1] >> 8) & (m === undefined ? S : M)) === 0) {
+  if (d === undefined || ((d.code >> 8) & (m === undefined ? S : M)) === 0) {
     p.add(K.ATTRIBUTE, undefined, -1);
     return;
   }
-  const kind = d[1] & 0xff;
+  const kind = d.code & 0xff;
   const a = colon < 0 ? end : colon + 1;
   const handled =
-    sectionAttribute(p, kind, d[0], a, end) ||
+    sectionAttribute(p, kind, d.name, a, end) ||
     (m !== undefined && mediaAttribute(p, kind, a, end, m));
   if (!handled) p.add(K.ATTRIBUTE, undefined, -1);
 }
