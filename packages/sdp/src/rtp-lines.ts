@@ -132,15 +132,21 @@ export function renderSsrc(s: SsrcAttribute): string {
 
 /** `a=ssrc-group:<semantics> *(SP <ssrc-id>)` (RFC 5576 §4.2). */
 export function parseSsrcGroup(v: string): SsrcGroup | undefined {
-  const t = v.split(" ");
-  if (t[0] === "") return undefined;
+  const sp = v.indexOf(" ");
+  if (sp === 0 || v === "") return undefined;
+  if (sp < 0) return { semantics: v, ssrcs: [] };
   const ssrcs: number[] = [];
-  for (let i = 1; i < t.length; i++) {
-    const n = parseUint(t[i]!);
+  // Each space-separated token after the semantics is an SSRC (an empty one is malformed).
+  for (let a = sp + 1; ; ) {
+    let e = v.indexOf(" ", a);
+    if (e < 0) e = v.length;
+    const n = parseUintAt(v, a, e);
     if (n < 0 || n > 0xffffffff) return undefined;
     ssrcs.push(n);
+    if (e === v.length) break;
+    a = e + 1;
   }
-  return { semantics: t[0]!, ssrcs };
+  return { semantics: v.slice(0, sp), ssrcs };
 }
 
 export function renderSsrcGroup(g: SsrcGroup): string {

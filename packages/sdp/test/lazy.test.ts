@@ -14,7 +14,14 @@ import { parse, SdpDecodeError, serialize } from "../src/index.js";
 import { LAZY, rawSection } from "../src/lazy.js";
 import { parseConnection, parseIceOptions, parseOrigin, parseRtcp } from "../src/lines.js";
 import type { MediaSection, Rtcp } from "../src/model.js";
-import { parseExtmap, parseFmtp, parseRtcpFbPt, parseRtpmap, parseSsrc } from "../src/rtp-lines.js";
+import {
+  parseExtmap,
+  parseFmtp,
+  parseRtcpFbPt,
+  parseRtpmap,
+  parseSsrc,
+  parseSsrcGroup,
+} from "../src/rtp-lines.js";
 
 const OFFER = readTextFixture("sdp", "chromium-av-data-offer.sdp");
 const SIMULCAST = readTextFixture("sdp", "firefox-simulcast-offer.sdp");
@@ -322,6 +329,24 @@ describe("split-free line codecs equal their token definitions", () => {
         else if (port >= 0 && port <= 65535 && t.length === 4)
           want = { port, netType: t[1]!, addressType: t[2]!, address: t[3]! };
         expect(parseRtcp(v)).toEqual(want);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("a=ssrc-group (RFC 5576 §4.2): semantics, then 32-bit SSRCs", () => {
+    const group = fc
+      .array(fc.constantFrom("", "FID", "1", "4294967295", "4294967296", "x"), { maxLength: 5 })
+      .map((t) => t.join(" "));
+    fc.assert(
+      fc.property(fc.oneof(group, text), (v) => {
+        const t = v.split(" ");
+        const ssrcs = t.slice(1).map((x) => (/^\d{1,15}$/.test(x) ? Number(x) : -1));
+        const want =
+          t[0] === "" || ssrcs.some((n) => n < 0 || n > 0xffffffff)
+            ? undefined
+            : { semantics: t[0], ssrcs };
+        expect(parseSsrcGroup(v)).toEqual(want);
       }),
       { numRuns: 5000 },
     );
