@@ -44,7 +44,8 @@ export class StreamReset {
   /** Sequence number of the last request received from the peer, and our answer to it. */
   #peerSeq: number;
   #lastResult: number = ReconfigResult.SUCCESS_PERFORMED;
-  #deferred: DeferredReset | undefined;
+  /** Requests answered "in progress", oldest first (see {@link onOutgoingRequest}). */
+  #deferred: DeferredReset[] = [];
   readonly #responses: ReconfigResponseParam[] = [];
   /** The in-flight request must be (re)sent. */
   #sendRequest = false;
@@ -124,7 +125,15 @@ export class StreamReset {
     this.#responses.push({ kind: "re-config-response", responseSeq: seq, result });
   }
 
-  /** Handles the peer's Outgoing SSN Reset Request (§5.2.2); `cumTsn` is our cumulative TSN. */
+  /**
+   * Handles the peer's Outgoing SSN Reset Request (§5.2.2); `cumTsn` is our cumulative TSN.
+   *
+   * A request answered "in progress" stays deferred until its last TSN arrived. A peer may
+   * then send the same reset again under a new request number (dcSCTP does, after an "in
+   * progress" answer): the earlier entry is then due no later than the new one, so every due
+   * entry is performed together with it, never on its own afterwards (a late second reset of a
+   * stream already carrying new data would lose that data).
+   */
   onOutgoingRequest(
     p: OutgoingSsnResetRequestParam,
     cumTsn: number,
@@ -141,31 +150,33 @@ export class StreamReset {
     }
     this.#peerSeq = p.requestSeq;
     const streams = p.streams.length > 0 ? p.streams : allStreams();
-    if (tsnLte(p.senderLastTsn, cumTsn)) {
-      this.#lastResult = ReconfigResult.SUCCESS_PERFORMED;
-      this.#respond(p.requestSeq, this.#lastResult);
-      return { performIncoming: streams };
-    }
-    this.#deferred = { seq: p.requestSeq, lastTsn: p.senderLastTsn, streams };
+    this.#deferred.push({ seq: p.requestSeq, lastTsn: p.senderLastTsn, streams });
     this.#lastResult = ReconfigResult.IN_PROGRESS;
-    this.#respond(p.requestSeq, this.#lastResult);
-    return {};
+    const due = this.onCumulativeTsn(cumTsn);
+    if (this.#lastResult === ReconfigResult.IN_PROGRESS)
+      this.#respond(p.requestSeq, this.#lastResult);
+    return due ? { performIncoming: due } : {};
   }
 
   /** Whether a chunk of `streamId` with `tsn` must wait for a deferred reset (§5.2.2). */
   mustDefer(streamId: number, tsn: number): boolean {
-    const d = this.#deferred;
-    return d !== undefined && !tsnLte(tsn, d.lastTsn) && d.streams.includes(streamId);
+    for (const d of this.#deferred)
+      if (!tsnLte(tsn, d.lastTsn) && d.streams.includes(streamId)) return true;
+    return false;
   }
 
-  /** Performs a deferred reset once data up to its last TSN arrived; returns its streams. */
+  /** Performs the deferred resets whose last TSN arrived; returns their streams. */
   onCumulativeTsn(cumTsn: number): readonly number[] | undefined {
-    const d = this.#deferred;
-    if (!d || !tsnLte(d.lastTsn, cumTsn)) return undefined;
-    this.#deferred = undefined;
-    this.#lastResult = ReconfigResult.SUCCESS_PERFORMED;
-    this.#respond(d.seq, this.#lastResult);
-    return d.streams;
+    if (this.#deferred.length === 0) return undefined;
+    const streams = new Set<number>();
+    this.#deferred = this.#deferred.filter((d) => {
+      if (!tsnLte(d.lastTsn, cumTsn)) return true;
+      for (const id of d.streams) streams.add(id);
+      if (d.seq === this.#peerSeq) this.#lastResult = ReconfigResult.SUCCESS_PERFORMED;
+      this.#respond(d.seq, ReconfigResult.SUCCESS_PERFORMED);
+      return false;
+    });
+    return streams.size > 0 ? [...streams] : undefined;
   }
 
   /** Handles the peer's Incoming SSN Reset Request (§5.2.3): we reset those outgoing streams. */
