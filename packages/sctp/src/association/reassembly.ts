@@ -268,8 +268,12 @@ export class ReassemblyQueue {
     for (const id of ids) {
       const s = this.#streams.get(id);
       if (!s) continue;
-      for (const m of s.pending.values()) this.bytes -= m.data.byteLength;
-      this.#streams.delete(id);
+      // A reset is performed once every TSN up to the peer's last one before it arrived, so
+      // the old life's ordered messages were all delivered: what still waits belongs to the
+      // new life (it overtook a lost RE-CONFIG) and is numbered from 0 (RFC 6525 §5.2.2).
+      s.next = 0;
+      this.#drain(id, s);
+      if (s.pending.size === 0 && s.next === 0) this.#streams.delete(id);
     }
   }
 

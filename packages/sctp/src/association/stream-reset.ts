@@ -46,6 +46,8 @@ export class StreamReset {
   #lastResult: number = ReconfigResult.SUCCESS_PERFORMED;
   /** Requests answered "in progress", oldest first (see {@link onOutgoingRequest}). */
   #deferred: DeferredReset[] = [];
+  /** Per incoming stream, the peer's last TSN its latest performed reset applied at. */
+  readonly #performedAt = new Map<number, number>();
   readonly #responses: ReconfigResponseParam[] = [];
   /** The in-flight request must be (re)sent. */
   #sendRequest = false;
@@ -128,11 +130,12 @@ export class StreamReset {
   /**
    * Handles the peer's Outgoing SSN Reset Request (§5.2.2); `cumTsn` is our cumulative TSN.
    *
-   * A request answered "in progress" stays deferred until its last TSN arrived. A peer may
-   * then send the same reset again under a new request number (dcSCTP does, after an "in
-   * progress" answer): the earlier entry is then due no later than the new one, so every due
-   * entry is performed together with it, never on its own afterwards (a late second reset of a
-   * stream already carrying new data would lose that data).
+   * A reset applies at the request's Sender's Last Assigned TSN: data after it is the stream's
+   * new life. A request answered "in progress" stays deferred until that TSN arrived. A peer
+   * may send the same reset again under a new request number (dcSCTP does after an "in
+   * progress" answer, possibly after we performed it): a stream already reset at that TSN or
+   * later is not reset again, since by then it may carry new data that a second reset would
+   * lose.
    */
   onOutgoingRequest(
     p: OutgoingSsnResetRequestParam,
@@ -171,7 +174,12 @@ export class StreamReset {
     const streams = new Set<number>();
     this.#deferred = this.#deferred.filter((d) => {
       if (!tsnLte(d.lastTsn, cumTsn)) return true;
-      for (const id of d.streams) streams.add(id);
+      for (const id of d.streams) {
+        const at = this.#performedAt.get(id);
+        if (at !== undefined && tsnLte(d.lastTsn, at)) continue;
+        this.#performedAt.set(id, d.lastTsn);
+        streams.add(id);
+      }
       if (d.seq === this.#peerSeq) this.#lastResult = ReconfigResult.SUCCESS_PERFORMED;
       this.#respond(d.seq, ReconfigResult.SUCCESS_PERFORMED);
       return false;

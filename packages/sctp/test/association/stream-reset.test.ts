@@ -1,5 +1,8 @@
+import { Fifo } from "@purertc/common";
 import { describe, expect, it } from "vitest";
+import { ReassemblyQueue } from "../../src/association/reassembly.js";
 import { StreamReset } from "../../src/association/stream-reset.js";
+import type { SctpEvent } from "../../src/events.js";
 import { ReconfigResult } from "../../src/params/reconfig-params.js";
 
 const request = (requestSeq: number, senderLastTsn: number, streams: number[]) =>
@@ -53,6 +56,21 @@ describe("StreamReset, the peer's outgoing SSN reset requests (RFC 6525 §5.2.2)
     expect(answers(r)).toEqual([[101, ReconfigResult.SUCCESS_PERFORMED]]);
   });
 
+  it("the same reset re-sent under a new number after we performed it is answered, not performed again", () => {
+    const r = new StreamReset(1000, 100);
+    r.onOutgoingRequest(request(100, 50, [3]), 40, () => []);
+    expect(r.onCumulativeTsn(50)).toEqual([3]);
+    answers(r);
+    // dcSCTP had already scheduled a new number for the "in progress" request; new data on
+    // stream 3 may be flowing by the time it arrives.
+    expect(r.onOutgoingRequest(request(101, 50, [3]), 80, () => [])).toEqual({});
+    expect(answers(r)).toEqual([[101, ReconfigResult.SUCCESS_PERFORMED]]);
+    // A later close of the same stream (its new life ends at TSN 90) resets it again.
+    expect(r.onOutgoingRequest(request(102, 90, [3]), 90, () => [])).toEqual({
+      performIncoming: [3],
+    });
+  });
+
   it("two requests both deferred are performed together once the later one's TSN arrived", () => {
     const r = new StreamReset(1000, 100);
     r.onOutgoingRequest(request(100, 50, [3]), 40, () => []);
@@ -66,5 +84,29 @@ describe("StreamReset, the peer's outgoing SSN reset requests (RFC 6525 §5.2.2)
       [100, ReconfigResult.SUCCESS_PERFORMED],
       [101, ReconfigResult.SUCCESS_PERFORMED],
     ]);
+  });
+});
+
+describe("ReassemblyQueue.resetStreams", () => {
+  const B_E = 3; // DATA flags: beginning and end of a whole message
+  const texts = (events: Fifo<SctpEvent>) => {
+    const out: string[] = [];
+    for (let e = events.shift(); e !== undefined; e = events.shift())
+      if (e.type === "message") out.push(new TextDecoder().decode(e.data));
+    return out;
+  };
+
+  it("keeps a new-life message that overtook the reset and delivers it from sequence 0", () => {
+    const events = new Fifo<SctpEvent>();
+    const q = new ReassemblyQueue(events, 1 << 20);
+    const msg = (s: string) => new TextEncoder().encode(s);
+    q.add(1, 7, 0, 0, 51, B_E, msg("old 0"));
+    q.add(2, 7, 1, 0, 51, B_E, msg("old 1"));
+    // The stream's new life starts at SSN 0 and arrives before the RE-CONFIG (lost once).
+    q.add(4, 7, 0, 0, 51, B_E, msg("new 0"));
+    expect(texts(events)).toEqual(["old 0", "old 1"]);
+    q.resetStreams([7]);
+    q.add(5, 7, 1, 0, 51, B_E, msg("new 1"));
+    expect(texts(events)).toEqual(["new 0", "new 1"]);
   });
 });
