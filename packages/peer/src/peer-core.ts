@@ -101,6 +101,8 @@ export class PeerCore {
   /** DTLS datagrams to send once ICE selects a pair. */
   #held: Uint8Array[] = [];
   #hasPair = false;
+  /** The time of the latest input, for the DTLS records that SCTP packets pulled later become. */
+  #now: Millis = 0;
   /** The negotiated SRTP profile, kept until media is in use ({@link PeerCore.#keySrtpIfUsed}). */
   #srtpPending: { readonly profile: number; readonly mki: Uint8Array } | undefined;
   #mediaUsed = false;
@@ -423,6 +425,8 @@ export class PeerCore {
     if (this.#sctp && this.#dtls?.state === "connected" && !this.#sctp.association.ended)
       this.#sctp.abort(now);
     this.#pump(now);
+    // The ABORT and whatever SCTP still had go out before close_notify.
+    while (this.#pullSctp());
     this.#dtls?.close();
     this.#pump(now);
     this.#closed = true;
@@ -482,11 +486,27 @@ export class PeerCore {
     }
   }
 
+  /**
+   * The next datagram. SCTP packets are pulled through DTLS here, when the caller drains, not at
+   * each input: a caller that feeds a burst of datagrams before draining (the Node runner drains
+   * once per event-loop turn) gets one SACK for the burst instead of one per two DATA packets
+   * (RFC 9260 §6.2 asks for at least every second packet; the acknowledgement leaves at the same
+   * instant, covering more).
+   */
   pollTransmit(): Transmit | undefined {
-    return this.#ice.pollTransmit();
+    for (;;) {
+      const t = this.#ice.pollTransmit();
+      if (t !== undefined || !this.#pullSctp()) return t;
+    }
   }
 
   pollEvent(): PeerCoreEvent | undefined {
+    const e = this.#events.shift();
+    if (e !== undefined) return e;
+    // Events SCTP raised while its packets were pulled (buffered-amount-low, closed).
+    const sctp = this.#sctp;
+    if (sctp === undefined) return undefined;
+    for (let x = sctp.pollEvent(); x; x = sctp.pollEvent()) this.#onSctp(x);
     return this.#events.shift();
   }
 
@@ -517,6 +537,21 @@ export class PeerCore {
   }
 
   // --- internals ------------------------------------------------------------------------------
+
+  /** Moves one SCTP packet into DTLS (dropped while DTLS is not connected); false when none. */
+  #pullSctp(): boolean {
+    const sctp = this.#sctp;
+    if (sctp === undefined) return false;
+    const p = sctp.pollTransmit();
+    if (p === undefined) return false;
+    const dtls = this.#dtls;
+    if (dtls?.state === "connected") {
+      dtls.send(p);
+      for (let t = dtls.pollTransmit(); t; t = dtls.pollTransmit())
+        this.#sendDtls(this.#now, t.data);
+    }
+    return true;
+  }
 
   #needSctp(): DataChannelEndpoint {
     if (this.#closed) throw new TypeError("the peer core is closed");
@@ -571,6 +606,7 @@ export class PeerCore {
 
   /** The drain rule, across the children: until none has output left. */
   #pump(now: Millis): void {
+    this.#now = now;
     let progress = true;
     while (progress) {
       progress = false;
@@ -591,11 +627,7 @@ export class PeerCore {
       }
       const sctp = this.#sctp;
       if (sctp) {
-        const open = dtls?.state === "connected";
-        for (let p = sctp.pollTransmit(); p; p = sctp.pollTransmit()) {
-          progress = true;
-          if (open) dtls.send(p);
-        }
+        // SCTP's packets wait for pollTransmit() (see there).
         for (let e = sctp.pollEvent(); e; e = sctp.pollEvent()) {
           progress = true;
           this.#onSctp(e);
