@@ -1,4 +1,4 @@
-import { DecodeError } from "@purertc/common";
+import { concatBytes, DecodeError } from "@purertc/common";
 
 /** A parsed Ogg Opus file (RFC 7845), first logical stream only. */
 export interface OggOpusFile {
@@ -42,7 +42,7 @@ function* oggPackets(file: Uint8Array): Generator<Uint8Array> {
       if (mine) pending.push(file.subarray(body, body + len));
       body += len;
       if (mine && len < 255) {
-        yield concat(pending);
+        yield pending.length === 1 ? (pending[0] as Uint8Array) : concatBytes(...pending);
         pending = [];
       }
     }
@@ -56,17 +56,6 @@ function* oggPackets(file: Uint8Array): Generator<Uint8Array> {
  */
 export function readOggPackets(file: Uint8Array): Uint8Array[] {
   return [...oggPackets(file)];
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.byteLength;
-  }
-  return out;
 }
 
 function startsWith(b: Uint8Array, magic: string): boolean {

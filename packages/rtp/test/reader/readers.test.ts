@@ -1,18 +1,8 @@
-import { DecodeError } from "@purertc/common";
+import { concatBytes, DecodeError } from "@purertc/common";
 import { readFixture } from "@purertc/testkit/node";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { IvfWriter, OggOpusWriter, readIvf, readOggOpus } from "../../src/index.js";
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.byteLength;
-  }
-  return out;
-}
 
 const onlyDecodeErrors = (read: (b: Uint8Array) => unknown) => (b: Uint8Array) => {
   try {
@@ -35,7 +25,7 @@ describe("readIvf", () => {
     const w = new IvfWriter("VP9", 640, 360);
     const frames = [new Uint8Array([1, 2, 3]), new Uint8Array(300).fill(7), new Uint8Array(0)];
     const body = frames.map((f, i) => w.frame(f, i * 3000));
-    const file = concat([w.finish().bytes, ...body]);
+    const file = concatBytes(w.finish().bytes, ...body);
     const ivf = readIvf(file);
     expect([ivf.fourcc, ivf.width, ivf.height, ivf.timebaseDen]).toEqual(["VP90", 640, 360, 90000]);
     expect(ivf.frames.map((f) => [f.pts, [...f.data]])).toEqual(
@@ -56,7 +46,7 @@ describe("readIvf", () => {
     const head = readFixture("rtp", "vp8-320x240.ivf").subarray(0, 32);
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), (tail) => {
-        onlyDecodeErrors(readIvf)(concat([head, tail]));
+        onlyDecodeErrors(readIvf)(concatBytes(head, tail));
         onlyDecodeErrors(readIvf)(tail);
       }),
     );
@@ -77,7 +67,7 @@ describe("readOggOpus", () => {
   it("round-trips OggOpusWriter output, packets spanning several 255-byte segments included", () => {
     const w = new OggOpusWriter(7, 1, 312);
     const packets = [new Uint8Array(10).fill(1), new Uint8Array(600).fill(2), new Uint8Array(255)];
-    const file = concat([w.headers(), ...packets.map((p) => w.packet(p, 960))]);
+    const file = concatBytes(w.headers(), ...packets.map((p) => w.packet(p, 960)));
     const ogg = readOggOpus(file);
     expect([ogg.channels, ogg.preSkip]).toEqual([1, 312]);
     expect(ogg.packets.map((p) => [...p])).toEqual(packets.map((p) => [...p]));
@@ -88,7 +78,7 @@ describe("readOggOpus", () => {
     const head = readFixture("rtp", "opus-48k-1s.ogg").subarray(0, 100);
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (tail) => {
-        onlyDecodeErrors(readOggOpus)(concat([head, tail]));
+        onlyDecodeErrors(readOggOpus)(concatBytes(head, tail));
         onlyDecodeErrors(readOggOpus)(tail);
       }),
     );

@@ -4,6 +4,7 @@
  * lasts the asked number of seconds; blocks are timed by arrival, which keeps audio and video
  * in step without RTCP sender-report mapping.
  */
+import { concatBytes } from "@purertc/common";
 import type { EncodedMediaStreamTrack, RTCEncodedFrameEvent } from "@purertc/peer";
 import { type WebmTrack, WebmWriter } from "@purertc/rtp";
 
@@ -86,7 +87,7 @@ export function record(input: RecordInput, seconds: number): Promise<RecordingRe
       end();
       const w = writer as WebmWriter;
       const patch = w.finish(1000 / 30);
-      const bytes = concat(chunks);
+      const bytes = concatBytes(...chunks);
       bytes.set(patch.bytes, patch.offset);
       const durationMs = new DataView(patch.bytes.buffer).getFloat64(0);
       resolve({ bytes, durationMs, tracks: what });
@@ -95,14 +96,4 @@ export function record(input: RecordInput, seconds: number): Promise<RecordingRe
     input.audio?.addEventListener("frame", onAudio);
     input.video.requestKeyFrame();
   });
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.byteLength;
-  }
-  return out;
 }
