@@ -73,6 +73,7 @@ function close(p: Pair): void {
 const SCALE_CHILD = "--peer-scale-child";
 /** Pairs connected for the RSS case, and for the idle case (2 × 500 = 1,000 peers). */
 const RSS_PAIRS = 200;
+const RSS_WARM_PAIRS = 50;
 const IDLE_PAIRS = 500;
 const IDLE_WINDOW_MS = 10_000;
 
@@ -139,8 +140,8 @@ async function scaleCtor(name: string): Promise<readonly [PcCtor, PcCtor]> {
 }
 
 /**
- * Child mode. `rss`: KiB of RSS per idle connected pair after GC, against the RSS after one
- * warm-up pair (code loading and JIT not counted). `idle`: % of one core (user + system, every
+ * Child mode. `rss`: KiB of RSS per idle connected pair after GC, as the slope over RSS_PAIRS
+ * pairs added to RSS_WARM_PAIRS connected ones. `idle`: % of one core (user + system, every
  * thread) that 2 × IDLE_PAIRS connected peers cost over IDLE_WINDOW_MS of idleness, after which
  * every pair must still echo.
  */
@@ -150,13 +151,22 @@ async function scaleChild(name: string, mode: string): Promise<void> {
   await settle();
   let result: Record<string, number>;
   if (mode === "rss") {
+    // The slope from RSS_WARM_PAIRS to RSS_WARM_PAIRS + RSS_PAIRS pairs: fixed costs (code, JIT,
+    // the young generation grown to its working size by the first setups) are not per pair.
+    keep.push(...(await connectMany(Ctor, RSS_WARM_PAIRS, 4)));
+    await settle();
     const before = process.memoryUsage();
     keep.push(...(await connectMany(Ctor, RSS_PAIRS, 4)));
     await sleep(1000);
     await settle();
     const after = process.memoryUsage();
-    const per = (k: "rss" | "heapUsed") => (after[k] - before[k]) / RSS_PAIRS / 1024;
-    result = { value: per("rss"), heapUsed: per("heapUsed") };
+    const per = (k: "rss" | "heapUsed" | "heapTotal" | "external") => (after[k] - before[k]) / RSS_PAIRS / 1024;
+    result = {
+      value: per("rss"),
+      heapUsed: per("heapUsed"),
+      heapTotal: per("heapTotal"),
+      external: per("external"),
+    };
   } else {
     keep.push(...(await connectMany(Ctor, IDLE_PAIRS - 1, 8)));
     // Setup-time retransmissions and the first consent checks pass, the JIT settles.
@@ -297,7 +307,7 @@ export default defineBench({
     { name: "bulk 16 KiB messages", unit: "MB/s", perOp: 64 * 16384, contenders: cases.bulk },
     {
       kind: "samples",
-      name: `RSS per idle connected pair (${RSS_PAIRS} pairs, one open channel each, after GC; own process)`,
+      name: `RSS per idle connected pair (${RSS_WARM_PAIRS} → ${RSS_WARM_PAIRS + RSS_PAIRS} pairs, one open channel each, after GC; own process)`,
       unit: "KiB/pair",
       samples: 3,
       contenders: {
