@@ -10,7 +10,7 @@
  * esbuild, as the published packages are built (tsx's `keepNames` gives every closure a
  * property store, which is not what users run).
  */
-import { spawnSync } from "node:child_process";
+import { type ChildProcess, fork, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { createWebRtc } from "@purertc/peer";
 import wrtc from "@roamhq/wrtc";
@@ -160,7 +160,8 @@ async function scaleChild(name: string, mode: string): Promise<void> {
     await sleep(1000);
     await settle();
     const after = process.memoryUsage();
-    const per = (k: "rss" | "heapUsed" | "heapTotal" | "external") => (after[k] - before[k]) / RSS_PAIRS / 1024;
+    const per = (k: "rss" | "heapUsed" | "heapTotal" | "external") =>
+      (after[k] - before[k]) / RSS_PAIRS / 1024;
     result = {
       value: per("rss"),
       heapUsed: per("heapUsed"),
@@ -186,6 +187,113 @@ async function scaleChild(name: string, mode: string): Promise<void> {
 }
 
 if (process.argv[2] === SCALE_CHILD) await scaleChild(process.argv[3]!, process.argv[4]!);
+
+// --- bulk across two processes -----------------------------------------------------------------
+
+const BULK_CHILD = "--peer-bulk-child";
+const BULK_BATCH = 64;
+
+/** Signalling between the two processes (IPC): descriptions and trickled candidates. */
+type Signal =
+  | { readonly type: "offer" | "answer"; readonly sdp: string }
+  | { readonly type: "candidate"; readonly candidate: unknown };
+
+/** Applies candidates once the remote description is set (they can arrive before it). */
+function candidateSink(pc: AnyPc): { add(c: unknown): void; ready(): void } {
+  let pending: unknown[] | undefined = [];
+  return {
+    add(c) {
+      if (pending) pending.push(c);
+      else pc.addIceCandidate(c).catch(() => {});
+    },
+    ready() {
+      const list = pending ?? [];
+      pending = undefined;
+      for (const c of list) pc.addIceCandidate(c).catch(() => {});
+    },
+  };
+}
+
+/**
+ * Child mode: the answering peer of a bulk pair. It counts the messages of the incoming channel
+ * and answers each BULK_BATCH-th with a 1-byte message, the acknowledgement the parent waits for.
+ */
+function bulkChild(name: string): void {
+  const pc = new CTORS[name]!();
+  const send = (m: Signal) => process.send?.(m);
+  pc.onicecandidate = (e: AnyPc) =>
+    e.candidate && send({ type: "candidate", candidate: e.candidate.toJSON() });
+  pc.ondatachannel = (e: AnyPc) => {
+    const ch = e.channel;
+    let n = 0;
+    ch.onmessage = () => {
+      if (++n % BULK_BATCH === 0) ch.send("k");
+    };
+  };
+  const candidates = candidateSink(pc);
+  process.on("message", async (m: Signal) => {
+    if (m.type === "offer") {
+      await pc.setRemoteDescription({ type: "offer", sdp: m.sdp });
+      candidates.ready();
+      await pc.setLocalDescription(await pc.createAnswer());
+      send({ type: "answer", sdp: pc.localDescription.sdp });
+    } else if (m.type === "candidate") candidates.add(m.candidate);
+  });
+  process.on("disconnect", () => {
+    pc.close();
+    process.exit(0);
+  });
+}
+
+if (process.argv[2] === BULK_CHILD) bulkChild(process.argv[3]!);
+
+const bulkChildren: ChildProcess[] = [];
+
+/** The parent side: offers to a child process (this file bundled), then sends 16 KiB batches. */
+function bulkTwoProcesses(name: string) {
+  return async () => {
+    const child = fork(await bundle(), [BULK_CHILD, name], { execArgv: [], stdio: "ignore" });
+    bulkChildren.push(child);
+    const a = new CTORS[name]!();
+    a.onicecandidate = (e: AnyPc) =>
+      e.candidate && child.send({ type: "candidate", candidate: e.candidate.toJSON() });
+    const ca = a.createDataChannel("bulk");
+    const opened = new Promise<void>((r) => {
+      ca.onopen = () => r();
+    });
+    const candidates = candidateSink(a);
+    child.on("message", async (m: Signal) => {
+      if (m.type === "answer") {
+        await a.setRemoteDescription({ type: "answer", sdp: m.sdp });
+        candidates.ready();
+      } else if (m.type === "candidate") candidates.add(m.candidate);
+    });
+    await a.setLocalDescription(await a.createOffer());
+    child.send({ type: "offer", sdp: a.localDescription.sdp });
+    await opened;
+    let acked: () => void = () => {};
+    ca.onmessage = () => acked();
+    ca.bufferedAmountLowThreshold = 256 * 1024;
+    const chunk = new Uint8Array(16384);
+    return async () => {
+      const done = new Promise<void>((r) => {
+        acked = r;
+      });
+      for (let i = 0; i < BULK_BATCH; i++) {
+        if (ca.bufferedAmount > 1024 * 1024)
+          await new Promise<void>((r) => {
+            ca.onbufferedamountlow = () => r();
+          });
+        ca.send(chunk);
+      }
+      await done;
+    };
+  };
+}
+
+process.on("exit", () => {
+  for (const c of bulkChildren) c.kill();
+});
 
 // --- scale: parent ---------------------------------------------------------------------------
 
@@ -305,6 +413,12 @@ export default defineBench({
     },
     { kind: "samples", name: "1 KiB round trip (ms)", samples: 500, contenders: cases.rtt },
     { name: "bulk 16 KiB messages", unit: "MB/s", perOp: 64 * 16384, contenders: cases.bulk },
+    {
+      name: "bulk 16 KiB messages, two processes (the receiver forked)",
+      unit: "MB/s",
+      perOp: BULK_BATCH * 16384,
+      contenders: Object.fromEntries(Object.keys(CTORS).map((n) => [n, bulkTwoProcesses(n)])),
+    },
     {
       kind: "samples",
       name: `RSS per idle connected pair (${RSS_WARM_PAIRS} → ${RSS_WARM_PAIRS + RSS_PAIRS} pairs, one open channel each, after GC; own process)`,
