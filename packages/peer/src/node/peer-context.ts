@@ -47,6 +47,17 @@ function defaultLogger(): Logger {
 const RENEW_BEFORE_MS = 24 * 60 * 60 * 1000;
 
 const defaults = new WeakMap<WebRtcOptions, RTCCertificate>();
+const rngs = new WeakMap<WebRtcOptions, Rng>();
+
+/** One pooled `secureRng` per factory, not a 1 KiB pool per connection. */
+function factoryRng(opts: WebRtcOptions): Rng {
+  let rng = rngs.get(opts);
+  if (rng === undefined) {
+    rng = secureRng();
+    rngs.set(opts, rng);
+  }
+  return rng;
+}
 
 /**
  * The certificate of a connection created without `certificates`: one ECDSA P-256 certificate
@@ -109,7 +120,7 @@ export class PeerContext {
     this.target = target;
     this.opts = opts;
     this.crypto = opts.crypto ?? nodeCrypto;
-    this.rng = opts.rng ?? secureRng();
+    this.rng = opts.rng ?? factoryRng(opts);
     this.log = (opts.logger ?? defaultLogger()).child("pc");
     const v = validateConfiguration(configuration);
     this.config = v.config;
