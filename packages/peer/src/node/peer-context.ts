@@ -60,12 +60,9 @@ function factoryRng(opts: WebRtcOptions): Rng {
 }
 
 /**
- * The certificate of a connection created without `certificates`: one ECDSA P-256 certificate
- * per `createWebRtc()` factory, generated at its first connection and replaced a day before it
- * expires, instead of one per connection as browsers do. Generating it is ~0.3–0.7 ms of key
- * generation and signing on every connection's critical path; sharing it means the factory's
- * connections show one DTLS fingerprint (a server's identity, not a user's). Pass
- * `certificates: [await RTCPeerConnection.generateCertificate(...)]` for one of their own.
+ * With `shareCertificate`, the certificate of a connection created without `certificates`: one
+ * ECDSA P-256 certificate per `createWebRtc()` factory, generated at its first connection and
+ * replaced a day before it expires (see {@link WebRtcOptions.shareCertificate}).
  */
 function defaultCertificate(opts: WebRtcOptions, crypto: CryptoProvider): RTCCertificate {
   const now = Date.now();
@@ -125,7 +122,11 @@ export class PeerContext {
     const v = validateConfiguration(configuration);
     this.config = v.config;
     this.servers = v.servers;
-    this.certificate = v.config.certificates[0] ?? defaultCertificate(opts, this.crypto);
+    this.certificate =
+      v.config.certificates[0] ??
+      (opts.shareCertificate
+        ? defaultCertificate(opts, this.crypto)
+        : createCertificate(this.crypto, undefined, Date.now()));
     this.jsep = new JsepSession(String(BigInt(this.rng.nextU32()) * 1_000_000n + 1n));
     this.creds = generateCredentials(this.rng);
     const src = this.source();
