@@ -117,15 +117,6 @@ describe.skipIf(!haveChromium)("Chromium media feedback interop (transport-cc, R
       samples.push(Number(selectedPair(stats)?.availableOutgoingBitrate ?? 0));
     }
     console.log("[peer] Chromium availableOutgoingBitrate (bps, 1 s apart):", samples.join(" "));
-    console.log(
-      JSON.stringify(
-        stats.filter((s) =>
-          ["remote-inbound-rtp", "outbound-rtp", "candidate-pair"].includes(s.type),
-        ),
-        null,
-        0,
-      ),
-    );
     const ours = (await pc.getStats()).values();
     const inbound = [...ours].filter((s) => s.type === "inbound-rtp");
     expect(inbound.map((s) => s.kind).sort()).toEqual(["audio", "video"]);
