@@ -7,8 +7,9 @@
  * Commands: `receive` {side}: Firefox's fake camera (VP8) and microphone (Opus) arrive as frames
  * with purertc as answerer or offerer, and recorded (WebM, Ogg) ffprobe reads them; `send-clip`:
  * the GStreamer VP8 clip and the Opus clip sent by purertc are decoded by Firefox; `simulcast`:
- * Firefox's three `sendEncodings` layers arrive as the encodings of one receiver. Not a test
- * file itself.
+ * Firefox's three `sendEncodings` layers arrive as the encodings of one receiver; `lossy`: with
+ * 5 % of UDP dropped in the namespace, Firefox's video keeps arriving and NACKs with
+ * retransmissions show in both sides' stats. Not a test file itself.
  */
 import { ok, strictEqual } from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -66,6 +67,13 @@ window.mediaOfferSimulcast = async () => {
   await pc.setLocalDescription();
   await gathered(pc);
   return pc.localDescription.sdp;
+};
+window.mediaOutbound = async () => {
+  const st = await window.pc.getStats();
+  return [...st.values()].filter((r) => r.type === "outbound-rtp").map((r) => ({
+    kind: r.kind, packetsSent: r.packetsSent, nackCount: r.nackCount,
+    retransmittedPacketsSent: r.retransmittedPacketsSent,
+  }));
 };
 window.mediaInbound = async () => {
   const st = await window.pc.getStats();
@@ -309,6 +317,63 @@ async function simulcast(server: FirefoxPageServer): Promise<Record<string, unkn
   return { rids: enc.map((e) => e.rid), sizes };
 }
 
+/**
+ * 5 % random loss of UDP in the namespace (iptables' statistic match; the kernel here has no
+ * netem qdisc): every datagram between Firefox and us, both ways, may be dropped.
+ */
+function udpLoss(action: "-A" | "-D"): void {
+  const rule = [
+    "INPUT",
+    "-p",
+    "udp",
+    "-m",
+    "statistic",
+    "--mode",
+    "random",
+    "--probability",
+    "0.05",
+    "-j",
+    "DROP",
+  ];
+  const r = spawnSync("iptables", [action, ...rule], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`iptables ${action}: ${r.stderr || r.error}`);
+}
+
+type RtpStats = Record<string, number | string | undefined>;
+
+/**
+ * Firefox sends its camera to us over a path losing 5 % of packets both ways: video keeps
+ * arriving (frames counted over 8 s), we NACK what is missing and Firefox retransmits (its
+ * outbound-rtp nackCount and retransmissions, our inbound-rtp nackCount and RTX received).
+ */
+async function lossy(server: FirefoxPageServer): Promise<Record<string, unknown>> {
+  const p = await page(server);
+  const me = pc!;
+  const tracks: RTCTrackEvent[] = [];
+  me.ontrack = (e) => tracks.push(e);
+  await me.setRemoteDescription({ type: "offer", sdp: await p.evaluate<string>("mediaOffer") });
+  await me.setLocalDescription();
+  await gathered(me);
+  await p.evaluate("accept", me.localDescription!.sdp);
+  await withTimeout(until(me, "connected"), 20_000, () => `connection ${me.connectionState}`);
+  const video = tracks.find((t) => t.track.kind === "video")!.track;
+  let frames = 0;
+  video.addEventListener("frame", () => frames++);
+  video.requestKeyFrame();
+  udpLoss("-A");
+  try {
+    const before = frames;
+    await new Promise((r) => setTimeout(r, 8000));
+    const ours = [...(await me.getStats()).values()].find(
+      (s) => s.type === "inbound-rtp" && s.kind === "video",
+    ) as RtpStats | undefined;
+    const theirs = (await p.evaluate<RtpStats[]>("mediaOutbound")).find((s) => s.kind === "video");
+    return { frames: frames - before, ours, theirs };
+  } finally {
+    udpLoss("-D");
+  }
+}
+
 async function main(): Promise<void> {
   const server = await serveFirefoxPage();
   process.stdout.write(`${JSON.stringify({ ready: server.url })}\n`);
@@ -325,7 +390,9 @@ async function main(): Promise<void> {
             ? await sendClip(server)
             : c.cmd === "simulcast"
               ? await simulcast(server)
-              : {};
+              : c.cmd === "lossy"
+                ? await lossy(server)
+                : {};
       reply = { id: c.id, ok: true, info, ms: Math.round(performance.now() - t0) };
     } catch (e) {
       reply = { id: c.id, ok: false, error: String((e as Error)?.stack ?? e) };

@@ -44,6 +44,18 @@ describe.skipIf(unavailable !== undefined)("media interop with headless Firefox 
     expect(info).toMatchObject({ video: true, audio: true });
   }, 60_000);
 
+  it("5 % loss on the path (iptables random drop of UDP): Firefox's video keeps arriving, NACKs and retransmissions show in both sides' stats", async () => {
+    const info = passed(await interop.run("lossy"), interop);
+    const ours = info.ours as Record<string, number>;
+    const theirs = info.theirs as Record<string, number>;
+    // 8 s of a 30 fps camera, nearly all of it delivered despite the loss.
+    expect(info.frames as number).toBeGreaterThan(150);
+    expect(ours.nackCount).toBeGreaterThan(0);
+    expect(ours.retransmittedPacketsReceived).toBeGreaterThan(0);
+    expect(theirs.nackCount).toBeGreaterThan(0);
+    expect(theirs.retransmittedPacketsSent).toBeGreaterThan(0);
+  }, 60_000);
+
   it("the VP8 and Opus clips sent by purertc are decoded by Firefox (framesDecoded > 0, frameWidth 320, audio samples received)", async () => {
     const info = passed(await interop.run("send-clip"), interop);
     expect(info.mimeType).toBe("video/VP8");
