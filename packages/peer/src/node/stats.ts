@@ -60,8 +60,8 @@ export function buildStatsReport(input: StatsInput): RTCStatsReport {
   const sel = input.select;
   if (!sel) return report.all;
   const ids = report.streams.get(sel.transceiver);
-  const root = sel.side === "sender" ? ids?.outbound : ids?.inbound;
-  return selectStats(report.all, root === undefined ? [] : [root]);
+  const roots = (sel.side === "sender" ? ids?.outbound : ids?.inbound) ?? [];
+  return selectStats(report.all, roots);
 }
 
 function buildFullReport(input: StatsInput): {

@@ -4,6 +4,7 @@ import {
   type EncodedFrame,
   EncodedMediaStreamTrack,
   type RTCPeerConnection,
+  type RTCStatsReport,
   type RTCTrackEvent,
 } from "../../src/node/index.js";
 import { readIvf } from "../media/ivf.js";
@@ -79,6 +80,22 @@ describe("simulcast between purertc peers (sendEncodings with rids, RFC 8853)", 
     expect(t.sender.getParameters().encodings.map((e) => [e.rid, e.ssrc])).toEqual(
       RIDS.map((rid, i) => [rid, ssrcs[i]]),
     );
+    // getStats lists every layer: one outbound-rtp per encoding, one inbound-rtp per rid.
+    const rtp = async (pc: { getStats(): Promise<RTCStatsReport> }, type: string) =>
+      [...(await pc.getStats()).values()]
+        .filter((s) => s.type === type)
+        .sort((x, y) => RIDS.indexOf(String(x.rid)) - RIDS.indexOf(String(y.rid)));
+    const outbound = await rtp(t.sender, "outbound-rtp");
+    expect(outbound.map((s) => [s.rid, s.encodingIndex, s.ssrc])).toEqual(
+      RIDS.map((rid, i) => [rid, i, ssrcs[i]]),
+    );
+    expect(outbound.every((s) => (s.framesSent as number) === 30)).toBe(true);
+    const inbound = await rtp((await got).receiver, "inbound-rtp");
+    expect(inbound.map((s) => [s.rid, s.ssrc, s.trackIdentifier])).toEqual(
+      RIDS.map((rid, i) => [rid, ssrcs[i], enc[i]!.track.id]),
+    );
+    expect(inbound.every((s) => (s.framesReceived as number) === 30)).toBe(true);
+    expect((await rtp(b, "inbound-rtp")).length).toBe(3);
   }, 20_000);
 
   it("setParameters pauses one layer (active: false); changing the rids is InvalidModificationError", async () => {

@@ -27,6 +27,7 @@ import { RTCBandwidthEstimateEvent, RTCTransportFeedbackEvent } from "./bandwidt
 import { RTCDTMFSender, RTCDTMFToneEvent } from "./dtmf-sender.js";
 import { RTCEncodedAudioFrame, RTCEncodedVideoFrame } from "./encoded-frame.js";
 import type { EncodedMediaStreamTrack } from "./encoded-track.js";
+import { LAYER_ID_BASE, layerStreamId, MAX_LAYERS } from "./layer-ids.js";
 import { MediaStream, RTCTrackEvent } from "./media-stream.js";
 import { RTCRtpReceiver } from "./rtp-receiver.js";
 import { type RTCRtpEncodingParameters, RTCRtpSender } from "./rtp-sender.js";
@@ -66,8 +67,6 @@ const reverse = (d: Direction | undefined): Direction =>
 const isRtp = (m: MediaSection) => m.kind === "audio" || m.kind === "video";
 const used = (m: MediaSection) => m.port !== 0 || m.bundleOnly;
 /** Receiver ids of simulcast layers start here (transceiver ids are indexes below it). */
-const LAYER_ID_BASE = 0x100000;
-const MAX_LAYERS = 16;
 /** The rids the peer sends (`a=simulcast:send`, first alternative of each stream, RFC 8853 §5.1). */
 const simulcastRids = (m: MediaSection, dir: "send" | "recv" = "send"): string[] =>
   (m.simulcast?.[dir] ?? [])
@@ -151,9 +150,8 @@ export class MediaController {
     if (encodings.length > MAX_LAYERS) throw new RangeError(`at most ${MAX_LAYERS} sendEncodings`);
     const t = this.#create(kind, direction);
     // Audio simulcast is not a thing browsers do: an audio sender keeps the first encoding.
-    t.sender._setSendEncodings(
-      kind === "audio" ? encodings.slice(0, 1) : encodings,
-      (i) => LAYER_ID_BASE + t._id * MAX_LAYERS + i,
+    t.sender._setSendEncodings(kind === "audio" ? encodings.slice(0, 1) : encodings, (i) =>
+      layerStreamId(t._id, i),
     );
     if (track) t.sender._setTrack(track);
     t._streamIds = (init.streams ?? []).map((s) => s.id);
@@ -329,7 +327,7 @@ export class MediaController {
       if (rids.length > 0) {
         // Each layer is a receiver of its own, bound by its rid (no a=ssrc with simulcast).
         for (const [i, rid] of rids.entries()) {
-          const id = LAYER_ID_BASE + t._id * MAX_LAYERS + i;
+          const id = layerStreamId(t._id, i);
           this.#layers.set(id, { t, rid });
           const layer = { id, mid: t.mid, kind: t._kind, codecs: answer.codecs, rid };
           receivers.push({ ...layer, extmaps: answer.extmaps, ssrcs: [], rtxSsrcs: new Map() });
