@@ -38,6 +38,7 @@ import {
   type DataChannelState,
   type DataChannelStats,
 } from "@purertc/sctp";
+import { srtpProfileFromDtlsId } from "@purertc/srtp";
 import {
   type DtlsTransportState,
   type PeerConnectionState,
@@ -105,6 +106,7 @@ export class PeerCore {
   #now: Millis = 0;
   /** The negotiated SRTP profile, kept until media is in use ({@link PeerCore.#keySrtpIfUsed}). */
   #srtpPending: { readonly profile: number; readonly mki: Uint8Array } | undefined;
+  #srtpProfile: string | undefined;
   #mediaUsed = false;
   #iceState: IceConnectionState = "new";
   #dtlsState: DtlsTransportState = "new";
@@ -180,6 +182,11 @@ export class PeerCore {
   /** The negotiated DTLS cipher suite (IANA name), once connected. */
   get dtlsCipherSuite(): string | undefined {
     return this.#cipherSuite;
+  }
+
+  /** The SRTP protection profile DTLS negotiated (RFC 5764 §4.1.2 name), if any. */
+  get srtpProfile(): string | undefined {
+    return this.#srtpProfile;
   }
 
   get localCandidates(): readonly IceCandidate[] {
@@ -731,6 +738,7 @@ export class PeerCore {
         this.#cipherSuite = e.cipherSuite;
         this.#setDtlsState("connected");
         if (e.srtpProfile !== undefined) {
+          this.#srtpProfile = srtpProfileFromDtlsId(e.srtpProfile);
           this.#srtpPending = { profile: e.srtpProfile, mki: e.srtpMki };
           this.#keySrtpIfUsed(now);
         }

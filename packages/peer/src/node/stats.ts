@@ -193,6 +193,7 @@ function buildFullReport(input: StatsInput): {
     remoteCertificateId: remoteCertId,
     tlsVersion: core.dtlsCipherSuite ? "FEFD" : undefined,
     dtlsCipher: core.dtlsCipherSuite,
+    srtpCipher: core.srtpProfile,
   });
   return { all: report, streams };
 }

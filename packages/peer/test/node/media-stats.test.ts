@@ -97,6 +97,10 @@ describe("getStats media entries and selectors (webrtc-stats, webrtc-pc §8.5)",
     expect(r.get(inA.codecId as string)).toMatchObject({ mimeType: "audio/opus", channels: 2 });
     const pair = r.get(r.get("T01")!.selectedCandidatePairId as string)!;
     expect(pair.availableOutgoingBitrate as number).toBeGreaterThan(10_000);
+    // The transport names the SRTP profile DTLS negotiated (RFC 5764 §4.1.2).
+    expect(r.get("T01")!.srtpCipher).toMatch(
+      /^SRTP_(AEAD_AES_(128|256)_GCM|AES128_CM_HMAC_SHA1_(80|32))$/,
+    );
   });
 
   it("sender.getStats(), receiver.getStats() and getStats(track) select one stream and its references", async () => {
