@@ -102,6 +102,41 @@ describe("media on loopback (W3C surface, encoded tracks)", () => {
     );
   });
 
+  it("getContributingSources lists the CSRCs of received packets (RFC 3550 §5.1), getSynchronizationSources the SSRC", async () => {
+    const { a, b } = pair();
+    const audio = new EncodedMediaStreamTrack({ kind: "audio", codec: "audio/opus" });
+    a.addTrack(audio, new MediaStream([audio]));
+    const got = once<RTCTrackEvent>(b, "track");
+    await negotiate(a, b);
+    const { receiver, track } = await got;
+    await Promise.all([until(a, "connected"), until(b, "connected")]);
+    const arrived = take(track.rtpPackets(), 5);
+    for (let i = 0; i < 5; i++) {
+      audio.writeRtp({
+        header: {
+          padding: false,
+          marker: false,
+          payloadType: 111,
+          sequenceNumber: 100 + i,
+          timestamp: 960 * i,
+          ssrc: 1,
+          csrcs: i < 3 ? [11, 22] : [33],
+          extension: undefined,
+        },
+        payload: new Uint8Array([0xf8, i]),
+        paddingSize: 0,
+      });
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await arrived;
+    // Most recent first: 33 was in the last packets, 11 and 22 before.
+    expect(receiver.getContributingSources().map((c) => c.source)).toEqual([33, 22, 11]);
+    const [sync] = receiver.getSynchronizationSources();
+    expect(sync!.source).toBe(a.getSenders()[0]!.getParameters().encodings[0]!.ssrc);
+    expect(sync!.rtpTimestamp).toBe(960 * 4);
+    expect(Math.abs(sync!.timestamp - Date.now())).toBeLessThan(5000);
+  });
+
   it("requestKeyFrame on a receiver's track fires keyframerequest on the sending track (PLI)", async () => {
     const { a, b } = pair();
     const video = new EncodedMediaStreamTrack({ kind: "video" });

@@ -361,7 +361,11 @@ export class MediaController {
       case "rtp": {
         const t = this.#receiving(e.receiverId);
         if (!t) return;
-        t.receiver._noteSource(e.packet.header.ssrc, e.packet.header.timestamp);
+        t.receiver._noteSource(
+          e.packet.header.ssrc,
+          e.packet.header.csrcs,
+          e.packet.header.timestamp,
+        );
         this.#receiverTrack(t, e.receiverId)._deliverRtp(e.packet);
         return;
       }

@@ -38,7 +38,8 @@ export class RTCRtpReceiver {
   jitterBufferTarget: number | null = null;
   #codecs: RTCRtpCodecParameters[] = [];
   #extmaps: { uri: string; id: number }[] = [];
-  #sync: RTCRtpSynchronizationSource | undefined;
+  readonly #ssrcs = new Map<number, RTCRtpSynchronizationSource>();
+  readonly #csrcs = new Map<number, RTCRtpSynchronizationSource>();
   /** @internal The connection's `getStats()` selected to this receiver. */
   _stats: (() => Promise<RTCStatsReport>) | undefined;
   readonly #kind: MediaKind;
@@ -84,12 +85,14 @@ export class RTCRtpReceiver {
     return this._stats?.() ?? Promise.resolve(new Map());
   }
 
+  /** webrtc-pc §5.3.1: the CSRCs of packets received in the last 10 s, most recent first. */
   getContributingSources(): RTCRtpSynchronizationSource[] {
-    return [];
+    return recent(this.#csrcs);
   }
 
+  /** webrtc-pc §5.3.1: the SSRC of the packets received in the last 10 s. */
   getSynchronizationSources(): RTCRtpSynchronizationSource[] {
-    return this.#sync ? [{ ...this.#sync }] : [];
+    return recent(this.#ssrcs);
   }
 
   /** @internal The negotiated codecs and header extensions. */
@@ -138,12 +141,35 @@ export class RTCRtpReceiver {
     return this.#layers?.get(rid) ?? this.track;
   }
 
-  /** @internal */
-  _noteSource(ssrc: number, rtpTimestamp: number): void {
-    this.#sync = {
-      source: ssrc,
-      timestamp: performance.timeOrigin + performance.now(),
-      rtpTimestamp,
-    };
+  /** @internal A packet arrived: its SSRC and CSRCs (RFC 3550 §5.1) are the sources seen now. */
+  _noteSource(ssrc: number, csrcs: readonly number[], rtpTimestamp: number): void {
+    const timestamp = performance.timeOrigin + performance.now();
+    note(this.#ssrcs, ssrc, timestamp, rtpTimestamp);
+    for (const c of csrcs) note(this.#csrcs, c, timestamp, rtpTimestamp);
   }
+}
+
+/** webrtc-pc §5.3.1: sources are kept for 10 s after their last packet. */
+const SOURCE_LIFETIME_MS = 10_000;
+
+function note(
+  map: Map<number, RTCRtpSynchronizationSource>,
+  source: number,
+  timestamp: number,
+  rtpTimestamp: number,
+): void {
+  map.delete(source);
+  map.set(source, { source, timestamp, rtpTimestamp });
+  // Map order is insertion order: the oldest first; a bounded sweep keeps it small.
+  for (const [k, v] of map) {
+    if (timestamp - v.timestamp <= SOURCE_LIFETIME_MS) break;
+    map.delete(k);
+  }
+}
+
+function recent(
+  map: ReadonlyMap<number, RTCRtpSynchronizationSource>,
+): RTCRtpSynchronizationSource[] {
+  const now = performance.timeOrigin + performance.now();
+  return [...map.values()].filter((s) => now - s.timestamp <= SOURCE_LIFETIME_MS).reverse();
 }
