@@ -7,7 +7,8 @@
  * Commands: `receive` {side}: Firefox's fake camera (VP8) and microphone (Opus) arrive as frames
  * with purertc as answerer or offerer, and recorded (WebM, Ogg) ffprobe reads them; `send-clip`:
  * the GStreamer VP8 clip and the Opus clip sent by purertc are decoded by Firefox; `simulcast`:
- * Firefox's three `sendEncodings` layers arrive as the encodings of one receiver; `lossy`: with
+ * Firefox's three `sendEncodings` layers arrive as the encodings of one receiver; `echo`: its
+ * camera relayed back to it on the same transceiver (no decoding) is decoded; `lossy`: with
  * 5 % of UDP dropped in the namespace, Firefox's video keeps arriving and NACKs with
  * retransmissions show in both sides' stats. Not a test file itself.
  */
@@ -32,10 +33,18 @@ import { type FirefoxPageServer, serveFirefoxPage } from "./firefox-page.js";
 import { withTimeout } from "./scenario-steps.js";
 
 const MEDIA_HELPERS = `
+const playIncoming = (pc) => {
+  pc.ontrack = (e) => {
+    const v = document.createElement(e.track.kind);
+    v.muted = true; v.autoplay = true; v.srcObject = new MediaStream([e.track]);
+    document.body.append(v); v.play().catch(() => {});
+  };
+};
 window.mediaOffer = async () => {
   const pc = await newPc();
   const s = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 320, height: 240 } });
   for (const t of s.getTracks()) pc.addTrack(t, s);
+  playIncoming(pc);
   await pc.setLocalDescription();
   await gathered(pc);
   return pc.localDescription.sdp;
@@ -47,11 +56,7 @@ window.mediaAnswer = async ({ sdp, send }) => {
     const s = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 320, height: 240 } });
     for (const t of s.getTracks()) pc.addTrack(t, s);
   }
-  pc.ontrack = (e) => {
-    const v = document.createElement(e.track.kind);
-    v.muted = true; v.autoplay = true; v.srcObject = new MediaStream([e.track]);
-    document.body.append(v); v.play().catch(() => {});
-  };
+  playIncoming(pc);
   await pc.setLocalDescription();
   await gathered(pc);
   return pc.localDescription.sdp;
@@ -255,14 +260,6 @@ async function sendClip(server: FirefoxPageServer): Promise<Record<string, unkno
       audio.writeFrame({ data: opus.packets[n % opus.packets.length]!, timestamp: n * 960 });
     await new Promise((r) => setTimeout(r, 33));
   }
-  type Inbound = {
-    kind: string;
-    mimeType: string;
-    framesDecoded: number;
-    frameWidth: number;
-    totalSamplesReceived: number;
-    packetsReceived: number;
-  };
   let v: Inbound | undefined;
   let a: Inbound | undefined;
   for (let i = 0; i < 30; i++) {
@@ -374,6 +371,35 @@ async function lossy(server: FirefoxPageServer): Promise<Record<string, unknown>
   }
 }
 
+type Inbound = {
+  kind: string;
+  mimeType: string;
+  framesDecoded: number;
+  frameWidth: number;
+  totalSamplesReceived: number;
+  packetsReceived: number;
+};
+
+/** Firefox's own camera relayed back by us (`replaceTrack(receiver.track)`), decoded by Firefox. */
+async function echo(server: FirefoxPageServer): Promise<Record<string, unknown>> {
+  const p = await page(server);
+  const me = pc!;
+  await me.setRemoteDescription({ type: "offer", sdp: await p.evaluate<string>("mediaOffer") });
+  const t = me.getTransceivers().find((x) => x.receiver.track.kind === "video")!;
+  t.direction = "sendrecv";
+  await t.sender.replaceTrack(t.receiver.track);
+  await me.setLocalDescription();
+  await gathered(me);
+  await p.evaluate("accept", me.localDescription!.sdp);
+  await withTimeout(until(me, "connected"), 20_000, () => `connection ${me.connectionState}`);
+  let v: Inbound | undefined;
+  for (let i = 0; i < 75 && (v?.framesDecoded ?? 0) <= 30; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    v = (await p.evaluate<Inbound[]>("mediaInbound")).find((s) => s.kind === "video");
+  }
+  return { ...v, packetsForwarded: t.sender.forwardingStats?.packetsForwarded };
+}
+
 async function main(): Promise<void> {
   const server = await serveFirefoxPage();
   process.stdout.write(`${JSON.stringify({ ready: server.url })}\n`);
@@ -392,7 +418,9 @@ async function main(): Promise<void> {
               ? await simulcast(server)
               : c.cmd === "lossy"
                 ? await lossy(server)
-                : {};
+                : c.cmd === "echo"
+                  ? await echo(server)
+                  : {};
       reply = { id: c.id, ok: true, info, ms: Math.round(performance.now() - t0) };
     } catch (e) {
       reply = { id: c.id, ok: false, error: String((e as Error)?.stack ?? e) };

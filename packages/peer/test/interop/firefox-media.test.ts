@@ -44,6 +44,14 @@ describe.skipIf(unavailable !== undefined)("media interop with headless Firefox 
     expect(info).toMatchObject({ video: true, audio: true });
   }, 60_000);
 
+  it("echo: purertc answers Firefox's camera by relaying its own video back on the same transceiver, and Firefox decodes it", async () => {
+    const info = passed(await interop.run("echo"), interop);
+    expect(info.mimeType).toBe("video/VP8");
+    expect(info.framesDecoded as number).toBeGreaterThan(30);
+    expect(info.frameWidth).toBe(320);
+    expect(info.packetsForwarded as number).toBeGreaterThan(30);
+  }, 60_000);
+
   it("5 % loss on the path (iptables random drop of UDP): Firefox's video keeps arriving, NACKs and retransmissions show in both sides' stats", async () => {
     const info = passed(await interop.run("lossy"), interop);
     const ours = info.ours as Record<string, number>;
