@@ -51,6 +51,7 @@ import type { MediaSendConfig } from "./media/send-stream.js";
 import { keySrtp } from "./media/srtp-keying.js";
 import { type PeerCoreConfig, resolvePeerCoreConfig } from "./peer-core-config.js";
 import type { PeerCoreEvent, SctpTransportState } from "./peer-core-events.js";
+import { peerEventOfSctp } from "./sctp-events.js";
 
 /** What the remote description says about the DTLS and SCTP transports. */
 export interface TransportParameters {
@@ -331,11 +332,7 @@ export class PeerCore {
 
   /** Sends one encoded frame on a sender; `false` before SRTP keys or for an unknown sender. */
   sendFrame(now: Millis, senderId: number, frame: Uint8Array, timestamp: number): boolean {
-    if (this.#closed) return false;
-    this.#useMedia(now);
-    const ok = this.media.sendFrame(now, senderId, frame, timestamp);
-    this.#pump(now);
-    return ok;
+    return this.#mediaCommand(now, (m) => m.sendFrame(now, senderId, frame, timestamp));
   }
 
   /**
@@ -348,11 +345,7 @@ export class PeerCore {
     packet: RtpPacket,
     carried?: readonly HeaderExtension[],
   ): boolean {
-    if (this.#closed) return false;
-    this.#useMedia(now);
-    const ok = this.media.sendRtp(now, senderId, packet, carried);
-    this.#pump(now);
-    return ok;
+    return this.#mediaCommand(now, (m) => m.sendRtp(now, senderId, packet, carried));
   }
 
   /**
@@ -366,18 +359,21 @@ export class PeerCore {
     durationMs: number,
     interToneGapMs: number,
   ): boolean {
-    if (this.#closed) return false;
-    this.#useMedia(now);
-    const ok = this.media.insertDtmf(now, senderId, tones, durationMs, interToneGapMs);
-    this.#pump(now);
-    return ok;
+    return this.#mediaCommand(now, (m) =>
+      m.insertDtmf(now, senderId, tones, durationMs, interToneGapMs),
+    );
   }
 
   /** Sends a PLI for a receiver's stream. */
   requestKeyFrame(now: Millis, receiverId: number): boolean {
+    return this.#mediaCommand(now, (m) => m.requestKeyFrame(now, receiverId));
+  }
+
+  /** A media command: nothing once closed; marks media in use (SRTP keys), then drains. */
+  #mediaCommand(now: Millis, run: (media: MediaSession) => boolean): boolean {
     if (this.#closed) return false;
     this.#useMedia(now);
-    const ok = this.media.requestKeyFrame(now, receiverId);
+    const ok = run(this.media);
     this.#pump(now);
     return ok;
   }
@@ -457,15 +453,8 @@ export class PeerCore {
             this.#ice.handleDatagram(now, dgram);
             break;
           case "dtls":
-            this.#dtlsIn++;
-            this.#ice.noteReceived(now, dgram.from, dgram.data.byteLength);
-            this.#feedDtls(now, dgram);
-            break;
           case "rtp":
-            this.#rtp++;
-            this.#ice.noteReceived(now, dgram.from, dgram.data.byteLength);
-            this.#useMedia(now);
-            this.media.handleDatagram(now, dgram.data);
+            this.#applicationData(now, dgram);
             break;
           default:
             this.#unknown++;
@@ -655,6 +644,27 @@ export class PeerCore {
     this.#updateConnectionState();
   }
 
+  /**
+   * DTLS or SRTP/SRTCP (RFC 7983 §7), received directly or through a TURN relay: counted on the
+   * selected pair, then fed to its layer; anything else is a counted drop.
+   */
+  #applicationData(now: Millis, dgram: Datagram): void {
+    const kind = classifyDatagram(dgram.data);
+    if (kind !== "dtls" && kind !== "rtp") {
+      this.#unknown++;
+      return;
+    }
+    this.#ice.noteReceived(now, dgram.from, dgram.data.byteLength);
+    if (kind === "dtls") {
+      this.#dtlsIn++;
+      this.#feedDtls(now, dgram);
+    } else {
+      this.#rtp++;
+      this.#useMedia(now);
+      this.media.handleDatagram(now, dgram.data);
+    }
+  }
+
   #onIce(now: Millis, e: IceAgentEvent): void {
     switch (e.type) {
       case "candidate":
@@ -681,15 +691,7 @@ export class PeerCore {
       case "data":
         // Application data that came through a TURN relay: demultiplex it like a datagram, and
         // count it on the selected (relayed) pair as a direct datagram is.
-        this.#ice.noteReceived(now, e.from, e.data.byteLength);
-        if (classifyDatagram(e.data) === "dtls") {
-          this.#dtlsIn++;
-          this.#feedDtls(now, { from: e.from, data: e.data });
-        } else if (classifyDatagram(e.data) === "rtp") {
-          this.#rtp++;
-          this.#useMedia(now);
-          this.media.handleDatagram(now, e.data);
-        } else this.#unknown++;
+        this.#applicationData(now, { from: e.from, data: e.data });
         return;
       case "candidate-error":
         this.#events.push({
@@ -767,34 +769,8 @@ export class PeerCore {
   }
 
   #onSctp(e: DataChannelEvent): void {
-    switch (e.type) {
-      case "connected":
-        this.#sctpState = "connected";
-        this.#events.push({ type: "sctp-state", state: "connected" });
-        return;
-      case "closed":
-        this.#sctpState = "closed";
-        this.#events.push({ type: "sctp-state", state: "closed" });
-        return;
-      case "datachannel":
-        this.#events.push(e);
-        return;
-      case "open":
-        this.#events.push({ type: "channel-open", id: e.id });
-        return;
-      case "message":
-        this.#events.push(e);
-        return;
-      case "buffered-amount-low":
-        this.#events.push(e);
-        return;
-      case "closing":
-        this.#events.push({ type: "channel-closing", id: e.id });
-        return;
-      case "close":
-        this.#events.push({ type: "channel-close", id: e.id });
-        return;
-    }
+    if (e.type === "connected" || e.type === "closed") this.#sctpState = e.type;
+    this.#events.push(peerEventOfSctp(e));
   }
 
   #setDtlsState(state: DtlsTransportState, reason?: string, message?: string): void {
