@@ -1,10 +1,3 @@
-/**
- * Chromium → purertc video in each codec Chromium offers (issue 12): VP9, AV1 and H.264 (the
- * sender's codec chosen with `setCodecPreferences`), received as whole frames that start with a
- * keyframe, with the codec in their metadata. A codec Debian's Chromium does not offer is
- * skipped with a loud message.
- */
-import { existsSync } from "node:fs";
 import type { Server } from "node:http";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,27 +7,11 @@ import type {
   RTCPeerConnection,
   RTCTrackEvent,
 } from "../../src/node/index.js";
-import { once, until, webrtc } from "../node/helpers.js";
+import { gathered, once, until, webrtc } from "../node/helpers.js";
+import { CHROMIUM, call, haveChromium, MEDIA_ARGS } from "./chromium-media-kit.js";
 import { serveMediaPage } from "./media-page.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium)
-  console.warn(
-    `[peer] ${CHROMIUM} is missing: SKIPPING Chromium codec interop (apt-get install chromium)`,
-  );
-
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--use-fake-ui-for-media-stream",
-  "--use-fake-device-for-media-stream",
-  "--allow-loopback-in-peer-connection",
-  "--disable-features=WebRtcHideLocalIpsWithMdns",
-];
+const chromiumHere = haveChromium("Chromium codec interop");
 
 /** Page script: the video codecs Chromium can send, and a sendonly offer preferring one. */
 const PAGE_SCRIPT = `
@@ -58,13 +35,6 @@ window.offerPreferring = async (mime) => {
 window.acceptAnswer = (sdp) => window.pc.setRemoteDescription({ type: "answer", sdp });
 `;
 
-type Page_ = Record<string, (...a: never[]) => Promise<unknown>>;
-const call = <T>(page: Page, fn: string, ...args: unknown[]): Promise<T> =>
-  page.evaluate(
-    ([f, a]) => (globalThis as never as Page_)[f as string]!(...(a as never[])) as Promise<T>,
-    [fn, args] as const,
-  );
-
 async function openPage(browser: Browser, url: string): Promise<Page> {
   const page = await browser.newPage();
   await page.goto(url);
@@ -81,11 +51,7 @@ async function take(track: AsyncIterable<EncodedFrame>, n: number): Promise<Enco
   return out;
 }
 
-async function gathered(pc: RTCPeerConnection): Promise<void> {
-  while (pc.iceGatheringState !== "complete") await once(pc, "icegatheringstatechange");
-}
-
-describe.skipIf(!haveChromium)("Chromium video codecs received as frames", () => {
+describe.skipIf(!chromiumHere)("Chromium video codecs received as frames", () => {
   let server: Server;
   let url: string;
   let browser: Browser;
@@ -93,7 +59,7 @@ describe.skipIf(!haveChromium)("Chromium video codecs received as frames", () =>
   const pcs: RTCPeerConnection[] = [];
   beforeAll(async () => {
     ({ server, url } = await serveMediaPage());
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...MEDIA_ARGS] });
     const page = await openPage(browser, url);
     offered = await call<string[]>(page, "videoCodecs");
     await page.close();

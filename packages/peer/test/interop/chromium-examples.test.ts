@@ -8,7 +8,7 @@ import { existsSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ffmpegInput, ffmpegVp8, rtpInput } from "../../examples/ffmpeg-to-browser.js";
 import { recordWebm } from "../../examples/record-webm.js";
@@ -17,7 +17,8 @@ import {
   type RTCPeerConnection,
   type RTCTrackEvent,
 } from "../../src/node/index.js";
-import { once, until, webrtc } from "../node/helpers.js";
+import { gathered, until, webrtc } from "../node/helpers.js";
+import { call, MEDIA_ARGS } from "./chromium-media-kit.js";
 import { serveSfuPage } from "./sfu-page.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -27,28 +28,6 @@ const missing = ["/usr/bin/chromium", "/usr/bin/ffmpeg", "/usr/bin/ffprobe"].fil
 if (missing.length > 0)
   console.warn(`[peer] ${missing.join(", ")} missing: SKIPPING the examples against Chromium`);
 
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--use-fake-ui-for-media-stream",
-  "--use-fake-device-for-media-stream",
-  "--allow-loopback-in-peer-connection",
-  "--autoplay-policy=no-user-gesture-required",
-  "--disable-features=WebRtcHideLocalIpsWithMdns",
-];
-
-type Page_ = Record<string, (...a: never[]) => Promise<unknown>>;
-const call = <T>(page: Page, fn: string, ...args: unknown[]): Promise<T> =>
-  page.evaluate(
-    ([f, a]) => (globalThis as never as Page_)[f as string]!(...(a as never[])) as Promise<T>,
-    [fn, args] as const,
-  );
-
-async function gathered(pc: RTCPeerConnection): Promise<void> {
-  while (pc.iceGatheringState !== "complete") await once(pc, "icegatheringstatechange");
-}
-
 describe.skipIf(missing.length > 0)("the examples against Chromium", () => {
   let server: Server;
   let url: string;
@@ -56,7 +35,7 @@ describe.skipIf(missing.length > 0)("the examples against Chromium", () => {
   const pcs: RTCPeerConnection[] = [];
   beforeAll(async () => {
     ({ server, url } = await serveSfuPage());
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...MEDIA_ARGS] });
   });
   afterAll(async () => {
     for (const pc of pcs) pc.close();

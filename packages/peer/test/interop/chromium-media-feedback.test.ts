@@ -1,9 +1,3 @@
-/**
- * Chromium ↔ purertc media feedback (issue 12): our transport-cc feedback and receiver reports
- * as seen by Chromium's getStats, Chromium's feedback as seen by ours, and DTMF sent to Chromium
- * while Opus flows. Headless Chromium with a fake camera and microphone (skips loudly without it).
- */
-import { existsSync } from "node:fs";
 import type { Server } from "node:http";
 import { readOggOpus } from "@purertc/rtp";
 import { readFixture } from "@purertc/testkit/node";
@@ -21,39 +15,15 @@ import {
   type EncodedMediaStreamTrack as Track,
 } from "../../src/node/index.js";
 import { readIvf } from "../media/ivf.js";
-import { once, until, webrtc } from "../node/helpers.js";
+import { gathered, until, webrtc } from "../node/helpers.js";
+import { CHROMIUM, call, haveChromium, MEDIA_ARGS } from "./chromium-media-kit.js";
 import { serveMediaPage } from "./media-page.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium)
-  console.warn(
-    `[peer] ${CHROMIUM} is missing: SKIPPING Chromium media feedback interop (apt-get install chromium)`,
-  );
-
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--use-fake-ui-for-media-stream",
-  "--use-fake-device-for-media-stream",
-  "--allow-loopback-in-peer-connection",
-  "--autoplay-policy=no-user-gesture-required",
-  "--disable-features=WebRtcHideLocalIpsWithMdns",
-];
+const chromiumHere = haveChromium("Chromium media feedback interop");
 
 const ivf = readIvf(readFixture("rtp", "vp8-320x240.ivf"));
 const opus = readOggOpus(readFixture("rtp", "opus-48k-1s.ogg"));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-type Page_ = Record<string, (...a: never[]) => Promise<unknown>>;
-const call = <T>(page: Page, fn: string, ...args: unknown[]): Promise<T> =>
-  page.evaluate(
-    ([f, a]) => (globalThis as never as Page_)[f as string]!(...(a as never[])) as Promise<T>,
-    [fn, args] as const,
-  );
 
 /** Chromium's whole stats report as plain objects. */
 const browserStats = (page: Page): Promise<RTCStats[]> =>
@@ -67,10 +37,6 @@ function selectedPair(stats: RTCStats[]): RTCStats | undefined {
   return stats.find((s) => s.id === t?.selectedCandidatePairId);
 }
 
-async function gathered(pc: RTCPeerConnection): Promise<void> {
-  while (pc.iceGatheringState !== "complete") await once(pc, "icegatheringstatechange");
-}
-
 /** purertc offers `tracks` sendonly; Chromium answers without sending. */
 async function sendTo(page: Page, pc: RTCPeerConnection, tracks: Track[]): Promise<void> {
   for (const t of tracks)
@@ -82,14 +48,14 @@ async function sendTo(page: Page, pc: RTCPeerConnection, tracks: Track[]): Promi
   await until(pc, "connected");
 }
 
-describe.skipIf(!haveChromium)("Chromium media feedback interop (transport-cc, RR, DTMF)", () => {
+describe.skipIf(!chromiumHere)("Chromium media feedback interop (transport-cc, RR, DTMF)", () => {
   let server: Server;
   let url: string;
   let browser: Browser;
   const pcs: RTCPeerConnection[] = [];
   beforeAll(async () => {
     ({ server, url } = await serveMediaPage());
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...MEDIA_ARGS] });
   });
   afterAll(async () => {
     for (const pc of pcs) pc.close();

@@ -1,7 +1,6 @@
-import { existsSync } from "node:fs";
 import type { Server } from "node:http";
 import { readFixture } from "@purertc/testkit/node";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type EncodedFrame,
@@ -11,39 +10,11 @@ import {
   type RTCTrackEvent,
 } from "../../src/node/index.js";
 import { readIvf } from "../media/ivf.js";
-import { once, until, webrtc } from "../node/helpers.js";
+import { gathered, until, webrtc } from "../node/helpers.js";
+import { CHROMIUM, call, haveChromium, MEDIA_ARGS } from "./chromium-media-kit.js";
 import { serveMediaPage } from "./media-page.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium)
-  console.warn(
-    `[peer] ${CHROMIUM} is missing: SKIPPING Chromium media interop (apt-get install chromium)`,
-  );
-
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--use-fake-ui-for-media-stream",
-  "--use-fake-device-for-media-stream",
-  "--allow-loopback-in-peer-connection",
-  "--autoplay-policy=no-user-gesture-required",
-  "--disable-features=WebRtcHideLocalIpsWithMdns",
-];
-
-type Page_ = Record<string, (...a: never[]) => Promise<unknown>>;
-const call = <T>(page: Page, fn: string, ...args: unknown[]): Promise<T> =>
-  page.evaluate(
-    ([f, a]) => (globalThis as never as Page_)[f as string]!(...(a as never[])) as Promise<T>,
-    [fn, args] as const,
-  );
-
-async function gathered(pc: RTCPeerConnection): Promise<void> {
-  while (pc.iceGatheringState !== "complete") await once(pc, "icegatheringstatechange");
-}
+const chromiumHere = haveChromium("Chromium media interop");
 
 async function take(
   track: EncodedMediaStreamTrack,
@@ -86,14 +57,14 @@ async function expectBrowserMedia(tracks: RTCTrackEvent[]): Promise<void> {
   expect(tracks[0]!.streams.length).toBe(1);
 }
 
-describe.skipIf(!haveChromium)("Chromium media interop (fake camera and microphone)", () => {
+describe.skipIf(!chromiumHere)("Chromium media interop (fake camera and microphone)", () => {
   let server: Server;
   let url: string;
   let browser: Browser;
   const pcs: RTCPeerConnection[] = [];
   beforeAll(async () => {
     ({ server, url } = await serveMediaPage());
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...MEDIA_ARGS] });
   });
   afterAll(async () => {
     for (const pc of pcs) pc.close();

@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import type { Server } from "node:http";
 import { findHeaderExtension, RTP_EXTENSION_URI, type RtpPacket } from "@purertc/rtp";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -9,41 +8,17 @@ import type {
   RTCPeerConnection,
   RTCTrackEvent,
 } from "../../src/node/index.js";
-import { negotiate, once, trickle, until, webrtc } from "../node/helpers.js";
+import { gathered, negotiate, once, trickle, until, webrtc } from "../node/helpers.js";
+import { CHROMIUM, call, haveChromium, MEDIA_ARGS } from "./chromium-media-kit.js";
 import { serveSfuPage } from "./sfu-page.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium)
-  console.warn(
-    `[peer] ${CHROMIUM} is missing: SKIPPING Chromium SFU interop (apt-get install chromium)`,
-  );
+const chromiumHere = haveChromium("Chromium SFU interop");
 
 const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--use-fake-ui-for-media-stream",
-  "--use-fake-device-for-media-stream",
-  "--allow-loopback-in-peer-connection",
-  "--autoplay-policy=no-user-gesture-required",
-  "--disable-features=WebRtcHideLocalIpsWithMdns",
+  ...MEDIA_ARGS,
   // libwebrtc caps simulcast layers by resolution (one layer at 320×240); lift that cap.
   "--force-fieldtrials=WebRTC-LegacySimulcastLayerLimit/Disabled/",
 ];
-
-type Page_ = Record<string, (...a: never[]) => Promise<unknown>>;
-const call = <T>(page: Page, fn: string, ...args: unknown[]): Promise<T> =>
-  page.evaluate(
-    ([f, a]) => (globalThis as never as Page_)[f as string]!(...(a as never[])) as Promise<T>,
-    [fn, args] as const,
-  );
-
-async function gathered(pc: RTCPeerConnection): Promise<void> {
-  while (pc.iceGatheringState !== "complete") await once(pc, "icegatheringstatechange");
-}
 
 async function take(track: EncodedMediaStreamTrack, n: number): Promise<EncodedFrame[]> {
   const out: EncodedFrame[] = [];
@@ -73,7 +48,7 @@ async function decoded(page: Page, min: number, width?: number): Promise<Inbound
   return v!;
 }
 
-describe.skipIf(!haveChromium)("Chromium through a purertc SFU (simulcast, relay)", () => {
+describe.skipIf(!chromiumHere)("Chromium through a purertc SFU (simulcast, relay)", () => {
   let server: Server;
   let url: string;
   let browser: Browser;

@@ -3,16 +3,12 @@ import { browserUnavailable, type LaunchedChromium, launchChromium } from "@pure
 import { type NodeTurnServer, startTurnServer } from "@purertc/turn/node";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RTCConfiguration, RTCDataChannel, RTCPeerConnection } from "../../src/node/index.js";
-import { once, until, webrtc } from "../node/helpers.js";
+import type { RTCConfiguration, RTCDataChannel } from "../../src/node/index.js";
+import { gathered, once, until, webrtc } from "../node/helpers.js";
 import { fnv1a, servePage } from "./browser-page.js";
 
 const unavailable = browserUnavailable("chromium");
 if (unavailable) console.warn(`[peer] SKIPPING Chromium interop: ${unavailable}`);
-
-async function gathered(pc: RTCPeerConnection): Promise<void> {
-  while (pc.iceGatheringState !== "complete") await once(pc, "icegatheringstatechange");
-}
 
 /** purertc offers, Chromium answers. */
 async function weOffer(page: Page, labels: string[], config: RTCConfiguration = {}) {

@@ -28,7 +28,7 @@ import {
   type RTCTrackEvent,
 } from "../../src/node/index.js";
 import { readIvf } from "../media/ivf.js";
-import { once, until } from "../node/helpers.js";
+import { gathered, until } from "../node/helpers.js";
 import { type FirefoxPageServer, serveFirefoxPage } from "./firefox-page.js";
 import { withTimeout } from "./scenario-steps.js";
 
@@ -100,10 +100,6 @@ interface Command {
 
 const webrtc = createWebRtc({ addresses: ["127.0.0.1"], mdns: "disabled" });
 let pc: RTCPeerConnection | undefined;
-
-async function gathered(p: RTCPeerConnection): Promise<void> {
-  while (p.iceGatheringState !== "complete") await once(p, "icegatheringstatechange");
-}
 
 /** RFC 6386 §9.1: the dimensions in a VP8 key frame's header. */
 function vp8Size(data: ArrayBuffer): string | undefined {

@@ -18,9 +18,8 @@ import {
   type RTCConfiguration,
   type RTCDataChannel,
   type RTCDataChannelInit,
-  type RTCPeerConnection,
 } from "../../src/node/index.js";
-import { once, until } from "../node/helpers.js";
+import { gathered, once, until } from "../node/helpers.js";
 import { fnv1a } from "./browser-page.js";
 import { serveFirefoxPage } from "./firefox-page.js";
 import {
@@ -96,10 +95,6 @@ function api(address: string, mdns: boolean) {
     apis.set(key, a);
   }
   return a;
-}
-
-async function gathered(pc: RTCPeerConnection): Promise<void> {
-  while (pc.iceGatheringState !== "complete") await once(pc, "icegatheringstatechange");
 }
 
 async function connect(c: Command, server: Awaited<ReturnType<typeof serveFirefoxPage>>) {

@@ -26,6 +26,11 @@ export function until(
   });
 }
 
+/** Resolves once `pc` finished gathering (non-trickle signalling: the description is complete). */
+export async function gathered(pc: RTCPeerConnection): Promise<void> {
+  while (pc.iceGatheringState !== "complete") await once(pc, "icegatheringstatechange");
+}
+
 /** Trickles candidates both ways (until the null candidate). */
 export function trickle(a: RTCPeerConnection, b: RTCPeerConnection): void {
   for (const [from, to] of [
