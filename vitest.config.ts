@@ -6,6 +6,7 @@ export default defineConfig({
     projects: [
       "packages/*/vitest.config.ts",
       "apps/*/vitest.config.ts",
+      "interop/vitest.config.ts",
       {
         extends: false,
         ...sourceProject("repo"),
