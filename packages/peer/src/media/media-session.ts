@@ -4,7 +4,8 @@
  * header extension (RFC 8843 §9.2), else by payload type; RTCP reports (RFC 3550 §6.4) on a
  * randomized interval and feedback (RFC 4585: NACK answered over RTX, PLI/FIR surfaced);
  * transport-wide congestion feedback both ways (./transport-feedback.ts) and RFC 4733 DTMF
- * (./dtmf-sender.ts, ./dtmf-receiver.ts).
+ * (./dtmf-sender.ts, ./dtmf-receiver.ts). The receive path is ./rtp-inbound.ts (routing in
+ * ./rtp-router.ts), the peer's RTCP ./rtcp-inbound.ts, our regular reports ./rtcp-reports.ts.
  *
  * ```
  *  sendFrame ─▶ SendStream (packetize, history) ─▶ twcc seq ─▶ SRTP ─▶ pollTransmit()
@@ -19,21 +20,13 @@ import { Fifo, type Logger, type Millis, type Rng, TimerTable } from "@purertc/c
 import {
   decodeRtcp,
   decodeRtpPacket,
-  decodeSdesExtension,
   encodeRtcp,
   encodeRtpPacket,
-  findHeaderExtension,
   type HeaderExtension,
   isRtcpPacket,
-  nackItemsFromSequenceNumbers,
-  nackSequenceNumbers,
-  ntpFromUnixMs,
   RTP_EXTENSION_URI,
   type RtcpPacket,
   type RtpPacket,
-  SDES_CNAME,
-  unixMsFromNtp,
-  unwrapRtx,
 } from "@purertc/rtp";
 import { isSrtpFailure, type SrtpContext } from "@purertc/srtp";
 import type { MediaEvent } from "./media-events.js";
@@ -42,8 +35,11 @@ import {
   ReceiveStream,
   type ReceiveStreamStats,
 } from "./receive-stream.js";
+import { handleRtcpPackets, type RtcpInboundHost } from "./rtcp-inbound.js";
+import { buildReports } from "./rtcp-reports.js";
+import { drainJitterBuffer, handleRtpPacket, type RtpInboundHost } from "./rtp-inbound.js";
+import { RtpRouter } from "./rtp-router.js";
 import { type MediaSendConfig, SendStream, type SendStreamStats } from "./send-stream.js";
-import { receiverForMid } from "./simulcast-route.js";
 import { TransportFeedback, type TransportFeedbackStats } from "./transport-feedback.js";
 
 /** Settings of a {@link MediaSession}. */
@@ -94,10 +90,10 @@ export class MediaSession {
   readonly #timers = new TimerTable<Timer>();
   readonly #senders = new Map<number, SendStream>();
   readonly #receivers = new Map<number, ReceiveStream>();
-  /** Bound SSRCs: the receiver, and whether the SSRC is its RTX stream. */
-  readonly #bySsrc = new Map<number, { rx: ReceiveStream; rtx: boolean }>();
-  readonly #midIds = new Set<number>();
+  readonly #router = new RtpRouter();
   readonly #feedback: TransportFeedback;
+  readonly #rtcpHost: RtcpInboundHost;
+  readonly #rtpHost: RtpInboundHost;
   #srtp: SrtpContext | undefined;
   #srtpFailures = 0;
   #srtcpFailures = 0;
@@ -115,6 +111,24 @@ export class MediaSession {
     this.#cname = cname;
     this.#rtcpSsrc = rng.nextU32() >>> 0 || 1;
     this.#feedback = new TransportFeedback(this.#rtcpSsrc, rng.nextU32() & 0xffff);
+    this.#rtcpHost = {
+      senders: this.#senders,
+      receivers: this.#receivers,
+      feedback: this.#feedback,
+      wallClockOffsetMs: this.#cfg.wallClockOffsetMs,
+      log: this.#log,
+      event: (e) => this.#events.push(e),
+      retransmit: (now, tx, p) => this.#out.push(this.#protect(now, tx, p)),
+    };
+    this.#rtpHost = {
+      receivers: this.#receivers,
+      router: this.#router,
+      feedback: this.#feedback,
+      rtcpSsrc: this.#rtcpSsrc,
+      keyed: () => this.#srtp !== undefined,
+      event: (e) => this.#events.push(e),
+      sendRtcp: (packets) => this.#sendRtcp(packets),
+    };
   }
 
   /** The CNAME (RFC 7022) written in SDES and `a=ssrc:... cname:`. */
@@ -153,8 +167,7 @@ export class MediaSession {
     }
     for (const id of [...this.#senders.keys()]) if (!keepTx.has(id)) this.#senders.delete(id);
     const keepRx = new Set<number>();
-    this.#midIds.clear();
-    this.#bySsrc.clear();
+    const bound: ReceiveStream[] = [];
     for (const c of receivers) {
       keepRx.add(c.id);
       let rx = this.#receivers.get(c.id);
@@ -166,14 +179,10 @@ export class MediaSession {
         });
         this.#receivers.set(c.id, rx);
       }
-      const mid = c.extmaps.find((e) => e.uri === RTP_EXTENSION_URI.mid);
-      if (mid) this.#midIds.add(mid.id);
-      for (const s of c.ssrcs) this.#bySsrc.set(s, { rx, rtx: false });
-      for (const s of c.rtxSsrcs.keys()) this.#bySsrc.set(s, { rx, rtx: true });
-      if (rx.mediaSsrc !== undefined && !this.#bySsrc.has(rx.mediaSsrc))
-        this.#bySsrc.set(rx.mediaSsrc, { rx, rtx: false });
+      bound.push(rx);
     }
     for (const id of [...this.#receivers.keys()]) if (!keepRx.has(id)) this.#receivers.delete(id);
+    this.#router.configure(bound);
     this.#feedback.setReceiveIds(
       receivers.flatMap((c) =>
         c.extmaps.filter((e) => e.uri === RTP_EXTENSION_URI.transportWideCc).map((e) => e.id),
@@ -277,7 +286,9 @@ export class MediaSession {
       this.#malformed++;
       return;
     }
-    this.#handleRtp(now, p, r.byteLength);
+    const result = handleRtpPacket(this.#rtpHost, now, p, r.byteLength);
+    if (result === "unroutable") this.#unroutable++;
+    else if (result === "malformed") this.#malformed++;
   }
 
   handleTimeout(now: Millis): void {
@@ -295,7 +306,7 @@ export class MediaSession {
       const at = rx.pollTimeout();
       if (at !== undefined && at <= now) {
         rx.jitterBuffer!.handleTimeout(now);
-        this.#drainBuffer(rx);
+        drainJitterBuffer(this.#rtpHost, rx);
       }
     }
   }
@@ -393,174 +404,18 @@ export class MediaSession {
     this.#timers.set("report", now + base * (0.5 + this.#rng.nextU32() / 0x100000000));
   }
 
-  /** RFC 3550 §6.4: one compound packet with an SR per sending SSRC (else an RR) and SDES. */
+  /** RFC 3550 §6.4: the regular compound report (./rtcp-reports.ts), then the next one armed. */
   #sendReports(now: Millis): void {
     this.#armReport(now);
-    const blocks = [];
-    for (const rx of this.#receivers.values()) {
-      const s = rx.receiverStats;
-      if (s && rx.packetsReceived > 0) blocks.push(s.reportBlock(now));
-    }
-    const packets: RtcpPacket[] = [];
-    const ntp = ntpFromUnixMs(now + this.#cfg.wallClockOffsetMs);
-    const chunks = [];
-    for (const tx of this.#senders.values()) {
-      if (!tx.sentAny) continue;
-      const sr = tx.report.build(now, ntp);
-      packets.push({ ...sr, reports: packets.length === 0 ? blocks.slice(0, 31) : [] });
-      chunks.push({ source: tx.ssrc, items: [{ type: SDES_CNAME, text: this.#cname }] });
-    }
-    if (packets.length === 0) {
-      if (blocks.length === 0) return;
-      packets.push({ type: "rr", ssrc: this.#rtcpSsrc, reports: blocks.slice(0, 31) });
-      chunks.push({ source: this.#rtcpSsrc, items: [{ type: SDES_CNAME, text: this.#cname }] });
-    }
-    packets.push({ type: "sdes", chunks });
-    this.#sendRtcp(packets);
-  }
-
-  #route(p: RtpPacket): { rx: ReceiveStream; rtx: boolean } | undefined {
-    const h = p.header;
-    const bound = this.#bySsrc.get(h.ssrc);
-    if (bound) return bound;
-    let rx: ReceiveStream | undefined;
-    if (h.extension) {
-      for (const id of this.#midIds) {
-        const v = findHeaderExtension(h.extension, id);
-        if (v === undefined) continue;
-        const mid = decodeSdesExtension(v);
-        rx = receiverForMid(this.#receivers.values(), mid, h.extension);
-        break;
-      }
-    }
-    if (!rx) {
-      // No MID: the first receiver that accepts this payload type and has no stream bound yet.
-      for (const r of this.#receivers.values()) {
-        const known = r.rtxApt(h.payloadType) !== undefined || r.mediaCodec(h.payloadType);
-        if (known && (r.mediaSsrc === undefined || r.rtxApt(h.payloadType) !== undefined)) {
-          rx = r;
-          break;
-        }
-      }
-    }
-    if (!rx) return undefined;
-    const rtx = rx.rtxApt(h.payloadType) !== undefined;
-    if (!rtx && !rx.mediaCodec(h.payloadType)) return undefined;
-    const entry = { rx, rtx };
-    this.#bySsrc.set(h.ssrc, entry);
-    return entry;
-  }
-
-  #handleRtp(now: Millis, packet: RtpPacket, size: number): void {
-    let route: { rx: ReceiveStream; rtx: boolean } | undefined;
-    try {
-      this.#feedback.handleRtp(now, packet.header);
-      route = this.#route(packet);
-    } catch {
-      this.#malformed++;
-      return;
-    }
-    if (!route) {
-      this.#unroutable++;
-      return;
-    }
-    const rx = route.rx;
-    let p = packet;
-    if (route.rtx) {
-      const apt = rx.rtxApt(p.header.payloadType);
-      const media = rx.config.rtxSsrcs.get(p.header.ssrc) ?? rx.mediaSsrc;
-      if (apt === undefined || media === undefined) {
-        this.#unroutable++;
-        return;
-      }
-      try {
-        p = unwrapRtx(p, media, apt);
-      } catch {
-        return; // padding-only probe (RFC 4588 §8.4)
-      }
-      rx.rtxReceived++;
-    }
-    const codec = rx.mediaCodec(p.header.payloadType);
-    if (!codec) {
-      this.#unroutable++;
-      return;
-    }
-    if (codec.name.toLowerCase() === "telephone-event") {
-      this.#handleDtmf(rx, p, size, codec.clockRate);
-      return;
-    }
-    rx.lastPacketReceivedAt = now;
-    const b = rx.buffer(p.header.ssrc, p.header.payloadType, codec);
-    rx.packetsReceived++;
-    rx.bytesReceived += size;
-    this.#events.push({ type: "rtp", receiverId: rx.config.id, packet: p });
-    if (!b) return;
-    if (!route.rtx) b.stats.handlePacket(now, p.header.sequenceNumber, p.header.timestamp);
-    b.jb.handlePacket(now, p);
-    this.#drainBuffer(rx);
-  }
-
-  /** RFC 4733 telephone-events: not media for the jitter buffer; one event per ended tone. */
-  #handleDtmf(rx: ReceiveStream, p: RtpPacket, size: number, clockRate: number): void {
-    rx.packetsReceived++;
-    rx.bytesReceived += size;
-    this.#events.push({ type: "rtp", receiverId: rx.config.id, packet: p });
-    let tones: ReturnType<typeof rx.dtmf.handlePacket>;
-    try {
-      tones = rx.dtmf.handlePacket(p.header.timestamp, p.payload, clockRate);
-    } catch {
-      this.#malformed++;
-      return;
-    }
-    for (const tone of tones)
-      this.#events.push({
-        type: "dtmf",
-        receiverId: rx.config.id,
-        tone: tone.tone,
-        durationMs: tone.durationMs,
-        rtpTimestamp: tone.rtpTimestamp,
-      });
-  }
-
-  #drainBuffer(rx: ReceiveStream): void {
-    const jb = rx.jitterBuffer;
-    const ssrc = rx.mediaSsrc;
-    if (!jb || ssrc === undefined) return;
-    for (let e = jb.pollEvent(); e; e = jb.pollEvent()) {
-      switch (e.type) {
-        case "frame":
-          this.#events.push({
-            type: "frame",
-            receiverId: rx.config.id,
-            ssrc,
-            payloadType: rx.payloadType!,
-            frame: e.frame,
-          });
-          break;
-        case "nack":
-          if (!rx.nack || !this.#srtp) break;
-          rx.nackCount++;
-          this.#sendRtcp([
-            {
-              type: "nack",
-              senderSsrc: this.#rtcpSsrc,
-              mediaSsrc: ssrc,
-              items: nackItemsFromSequenceNumbers(e.sequenceNumbers),
-            },
-          ]);
-          break;
-        case "keyframe-request":
-          if (!rx.pli || !this.#srtp) break;
-          rx.pliCount++;
-          this.#sendRtcp([{ type: "pli", senderSsrc: this.#rtcpSsrc, mediaSsrc: ssrc }]);
-          break;
-      }
-    }
-  }
-
-  #sender(ssrc: number): SendStream | undefined {
-    for (const s of this.#senders.values()) if (s.ssrc === ssrc) return s;
-    return undefined;
+    const packets = buildReports(
+      now,
+      this.#cfg.wallClockOffsetMs,
+      this.#rtcpSsrc,
+      this.#cname,
+      this.#senders.values(),
+      this.#receivers.values(),
+    );
+    if (packets.length > 0) this.#sendRtcp(packets);
   }
 
   #handleRtcp(now: Millis, data: Uint8Array): void {
@@ -571,104 +426,6 @@ export class MediaSession {
       this.#malformed++;
       return;
     }
-    for (const p of packets) {
-      switch (p.type) {
-        case "sr":
-          for (const rx of this.#receivers.values()) {
-            if (rx.mediaSsrc !== p.ssrc) continue;
-            rx.receiverStats?.handleSenderReport(now, p);
-            rx.remoteSender = {
-              packetsSent: p.packetCount,
-              bytesSent: p.octetCount,
-              remoteTimestamp: unixMsFromNtp(p.ntpTime),
-              reportsReceived: (rx.remoteSender?.reportsReceived ?? 0) + 1,
-            };
-          }
-          this.#reportBlocks(now, p.reports);
-          break;
-        case "rr":
-          this.#reportBlocks(now, p.reports);
-          break;
-        case "nack": {
-          const tx = this.#sender(p.mediaSsrc);
-          if (!tx) break;
-          tx.nackCount++;
-          for (const r of tx.history.handleNack(now, nackSequenceNumbers(p)))
-            this.#out.push(this.#protect(now, tx, tx.repair(now, r)));
-          break;
-        }
-        case "pli": {
-          const tx = this.#sender(p.mediaSsrc);
-          if (!tx) break;
-          tx.pliCount++;
-          this.#events.push({ type: "keyframe-request", senderId: tx.config.id, method: "pli" });
-          break;
-        }
-        case "fir":
-          for (const e of p.entries) {
-            const tx = this.#sender(e.ssrc);
-            if (!tx) continue;
-            tx.firCount++;
-            this.#events.push({ type: "keyframe-request", senderId: tx.config.id, method: "fir" });
-          }
-          break;
-        case "remb": {
-          this.#feedback.handleRemb(now, p);
-          const senderIds = [];
-          for (const tx of this.#senders.values())
-            if (p.ssrcs.includes(tx.ssrc)) senderIds.push(tx.config.id);
-          this.#events.push({ type: "remb", senderIds, bitrate: p.bitrate });
-          break;
-        }
-        case "transport-cc": {
-          const r = this.#feedback.handleFeedback(p);
-          if (r.packets.length === 0) break;
-          const senderIds = [];
-          for (const tx of this.#senders.values())
-            if (tx.twccId !== undefined && tx.sentAny) senderIds.push(tx.config.id);
-          this.#events.push({
-            type: "transport-cc",
-            senderIds,
-            packets: r.packets,
-            acknowledgedBitrate: r.acknowledgedBitrate,
-          });
-          break;
-        }
-        default:
-          break;
-      }
-    }
-  }
-
-  /** RFC 3550 §6.4.1: RTT = arrival − LSR − DLSR, in 1/65536 s units. */
-  #reportBlocks(
-    now: Millis,
-    blocks: readonly {
-      ssrc: number;
-      lastSr: number;
-      delaySinceLastSr: number;
-      packetsLost: number;
-      fractionLost: number;
-      jitter: number;
-    }[],
-  ): void {
-    for (const b of blocks) {
-      const tx = this.#sender(b.ssrc);
-      if (!tx) continue;
-      tx.reportsReceived++;
-      tx.remotePacketsLost = b.packetsLost;
-      tx.remoteFractionLost = b.fractionLost / 256;
-      tx.remoteJitter = b.jitter / tx.clockRate;
-      if (b.lastSr === 0) continue;
-      const arrival = Number(
-        (ntpFromUnixMs(now + this.#cfg.wallClockOffsetMs) >> 16n) & 0xffffffffn,
-      );
-      const rtt = ((arrival - b.lastSr - b.delaySinceLastSr) >>> 0) / 65536;
-      if (rtt < 60) {
-        tx.roundTripTime = rtt * 1000;
-        tx.totalRoundTripTime += rtt * 1000;
-        tx.roundTripTimeMeasurements++;
-      } else this.#log.debug("implausible RTT from RR", { ssrc: b.ssrc });
-    }
+    handleRtcpPackets(this.#rtcpHost, now, packets);
   }
 }

@@ -14,24 +14,23 @@ import type {
   SessionDescription,
 } from "@purertc/sdp";
 import type { AnswerMediaOptions } from "../../jsep/session.js";
-import { defaultCodecs, defaultExtmaps, type MediaKind, mimeMatches } from "../../media/codecs.js";
+import { defaultCodecs, defaultExtmaps, type MediaKind } from "../../media/codecs.js";
 import { answerCodecLevels } from "../../media/h264-level.js";
 import type { MediaEvent } from "../../media/media-events.js";
-import type { MediaReceiveConfig } from "../../media/receive-stream.js";
-import type { MediaSendConfig } from "../../media/send-stream.js";
 import type { PeerCore } from "../../peer-core.js";
 import { domError } from "../errors.js";
 import type { RTCStatsReport, StatsInput } from "../stats.js";
 import type { RTCDtlsTransport } from "../transports.js";
-import { RTCBandwidthEstimateEvent, RTCTransportFeedbackEvent } from "./bandwidth-events.js";
-import { RTCDTMFSender, RTCDTMFToneEvent } from "./dtmf-sender.js";
-import { RTCEncodedAudioFrame, RTCEncodedVideoFrame } from "./encoded-frame.js";
+import { RTCDTMFSender } from "./dtmf-sender.js";
 import type { EncodedMediaStreamTrack } from "./encoded-track.js";
-import { LAYER_ID_BASE, layerStreamId, MAX_LAYERS } from "./layer-ids.js";
+import { layerStreamId, MAX_LAYERS } from "./layer-ids.js";
+import { type DeliveryTargets, deliverMediaEvent } from "./media-delivery.js";
 import { MediaStream, RTCTrackEvent } from "./media-stream.js";
+import { negotiatedStreams, receives, reverse, used } from "./negotiated-streams.js";
 import { RTCRtpReceiver } from "./rtp-receiver.js";
 import { type RTCRtpEncodingParameters, RTCRtpSender } from "./rtp-sender.js";
 import { RTCRtpTransceiver, type RTCRtpTransceiverDirection } from "./rtp-transceiver.js";
+import { sendAttributes, sends, simulcastOffer } from "./send-attributes.js";
 import { checkSendEncodings } from "./send-layer.js";
 
 /** What the controller needs from its connection. */
@@ -60,19 +59,7 @@ export interface RTCRtpTransceiverInit {
   sendEncodings?: RTCRtpEncodingParameters[];
 }
 
-const sends = (d: string | null | undefined) => d === "sendrecv" || d === "sendonly";
-const receives = (d: string | null | undefined) => d === "sendrecv" || d === "recvonly";
-const reverse = (d: Direction | undefined): Direction =>
-  d === "sendonly" ? "recvonly" : d === "recvonly" ? "sendonly" : (d ?? "sendrecv");
 const isRtp = (m: MediaSection) => m.kind === "audio" || m.kind === "video";
-const used = (m: MediaSection) => m.port !== 0 || m.bundleOnly;
-/** Receiver ids of simulcast layers start here (transceiver ids are indexes below it). */
-/** The rids the peer sends (`a=simulcast:send`, first alternative of each stream, RFC 8853 §5.1). */
-const simulcastRids = (m: MediaSection, dir: "send" | "recv" = "send"): string[] =>
-  (m.simulcast?.[dir] ?? [])
-    .map((alts) => alts[0]?.rid)
-    .filter((r): r is string => r !== undefined)
-    .slice(0, MAX_LAYERS);
 
 export class MediaController {
   readonly #host: MediaHost;
@@ -81,6 +68,12 @@ export class MediaController {
   readonly #streams = new Map<string, MediaStream>();
   /** Receiver ids of simulcast layers (RFC 8853) → their transceiver and rid. */
   readonly #layers = new Map<number, { t: RTCRtpTransceiver; rid: string }>();
+
+  readonly #targets: DeliveryTargets = {
+    byId: (id) => this.#byId(id),
+    receiving: (id) => this.#receiving(id),
+    receiverTrack: (t, id) => this.#receiverTrack(t, id),
+  };
 
   constructor(host: MediaHost, cname: string) {
     this.#host = host;
@@ -192,8 +185,8 @@ export class MediaController {
         direction: t.direction as Direction,
         codecs: t._codecs(t.sender.track?.codec),
         extmaps: defaultExtmaps(t._kind),
-        ...this.#sendAttributes(t, t.direction),
-        ...this.#simulcastOffer(t),
+        ...sendAttributes(t, t.direction, this.#cname),
+        ...simulcastOffer(t),
       });
     }
     return out;
@@ -211,7 +204,7 @@ export class MediaController {
       }
       media[m.mid] = {
         direction: t.direction as Direction,
-        ...this.#sendAttributes(t, t.direction),
+        ...sendAttributes(t, t.direction, this.#cname),
       };
     }
     return {
@@ -286,69 +279,17 @@ export class MediaController {
    * senders and receivers with the negotiated codecs, header extensions and the peer's SSRCs.
    */
   negotiated(local: SessionDescription, remote: SessionDescription, weAnswered: boolean): void {
-    const senders: MediaSendConfig[] = [];
-    const receivers: MediaReceiveConfig[] = [];
-    for (const t of this.#transceivers) {
-      if (t.mid === null) continue;
-      const lm = local.media.find((m) => m.mid === t.mid);
-      const rm = remote.media.find((m) => m.mid === t.mid);
-      if (!lm || !rm) continue;
-      const answer = weAnswered ? lm : rm;
-      if (!used(answer) || !used(lm)) {
-        this.#stopped(t);
-        continue;
-      }
-      const dir = weAnswered ? (lm.direction ?? "sendrecv") : reverse(rm.direction);
-      t._setCurrentDirection(dir as RTCRtpTransceiverDirection);
-      const codecs = this.#sendOrder(answer.codecs, t.sender.track?.codec, t._kind);
-      t.sender._negotiated(codecs, answer.extmaps);
-      t.receiver._negotiated(t._kind, answer.codecs, answer.extmaps);
-      t.receiver.track._setKeyFrameRequester(() => this.#requestKeyFrame(t._id));
-      // Simulcast send is offered by us; the answer's a=simulcast:recv says which layers go.
-      const layers = sends(dir) && !weAnswered ? this.#acceptedLayers(t, rm) : [];
-      if (layers.length > 0) {
-        t._sentBefore = true;
-        for (const l of layers)
-          senders.push({ ...l, mid: t.mid, kind: t._kind, codecs, extmaps: answer.extmaps });
-      } else if (sends(dir)) {
-        t._sentBefore = true;
-        senders.push({
-          id: t._id,
-          mid: t.mid,
-          kind: t._kind,
-          ssrc: t._ssrc,
-          rtxSsrc: t._rtxSsrc,
-          codecs,
-          extmaps: answer.extmaps,
-        });
-      }
-      const rids = receives(dir) ? simulcastRids(rm) : [];
-      t.receiver._setLayers(rids);
-      if (rids.length > 0) {
-        // Each layer is a receiver of its own, bound by its rid (no a=ssrc with simulcast).
-        for (const [i, rid] of rids.entries()) {
-          const id = layerStreamId(t._id, i);
-          this.#layers.set(id, { t, rid });
-          const layer = { id, mid: t.mid, kind: t._kind, codecs: answer.codecs, rid };
-          receivers.push({ ...layer, extmaps: answer.extmaps, ssrcs: [], rtxSsrcs: new Map() });
-          t.receiver._layerTrack(rid)._setKeyFrameRequester(() => this.#requestKeyFrame(id));
-        }
-      } else if (receives(dir)) {
-        const rtxSsrcs = new Map<number, number>();
-        for (const g of rm.ssrcGroups)
-          if (g.semantics === "FID" && g.ssrcs.length === 2) rtxSsrcs.set(g.ssrcs[1]!, g.ssrcs[0]!);
-        const ssrcs = [...new Set(rm.ssrcs.map((s) => s.ssrc))].filter((s) => !rtxSsrcs.has(s));
-        receivers.push({
-          id: t._id,
-          mid: t.mid,
-          kind: t._kind,
-          codecs: answer.codecs,
-          extmaps: answer.extmaps,
-          ssrcs: rm.simulcast ? [] : ssrcs,
-          rtxSsrcs,
-        });
-      }
-    }
+    const { senders, receivers } = negotiatedStreams(
+      this.#transceivers,
+      local,
+      remote,
+      weAnswered,
+      {
+        stopped: (t) => this.#stopped(t),
+        requestKeyFrame: (id) => this.#requestKeyFrame(id),
+        layer: (id, t, rid) => this.#layers.set(id, { t, rid }),
+      },
+    );
     const core = this.#host.core();
     if (!core) return;
     core.configureMedia(this.#host.now(), senders, receivers);
@@ -357,96 +298,7 @@ export class MediaController {
 
   /** Routes a media event of the core to its track (called inside a queued task). */
   deliver(e: MediaEvent): void {
-    switch (e.type) {
-      case "rtp": {
-        const t = this.#receiving(e.receiverId);
-        if (!t) return;
-        t.receiver._noteSource(
-          e.packet.header.ssrc,
-          e.packet.header.csrcs,
-          e.packet.header.timestamp,
-        );
-        this.#receiverTrack(t, e.receiverId)._deliverRtp(e.packet);
-        return;
-      }
-      case "frame": {
-        const t = this.#receiving(e.receiverId);
-        if (!t) return;
-        const f = e.frame;
-        const data =
-          f.data.byteOffset === 0 && f.data.byteLength === f.data.buffer.byteLength
-            ? (f.data.buffer as ArrayBuffer)
-            : f.data.slice().buffer;
-        const codec = t.receiver
-          .getParameters()
-          .codecs.find((c) => c.payloadType === e.payloadType);
-        const metadata = {
-          synchronizationSource: e.ssrc,
-          payloadType: e.payloadType,
-          contributingSources: [],
-          rtpTimestamp: f.timestamp,
-          mimeType: codec?.mimeType ?? "",
-          sequenceNumber: f.firstSequenceNumber,
-        };
-        this.#receiverTrack(t, e.receiverId)._deliverFrame(
-          t._kind === "video"
-            ? new RTCEncodedVideoFrame({
-                data,
-                timestamp: f.timestamp,
-                type: f.keyframe ? "key" : "delta",
-                metadata,
-              })
-            : new RTCEncodedAudioFrame({ data, timestamp: f.timestamp, metadata }),
-        );
-        return;
-      }
-      case "keyframe-request": {
-        if (e.senderId >= LAYER_ID_BASE) {
-          const t = this.#byId(Math.floor((e.senderId - LAYER_ID_BASE) / MAX_LAYERS));
-          t?.sender._trackOf(e.senderId)?.dispatchEvent(new Event("keyframerequest"));
-          return;
-        }
-        const sender = this.#byId(e.senderId)?.sender;
-        sender?._keyFrameRequested();
-        sender?.track?.dispatchEvent(new Event("keyframerequest"));
-        return;
-      }
-      case "dtmf-tonechange":
-        this.#byId(e.senderId)?.sender._dtmf?._toneChange(e.tone);
-        return;
-      case "dtmf":
-        this.#byId(e.receiverId)?.receiver.track.dispatchEvent(
-          new RTCDTMFToneEvent("dtmf", {
-            tone: e.tone,
-            duration: e.durationMs,
-            rtpTimestamp: e.rtpTimestamp,
-          }),
-        );
-        return;
-      case "remb":
-        for (const id of e.senderIds)
-          this.#byId(id)?.sender.dispatchEvent(
-            new RTCBandwidthEstimateEvent("bandwidthestimate", {
-              bitrate: e.bitrate,
-              source: "remb",
-            }),
-          );
-        return;
-      case "transport-cc":
-        for (const id of e.senderIds) {
-          const sender = this.#byId(id)?.sender;
-          if (!sender) continue;
-          sender.dispatchEvent(new RTCTransportFeedbackEvent("twcc", { packets: e.packets }));
-          if (e.acknowledgedBitrate !== undefined)
-            sender.dispatchEvent(
-              new RTCBandwidthEstimateEvent("bandwidthestimate", {
-                bitrate: e.acknowledgedBitrate,
-                source: "transport-cc",
-              }),
-            );
-        }
-        return;
-    }
+    deliverMediaEvent(this.#targets, e);
   }
 
   /** The connection closed: every transceiver stops. */
@@ -532,70 +384,6 @@ export class MediaController {
       this.#streams.set(id, s);
     }
     return s;
-  }
-
-  /** `a=rid:<rid> send` per encoding and `a=simulcast:send` (RFC 8851, RFC 8853 §5.1). */
-  #simulcastOffer(t: RTCRtpTransceiver): Pick<MediaInit, "rids" | "simulcast"> {
-    const layers = t.sender._simulcast(t._id, t._ssrc, t._rtxSsrc);
-    if (!sends(t.direction) || layers.length === 0) return {};
-    return {
-      rids: layers.map((l) => ({
-        id: l.rid,
-        direction: "send" as const,
-        payloadTypes: [],
-        restrictions: {},
-      })),
-      simulcast: { send: layers.map((l) => [{ rid: l.rid, paused: false }]) },
-    };
-  }
-
-  /**
-   * The simulcast encodings the answer accepted (`a=simulcast:recv`, RFC 8853 §5.3); empty when
-   * not simulcast or when the peer declined it (then only the first encoding is sent).
-   */
-  #acceptedLayers(t: RTCRtpTransceiver, remote: MediaSection) {
-    const accepted = new Set(simulcastRids(remote, "recv"));
-    return t.sender
-      ._simulcast(t._id, t._ssrc, t._rtxSsrc)
-      .filter((l) => accepted.has(l.rid))
-      .map((l) => ({ id: l.id, ssrc: l.ssrc, rtxSsrc: l.rtxSsrc, rid: l.rid }));
-  }
-
-  /** `a=msid`, `a=ssrc` (cname, msid) and `a=ssrc-group:FID` of a sending section (RFC 8830, 5576). */
-  #sendAttributes(
-    t: RTCRtpTransceiver,
-    direction: string,
-  ): Pick<MediaInit, "msid" | "ssrcs" | "ssrcGroups"> {
-    t._signalled = `${t.direction} ${t._streamIds.join(",")}`;
-    if (!sends(direction)) return {};
-    const stream = t._streamIds[0] ?? "-";
-    const trackId = t.sender.track?.id ?? `purertc-${t._kind}-${t._id}`;
-    // Simulcast layers are told apart by rid, not signalled SSRCs (RFC 8853 §5.2).
-    if (t.sender._simulcast(t._id, t._ssrc, t._rtxSsrc).length > 0)
-      return { msid: { stream, track: trackId } };
-    const msid = `${stream} ${trackId}`;
-    // RTX (and so the FID group) is video only: Chromium refuses an audio section's FID SSRC.
-    const ssrcs = t._kind === "video" ? [t._ssrc, t._rtxSsrc] : [t._ssrc];
-    return {
-      msid: { stream, track: trackId },
-      ssrcs: ssrcs.flatMap((ssrc) => [
-        { ssrc, attribute: "cname", value: this.#cname },
-        { ssrc, attribute: "msid", value: msid },
-      ]),
-      ssrcGroups: ssrcs.length === 2 ? [{ semantics: "FID", ssrcs }] : [],
-    };
-  }
-
-  /** The negotiated codecs with the track's preferred codec first (it is the one sent). */
-  #sendOrder(
-    codecs: readonly MediaSection["codecs"][number][],
-    mime: string | undefined,
-    kind: MediaKind,
-  ) {
-    const list = [...codecs];
-    if (!mime) return list;
-    const first = list.filter((c) => mimeMatches(mime, kind, c));
-    return [...first, ...list.filter((c) => !first.includes(c))];
   }
 
   #sendFrame(id: number, data: Uint8Array, ts: number): void {
