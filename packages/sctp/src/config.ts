@@ -9,10 +9,25 @@ export interface SctpConfig {
   /** The peer's SCTP port. */
   readonly remotePort: number;
   /**
-   * Largest SCTP packet we send (bytes). 1200 leaves room for DTLS, UDP and IPv6 headers
-   * under a 1280-byte path MTU (RFC 8261 §5).
+   * Largest SCTP packet we send before path MTU discovery raised it (bytes): the BASE_PLPMTU
+   * of RFC 8899 §5.1.2, and the floor we fall back to. 1200 leaves room for DTLS, UDP and IPv6
+   * headers under a 1280-byte path MTU (RFC 8261 §5). DATA chunks are always cut to fit a packet
+   * of this size, so anything can be retransmitted after a fallback.
    */
   readonly mtu: number;
+  /**
+   * MAX_PLPMTU (RFC 8899 §5.1.2): the largest SCTP packet path MTU discovery probes for. One
+   * SCTP packet travels in one DTLS record, whose plaintext is at most 2^14 bytes (RFC 6347
+   * §4.1, RFC 5246 §6.2.1), hence the default. Set it to `mtu` to turn discovery off.
+   */
+  readonly maxMtu: number;
+  /**
+   * PROBE_TIMER (RFC 8899 §5.1.1): how long a probe may go unacknowledged before it counts as
+   * lost (the current RTO when that is longer). RFC 8899 sets 1 s as the floor.
+   */
+  readonly pmtuProbeTimeoutMs: number;
+  /** PMTU_RAISE_TIMER (RFC 8899 §5.1.1: 600 s): how often a completed search looks higher. */
+  readonly pmtuRaiseIntervalMs: number;
   /** Our receive buffer: the a_rwnd we advertise when empty (bytes). */
   readonly receiveWindow: number;
   /** Outbound streams we ask for (OS); WebRTC uses the maximum (RFC 8831 §6.2). */
@@ -61,6 +76,9 @@ export const DEFAULT_SCTP_CONFIG: Readonly<SctpConfig> = Object.freeze({
   localPort: 5000,
   remotePort: 5000,
   mtu: 1200,
+  maxMtu: 16384,
+  pmtuProbeTimeoutMs: 1000,
+  pmtuRaiseIntervalMs: 600_000,
   receiveWindow: 4 * 1024 * 1024,
   outboundStreams: 65535,
   inboundStreams: 65535,
@@ -100,6 +118,12 @@ export function resolveSctpConfig(partial: Partial<SctpConfig> = {}): SctpConfig
   positiveInt("remotePort", c.remotePort, 65535);
   if (!Number.isInteger(c.mtu) || c.mtu < 256 || c.mtu > 65535)
     throw new RangeError(`SctpConfig.mtu: invalid ${c.mtu}`);
+  if (!Number.isInteger(c.maxMtu) || c.maxMtu < c.mtu || c.maxMtu > 65535)
+    throw new RangeError(`SctpConfig.maxMtu: invalid ${c.maxMtu} (mtu..65535)`);
+  if (!(c.pmtuProbeTimeoutMs >= 1000) || !Number.isFinite(c.pmtuProbeTimeoutMs))
+    throw new RangeError("SctpConfig.pmtuProbeTimeoutMs: RFC 8899 §5.1.1 asks for at least 1 s");
+  if (!(c.pmtuRaiseIntervalMs > 0) || !Number.isFinite(c.pmtuRaiseIntervalMs))
+    throw new RangeError(`SctpConfig.pmtuRaiseIntervalMs: invalid ${c.pmtuRaiseIntervalMs}`);
   if (
     !Number.isInteger(c.receiveWindow) ||
     c.receiveWindow < 1500 ||

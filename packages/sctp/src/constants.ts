@@ -23,6 +23,8 @@ export const ChunkType = {
   I_DATA: 64,
   /** RFC 6525 §3.1 */
   RE_CONFIG: 130,
+  /** RFC 4820 §3 */
+  PAD: 132,
   /** RFC 3758 §3.2 */
   FORWARD_TSN: 192,
   /** RFC 8260 §2.3.1 */

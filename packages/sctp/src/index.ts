@@ -1,5 +1,6 @@
 export { type AssociationState, SctpAssociation } from "./association/association.js";
 export type { Capabilities } from "./association/capabilities.js";
+export type { PathMtuState } from "./association/path-mtu.js";
 export type { SendOptions } from "./association/send-queue.js";
 export type { AssociationStats } from "./association/stats.js";
 export * from "./chunks/abort.js";
@@ -12,6 +13,7 @@ export * from "./chunks/heartbeat.js";
 export * from "./chunks/i-data.js";
 export * from "./chunks/i-forward-tsn.js";
 export * from "./chunks/init.js";
+export * from "./chunks/pad.js";
 export * from "./chunks/re-config.js";
 export * from "./chunks/sack.js";
 export * from "./chunks/shutdown.js";

@@ -10,6 +10,7 @@ import { handlePacket } from "./dispatch.js";
 import { onT1, sendInit } from "./establishment.js";
 import { NO_CAPS } from "./handshake.js";
 import { onHeartbeatTimer } from "./heartbeat-monitor.js";
+import { onPathMtuTimer } from "./path-mtu.js";
 import { onReconfigTimer } from "./re-config-handler.js";
 import type { SendOptions } from "./send-queue.js";
 import { checkShutdown, onT2, startShutdown } from "./shutdown-sequence.js";
@@ -193,7 +194,7 @@ export class SctpAssociation {
     if (ctx.reconfig && tcb?.caps.reConfig) ctx.reconfig.startReady(ctx.now);
     if (out.control.length === 0 && !tcb?.wantsToSend) return undefined;
     const config = ctx.config;
-    const mtu = config.mtu;
+    const mtu = ctx.pmtu.sendSize;
     const buf = new Uint8Array(mtu);
     let o = COMMON_HEADER_LENGTH;
     for (
@@ -225,7 +226,7 @@ export class SctpAssociation {
   /** A snapshot of counters and transmission state. */
   stats(): AssociationStats {
     const ctx = this.#ctx;
-    return collectStats(ctx.counters, ctx.tcb, ctx.rto, ctx.sendQueue);
+    return collectStats(ctx.counters, ctx.tcb, ctx.rto, ctx.sendQueue, ctx.pmtu);
   }
 
   /** One line for test traces. */
@@ -271,6 +272,9 @@ export class SctpAssociation {
         return;
       case "reconfig":
         onReconfigTimer(ctx, now);
+        return;
+      case "pmtu":
+        onPathMtuTimer(ctx, now);
         return;
     }
   }

@@ -6,13 +6,23 @@ import { tsnLte } from "../serial.js";
  * All quantities are bytes.
  */
 export class CongestionControl {
-  readonly #mtu: number;
+  /** The packet size the rules count in: the current PLPMTU (RFC 8899 §5.1.3). */
+  #mtu: number;
   cwnd: number;
   ssthresh: number;
   partialBytesAcked = 0;
   inFastRecovery = false;
   /** Fast Recovery exits when the cumulative ack reaches this TSN (§7.2.4 step 5). */
   #recoveryExit = 0;
+
+  get mtu(): number {
+    return this.#mtu;
+  }
+
+  /** The PLPMTU changed: later increments and reductions use the new size. */
+  set mtu(v: number) {
+    this.#mtu = v;
+  }
 
   constructor(mtu: number, peerRwnd: number) {
     this.#mtu = mtu;

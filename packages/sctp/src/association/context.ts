@@ -10,6 +10,7 @@ import { type ErrorCause, protocolViolationCause } from "../error-causes.js";
 import type { CloseReason, SctpEvent } from "../events.js";
 import type { Pending } from "./handshake.js";
 import { Outbox } from "./outbox.js";
+import { PathMtu } from "./path-mtu.js";
 import type { ReConfigHandler } from "./re-config-handler.js";
 import { Rto } from "./rto.js";
 import { SendQueue } from "./send-queue.js";
@@ -48,6 +49,8 @@ export class AssociationContext {
   readonly out: Outbox;
   readonly sendQueue: SendQueue;
   readonly rto: Rto;
+  /** Path MTU discovery (RFC 8899): the size of the packets we build. */
+  readonly pmtu: PathMtu;
   readonly localTag: number;
   readonly localInitialTsn: number;
   readonly counters: PacketCounters = {
@@ -84,6 +87,7 @@ export class AssociationContext {
     this.signer = new StateCookieSigner(this.config.crypto.createHmac("sha256", key));
     this.sendQueue = new SendQueue(this.events);
     this.out = new Outbox(this.config.localPort, this.config.remotePort);
+    this.pmtu = new PathMtu(this.config.mtu, this.config.maxMtu);
     this.rto = new Rto(this.config.rtoInitialMs, this.config.rtoMinMs, this.config.rtoMaxMs);
     let tag = 0;
     while (tag === 0) tag = rng.nextU32(); // RFC 9260 §5.3.1: a non-zero random tag

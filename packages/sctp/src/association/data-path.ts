@@ -11,6 +11,7 @@ import { decodeIForwardTsn } from "../chunks/i-forward-tsn.js";
 import { decodeSack } from "../chunks/sack.js";
 import { invalidStreamCause } from "../error-causes.js";
 import type { AssociationContext } from "./context.js";
+import { onPathMtuLoss } from "./path-mtu.js";
 import { sendShutdown } from "./shutdown-sequence.js";
 
 /**
@@ -84,6 +85,7 @@ export function onT3(ctx: AssociationContext, now: Millis): void {
   const tcb = ctx.tcb;
   if (!tcb || ctx.countError()) return;
   tcb.onT3(now);
+  onPathMtuLoss(ctx, now);
 }
 
 /** The delayed SACK timer expired (§6.2): acknowledge what is pending. */

@@ -124,6 +124,9 @@ function onChunk(ctx: AssociationContext, now: Millis, type: number, chunk: Uint
     case ChunkType.I_FORWARD_TSN:
       onIForwardTsnChunk(ctx, chunk);
       return CONTINUE;
+    case ChunkType.PAD:
+      // RFC 4820 §3: discarded; the rest of the packet is processed.
+      return CONTINUE;
     case ChunkType.RE_CONFIG:
       if (ctx.reconfig && ctx.tcb?.caps.reConfig) ctx.reconfig.onChunk(decodeReConfig(chunk));
       return CONTINUE;

@@ -16,6 +16,7 @@ import {
   pendingFromInitAck,
 } from "./handshake.js";
 import { armHeartbeat } from "./heartbeat-monitor.js";
+import { startPathMtuDiscovery } from "./path-mtu.js";
 import { ReConfigHandler } from "./re-config-handler.js";
 import { Tcb } from "./tcb.js";
 
@@ -140,5 +141,6 @@ function establish(ctx: AssociationContext, p: Pending, localInitialTsn: number)
   ctx.timers.clear("t1-init");
   ctx.timers.clear("t1-cookie");
   armHeartbeat(ctx, ctx.now);
+  startPathMtuDiscovery(ctx, ctx.now);
   ctx.events.push({ type: "connected" });
 }

@@ -5,6 +5,7 @@
  */
 import type { Millis } from "@purertc/common";
 import type { AssociationContext } from "./context.js";
+import { onPathMtuProbeAck } from "./path-mtu.js";
 
 /** HEARTBEAT info we send: the send time and a nonce, so an ACK proves a round trip. */
 function heartbeatInfo(now: Millis, nonce: number): Uint8Array {
@@ -56,6 +57,7 @@ export function onHeartbeat(ctx: AssociationContext, info: Uint8Array): void {
 
 /** A HEARTBEAT ACK: the path is alive; take an RTT sample and re-arm. */
 export function onHeartbeatAck(ctx: AssociationContext, now: Millis, info: Uint8Array): void {
+  if (onPathMtuProbeAck(ctx, now, info)) return;
   const sentAt = heartbeatSentAt(info, ctx.heartbeatNonce);
   if (sentAt === undefined || !ctx.heartbeatOutstanding) return;
   ctx.heartbeatOutstanding = false;

@@ -1,4 +1,5 @@
 import type { PacketCounters } from "./context.js";
+import type { PathMtu, PathMtuState } from "./path-mtu.js";
 import type { Rto } from "./rto.js";
 import type { SendQueue } from "./send-queue.js";
 import type { Tcb } from "./tcb.js";
@@ -30,6 +31,13 @@ export interface AssociationStats {
   readonly peerRwnd: number;
   readonly localRwnd: number;
   readonly bufferedAmount: number;
+  /** The PLPMTU: the largest SCTP packet we send now (RFC 8899). */
+  readonly pmtu: number;
+  readonly pmtuState: PathMtuState;
+  readonly pmtuProbesSent: number;
+  readonly pmtuProbesAcked: number;
+  /** Times a raised PLPMTU stopped getting through and we fell back to the base. */
+  readonly pmtuBlackHoles: number;
 }
 
 export function collectStats(
@@ -37,6 +45,7 @@ export function collectStats(
   tcb: Tcb | undefined,
   rto: Rto,
   sq: SendQueue,
+  pmtu: PathMtu,
 ): AssociationStats {
   return {
     ...c,
@@ -57,5 +66,10 @@ export function collectStats(
     peerRwnd: tcb?.peerRwnd ?? 0,
     localRwnd: tcb?.rx.aRwnd ?? 0,
     bufferedAmount: sq.totalBuffered,
+    pmtu: pmtu.current,
+    pmtuState: pmtu.state,
+    pmtuProbesSent: pmtu.probesSent,
+    pmtuProbesAcked: pmtu.probesAcked,
+    pmtuBlackHoles: pmtu.blackHoles,
   };
 }

@@ -25,7 +25,8 @@ export type TimerName =
   | "t3-rtx"
   | "delayed-ack"
   | "heartbeat"
-  | "reconfig";
+  | "reconfig"
+  | "pmtu";
 
 /** The negotiated parameters a TCB starts from (RFC 9260 §5.1, from INIT ACK or the cookie). */
 export interface TcbParams {
@@ -56,6 +57,8 @@ export class Tcb {
   readonly #timers: TimerTable<TimerName>;
   readonly #rto: Rto;
   readonly #dataHeader: number;
+  /** Largest DATA payload: a chunk always fits a base-size packet alone (see path-mtu.ts). */
+  readonly #maxChunkPayload: number;
   peerRwnd: number;
   #forwardTsnPending = false;
   #fastRtxPending = false;
@@ -76,6 +79,7 @@ export class Tcb {
     this.#timers = timers;
     this.#rto = rto;
     this.#dataHeader = p.caps.iData ? I_DATA_HEADER_LENGTH : DATA_HEADER_LENGTH;
+    this.#maxChunkPayload = (config.mtu & ~3) - COMMON_HEADER_LENGTH - this.#dataHeader;
     this.rq = new RetransmissionQueue(p.localInitialTsn);
     this.cc = new CongestionControl(config.mtu, p.peerRwnd);
     this.peerRwnd = p.peerRwnd;
@@ -244,7 +248,7 @@ export class Tcb {
       const remaining = m.data.byteLength - m.offset;
       // Do not cut a message into a sliver to fill the end of a packet.
       if (room <= 0 || (remaining > room && room < 256 && o > COMMON_HEADER_LENGTH)) break;
-      const n = Math.min(remaining, room);
+      const n = Math.min(remaining, room, this.#maxChunkPayload);
       const beginning = m.offset === 0;
       const ending = n === remaining;
       const tsn = rq.nextTsn;

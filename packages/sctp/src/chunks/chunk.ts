@@ -40,6 +40,7 @@ import {
   encodeInitInto,
   type InitChunk,
 } from "./init.js";
+import { decodePad, encodedLengthPad, encodePadInto, type PadChunk } from "./pad.js";
 import {
   decodeReConfig,
   encodedLengthReConfig,
@@ -84,6 +85,7 @@ export type Chunk =
   | ForwardTsnChunk
   | IForwardTsnChunk
   | ReConfigChunk
+  | PadChunk
   | UnknownChunk;
 
 /** The chunk's length field value (unpadded). */
@@ -119,6 +121,8 @@ export function encodedLengthChunk(c: Chunk): number {
       return encodedLengthIForwardTsn(c);
     case "re-config":
       return encodedLengthReConfig(c);
+    case "pad":
+      return encodedLengthPad(c);
     case "unknown":
       return 4 + c.value.byteLength;
   }
@@ -159,6 +163,8 @@ export function encodeChunkInto(c: Chunk, buf: Uint8Array, offset: number): numb
       return encodeIForwardTsnInto(c, buf, offset);
     case "re-config":
       return encodeReConfigInto(c, buf, offset);
+    case "pad":
+      return encodePadInto(c, buf, offset);
     case "unknown": {
       const len = 4 + c.value.byteLength;
       buf[offset] = c.type;
@@ -221,6 +227,8 @@ export function decodeChunk(bytes: Uint8Array): Chunk {
       return decodeIForwardTsn(bytes);
     case ChunkType.RE_CONFIG:
       return decodeReConfig(bytes);
+    case ChunkType.PAD:
+      return decodePad(bytes);
     default: {
       const len = (bytes[2]! << 8) | bytes[3]!;
       if (len < 4) throw new DecodeError(LAYER, "bad-chunk-length", 2, `length ${len}`);

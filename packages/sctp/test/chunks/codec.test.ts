@@ -22,6 +22,15 @@ describe("chunk wire layouts (hand-built from the RFC diagrams)", () => {
     });
   });
 
+  it("RFC 4820 §3 PAD: type 0x84, length covers the padding, content ignored on receive", () => {
+    expect(toHex(encodeChunk({ kind: "pad", padding: 6 }))).toBe("8400000a000000000000");
+    expect(decodeChunk(fromHex("84 00 0009 ff ee dd cc dd 000000"))).toEqual({
+      kind: "pad",
+      padding: 5,
+    });
+    expect(() => decodeChunk(fromHex("84 00 0003"))).toThrow(/length/);
+  });
+
   it("RFC 9260 §3.3.4 SACK: two gap blocks and one duplicate", () => {
     const hex = "03 00 001c 00000064 00010000 0002 0001 0002 0003 0005 0005 00000063";
     const sack = decodeSack(fromHex(hex));
