@@ -34,21 +34,58 @@ export interface Logger {
   child(component: string): Logger;
 }
 
-const LEVELS: readonly LogLevel[] = ["trace", "debug", "info", "warn", "error"];
+/**
+ * Methods on the prototype, two fields per instance: every connection's components take a child
+ * logger, and eight closures each (~800 bytes) showed per idle peer in heap snapshots.
+ */
+class ScopedLogger implements Logger {
+  readonly scope: string;
+  readonly #sink: LogSink | undefined;
+
+  constructor(sink: LogSink | undefined, scope: string) {
+    this.#sink = sink;
+    this.scope = scope;
+  }
+
+  enabled(level: LogLevel): boolean {
+    return this.#sink?.enabled(this.scope, level) ?? false;
+  }
+
+  trace(message: string, fields?: LogFields): void {
+    this.#write("trace", message, fields);
+  }
+
+  debug(message: string, fields?: LogFields): void {
+    this.#write("debug", message, fields);
+  }
+
+  info(message: string, fields?: LogFields): void {
+    this.#write("info", message, fields);
+  }
+
+  warn(message: string, fields?: LogFields): void {
+    this.#write("warn", message, fields);
+  }
+
+  error(message: string, fields?: LogFields): void {
+    this.#write("error", message, fields);
+  }
+
+  child(component: string): Logger {
+    return new ScopedLogger(this.#sink, `${this.scope}:${component}`);
+  }
+
+  #write(level: LogLevel, message: string, fields: LogFields | undefined): void {
+    const sink = this.#sink;
+    const scope = this.scope;
+    if (sink?.enabled(scope, level))
+      sink.write(fields ? { scope, level, message, fields } : { scope, level, message });
+  }
+}
 
 /** A logger writing to `sink` (none: silent) under `scope`, e.g. `"purertc:stun:server"`. */
 export function createLogger(sink: LogSink | undefined, scope: string): Logger {
-  const log = (level: LogLevel) => (message: string, fields?: LogFields) => {
-    if (sink?.enabled(scope, level))
-      sink.write(fields ? { scope, level, message, fields } : { scope, level, message });
-  };
-  const logger = {
-    scope,
-    enabled: (level: LogLevel) => sink?.enabled(scope, level) ?? false,
-    child: (component: string) => createLogger(sink, `${scope}:${component}`),
-  } as Logger & Record<LogLevel, (m: string, f?: LogFields) => void>;
-  for (const level of LEVELS) logger[level] = log(level);
-  return logger;
+  return new ScopedLogger(sink, scope);
 }
 
 /** A logger that never writes. */

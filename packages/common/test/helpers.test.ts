@@ -74,6 +74,27 @@ describe("Rng", () => {
       spy.mockRestore();
     }
   });
+  it("secureRng serves fills of up to 64 bytes from the pool, each byte once, and larger ones directly", () => {
+    const c = globalThis.crypto;
+    const spy = vi.spyOn(c, "getRandomValues");
+    try {
+      const rng = secureRng();
+      // 12-byte STUN transaction ids: 3 words each, 85 per 256-word pool.
+      const ids = Array.from({ length: 85 }, () => rng.fill(new Uint8Array(12)));
+      expect(spy).toHaveBeenCalledTimes(1);
+      const hex = ids.map((b) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(""));
+      expect(new Set(hex).size).toBe(85);
+      rng.fill(new Uint8Array(12));
+      expect(spy).toHaveBeenCalledTimes(2);
+      const odd = rng.fill(new Uint8Array(5));
+      expect(odd.length).toBe(5);
+      rng.fill(new Uint8Array(65));
+      expect(spy).toHaveBeenCalledTimes(3);
+      expect(spy.mock.calls[2]![0].byteLength).toBe(65);
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });
 
 describe("Fifo and TimerTable", () => {
