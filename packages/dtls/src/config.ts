@@ -41,7 +41,11 @@ export interface DtlsConfig {
   readonly remoteFingerprints: readonly DtlsFingerprint[];
   /** Where to send datagrams; a server learns it from the first ClientHello when unset. */
   readonly remoteAddress: SocketAddress | undefined;
-  /** Largest datagram we send, in bytes (UDP payload). WebRTC stacks use 1200. */
+  /**
+   * Largest handshake datagram we send, in bytes (UDP payload): flights are packed and
+   * fragmented to fit it (RFC 6347 §4.1.1, §4.2.3). WebRTC stacks use 1200. Application data
+   * is not cut to it: {@link DtlsEndpoint.send} puts each message in one record of up to 2^14.
+   */
   readonly mtu: number;
   /** Suites we offer (client) or accept (server) in preference order. */
   readonly cipherSuites: readonly CipherSuite[];

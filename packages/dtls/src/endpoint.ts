@@ -12,7 +12,7 @@ import {
 } from "@purertc/common";
 import { AlertDescription, AlertLevel, alertName, decodeAlert, encodeAlert } from "./alert.js";
 import { type DtlsConfig, type DtlsFingerprint, resolveDtlsConfig } from "./config.js";
-import { ContentType, MAX_PLAINTEXT_LENGTH } from "./constants.js";
+import { ContentType, MAX_CIPHERTEXT_LENGTH, MAX_PLAINTEXT_LENGTH } from "./constants.js";
 import type { DtlsEvent, DtlsFailureReason } from "./events.js";
 import { certificateMatchesFingerprints } from "./fingerprint.js";
 import { type DriverOwner, HandshakeDriver } from "./handshake/driver.js";
@@ -159,7 +159,11 @@ export class DtlsEndpoint implements Endpoint<DtlsEvent> {
     this.#afterInput();
   }
 
-  /** Sends application data in one record (RFC 6347 §4.1.1: one record, never split). */
+  /**
+   * Sends application data in one record of its own datagram (RFC 6347 §4.1.1: never split),
+   * up to 2^14 bytes (RFC 5246 §6.2.1) whatever the `mtu`, which governs only the handshake's
+   * packing and fragmentation: the layer above (SCTP with path MTU discovery) chooses the size.
+   */
   send(data: Uint8Array): void {
     if (this.#state !== "connected") throw new TypeError(`send() in state ${this.#state}`);
     if (data.byteLength > MAX_PLAINTEXT_LENGTH)
@@ -256,8 +260,8 @@ export class DtlsEndpoint implements Endpoint<DtlsEvent> {
 
   #handleRecord(now: Millis, record: DtlsRecord): void {
     this.#stats.recordsReceived++;
-    // RFC 6347 §4.1: every DTLS version is {254, x}.
-    if (record.version >> 8 !== 0xfe) {
+    // RFC 6347 §4.1: every DTLS version is {254, x}; RFC 5246 §6.2.3: at most 2^14 + 2048 bytes.
+    if (record.version >> 8 !== 0xfe || record.fragment.byteLength > MAX_CIPHERTEXT_LENGTH) {
       this.#stats.malformedDropped++;
       return;
     }

@@ -146,6 +146,39 @@ describe("DTLS 1.2 handshake in simulated time", () => {
     expect(p.sim.stats().dropped.mtu).toBe(0);
   });
 
+  it("RFC 6347 §4.1: application data up to 2^14 bytes goes as one record in one datagram while the handshake stays within the MTU", () => {
+    const p = simPair({ link: { mtu: 20_000 } });
+    const sizes: number[] = [];
+    p.sim.addTap((r) => {
+      if (r.kind === "sent") sizes.push(r.data.byteLength);
+    });
+    connect(p);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(1200); // the handshake: config.mtu
+    sizes.length = 0;
+    const big = new Uint8Array(16384).map((_, i) => (i * 7) & 255);
+    p.client.send(big);
+    p.driver.runUntil(() => eventsOf(p.b.events, "data").length > 0);
+    expect(eventsOf(p.b.events, "data")[0]!.data).toEqual(big);
+    // 13-byte header + 8-byte explicit nonce + 16-byte tag (AES-GCM, RFC 5288 §3).
+    expect(sizes).toEqual([16384 + 37]);
+    expect(() => p.client.send(new Uint8Array(16385))).toThrow(RangeError);
+  });
+
+  it("a received record longer than 2^14 + 2048 bytes (RFC 5246 §6.2.3) is dropped without decryption", () => {
+    const p = simPair({ link: { mtu: 20_000 } });
+    connect(p);
+    const header = Uint8Array.of(23, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 99, 0x48, 0x01);
+    const datagram = new Uint8Array(13 + 0x4801);
+    datagram.set(header);
+    const before = p.server.stats().malformedDropped;
+    p.server.handleDatagram(p.driver.now, {
+      from: { address: "10.0.0.1", port: 5000 },
+      data: datagram,
+    });
+    expect(p.server.stats().malformedDropped).toBe(before + 1);
+    expect(p.server.state).toBe("connected");
+  });
+
   it("RFC 6347 §4.2.3: at MTU 200 the certificate and other large messages are fragmented, and it completes", () => {
     const p = simPair({ client: { mtu: 200 }, server: { mtu: 200 } });
     const sizes: number[] = [];
