@@ -34,6 +34,15 @@ export interface PeerCoreConfig {
   readonly logger: Logger;
 }
 
+/**
+ * The largest SCTP packet path MTU discovery may probe for on a WebRTC data channel transport:
+ * libwebrtc (Chromium, @roamhq/wrtc) reads DTLS datagrams into 2048-byte buffers
+ * (`kMaxDtlsPacketLen`) and fails the whole DTLS transport on a longer one, so an SCTP packet
+ * plus the largest DTLS 1.2 record overhead we use (13-byte header, AES-GCM's 8-byte explicit
+ * nonce and 16-byte tag) must stay within 2048 bytes. Overridable through `sctp.maxMtu`.
+ */
+export const WEBRTC_MAX_SCTP_PACKET = 2048 - 13 - 8 - 16;
+
 /** Defaults (the portable crypto backend: the Node adapter passes node:crypto). */
 export const DEFAULT_PEER_CORE_CONFIG: Readonly<
   Omit<PeerCoreConfig, "iceRole" | "certificate" | "rng" | "cname">

@@ -49,7 +49,11 @@ import { MediaSession, type MediaSessionStats } from "./media/media-session.js";
 import type { MediaReceiveConfig } from "./media/receive-stream.js";
 import type { MediaSendConfig } from "./media/send-stream.js";
 import { keySrtp } from "./media/srtp-keying.js";
-import { type PeerCoreConfig, resolvePeerCoreConfig } from "./peer-core-config.js";
+import {
+  type PeerCoreConfig,
+  resolvePeerCoreConfig,
+  WEBRTC_MAX_SCTP_PACKET,
+} from "./peer-core-config.js";
 import type { PeerCoreEvent, SctpTransportState } from "./peer-core-events.js";
 import { peerEventOfSctp } from "./sctp-events.js";
 
@@ -561,6 +565,7 @@ export class PeerCore {
       crypto: c.crypto,
       rng: c.rng,
       logger: c.logger,
+      maxMtu: WEBRTC_MAX_SCTP_PACKET,
       ...c.sctp,
       role: params.dtlsRole,
       localPort: params.localSctpPort,
