@@ -60,7 +60,13 @@ export function onInit(ctx: AssociationContext, init: InitChunk): void {
   const state = cookieStateFor(init, c, ctx.localTag, ctx.localInitialTsn, ctx.now);
   const cookie = ctx.signer.sign(state);
   const extra = [{ kind: "state-cookie", cookie } as const, ...unrecognizedToReport(init)];
-  const ack = buildInitChunk("init-ack", c, ctx.localTag, ctx.localInitialTsn, extra);
+  // RFC 9653 §5.1 lets an INIT ACK announce Zero Checksum Acceptable on its own, but stacks that
+  // predate RFC 9260 §3.2.1's "skip" rule for unknown 0b10 parameters (Pion's sctp before 1.8.12,
+  // in Debian 12's Pion 3.1.56) drop an INIT ACK carrying it and never connect: we announce it
+  // only to a peer whose INIT offered it too (the zero checksum is only used then anyway).
+  const offered = init.params.some((p) => p.kind === "zero-checksum-acceptable");
+  const offer = c.zeroChecksum && !offered ? { ...c, zeroChecksum: false } : c;
+  const ack = buildInitChunk("init-ack", offer, ctx.localTag, ctx.localInitialTsn, extra);
   // §5.2.1: the INIT ACK carries the INIT's initiate tag as verification tag.
   ctx.out.packet(init.initiateTag, ack, true);
 }
