@@ -45,8 +45,6 @@ interface Command {
   readonly id: number;
   readonly cmd: string;
   readonly side?: Side;
-  /** The browser's name (scenario-tests.ts `ScenarioOptions.browser`). */
-  readonly browser?: string;
   readonly page?: string;
   readonly mdns?: boolean;
   /** With `mdns`: wait until the browser's `.local` candidate is the selected pair's remote (default). */
@@ -178,9 +176,6 @@ async function connect(c: Command, server: Awaited<ReturnType<typeof serveFirefo
     channels,
     bulkBytes,
     freed: new Set(),
-    // Known issue (issue #11 note): with Chromium answering our offer, its echoes on a
-    // negotiated channel opened on an id it just closed are lost about 1 run in 10.
-    skipFlakyReuse: c.browser === "Chromium" && c.side === "offerer" && !process.env.PURERTC_FLAKY,
   };
   if (c.relay) {
     // Only relayed candidates were signalled, both ways, and both ends selected relay/relay.

@@ -22,11 +22,6 @@ export interface Session {
   readonly bulkBytes: number;
   /** Channel ids freed by closes, ours and the browser's. */
   readonly freed: Set<number>;
-  /**
-   * Skip the negotiated channel on an id the browser just closed (a known intermittent loss of
-   * the browser's echoes, Chromium as answerer only; `PURERTC_FLAKY=1` runs it).
-   */
-  readonly skipFlakyReuse?: boolean;
 }
 
 /** The browser's view of one of its channels (firefox-page.ts `channelInfo`). */
@@ -265,15 +260,19 @@ export async function closeChannels(s: Session) {
   await open(again);
   ok(s.freed.has(again.id!), `new channel id ${again.id} is not one of the freed ${[...s.freed]}`);
   await echoAll(s, again, ["reused id", message(3000, false)]);
-  // A negotiated channel on the id the browser's sink-them just released.
+  // A negotiated channel on the id the browser's sink-them just released. Nothing tells one
+  // end that the other created its side of a negotiated channel (RFC 8832 §6), so the step
+  // waits for the browser's `open` before sending, as an application must: Chromium dispatches
+  // `message` on a negotiated channel whose readyState is still "connecting" when data arrives
+  // right after createDataChannel (against webrtc-pc §6.2), and its page's echo then throws
+  // InvalidStateError — the lost echoes of issue #11's note, seen in Chromium's console log.
   const id = chs[1]!.id!;
-  if (s.skipFlakyReuse)
-    return { closedIds: chs.map((c) => c.id), reusedId: again.id, negotiatedId: "skipped" };
   const spec = { label: "renegotiated-id", init: { negotiated: true, id } };
   await s.page.evaluate("addNegotiated", spec);
   const neg = s.pc.createDataChannel(spec.label, spec.init as RTCDataChannelInit);
   s.channels.set(spec.label, neg);
   await open(neg);
+  await s.page.evaluate("waitChannels", { labels: [spec.label], state: "open", ms: 10_000 });
   await echoAll(s, neg, ["negotiated on a freed id", message(2000, false)]);
   return { closedIds: chs.map((c) => c.id), reusedId: again.id, negotiatedId: id };
 }
