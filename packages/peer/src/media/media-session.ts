@@ -1,9 +1,10 @@
 /**
  * The media half of the peer core (sans-IO): SRTP/SRTCP keyed from DTLS (RFC 5764 §4.2), every
  * sender and receiver of the bundle, RTP demultiplexed to receivers by SSRC, else by the MID
- * header extension (RFC 8843 §9.2), else by payload type; RTCP reports (RFC 3550 §6.4) on a
- * randomized interval and feedback (RFC 4585: NACK answered over RTX, PLI/FIR surfaced);
- * transport-wide congestion feedback both ways (./transport-feedback.ts) and RFC 4733 DTMF
+ * header extension (RFC 8843 §9.2), else by payload type; RTCP reports (RFC 3550 §6.4) timed
+ * by RFC 3550 A.7 with AVPF's trr-int (./rtcp-interval.ts) and feedback (RFC 4585: NACK
+ * answered over RTX, PLI/FIR surfaced); transport-wide congestion feedback both ways
+ * (./transport-feedback.ts) and RFC 4733 DTMF
  * (./dtmf-sender.ts, ./dtmf-receiver.ts). The receive path is ./rtp-inbound.ts (routing in
  * ./rtp-router.ts), the peer's RTCP ./rtcp-inbound.ts, our regular reports ./rtcp-reports.ts.
  *
@@ -16,7 +17,7 @@
  *                                     transport-cc / REMB → "transport-cc" / "remb"
  * ```
  */
-import { Fifo, type Logger, type Millis, type Rng, TimerTable } from "@purertc/common";
+import { Fifo, type Logger, type Millis, type Rng } from "@purertc/common";
 import {
   decodeRtcp,
   decodeRtpPacket,
@@ -31,37 +32,24 @@ import {
 import { isSrtpFailure, type SrtpContext } from "@purertc/srtp";
 import type { MediaEvent } from "./media-events.js";
 import {
+  DEFAULT_MEDIA_SESSION_CONFIG,
+  type MediaSessionConfig,
+  rtcpIntervalInput,
+} from "./media-session-config.js";
+import {
   type MediaReceiveConfig,
   ReceiveStream,
   type ReceiveStreamStats,
 } from "./receive-stream.js";
 import { handleRtcpPackets, type RtcpInboundHost } from "./rtcp-inbound.js";
+import { type RtcpIntervalInput, RtcpScheduler } from "./rtcp-interval.js";
 import { buildReports } from "./rtcp-reports.js";
 import { drainJitterBuffer, handleRtpPacket, type RtpInboundHost } from "./rtp-inbound.js";
 import { RtpRouter } from "./rtp-router.js";
 import { type MediaSendConfig, SendStream, type SendStreamStats } from "./send-stream.js";
 import { TransportFeedback, type TransportFeedbackStats } from "./transport-feedback.js";
 
-/** Settings of a {@link MediaSession}. */
-export interface MediaSessionConfig {
-  /** RFC 3550 §6.2 leaves the interval to the profile; libwebrtc reports video every 1 s. */
-  readonly videoReportIntervalMs: number;
-  /** RFC 3550 §6.2: "the recommended value for a fixed minimum interval is 5 seconds". */
-  readonly audioReportIntervalMs: number;
-  /** Jitter buffer: time between NACKs of one packet (about one RTT) and the give-up time. */
-  readonly nackIntervalMs: number;
-  readonly giveUpMs: number;
-  /** Wall clock at `now` = 0, for SR NTP timestamps (RFC 3550 §6.4.1); 0 keeps them relative. */
-  readonly wallClockOffsetMs: number;
-}
-
-export const DEFAULT_MEDIA_SESSION_CONFIG: MediaSessionConfig = Object.freeze({
-  videoReportIntervalMs: 1000,
-  audioReportIntervalMs: 5000,
-  nackIntervalMs: 50,
-  giveUpMs: 1000,
-  wallClockOffsetMs: 0,
-});
+export { DEFAULT_MEDIA_SESSION_CONFIG, type MediaSessionConfig };
 
 /** Counters of the session: what was dropped and why. */
 export interface MediaSessionStats {
@@ -76,8 +64,6 @@ export interface MediaSessionStats {
   readonly receivers: readonly ReceiveStreamStats[];
 }
 
-type Timer = "report";
-
 /** Every RTP stream of one bundled transport. */
 export class MediaSession {
   readonly #cfg: MediaSessionConfig;
@@ -87,7 +73,7 @@ export class MediaSession {
   readonly #rtcpSsrc: number;
   readonly #events = new Fifo<MediaEvent>();
   readonly #out = new Fifo<Uint8Array>();
-  readonly #timers = new TimerTable<Timer>();
+  readonly #reports: RtcpScheduler;
   readonly #senders = new Map<number, SendStream>();
   readonly #receivers = new Map<number, ReceiveStream>();
   readonly #router = new RtpRouter();
@@ -103,14 +89,20 @@ export class MediaSession {
 
   constructor(rng: Rng, logger: Logger, cname: string, config: Partial<MediaSessionConfig> = {}) {
     this.#cfg = { ...DEFAULT_MEDIA_SESSION_CONFIG, ...config };
-    for (const [k, v] of Object.entries(this.#cfg))
+    for (const [k, v] of Object.entries(this.#cfg)) {
+      if (typeof v === "boolean") continue;
       if (!(typeof v === "number" && Number.isFinite(v) && (v >= 0 || k === "wallClockOffsetMs")))
         throw new RangeError(`media: ${k} = ${String(v)}`);
+    }
+    if (this.#cfg.maxRtcpBytes < 200) throw new RangeError("media: maxRtcpBytes below 200");
     this.#rng = rng;
     this.#log = logger.child("media");
     this.#cname = cname;
     this.#rtcpSsrc = rng.nextU32() >>> 0 || 1;
     this.#feedback = new TransportFeedback(this.#rtcpSsrc, rng.nextU32() & 0xffff);
+    // A.7: avg_rtcp_size starts at the likely first report: SR + one block, SDES, SRTCP trailer.
+    const sdesChunk = Math.ceil((7 + new TextEncoder().encode(cname).length) / 4) * 4;
+    this.#reports = new RtcpScheduler(this.#cfg, rng, 28 + 52 + 4 + sdesChunk + 14);
     this.#rtcpHost = {
       senders: this.#senders,
       receivers: this.#receivers,
@@ -271,7 +263,10 @@ export class MediaSession {
     if (isRtcpPacket(data)) {
       const r = srtp.unprotectRtcp(data);
       if (isSrtpFailure(r)) this.#srtcpFailures++;
-      else this.#handleRtcp(now, r);
+      else {
+        this.#reports.noteRtcp(data.byteLength);
+        this.#handleRtcp(now, r);
+      }
       return;
     }
     const r = srtp.unprotectRtp(data);
@@ -292,7 +287,7 @@ export class MediaSession {
   }
 
   handleTimeout(now: Millis): void {
-    for (const t of this.#timers.expire(now)) if (t === "report") this.#sendReports(now);
+    if (this.#reports.handleTimeout(now, this.#intervalInput()) === "send") this.#sendReports(now);
     const fbAt = this.#feedback.pollTimeout();
     if (fbAt !== undefined && fbAt <= now) {
       const fb = this.#feedback.pollFeedback(now);
@@ -320,7 +315,7 @@ export class MediaSession {
   }
 
   pollTimeout(): Millis | undefined {
-    let t = this.#timers.next();
+    let t = this.#reports.pollTimeout();
     for (const rx of this.#receivers.values()) {
       const at = rx.pollTimeout();
       if (at !== undefined && (t === undefined || at < t)) t = at;
@@ -379,43 +374,42 @@ export class MediaSession {
     const out = dtmf.sender.handleTimeout(now, (t) => tx.rtpTimestampAt(t));
     for (const d of this.#srtp ? out.packets : []) {
       const wire = this.#protect(now, tx, tx.dtmfPacket(d.payload, d.marker, d.timestamp, now));
-      tx.noteDtmfSent(wire.byteLength);
+      tx.noteDtmfSent(now, wire.byteLength);
       this.#out.push(wire);
     }
     for (const tone of out.tones)
       this.#events.push({ type: "dtmf-tonechange", senderId: tx.config.id, tone });
   }
 
-  #sendRtcp(packets: readonly RtcpPacket[]): void {
-    this.#out.push(this.#srtp!.protectRtcp(encodeRtcp(packets)));
+  /** Protects and queues a compound; its size feeds avg_rtcp_size (RFC 3550 A.7). */
+  #sendRtcp(packets: readonly RtcpPacket[], ssrcs = 1): void {
+    const wire = this.#srtp!.protectRtcp(encodeRtcp(packets));
+    this.#reports.noteRtcp(wire.byteLength, ssrcs);
+    this.#out.push(wire);
   }
 
   #armReport(now: Millis): void {
-    if (!this.#srtp || (this.#senders.size === 0 && this.#receivers.size === 0)) {
-      this.#timers.clear("report");
-      return;
-    }
-    if (this.#timers.isArmed("report")) return;
-    let video = false;
-    for (const s of this.#senders.values()) video ||= s.config.kind === "video";
-    for (const r of this.#receivers.values()) video ||= r.config.kind === "video";
-    const base = video ? this.#cfg.videoReportIntervalMs : this.#cfg.audioReportIntervalMs;
-    // RFC 3550 §6.3.1: the interval is randomized over [0.5, 1.5] times the computed one.
-    this.#timers.set("report", now + base * (0.5 + this.#rng.nextU32() / 0x100000000));
+    if (!this.#srtp || (this.#senders.size === 0 && this.#receivers.size === 0))
+      this.#reports.stop();
+    else this.#reports.start(now, this.#intervalInput());
   }
 
-  /** RFC 3550 §6.4: the regular compound report (./rtcp-reports.ts), then the next one armed. */
+  #intervalInput(): RtcpIntervalInput {
+    const since = this.#reports.senderWindowStart ?? 0;
+    return rtcpIntervalInput(this.#cfg, this.#senders.values(), this.#receivers.values(), since);
+  }
+
+  /** RFC 3550 §6.4: the regular report (./rtcp-reports.ts), one or more compound packets. */
   #sendReports(now: Millis): void {
-    this.#armReport(now);
-    const packets = buildReports(
+    const input = {
       now,
-      this.#cfg.wallClockOffsetMs,
-      this.#rtcpSsrc,
-      this.#cname,
-      this.#senders.values(),
-      this.#receivers.values(),
-    );
-    if (packets.length > 0) this.#sendRtcp(packets);
+      wallClockOffsetMs: this.#cfg.wallClockOffsetMs,
+      rtcpSsrc: this.#rtcpSsrc,
+      cname: this.#cname,
+      maxBytes: this.#cfg.maxRtcpBytes,
+    };
+    for (const c of buildReports(input, this.#senders.values(), this.#receivers.values()))
+      this.#sendRtcp(c.packets, c.ssrcs);
   }
 
   #handleRtcp(now: Millis, data: Uint8Array): void {

@@ -26,6 +26,16 @@ export interface MediaReceiveConfig {
    * repaired-rid extension (RFC 8852) names it. Each layer is a receiver with its own id.
    */
   readonly rid?: string;
+  /**
+   * What the peer may send on this section (bits/s: its `b=TIAS` / `b=AS`), part of the RTCP
+   * session bandwidth (RFC 3550 §6.2); unset: the kind's default.
+   */
+  readonly bandwidthBps?: number;
+  /**
+   * The m= section's `b=TIAS` (RFC 3890) or `b=AS` (RFC 8866 §5.8) in bits/s: the RTCP session
+   * bandwidth of the whole section (RFC 3556 §2), replacing its streams' own figures.
+   */
+  readonly sectionBandwidthBps?: number;
 }
 
 /** Counters of one incoming stream (W3C `RTCInboundRtpStreamStats` subset). */

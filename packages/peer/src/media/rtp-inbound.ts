@@ -73,11 +73,11 @@ export function handleRtpPacket(
   if (!codec) return "unroutable";
   rx.packetsReceived++;
   rx.bytesReceived += size;
+  rx.lastPacketReceivedAt = now;
   if (codec.name.toLowerCase() === "telephone-event") {
     host.event({ type: "rtp", receiverId: rx.config.id, packet: p });
     return handleDtmf(host, rx, p, codec.clockRate);
   }
-  rx.lastPacketReceivedAt = now;
   const b = rx.buffer(p.header.ssrc, p.header.payloadType, codec);
   host.event({ type: "rtp", receiverId: rx.config.id, packet: p });
   if (!b) return "ok";

@@ -35,6 +35,16 @@ export interface MediaSendConfig {
    * (RFC 8852 §3.1) when negotiated, so the peer tells the layers apart without `a=ssrc`.
    */
   readonly rid?: string;
+  /**
+   * What this stream may send (bits/s: the encoding's `maxBitrate`, else the section's `b=TIAS`
+   * / `b=AS`), part of the RTCP session bandwidth (RFC 3550 §6.2); unset: the kind's default.
+   */
+  readonly bandwidthBps?: number;
+  /**
+   * The m= section's `b=TIAS` (RFC 3890) or `b=AS` (RFC 8866 §5.8) in bits/s: the RTCP session
+   * bandwidth of the whole section (RFC 3556 §2), replacing its streams' own figures.
+   */
+  readonly sectionBandwidthBps?: number;
   /** The negotiated codecs in preference order: the first with a payload format is sent. */
   readonly codecs: readonly Codec[];
   readonly extmaps: readonly Extmap[];
@@ -90,6 +100,8 @@ export class SendStream {
   #lastTimestamp: number | undefined;
   #lastSentAt: Millis = 0;
   sentAny = false;
+  /** When RTP of any kind (media, DTMF) last left: RFC 3550 §6.3.8 sender status. */
+  lastRtpAt: Millis | undefined;
   packetsSent = 0;
   bytesSent = 0;
   framesSent = 0;
@@ -245,11 +257,13 @@ export class SendStream {
     this.report.handleSent(now, p);
     this.#lastTimestamp = p.header.timestamp;
     this.#lastSentAt = now;
+    this.lastRtpAt = now;
   }
 
   /** Records a telephone-event packet that left (counted, not kept for NACK or SR timing). */
-  noteDtmfSent(wireBytes: number): void {
+  noteDtmfSent(now: Millis, wireBytes: number): void {
     this.sentAny = true;
+    this.lastRtpAt = now;
     this.packetsSent++;
     this.bytesSent += wireBytes;
   }

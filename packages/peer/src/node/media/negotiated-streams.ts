@@ -20,6 +20,21 @@ export const reverse = (d: Direction | undefined): Direction =>
 /** Whether a section is in use (not rejected with port 0, or bundle-only). */
 export const used = (m: MediaSection): boolean => m.port !== 0 || m.bundleOnly;
 
+/**
+ * A section's `b=TIAS` (RFC 3890 §6.2, bits/s) or else `b=AS` (RFC 8866 §5.8, kbit/s) in bits/s,
+ * from either description (the larger): its RTCP session bandwidth (RFC 3556 §2).
+ */
+export function sectionBandwidth(...sections: MediaSection[]): number | undefined {
+  let best: number | undefined;
+  for (const m of sections) {
+    const tias = m.bandwidths.find((b) => b.type === "TIAS")?.value;
+    const as = m.bandwidths.find((b) => b.type === "AS")?.value;
+    const bps = tias ?? (as === undefined ? undefined : as * 1000);
+    if (bps !== undefined && bps > 0 && (best === undefined || bps > best)) best = bps;
+  }
+  return best;
+}
+
 /** What the controller does for the negotiated transceivers. */
 export interface NegotiatedHooks {
   /** The answer rejected or removed the transceiver's section. */
@@ -56,12 +71,27 @@ export function negotiatedStreams(
     t.sender._negotiated(codecs, answer.extmaps);
     t.receiver._negotiated(t._kind, answer.codecs, answer.extmaps);
     t.receiver.track._setKeyFrameRequester(() => hooks.requestKeyFrame(t._id));
+    const section = sectionBandwidth(lm, rm);
+    const bw = section === undefined ? {} : { sectionBandwidthBps: section };
+    const encodings = t.sender.getParameters().encodings;
+    const maxBitrate = (rid?: string) => {
+      const e = rid === undefined ? encodings[0] : encodings.find((x) => x.rid === rid);
+      return e?.maxBitrate === undefined ? {} : { bandwidthBps: e.maxBitrate };
+    };
     // Simulcast send is offered by us; the answer's a=simulcast:recv says which layers go.
     const layers = sends(dir) && !weAnswered ? acceptedLayers(t, rm) : [];
     if (layers.length > 0) {
       t._sentBefore = true;
       for (const l of layers)
-        senders.push({ ...l, mid: t.mid, kind: t._kind, codecs, extmaps: answer.extmaps });
+        senders.push({
+          ...l,
+          ...bw,
+          ...maxBitrate(l.rid),
+          mid: t.mid,
+          kind: t._kind,
+          codecs,
+          extmaps: answer.extmaps,
+        });
     } else if (sends(dir)) {
       t._sentBefore = true;
       senders.push({
@@ -72,6 +102,8 @@ export function negotiatedStreams(
         rtxSsrc: t._rtxSsrc,
         codecs,
         extmaps: answer.extmaps,
+        ...bw,
+        ...maxBitrate(),
       });
     }
     const rids = receives(dir) ? simulcastRids(rm) : [];
@@ -82,7 +114,13 @@ export function negotiatedStreams(
         const id = layerStreamId(t._id, i);
         hooks.layer(id, t, rid);
         const layer = { id, mid: t.mid, kind: t._kind, codecs: answer.codecs, rid };
-        receivers.push({ ...layer, extmaps: answer.extmaps, ssrcs: [], rtxSsrcs: new Map() });
+        receivers.push({
+          ...layer,
+          ...bw,
+          extmaps: answer.extmaps,
+          ssrcs: [],
+          rtxSsrcs: new Map(),
+        });
         t.receiver._layerTrack(rid)._setKeyFrameRequester(() => hooks.requestKeyFrame(id));
       }
     } else if (receives(dir)) {
@@ -98,6 +136,7 @@ export function negotiatedStreams(
         extmaps: answer.extmaps,
         ssrcs: rm.simulcast ? [] : ssrcs,
         rtxSsrcs,
+        ...bw,
       });
     }
   }
