@@ -54,6 +54,8 @@ export interface MediaInit {
   maxMessageSize?: number;
   /** Port 0 with `a=bundle-only` (RFC 8843 §6). */
   bundleOnly?: boolean;
+  /** RTP sections: `a=cryptex` (RFC 9335 §5.1), encrypted header extensions and CSRCs. */
+  cryptex?: boolean;
 }
 
 /** Everything an offer needs. */
@@ -92,6 +94,16 @@ export interface AnswerMediaInit {
   ssrcs?: SsrcAttribute[];
   ssrcGroups?: SsrcGroup[];
   reject?: boolean;
+  /**
+   * `a=cryptex` in the answer (RFC 9335 §5.1); only written when the offered section has it
+   * (an answerer cannot introduce cryptex).
+   */
+  cryptex?: boolean;
+}
+
+/** Whether a section carries `a=cryptex` (RFC 9335 §5.1). */
+export function hasCryptex(m: MediaSection): boolean {
+  return m.attributes.some((a) => a.name === "cryptex");
 }
 
 const DEFAULT_SCTP_PORT = 5000;
@@ -213,6 +225,7 @@ export function buildOffer(init: OfferInit): SessionDescription {
         restrictions: { ...r.restrictions },
       }));
       if (mi.simulcast !== undefined) m.simulcast = structuredClone(mi.simulcast);
+      if (mi.cryptex) m.attributes.push({ name: "cryptex" });
     }
     sdp.media.push(m);
   }
@@ -315,6 +328,7 @@ export function buildAnswer(offer: SessionDescription, init: AnswerInit): Sessio
       m.rtcpMux = true;
       m.rtcpRsize = om.rtcpRsize;
       if (want?.msid !== undefined) m.msids = [{ ...want.msid }];
+      if (want?.cryptex && hasCryptex(om)) m.attributes.push({ name: "cryptex" });
       m.ssrcs = (want?.ssrcs ?? []).map((s) => ({ ...s }));
       m.ssrcGroups = (want?.ssrcGroups ?? []).map((g) => ({
         semantics: g.semantics,

@@ -4,6 +4,7 @@ export {
   answerDirection,
   buildAnswer,
   buildOffer,
+  hasCryptex,
   type MediaInit,
   type OfferInit,
   type TransportInit,

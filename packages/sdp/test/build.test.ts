@@ -5,6 +5,7 @@ import {
   buildAnswer,
   buildOffer,
   type Codec,
+  hasCryptex,
   parse,
   serialize,
   validate,
@@ -174,5 +175,32 @@ describe("buildAnswer (RFC 8829 §5.3.1)", () => {
     ["inactive", "sendrecv", "inactive"],
   ] as const)("RFC 3264 §6.1: offered %s, wanted %s → %s", (o, w, r) => {
     expect(answerDirection(o, w)).toBe(r);
+  });
+});
+
+describe("a=cryptex (RFC 9335 §5.1)", () => {
+  const media = (cryptex: boolean) =>
+    (["0", "1"] as const).map((mid) => ({
+      kind: "video" as const,
+      mid,
+      codecs: [VP8],
+      ...(cryptex ? { cryptex } : {}),
+    }));
+  const init = { ...TRANSPORT, sessionId: "1" };
+
+  it("an offer writes a=cryptex on every RTP section asked, and it survives a re-parse", () => {
+    const text = serialize(buildOffer({ ...init, media: media(true) }));
+    expect(text.match(/^a=cryptex$/gm)).toHaveLength(2);
+    expect(parse(text).media.every(hasCryptex)).toBe(true);
+    expect(buildOffer({ ...init, media: media(false) }).media.some(hasCryptex)).toBe(false);
+  });
+
+  it("an answer carries it only where offered and wanted: the answerer cannot introduce it", () => {
+    const offered = parse(serialize(buildOffer({ ...init, media: media(true) })));
+    const plain = parse(serialize(buildOffer({ ...init, media: media(false) })));
+    const want = { "0": { cryptex: true }, "1": { cryptex: true } };
+    expect(buildAnswer(offered, { ...init, media: want }).media.every(hasCryptex)).toBe(true);
+    expect(buildAnswer(plain, { ...init, media: want }).media.some(hasCryptex)).toBe(false);
+    expect(buildAnswer(offered, { ...init, media: {} }).media.some(hasCryptex)).toBe(false);
   });
 });
