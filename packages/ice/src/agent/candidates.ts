@@ -234,13 +234,19 @@ export function pair(
 /** The local candidate a datagram arrived on: the host candidate whose base is `to`. */
 export function arrivalCandidate(ctx: AgentContext, dgram: Datagram): LocalCandidate | undefined {
   const to = dgram.to;
-  let fallback: LocalCandidate | undefined;
-  const fam = ipFamily(dgram.from.address);
-  for (const l of ctx.locals) {
-    if (l.candidate.type !== "host") continue;
-    if (to && sameSocketAddress(l.base, { address: normalizeIp(to.address), port: to.port }))
-      return l;
-    if (!to && fallback === undefined && ipFamily(l.base.address) === fam) fallback = l;
+  if (to) {
+    // Adapters hand over the bound address as it was bound (already normalized): compare it
+    // as is first, parsing it only when that fails (this runs for every STUN datagram).
+    for (const l of ctx.locals)
+      if (l.candidate.type === "host" && l.base.port === to.port && l.base.address === to.address)
+        return l;
+    const normalized = { address: normalizeIp(to.address), port: to.port };
+    for (const l of ctx.locals)
+      if (l.candidate.type === "host" && sameSocketAddress(l.base, normalized)) return l;
+    return undefined;
   }
-  return fallback;
+  const fam = ipFamily(dgram.from.address);
+  for (const l of ctx.locals)
+    if (l.candidate.type === "host" && ipFamily(l.base.address) === fam) return l;
+  return undefined;
 }

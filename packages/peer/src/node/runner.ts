@@ -1,7 +1,7 @@
 /**
  * Runs a {@link PeerCore} on real sockets: one UDP socket per local address (bound with
- * @purertc/ice's Node helpers) or a shared single-port mux, the mDNS socket, one timer re-armed
- * to `pollTimeout()`, and the drain loop. Events are handed to `onEvent` synchronously inside
+ * @purertc/ice's Node helpers) or a shared single-port mux, the mDNS socket, a deadline at
+ * `pollTimeout()` in the process-wide timer (shared-timer.ts), and the drain loop. Events are handed to `onEvent` synchronously inside
  * the drain; the W3C layer queues them as tasks.
  */
 import type { Socket } from "node:dgram";
@@ -29,6 +29,7 @@ import {
 } from "@purertc/ice/node";
 import type { PeerCore } from "../peer-core.js";
 import type { PeerCoreEvent } from "../peer-core-events.js";
+import { inCheckPhase, sharedTimer, type TimerSlot, timerSlot } from "./shared-timer.js";
 
 /** Where and how to bind. */
 export interface RunnerOptions {
@@ -49,13 +50,6 @@ export interface RunnerOptions {
  * `net.core.rmem_max`.
  */
 const RECEIVE_BUFFER_BYTES = 2 * 1024 * 1024;
-
-/**
- * How much earlier than the core's next deadline an armed timer may stay armed. Deadlines that
- * move forward a little (T3-rtx restarted by each SACK during a transfer) keep their timer; a
- * deadline that went away entirely does not cost a wake-up.
- */
-const STALE_TIMER_MS = 100;
 
 function growReceiveBuffer(socket: Socket, log: Logger): void {
   try {
@@ -115,8 +109,8 @@ export class PeerRunner {
   #mdns: Socket | undefined;
   /** TURN over TCP/TLS: the connections of the stream relays (created on first use). */
   #streams: StreamRelays | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #timerAt = Number.POSITIVE_INFINITY;
+  /** This runner's deadline in the process-wide timer (see shared-timer.ts). */
+  readonly #slot: TimerSlot;
   #armQueued = false;
   #closed = false;
 
@@ -130,6 +124,7 @@ export class PeerRunner {
     this.#onEvent = onEvent;
     this.#afterPump = afterPump;
     this.#log = logger.child("node");
+    this.#slot = timerSlot(this.#fire);
   }
 
   now(): number {
@@ -330,7 +325,7 @@ export class PeerRunner {
     this.#afterPump();
     if (this.#closed || this.#armQueued) return;
     this.#armQueued = true;
-    setImmediate(this.#armLater);
+    inCheckPhase(this.#armLater);
   }
 
   /** The check phase: what the turn's datagrams left to send goes out, then the timer. */
@@ -356,8 +351,7 @@ export class PeerRunner {
     this.core.close(this.now());
     for (let t = this.core.pollTransmit(); t; t = this.core.pollTransmit()) this.#transmit(t);
     this.#closed = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    sharedTimer.cancel(this.#slot);
     if (this.#mux && this.#sink) this.#mux.unregister(this.#sink);
     // Let the TURN deallocations (Refresh with lifetime 0, RFC 8656 §7) leave: dgram sends to
     // an IP literal after a tick, and a socket closed before that drops the datagram.
@@ -384,7 +378,7 @@ export class PeerRunner {
     this.#afterPump();
     if (this.#closed || this.#armQueued) return;
     this.#armQueued = true;
-    setImmediate(this.#armLater);
+    inCheckPhase(this.#armLater);
   }
 
   #transmit(t: IceTransmit): void {
@@ -415,31 +409,18 @@ export class PeerRunner {
     s.socket.send(t.data, t.to.port, t.to.address);
   }
 
+  /** The slot follows the core's deadline exactly (moving it costs a heap update, no timer). */
   #arm(): void {
     const at = this.core.pollTimeout();
-    if (at === undefined) {
-      if (this.#timer) clearTimeout(this.#timer);
-      this.#timer = undefined;
-      this.#timerAt = Number.POSITIVE_INFINITY;
-      return;
-    }
-    // Keep an earlier timer, unless it is far earlier: when it fires it handles what is due and
-    // re-arms, but a cancelled deadline (a consent check's retransmission once the response came)
-    // would otherwise wake the peer for nothing.
-    if (this.#timer && this.#timerAt <= at && at - this.#timerAt < STALE_TIMER_MS) return;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timerAt = at;
-    this.#timer = setTimeout(this.#fire, Math.max(0, Math.ceil(at - this.now())));
+    if (at === undefined) sharedTimer.cancel(this.#slot);
+    else sharedTimer.schedule(this.#slot, at);
   }
 
   /**
    * A timer wake-up re-arms at once: unlike datagrams, which libuv hands over in bursts, it is
-   * one input, and deferring to the check phase would cost an immediate per wake-up (an idle
-   * process with 1,000 peers wakes ~200 times a second).
+   * one input, and deferring it to the check phase would only delay the re-arm.
    */
   readonly #fire = (): void => {
-    this.#timer = undefined;
-    this.#timerAt = Number.POSITIVE_INFINITY;
     if (this.#closed) return;
     this.core.handleTimeout(this.now());
     const core = this.core;
