@@ -565,7 +565,7 @@ export class PeerCore {
       crypto: c.crypto,
       rng: c.rng,
       logger: c.logger,
-      maxMtu: WEBRTC_MAX_SCTP_PACKET,
+      peerReceiveMtu: WEBRTC_MAX_SCTP_PACKET,
       ...c.sctp,
       role: params.dtlsRole,
       localPort: params.localSctpPort,

@@ -22,6 +22,17 @@ export interface SctpConfig {
    */
   readonly maxMtu: number;
   /**
+   * What a peer that does not announce its Receive MTU is assumed to accept (its EMTU_R, RFC 8899
+   * §5.1.2): probes never exceed it. The WebRTC peer sets 2011 (libwebrtc drops DTLS datagrams
+   * over 2048 bytes and fails its transport); a peer that announces more is probed up to that.
+   */
+  readonly peerReceiveMtu: number;
+  /**
+   * The Receive MTU we announce in INIT / INIT ACK (a purertc extension parameter, skipped by
+   * other stacks): the largest SCTP packet we accept. 0 announces nothing.
+   */
+  readonly receiveMtu: number;
+  /**
    * PROBE_TIMER (RFC 8899 §5.1.1): how long a probe may go unacknowledged before it counts as
    * lost (the current RTO when that is longer). RFC 8899 sets 1 s as the floor.
    */
@@ -77,6 +88,8 @@ export const DEFAULT_SCTP_CONFIG: Readonly<SctpConfig> = Object.freeze({
   remotePort: 5000,
   mtu: 1200,
   maxMtu: 16384,
+  peerReceiveMtu: 16384,
+  receiveMtu: 16384,
   pmtuProbeTimeoutMs: 1000,
   pmtuRaiseIntervalMs: 600_000,
   receiveWindow: 4 * 1024 * 1024,
@@ -120,6 +133,10 @@ export function resolveSctpConfig(partial: Partial<SctpConfig> = {}): SctpConfig
     throw new RangeError(`SctpConfig.mtu: invalid ${c.mtu}`);
   if (!Number.isInteger(c.maxMtu) || c.maxMtu < c.mtu || c.maxMtu > 65535)
     throw new RangeError(`SctpConfig.maxMtu: invalid ${c.maxMtu} (mtu..65535)`);
+  for (const k of ["peerReceiveMtu", "receiveMtu"] as const) {
+    if (!Number.isInteger(c[k]) || c[k] < 0 || c[k] > 65535)
+      throw new RangeError(`SctpConfig.${k}: invalid ${c[k]}`);
+  }
   if (!(c.pmtuProbeTimeoutMs >= 1000) || !Number.isFinite(c.pmtuProbeTimeoutMs))
     throw new RangeError("SctpConfig.pmtuProbeTimeoutMs: RFC 8899 §5.1.1 asks for at least 1 s");
   if (!(c.pmtuRaiseIntervalMs > 0) || !Number.isFinite(c.pmtuRaiseIntervalMs))

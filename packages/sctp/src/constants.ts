@@ -56,6 +56,11 @@ export const ParamType = {
   ECN_CAPABLE: 0x8000,
   /** RFC 9653 §4 */
   ZERO_CHECKSUM_ACCEPTABLE: 0x8001,
+  /**
+   * Receive MTU: a purertc extension, not IANA-registered (see `ReceiveMtuParam`). Its upper
+   * bits (10) make every other stack skip it silently (RFC 9260 §3.2.1).
+   */
+  RECEIVE_MTU: 0xbf01,
   /** RFC 5061 §4.2.7 */
   SUPPORTED_EXTENSIONS: 0x8008,
   /** RFC 3758 §3.1 */

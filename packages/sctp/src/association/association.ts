@@ -206,7 +206,7 @@ export class SctpAssociation {
       o += c.byteLength;
       out.control.shift();
     }
-    if (tcb) o = tcb.fill(buf, o, mtu, ctx.now, ctx.dataAllowed);
+    if (tcb) o = tcb.fill(buf, o, mtu, ctx.now, ctx.dataAllowed, ctx.pmtu.chunkSize());
     if (o === COMMON_HEADER_LENGTH) return undefined;
     const packet = buf.subarray(0, o);
     writeCommonHeader(packet, config.localPort, config.remotePort, ctx.peerTag);

@@ -12,12 +12,16 @@ export interface Capabilities {
   readonly iData: boolean;
   /** Zero checksum with the DTLS method (RFC 9653). */
   readonly zeroChecksum: boolean;
+  /** The largest SCTP packet the peer said it accepts (Receive MTU parameter), 0 if it did not. */
+  readonly peerReceiveMtu: number;
 }
 
 /** What we offer. */
 export interface Offer {
   readonly zeroChecksum: boolean;
   readonly interleaving: boolean;
+  /** The Receive MTU we announce (0: none). */
+  readonly receiveMtu: number;
 }
 
 /** The extension parameters we put in INIT and INIT ACK (RFC 5061 §4.2.7, RFC 3758 §3.1, RFC 9653 §4). */
@@ -29,6 +33,7 @@ export function offerParams(o: Offer): Param[] {
     { kind: "forward-tsn-supported" },
   ];
   if (o.zeroChecksum) params.push({ kind: "zero-checksum-acceptable", edmid: EDMID_DTLS });
+  if (o.receiveMtu > 0) params.push({ kind: "receive-mtu", mtu: o.receiveMtu });
   return params;
 }
 
@@ -37,7 +42,9 @@ export function negotiate(o: Offer, peer: InitChunk): Capabilities {
   let ext: readonly number[] = [];
   let fwd = false;
   let zero = false;
+  let receiveMtu = 0;
   for (const p of peer.params) {
+    if (p.kind === "receive-mtu") receiveMtu = Math.min(p.mtu, 0xffff);
     if (p.kind === "supported-extensions") ext = p.chunkTypes;
     else if (p.kind === "forward-tsn-supported") fwd = true;
     else if (p.kind === "zero-checksum-acceptable" && p.edmid === EDMID_DTLS) zero = true;
@@ -48,6 +55,7 @@ export function negotiate(o: Offer, peer: InitChunk): Capabilities {
     iData:
       o.interleaving && ext.includes(ChunkType.I_DATA) && ext.includes(ChunkType.I_FORWARD_TSN),
     zeroChecksum: o.zeroChecksum && zero,
+    peerReceiveMtu: receiveMtu,
   };
 }
 

@@ -64,8 +64,15 @@ export function onInit(ctx: AssociationContext, init: InitChunk): void {
   // predate RFC 9260 §3.2.1's "skip" rule for unknown 0b10 parameters (Pion's sctp before 1.8.12,
   // in Debian 12's Pion 3.1.56) drop an INIT ACK carrying it and never connect: we announce it
   // only to a peer whose INIT offered it too (the zero checksum is only used then anyway).
+  // The Receive MTU parameter (a purertc extension, same 0b10 type bits) likewise goes only to
+  // a peer whose INIT carried it.
   const offered = init.params.some((p) => p.kind === "zero-checksum-acceptable");
-  const offer = c.zeroChecksum && !offered ? { ...c, zeroChecksum: false } : c;
+  const announced = init.params.some((p) => p.kind === "receive-mtu");
+  const offer = {
+    ...c,
+    zeroChecksum: c.zeroChecksum && offered,
+    receiveMtu: announced ? c.receiveMtu : 0,
+  };
   const ack = buildInitChunk("init-ack", offer, ctx.localTag, ctx.localInitialTsn, extra);
   // §5.2.1: the INIT ACK carries the INIT's initiate tag as verification tag.
   ctx.out.packet(init.initiateTag, ack, true);
@@ -147,6 +154,6 @@ function establish(ctx: AssociationContext, p: Pending, localInitialTsn: number)
   ctx.timers.clear("t1-init");
   ctx.timers.clear("t1-cookie");
   armHeartbeat(ctx, ctx.now);
-  startPathMtuDiscovery(ctx, ctx.now);
+  startPathMtuDiscovery(ctx, ctx.now, p.caps.peerReceiveMtu);
   ctx.events.push({ type: "connected" });
 }

@@ -22,6 +22,7 @@ export const NO_CAPS: Capabilities = {
   reConfig: false,
   iData: false,
   zeroChecksum: false,
+  peerReceiveMtu: 0,
 };
 
 /** Our INIT or INIT ACK (RFC 9260 §3.3.2–§3.3.3) with the extensions we offer. */
@@ -71,6 +72,7 @@ export function cookieStateFor(
     outboundStreams: Math.min(c.outboundStreams, init.inboundStreams),
     inboundStreams: Math.min(c.inboundStreams, init.outboundStreams),
     flags,
+    peerReceiveMtu: caps.peerReceiveMtu,
     createdAt: now,
   };
 }
@@ -105,6 +107,7 @@ export function pendingFromCookie(s: CookieState): Pending {
       reConfig: (f & CookieFlag.RE_CONFIG) !== 0,
       iData: (f & CookieFlag.I_DATA) !== 0,
       zeroChecksum: (f & CookieFlag.ZERO_CHECKSUM) !== 0,
+      peerReceiveMtu: s.peerReceiveMtu,
     },
   };
 }

@@ -37,7 +37,8 @@ const PROBE_HEARTBEAT_END = COMMON_HEADER_LENGTH + 4 + 4 + PROBE_INFO_LENGTH;
 /** The PLPMTUD state of one association. */
 export class PathMtu {
   readonly base: number;
-  readonly max: number;
+  /** MAX_PLPMTU: the configured maximum, lowered to the peer's EMTU_R once known. */
+  max: number;
   state: PathMtuState;
   /** The PLPMTU: the largest SCTP packet confirmed to reach the peer. */
   current: number;
@@ -67,6 +68,17 @@ export class PathMtu {
     return this.confirming ? this.base : this.current;
   }
 
+  /**
+   * The largest DATA chunk (header included) to cut now: it fits a base-size packet alone, and
+   * chunks of this size fill a packet of the current size evenly (a 2008-byte packet carries two
+   * 996-byte chunks rather than one of 1188 and a sliver).
+   */
+  chunkSize(): number {
+    const room = this.sendSize - COMMON_HEADER_LENGTH;
+    const perPacket = Math.ceil(room / (this.base - COMMON_HEADER_LENGTH));
+    return Math.floor(room / perPacket) & ~3;
+  }
+
   /** The next size to search, or undefined when the search is complete. */
   nextSearchSize(): number | undefined {
     if (this.high > this.max) return this.max > this.current ? this.max : undefined;
@@ -75,9 +87,20 @@ export class PathMtu {
   }
 }
 
-/** The association is established: start searching (the handshake went through at the base). */
-export function startPathMtuDiscovery(ctx: AssociationContext, now: Millis): void {
+/**
+ * The association is established: start searching (the handshake went through at the base) up
+ * to what the peer announced it accepts, or `config.peerReceiveMtu` when it announced nothing.
+ */
+export function startPathMtuDiscovery(
+  ctx: AssociationContext,
+  now: Millis,
+  peerReceiveMtu: number,
+): void {
   const p = ctx.pmtu;
+  const emtuR = peerReceiveMtu > 0 ? peerReceiveMtu : ctx.config.peerReceiveMtu;
+  p.max = Math.max(p.base, Math.min(p.max, emtuR & ~3));
+  p.high = p.max + 1;
+  if (p.max === p.base) p.state = "disabled";
   if (p.state !== "base") return;
   p.state = "searching";
   searchNext(ctx, now);

@@ -7,7 +7,7 @@ import { readU32 } from "../chunks/data.js";
  * returns it. It carries the negotiated TCB fields and a creation time, signed with
  * HMAC-SHA-256 under a secret key of this association (§5.1.3: "a MAC ... using a secret key").
  *
- * Layout (big-endian): version(1) flags(1) outboundStreams(2) inboundStreams(2) reserved(2)
+ * Layout (big-endian): version(1) flags(1) outboundStreams(2) inboundStreams(2) peerReceiveMtu(2)
  * localTag(4) peerTag(4) localInitialTsn(4) peerInitialTsn(4) peerRwnd(4) createdAt(f64) | MAC(32)
  */
 export interface CookieState {
@@ -20,6 +20,8 @@ export interface CookieState {
   readonly inboundStreams: number;
   /** Capabilities negotiated from the peer's INIT (bit set of {@link CookieFlag}). */
   readonly flags: number;
+  /** The peer's Receive MTU parameter (0 when absent). */
+  readonly peerReceiveMtu: number;
   readonly createdAt: Millis;
 }
 
@@ -56,6 +58,7 @@ export class StateCookieSigner {
     v.setUint8(1, s.flags);
     v.setUint16(2, s.outboundStreams);
     v.setUint16(4, s.inboundStreams);
+    v.setUint16(6, s.peerReceiveMtu);
     v.setUint32(8, s.localTag);
     v.setUint32(12, s.peerTag);
     v.setUint32(16, s.localInitialTsn);
@@ -83,6 +86,7 @@ export class StateCookieSigner {
         flags: cookie[1]!,
         outboundStreams: v.getUint16(2),
         inboundStreams: v.getUint16(4),
+        peerReceiveMtu: v.getUint16(6),
         localTag: readU32(cookie, 8),
         peerTag: readU32(cookie, 12),
         localInitialTsn: readU32(cookie, 16),

@@ -57,8 +57,7 @@ export class Tcb {
   readonly #timers: TimerTable<TimerName>;
   readonly #rto: Rto;
   readonly #dataHeader: number;
-  /** Largest DATA payload: a chunk always fits a base-size packet alone (see path-mtu.ts). */
-  readonly #maxChunkPayload: number;
+
   peerRwnd: number;
   #forwardTsnPending = false;
   #fastRtxPending = false;
@@ -79,7 +78,6 @@ export class Tcb {
     this.#timers = timers;
     this.#rto = rto;
     this.#dataHeader = p.caps.iData ? I_DATA_HEADER_LENGTH : DATA_HEADER_LENGTH;
-    this.#maxChunkPayload = (config.mtu & ~3) - COMMON_HEADER_LENGTH - this.#dataHeader;
     this.rq = new RetransmissionQueue(p.localInitialTsn);
     this.cc = new CongestionControl(config.mtu, p.peerRwnd);
     this.peerRwnd = p.peerRwnd;
@@ -155,7 +153,14 @@ export class Tcb {
    * Fills `buf[offset..end)` with the data path's chunks: SACK, FORWARD TSN, RE-CONFIG,
    * retransmissions, then new data under cwnd and the peer's window. Returns the new offset.
    */
-  fill(buf: Uint8Array, offset: number, end: number, now: Millis, allowData: boolean): number {
+  fill(
+    buf: Uint8Array,
+    offset: number,
+    end: number,
+    now: Millis,
+    allowData: boolean,
+    chunkSize: number,
+  ): number {
     let o = offset;
     const t = this.rx.tracker;
     if (t.sackNow || (t.sackPending && allowData && this.#willSendData()))
@@ -172,7 +177,7 @@ export class Tcb {
     if (!allowData) return o;
     const before = o;
     o = this.#writeRetransmissions(buf, o, end, now);
-    o = this.#writeNewData(buf, o, end, now);
+    o = this.#writeNewData(buf, o, end, now, chunkSize - this.#dataHeader);
     if (o !== before && !this.#timers.isArmed("t3-rtx"))
       this.#timers.set("t3-rtx", now + this.#rto.value);
     return o;
@@ -229,7 +234,8 @@ export class Tcb {
     return o;
   }
 
-  #writeNewData(buf: Uint8Array, o: number, end: number, now: Millis): number {
+  /** New DATA, each chunk's payload at most `maxPayload` (see `PathMtu.chunkSize`). */
+  #writeNewData(buf: Uint8Array, o: number, end: number, now: Millis, maxPayload: number): number {
     const rq = this.rq;
     const sq = this.#sendQueue;
     const header = this.#dataHeader;
@@ -248,7 +254,7 @@ export class Tcb {
       const remaining = m.data.byteLength - m.offset;
       // Do not cut a message into a sliver to fill the end of a packet.
       if (room <= 0 || (remaining > room && room < 256 && o > COMMON_HEADER_LENGTH)) break;
-      const n = Math.min(remaining, room, this.#maxChunkPayload);
+      const n = Math.min(remaining, room, maxPayload);
       const beginning = m.offset === 0;
       const ending = n === remaining;
       const tsn = rq.nextTsn;

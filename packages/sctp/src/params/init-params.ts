@@ -51,6 +51,30 @@ export interface ZeroChecksumAcceptableParam {
   readonly edmid: number;
 }
 
+/**
+ * Receive MTU (type 0xBF01, a purertc extension): the largest SCTP packet the sender accepts,
+ * its EMTU_R in RFC 8899 §5.1.2 terms ("MAX_PLPMTU is the minimum of the local MTU and EMTU_R
+ * when this is learned from the remote endpoint"). Path MTU discovery probes up to it; without
+ * it a sender must assume less (libwebrtc drops DTLS datagrams over 2048 bytes and fails).
+ *
+ * ```
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |          Type = 0xBF01        |          Length = 8           |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                 Largest SCTP packet accepted                  |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * ```
+ */
+export interface ReceiveMtuParam {
+  readonly kind: "receive-mtu";
+  readonly mtu: number;
+}
+
+export function decodeReceiveMtu(r: ByteReader): ReceiveMtuParam {
+  if (r.remaining !== 4) r.fail("bad-receive-mtu-param", `length ${r.remaining}`);
+  return { kind: "receive-mtu", mtu: r.u32() };
+}
+
 /** Unrecognized Parameter (type 8, RFC 9260 §3.3.3.1): the offending parameter TLV, verbatim. */
 export interface UnrecognizedParameterParam {
   readonly kind: "unrecognized-parameter";

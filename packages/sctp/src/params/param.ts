@@ -1,11 +1,13 @@
 import { ByteReader, ByteWriter } from "@purertc/common";
 import { LAYER, ParamType, pad4 } from "../constants.js";
 import {
+  decodeReceiveMtu,
   decodeSupportedExtensions,
   decodeZeroChecksumAcceptable,
   encodeSupportedExtensions,
   type ForwardTsnSupportedParam,
   type HeartbeatInfoParam,
+  type ReceiveMtuParam,
   type StateCookieParam,
   type SupportedExtensionsParam,
   type UnrecognizedParameterParam,
@@ -56,6 +58,7 @@ export type Param =
   | SupportedExtensionsParam
   | ForwardTsnSupportedParam
   | ZeroChecksumAcceptableParam
+  | ReceiveMtuParam
   | UnrecognizedParameterParam
   | HeartbeatInfoParam
   | OutgoingSsnResetRequestParam
@@ -76,6 +79,8 @@ export function paramType(p: Param): number {
       return ParamType.FORWARD_TSN_SUPPORTED;
     case "zero-checksum-acceptable":
       return ParamType.ZERO_CHECKSUM_ACCEPTABLE;
+    case "receive-mtu":
+      return ParamType.RECEIVE_MTU;
     case "unrecognized-parameter":
       return ParamType.UNRECOGNIZED_PARAMETER;
     case "heartbeat-info":
@@ -107,6 +112,7 @@ function valueLength(p: Param): number {
     case "forward-tsn-supported":
       return 0;
     case "zero-checksum-acceptable":
+    case "receive-mtu":
       return 4;
     case "unrecognized-parameter":
       return p.parameter.byteLength;
@@ -162,6 +168,9 @@ export function writeParam(p: Param, w: ByteWriter): void {
     case "zero-checksum-acceptable":
       w.u32(p.edmid);
       break;
+    case "receive-mtu":
+      w.u32(p.mtu);
+      break;
     case "unrecognized-parameter":
       w.bytes(p.parameter);
       break;
@@ -214,6 +223,8 @@ function decodeValue(type: number, r: ByteReader): Param {
       return { kind: "forward-tsn-supported" };
     case ParamType.ZERO_CHECKSUM_ACCEPTABLE:
       return decodeZeroChecksumAcceptable(r);
+    case ParamType.RECEIVE_MTU:
+      return decodeReceiveMtu(r);
     case ParamType.UNRECOGNIZED_PARAMETER:
       return { kind: "unrecognized-parameter", parameter: r.rest() };
     case ParamType.HEARTBEAT_INFO:

@@ -12,6 +12,7 @@ describe("association handshake (RFC 9260 §5)", () => {
       reConfig: true,
       iData: false,
       zeroChecksum: true,
+      peerReceiveMtu: 16384,
     });
     expect(p.driver.now).toBeLessThanOrEqual(40);
   });

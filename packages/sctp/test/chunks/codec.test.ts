@@ -31,6 +31,16 @@ describe("chunk wire layouts (hand-built from the RFC diagrams)", () => {
     expect(() => decodeChunk(fromHex("84 00 0003"))).toThrow(/length/);
   });
 
+  it("Receive MTU parameter (0xBF01, purertc): a 32-bit size; type bits 10 make others skip it", () => {
+    const init = fromHex("01 00 001c 00000001 00010000 0001 0001 00000005 bf01 0008 00004000");
+    const c = decodeChunk(init);
+    expect(c.kind === "init" && c.params).toEqual([{ kind: "receive-mtu", mtu: 16384 }]);
+    expect(toHex(encodeChunk(c))).toBe(toHex(init));
+    expect(() =>
+      decodeChunk(fromHex("01 00 001c 00000001 00010000 0001 0001 00000005 bf01 0006 4000 0000")),
+    ).toThrow();
+  });
+
   it("RFC 9260 §3.3.4 SACK: two gap blocks and one duplicate", () => {
     const hex = "03 00 001c 00000064 00010000 0002 0001 0002 0003 0005 0005 00000063";
     const sack = decodeSack(fromHex(hex));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ChunkType } from "../../src/constants.js";
-import { COMMON_HEADER_LENGTH } from "../../src/packet.js";
+import { COMMON_HEADER_LENGTH, decodePacket } from "../../src/packet.js";
 import { connectPair, simPair } from "./harness.js";
 import { Workload } from "./workload.js";
 
@@ -145,5 +145,61 @@ describe("path MTU discovery (RFC 8899 §6.2: HEARTBEAT + PAD probes)", () => {
     expect(p.A.stats().pmtuState).toBe("disabled");
     expect(p.A.stats().pmtuProbesSent).toBe(0);
     expect(p.A.stats().pmtu).toBe(1200);
+  });
+});
+
+describe("Receive MTU parameter (purertc extension, RFC 8899 §5.1.2 EMTU_R learned from the peer)", () => {
+  /** The Receive MTU each INIT / INIT ACK carried, by sender and chunk kind. */
+  function announcements(p: ReturnType<typeof simPair>): string[] {
+    const out: string[] = [];
+    p.sim.addTap((r) => {
+      if (r.kind !== "sent") return;
+      const c = decodePacket(r.data).chunks[0];
+      if (c?.kind !== "init" && c?.kind !== "init-ack") return;
+      const m = c.params.find((x) => x.kind === "receive-mtu");
+      out.push(`${r.from.address} ${c.kind} ${m?.kind === "receive-mtu" ? m.mtu : "-"}`);
+    });
+    return out;
+  }
+
+  it("a peer that announces nothing (another stack) is probed only up to peerReceiveMtu", () => {
+    const p = simPair({
+      link: { mtu: JUMBO },
+      a: { peerReceiveMtu: 2011 },
+      b: { receiveMtu: 0 },
+    });
+    const seen = announcements(p);
+    connectPair(p, false);
+    p.driver.runFor(5000);
+    expect(seen).toEqual(["10.0.0.1 init 16384", "10.0.0.2 init-ack -"]);
+    expect(p.A.stats().pmtu).toBe(2008);
+    expect(p.A.stats().pmtuState).toBe("search-complete");
+    expect(p.B.stats().pmtu).toBe(16384); // A announced 16384; B's own limit is the default
+  });
+
+  for (const initiator of ["A", "B"] as const) {
+    it(`both announce (${initiator} sends INIT): probing goes up to the peer's announcement, past peerReceiveMtu`, () => {
+      const p = simPair({
+        link: { mtu: JUMBO },
+        a: { peerReceiveMtu: 2011, receiveMtu: 16384 },
+        b: { peerReceiveMtu: 2011, receiveMtu: 9000 },
+      });
+      const seen = announcements(p);
+      if (initiator === "A") p.A.connect(0);
+      else p.B.connect(0);
+      p.driver.flush();
+      p.driver.runUntil(() => p.A.state === "established" && p.B.state === "established");
+      p.driver.runFor(5000);
+      expect(seen).toHaveLength(2);
+      expect(p.A.stats().pmtu).toBe(9000);
+      expect(p.B.stats().pmtu).toBe(16384);
+    });
+  }
+
+  it("an INIT ACK carries the parameter only when the INIT did (stacks that drop unknown INIT ACK parameters)", () => {
+    const p = simPair({ a: { receiveMtu: 0 } });
+    const seen = announcements(p);
+    connectPair(p, false);
+    expect(seen).toEqual(["10.0.0.1 init -", "10.0.0.2 init-ack -"]);
   });
 });
