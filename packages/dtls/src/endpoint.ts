@@ -96,7 +96,7 @@ export class DtlsEndpoint implements Endpoint<DtlsEvent> {
       );
     }
     this.#begin(now);
-    this.#driver.machine.start(now);
+    this.#driver.start(now);
     this.#afterInput();
   }
 
@@ -371,6 +371,7 @@ export class DtlsEndpoint implements Endpoint<DtlsEvent> {
     const r = this.#result!;
     this.#state = "connected";
     this.#timers.clear("handshake");
+    this.#driver.release();
     this.#events.push({
       type: "connected",
       cipherSuite: r.suite.name,

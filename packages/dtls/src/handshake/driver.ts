@@ -59,7 +59,12 @@ export interface DriverOwner {
  */
 export class HandshakeDriver implements HandshakeHost {
   readonly config: DtlsConfig;
-  readonly machine: HandshakeMachine;
+  /**
+   * The client or server machine (transcript, key exchange, negotiated state); dropped once the
+   * handshake is over (see {@link release}): an idle connection keeps only what answering a
+   * retransmission needs.
+   */
+  #machine: HandshakeMachine | undefined;
   readonly #owner: DriverOwner;
   readonly #reassembler: Reassembler;
   readonly #flight: FlightState;
@@ -73,10 +78,27 @@ export class HandshakeDriver implements HandshakeHost {
     this.#owner = owner;
     this.#reassembler = new Reassembler(config.maxHandshakeBufferBytes);
     this.#flight = new FlightState(config.initialRetransmitMs, config.maxRetransmitMs);
-    this.machine =
+    this.#machine =
       config.role === "client"
         ? new ClientHandshake(this)
         : new ServerHandshake(this, () => (owner.from ? formatSocketAddress(owner.from) : ""));
+  }
+
+  /** Starts the machine: a client sends its ClientHello. */
+  start(now: Millis): void {
+    this.#machine?.start(now);
+  }
+
+  /**
+   * The handshake is over: the machine goes. A server keeps its last flight (ChangeCipherSpec
+   * and Finished): a client that did not get it retransmits its own, which must be answered
+   * (RFC 6347 §4.2.4). A client received the server's Finished, which proves the server has its
+   * flight, so it keeps nothing to resend.
+   */
+  release(): void {
+    this.#machine = undefined;
+    this.#early = [];
+    if (this.config.role === "client") this.#flight.clear();
   }
 
   /** When the flight timer fires, if armed. */
@@ -97,10 +119,11 @@ export class HandshakeDriver implements HandshakeHost {
     this.#flight.stop();
   }
 
-  /** Forgets the flight (the association is over). */
+  /** Forgets the flight and the machine (the association is over). */
   clear(): void {
     this.#flight.clear();
     this.#early = [];
+    this.#machine = undefined;
   }
 
   /** Keeps a record of the next epoch until the peer's ChangeCipherSpec makes it readable. */
@@ -123,7 +146,8 @@ export class HandshakeDriver implements HandshakeHost {
       stats.malformedDropped++;
       return;
     }
-    const handshaking = this.#owner.handshaking;
+    const machine = this.#machine;
+    const handshaking = this.#owner.handshaking && machine !== undefined;
     const readEpoch = this.#owner.layer.readEpoch;
     let peerRetransmitted = false;
     let renegotiation = false;
@@ -139,7 +163,7 @@ export class HandshakeDriver implements HandshakeHost {
         continue;
       }
       if (
-        this.machine.stateless &&
+        machine!.stateless &&
         f.msgType === HandshakeType.client_hello &&
         f.messageSeq !== this.#reassembler.nextSeq
       ) {
@@ -160,11 +184,11 @@ export class HandshakeDriver implements HandshakeHost {
   }
 
   #processMessages(now: Millis, record: DtlsRecord): void {
-    while (this.#owner.handshaking) {
+    for (let machine = this.#machine; machine && this.#owner.handshaking; machine = this.#machine) {
       const msg = this.#reassembler.pop();
       if (msg === undefined) return;
       try {
-        this.machine.handleMessage(now, {
+        machine.handleMessage(now, {
           ...msg,
           recordSeq: record.sequenceNumber,
           epoch: record.epoch,
@@ -178,7 +202,7 @@ export class HandshakeDriver implements HandshakeHost {
         );
         return;
       }
-      if (!this.machine.stateless) this.#owner.peerChosen();
+      if (!machine.stateless) this.#owner.peerChosen();
       this.#applyChangeCipherSpec(now);
     }
   }
@@ -212,11 +236,11 @@ export class HandshakeDriver implements HandshakeHost {
 
   #applyChangeCipherSpec(now: Millis): void {
     const layer = this.#owner.layer;
-    if (!this.#pendingCcs || !this.machine.expectsChangeCipherSpec || !layer.hasReadEpoch(1))
-      return;
+    const machine = this.#machine;
+    if (!this.#pendingCcs || !machine?.expectsChangeCipherSpec || !layer.hasReadEpoch(1)) return;
     this.#pendingCcs = false;
     layer.switchReadEpoch(1);
-    this.machine.changeCipherSpecReceived();
+    machine.changeCipherSpecReceived();
     const early = this.#early;
     this.#early = [];
     for (const r of early) this.#owner.replayRecord(now, r);

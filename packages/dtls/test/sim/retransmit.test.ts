@@ -99,6 +99,33 @@ describe("flight retransmission timers (RFC 6347 §4.2.4.1), all in milliseconds
     expect(client.pollTimeout()).toBeUndefined();
   });
 
+  it("once connected the server still answers every retransmitted flight 5 (RFC 6347 §4.2.4); the client resends nothing on a late copy of flight 4", () => {
+    const { client, server } = endpoints({ initialRetransmitMs: 400 });
+    client.start(0);
+    deliver(server, CLIENT_ADDR, drain(client).out, 0);
+    deliver(client, SERVER_ADDR, drain(server).out, 0);
+    deliver(server, CLIENT_ADDR, drain(client).out, 0);
+    const flight4 = drain(server).out;
+    deliver(client, SERVER_ADDR, flight4, 0);
+    deliver(server, CLIENT_ADDR, drain(client).out, 0); // flight 5
+    drain(server); // flight 6, lost twice
+    for (const at of [400, 1200]) {
+      client.handleTimeout(at);
+      const f5again = drain(client).out;
+      expect(f5again.length).toBeGreaterThan(0);
+      deliver(server, CLIENT_ADDR, f5again, at);
+      expect(drain(server).out.length).toBeGreaterThan(0);
+    }
+    client.handleTimeout(2800);
+    deliver(server, CLIENT_ADDR, drain(client).out, 2800);
+    deliver(client, SERVER_ADDR, drain(server).out, 2800);
+    expect(drain(client).events.some((e) => e.type === "connected")).toBe(true);
+    const resentBefore = client.stats().retransmissions;
+    deliver(client, SERVER_ADDR, flight4, 3000); // a duplicate that wandered
+    expect(drain(client).out).toHaveLength(0);
+    expect(client.stats().retransmissions).toBe(resentBefore);
+  });
+
   it("a retransmitted flight that arrives duplicated triggers one resend, not a storm", () => {
     const { client, server } = endpoints({ initialRetransmitMs: 400 });
     client.start(0);
