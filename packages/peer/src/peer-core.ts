@@ -52,7 +52,7 @@ import { keySrtp } from "./media/srtp-keying.js";
 import {
   type PeerCoreConfig,
   resolvePeerCoreConfig,
-  WEBRTC_MAX_SCTP_PACKET,
+  WEBRTC_SILENT_PEER_RECEIVE_MTU,
 } from "./peer-core-config.js";
 import type { PeerCoreEvent, SctpTransportState } from "./peer-core-events.js";
 import { peerEventOfSctp } from "./sctp-events.js";
@@ -565,7 +565,7 @@ export class PeerCore {
       crypto: c.crypto,
       rng: c.rng,
       logger: c.logger,
-      peerReceiveMtu: WEBRTC_MAX_SCTP_PACKET,
+      peerReceiveMtu: WEBRTC_SILENT_PEER_RECEIVE_MTU,
       ...c.sctp,
       role: params.dtlsRole,
       localPort: params.localSctpPort,
