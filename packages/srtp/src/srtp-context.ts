@@ -69,6 +69,20 @@ export class SrtpContext {
     });
   }
 
+  /** Whether cryptex (RFC 9335) is on for RTP in both directions. */
+  get cryptex(): boolean {
+    return this.#rtpOut.cryptex;
+  }
+
+  /**
+   * Turns cryptex (RFC 9335) on or off for RTP both ways, once the negotiation settled it (both
+   * sides signalled `a=cryptex`, §5.1); SRTCP is not affected (§5.4 leaves RTCP as it is).
+   */
+  setCryptex(enabled: boolean): void {
+    this.#rtpOut.setCryptex(enabled);
+    this.#rtpIn.setCryptex(enabled);
+  }
+
   /** Protects an outgoing RTP packet (see {@link SrtpSession.protect}). */
   protectRtp(packet: Uint8Array): Uint8Array {
     return this.#rtpOut.protect(packet);

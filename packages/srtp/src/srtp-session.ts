@@ -19,18 +19,34 @@ export class SrtpSession extends SessionBase<{ top: number }> {
   readonly #trailer: number;
   /** Minimum encrypted portion: the 16-byte GCM tag rides inside it (RFC 7714 §8.2). */
   readonly #minBody: number;
+  /**
+   * Cryptex (RFC 9335) in effect: starts as `config.cryptex`; a negotiation that settles it
+   * later (both sides' `a=cryptex`, RFC 9335 §5.1) switches it with {@link setCryptex}.
+   */
+  #cryptex: boolean;
 
   constructor(options: SrtpSessionOptions) {
     super(options, false);
+    this.#cryptex = this.config.cryptex;
     const p = this.params;
     this.#trailer = this.mkiLength + (p.cipher === "aes-cm" ? p.rtpTagLength : 0);
     this.#minBody = p.cipher === "aead" ? 16 : 0;
   }
 
+  /** Whether cryptex (RFC 9335) protects and is accepted on this session. */
+  get cryptex(): boolean {
+    return this.#cryptex;
+  }
+
+  /** Turns cryptex (RFC 9335) on or off for the packets that follow. */
+  setCryptex(enabled: boolean): void {
+    this.#cryptex = enabled;
+  }
+
   /**
    * Protects one RTP packet (RFC 3711 §3.3) and returns the SRTP packet (a new array; `packet` is
    * not modified). The index comes from the sequence number and the stream's rollover counter.
-   * With `config.cryptex` the CSRCs and header extensions are encrypted too (RFC 9335).
+   * With cryptex on (`config.cryptex` or {@link setCryptex}) the CSRCs and header extensions are encrypted too (RFC 9335).
    * Throws `RangeError` when `packet` is not an RTP packet (local misuse).
    */
   protect(packet: Uint8Array): Uint8Array {
@@ -42,7 +58,7 @@ export class SrtpSession extends SessionBase<{ top: number }> {
     }
     let csrc = -1;
     let input = packet;
-    if (this.config.cryptex) {
+    if (this.#cryptex) {
       const c = prepareCryptex(packet);
       if (c !== undefined) {
         input = c.packet;
@@ -88,7 +104,7 @@ export class SrtpSession extends SessionBase<{ top: number }> {
     const refused = this.admit(window, index);
     if (refused !== undefined) return refused;
     const roc = Math.floor(index / 0x10000);
-    const csrc = this.config.cryptex ? cryptexCsrcLength(packet) : -1;
+    const csrc = this.#cryptex ? cryptexCsrcLength(packet) : -1;
     const out = this.cipher.unprotectRtp(packet, headerLength, end, ssrc, roc, seq, csrc);
     if (out === undefined) return this.fail("auth-failed");
     if (csrc >= 0) restoreProfile(out, csrc);

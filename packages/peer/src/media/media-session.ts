@@ -81,6 +81,7 @@ export class MediaSession {
   readonly #rtcpHost: RtcpInboundHost;
   readonly #rtpHost: RtpInboundHost;
   #srtp: SrtpContext | undefined;
+  #cryptex = false;
   #srtpFailures = 0;
   #srtcpFailures = 0;
   #unroutable = 0;
@@ -135,7 +136,23 @@ export class MediaSession {
   /** Installs the SRTP context once DTLS has exported the keys. */
   setSrtp(now: Millis, srtp: SrtpContext): void {
     this.#srtp = srtp;
+    srtp.setCryptex(this.#cryptex);
     this.#armReport(now);
+  }
+
+  /** Whether RTP is protected with cryptex (RFC 9335) once keyed. */
+  get cryptex(): boolean {
+    return this.#cryptex;
+  }
+
+  /**
+   * Cryptex (RFC 9335): on when both sides signalled `a=cryptex` on the bundle's RTP sections;
+   * header extensions and CSRCs are then encrypted from the next packet on (and accepted
+   * encrypted). Applies to the SRTP context now or when it is installed.
+   */
+  setCryptex(enabled: boolean): void {
+    this.#cryptex = enabled;
+    this.#srtp?.setCryptex(enabled);
   }
 
   /**

@@ -11,6 +11,7 @@ import {
   type MediaReceiveConfig,
   type MediaSendConfig,
 } from "../../src/index.js";
+import { negotiatedCryptex } from "../../src/node/media/cryptex-negotiation.js";
 import { type SimPair, type SimPeer, simPair } from "./helpers.js";
 
 function local(p: SimPeer): LocalTransportInit {
@@ -91,7 +92,7 @@ export function mediaPair(
   seed: number,
   link: Partial<LinkConditions>,
   signalled: boolean,
-  options: { extmaps?: boolean } = {},
+  options: { extmaps?: boolean; cryptex?: { offer: boolean; answer: boolean } } = {},
 ): SimPair {
   const s = simPair(seed, link);
   const now = s.driver.now;
@@ -107,6 +108,7 @@ export function mediaPair(
     extmaps: defaultExtmaps(kind).filter(
       (e) => options.extmaps !== false || e.uri !== RTP_EXTENSION_URI.transportWideCc,
     ),
+    ...(options.cryptex?.offer ? { cryptex: true } : {}),
   }));
   const offer = o.jsep.createOffer(local(o), false, media);
   o.jsep.setLocal("offer", offer);
@@ -114,12 +116,19 @@ export function mediaPair(
   apply(a, now);
   const answer = a.jsep.createAnswer(local(a), {
     codecs: { audio: defaultCodecs("audio"), video: defaultCodecs("video") },
-    media: { "0": { direction: "sendrecv" }, "1": { direction: "sendrecv" } },
+    media: {
+      "0": { direction: "sendrecv", cryptex: options.cryptex?.answer ?? false },
+      "1": { direction: "sendrecv", cryptex: options.cryptex?.answer ?? false },
+    },
   });
   a.jsep.setLocal("answer", answer);
   apply(a, now);
   o.jsep.setRemote("answer", answer);
   apply(o, now);
+  // What the W3C layer does after an answer (RFC 9335): cryptex when both descriptions say so.
+  const cryptex = negotiatedCryptex(o.jsep.localTransport!.model, a.jsep.localTransport!.model);
+  o.core.media.setCryptex(cryptex);
+  a.core.media.setCryptex(cryptex);
   const model = a.jsep.localTransport!.model.media;
   configure(o, model, "a", signalled, now);
   configure(a, model, "b", signalled, now);

@@ -21,11 +21,12 @@ import type { PeerCore } from "../../peer-core.js";
 import { domError } from "../errors.js";
 import type { RTCStatsReport, StatsInput } from "../stats.js";
 import type { RTCDtlsTransport } from "../transports.js";
+import { allCryptex, negotiatedCryptex } from "./cryptex-negotiation.js";
 import { RTCDTMFSender } from "./dtmf-sender.js";
 import type { EncodedMediaStreamTrack } from "./encoded-track.js";
 import { layerStreamId, MAX_LAYERS } from "./layer-ids.js";
 import { type DeliveryTargets, deliverMediaEvent } from "./media-delivery.js";
-import { MediaStream, RTCTrackEvent } from "./media-stream.js";
+import { MediaStream, MediaStreamTrackEvent, RTCTrackEvent } from "./media-stream.js";
 import { negotiatedStreams, receives, reverse, used } from "./negotiated-streams.js";
 import { RTCRtpReceiver } from "./rtp-receiver.js";
 import { type RTCRtpEncodingParameters, RTCRtpSender } from "./rtp-sender.js";
@@ -49,6 +50,8 @@ export interface MediaHost {
   stats(select?: StatsInput["select"]): Promise<RTCStatsReport>;
   readonly dtlsTransport: RTCDtlsTransport;
   readonly rng: Rng;
+  /** Offer `a=cryptex` and accept it (RFC 9335): encrypted header extensions and CSRCs. */
+  readonly cryptex?: boolean;
 }
 
 /** webrtc-pc §5.1 `RTCRtpTransceiverInit`. */
@@ -66,6 +69,7 @@ export class MediaController {
   readonly #cname: string;
   readonly #transceivers: RTCRtpTransceiver[] = [];
   readonly #streams = new Map<string, MediaStream>();
+  #closed = false;
   /** Receiver ids of simulcast layers (RFC 8853) → their transceiver and rid. */
   readonly #layers = new Map<number, { t: RTCRtpTransceiver; rid: string }>();
 
@@ -187,6 +191,7 @@ export class MediaController {
         extmaps: defaultExtmaps(t._kind),
         ...sendAttributes(t, t.direction, this.#cname),
         ...simulcastOffer(t),
+        ...(this.#host.cryptex ? { cryptex: true } : {}),
       });
     }
     return out;
@@ -195,6 +200,7 @@ export class MediaController {
   /** The media side of an answer to `offer` (webrtc-pc §4.4.1.5, RFC 8829 §5.3.1). */
   answerOptions(offer: SessionDescription): AnswerMediaOptions {
     const media: Record<string, AnswerMediaInit> = {};
+    const cryptex = this.#host.cryptex === true && allCryptex(offer);
     for (const m of offer.media) {
       if (!isRtp(m) || m.mid === undefined) continue;
       const t = this.#transceivers.find((x) => x.mid === m.mid);
@@ -205,6 +211,7 @@ export class MediaController {
       media[m.mid] = {
         direction: t.direction as Direction,
         ...sendAttributes(t, t.direction, this.#cname),
+        ...(cryptex ? { cryptex } : {}),
       };
     }
     return {
@@ -252,24 +259,29 @@ export class MediaController {
         receives(type === "offer" ? t.direction : reverse(m.direction))
       ) {
         t._receiving = true;
+        const track = t.receiver.track;
         const streams = m.msids.map((x) => this.#stream(x.stream));
-        for (const s of streams) s.addTrack(t.receiver.track);
+        // webrtc-pc §4.4.1.6 "set the associated remote streams": `addtrack` on each stream
+        // the track joins, then the `track` event.
+        const joined = streams.filter((s) => !s.getTracks().includes(track));
+        for (const s of joined) s.addTrack(track);
         const tr = t;
-        this.#host.queue(() =>
+        this.#host.queue(() => {
+          for (const s of joined) s.dispatchEvent(new MediaStreamTrackEvent("addtrack", { track }));
           this.#host.dispatchTrack(
-            new RTCTrackEvent("track", {
-              receiver: tr.receiver,
-              track: tr.receiver.track,
-              streams,
-              transceiver: tr,
-            }),
-          ),
-        );
+            new RTCTrackEvent("track", { receiver: tr.receiver, track, streams, transceiver: tr }),
+          );
+        });
       } else if (!remoteSends && t._receiving) {
         t._receiving = false;
-        for (const s of this.#streams.values()) s.removeTrack(t.receiver.track);
-        const tr = t;
-        this.#host.queue(() => tr.receiver.track._remoteEnded(false));
+        const track = t.receiver.track;
+        const left = [...this.#streams.values()].filter((s) => s.getTracks().includes(track));
+        for (const s of left) s.removeTrack(track);
+        this.#host.queue(() => {
+          for (const s of left)
+            s.dispatchEvent(new MediaStreamTrackEvent("removetrack", { track }));
+          track._remoteEnded(false);
+        });
       }
     }
   }
@@ -292,6 +304,9 @@ export class MediaController {
     );
     const core = this.#host.core();
     if (!core) return;
+    // Reading `media` creates the session: a data-only connection keeps none.
+    const cryptex = negotiatedCryptex(local, remote);
+    if (cryptex || senders.length + receivers.length > 0) core.media.setCryptex(cryptex);
     core.configureMedia(this.#host.now(), senders, receivers);
     this.#host.pump();
   }
@@ -303,6 +318,7 @@ export class MediaController {
 
   /** The connection closed: every transceiver stops. */
   close(): void {
+    this.#closed = true;
     for (const t of this.#transceivers) {
       t.sender._setTrack(null);
       for (const x of t.receiver.encodings) x.track._remoteEnded(true);
@@ -335,6 +351,11 @@ export class MediaController {
       this.#host.changed(),
     );
     sender._stats = () => this.#host.stats({ transceiver: t, side: "sender" });
+    sender._setStreams = (ids) => {
+      if (this.#closed) throw domError("InvalidStateError", "the connection is closed");
+      t._streamIds = ids;
+      this.#host.changed();
+    };
     receiver._stats = () => this.#host.stats({ transceiver: t, side: "receiver" });
     if (kind === "audio") sender._dtmf = this.#dtmfSender(t);
     this.#transceivers.push(t);
