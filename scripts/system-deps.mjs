@@ -25,6 +25,11 @@ export const SYSTEM_PACKAGES = {
   tcpdump: "tcpdump: independent reader of the pcap files NetSim runs produce (testkit)",
   iptables:
     "iptables: MASQUERADE NAT routers (plain and --random-fully) inside namespaces for the ICE NAT traversal tests (ice)",
+  "golang-go": "Go toolchain: builds the Pion interop peer offline, once per source hash (interop)",
+  "golang-github-pion-webrtc.v3-dev":
+    "Pion 3.1 (Go WebRTC) sources under /usr/share/gocode: data-channel and media interop peer (interop)",
+  "python3-aiortc":
+    "aiortc 1.4 (Python WebRTC; libvpx/libopus through python3-av): data-channel and media interop peer (interop)",
 };
 
 function installed(pkg) {
