@@ -203,6 +203,7 @@ function sendProbe(ctx: AssociationContext, now: Millis, size: number, fresh: bo
   }
   p.probeSize = size;
   p.probesSent++;
+  ctx.log.trace("PLPMTU probe", { size, count: p.probeCount });
   const info = new Uint8Array(PROBE_INFO_LENGTH);
   const v = new DataView(info.buffer);
   v.setFloat64(0, now);
