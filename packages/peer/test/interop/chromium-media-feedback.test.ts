@@ -100,7 +100,7 @@ describe.skipIf(!chromiumHere)("Chromium media feedback interop (transport-cc, R
     await page.close();
   });
 
-  it("us sending VP8 to Chromium: its transport-cc feedback gives bandwidthestimate and availableOutgoingBitrate, its RR our RTT", async () => {
+  it("us sending VP8 to Chromium: its transport-cc feedback gives bandwidthestimate and availableOutgoingBitrate, its RR our RTT, our SRs its remote-outbound-rtp", async () => {
     const page = await browser.newPage();
     await page.goto(url);
     const pc = new webrtc.RTCPeerConnection();
@@ -127,6 +127,14 @@ describe.skipIf(!chromiumHere)("Chromium media feedback interop (transport-cc, R
     const ri = [...r.values()].find((s) => s.type === "remote-inbound-rtp")!;
     expect(ri).toBeDefined();
     expect(ri.roundTripTime as number).toBeLessThan(0.2);
+    // Our Sender Reports (RFC 3550 A.7 timing, about one a second) reach Chromium: its
+    // remote-outbound-rtp for the stream it receives.
+    const ro = (await browserStats(page)).find(
+      (s) => s.type === "remote-outbound-rtp" && s.kind === "video",
+    );
+    expect(ro).toBeDefined();
+    expect(ro!.packetsSent as number).toBeGreaterThan(0);
+    expect(ro!.reportsSent as number).toBeGreaterThanOrEqual(2);
     await page.close();
   });
 
