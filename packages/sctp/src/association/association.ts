@@ -22,6 +22,18 @@ export type { AssociationState } from "./context.js";
 let contextOf: (a: SctpAssociation) => AssociationContext;
 
 /**
+ * The buffer `pollTransmit()` builds packets in, shared by every association of the thread
+ * (the call is synchronous and copies the packet out at its size): a SACK does not allocate
+ * and zero a 16 KiB buffer when the PLPMTU is that large, and idle associations hold none.
+ */
+let packetBuffer = new Uint8Array(1200);
+
+function packetBufferOf(size: number): Uint8Array {
+  if (packetBuffer.byteLength < size) packetBuffer = new Uint8Array(size);
+  return packetBuffer;
+}
+
+/**
  * Sets the scheduling weight of an outgoing stream (RFC 8260 §3.6 weighted fair queueing):
  * under contention it gets bytes in proportion to its weight. Package-internal: the data
  * channel layer maps each channel's priority to a weight (RFC 8831 §6.4).
@@ -195,7 +207,7 @@ export class SctpAssociation {
     if (out.control.length === 0 && !tcb?.wantsToSend) return undefined;
     const config = ctx.config;
     const mtu = ctx.pmtu.sendSize;
-    const buf = new Uint8Array(mtu);
+    const buf = packetBufferOf(mtu);
     let o = COMMON_HEADER_LENGTH;
     for (
       let c = out.control.peek();
@@ -208,7 +220,7 @@ export class SctpAssociation {
     }
     if (tcb) o = tcb.fill(buf, o, mtu, ctx.now, ctx.dataAllowed, ctx.pmtu.chunkSize());
     if (o === COMMON_HEADER_LENGTH) return undefined;
-    const packet = buf.subarray(0, o);
+    const packet = buf.slice(0, o);
     writeCommonHeader(packet, config.localPort, config.remotePort, ctx.peerTag);
     if (!out.zeroChecksum) writeChecksum(packet);
     checkShutdown(ctx);
