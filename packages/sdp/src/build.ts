@@ -54,7 +54,7 @@ export interface MediaInit {
   maxMessageSize?: number;
   /** Port 0 with `a=bundle-only` (RFC 8843 §6). */
   bundleOnly?: boolean;
-  /** RTP sections: `a=cryptex` (RFC 9335 §5.1), encrypted header extensions and CSRCs. */
+  /** RTP sections: `a=cryptex` (RFC 9335 §3), encrypted header extensions and CSRCs. */
   cryptex?: boolean;
 }
 
@@ -95,13 +95,13 @@ export interface AnswerMediaInit {
   ssrcGroups?: SsrcGroup[];
   reject?: boolean;
   /**
-   * `a=cryptex` in the answer (RFC 9335 §5.1); only written when the offered section has it
+   * `a=cryptex` in the answer (RFC 9335 §3); only written when the offered section has it
    * (an answerer cannot introduce cryptex).
    */
   cryptex?: boolean;
 }
 
-/** Whether a section carries `a=cryptex` (RFC 9335 §5.1). */
+/** Whether a section carries `a=cryptex` (RFC 9335 §3). */
 export function hasCryptex(m: MediaSection): boolean {
   return m.attributes.some((a) => a.name === "cryptex");
 }

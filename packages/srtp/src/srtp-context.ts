@@ -76,7 +76,8 @@ export class SrtpContext {
 
   /**
    * Turns cryptex (RFC 9335) on or off for RTP both ways, once the negotiation settled it (both
-   * sides signalled `a=cryptex`, §5.1); SRTCP is not affected (§5.4 leaves RTCP as it is).
+   * sides signalled `a=cryptex`, RFC 9335 §3); SRTCP is not affected (cryptex covers RTP
+   * headers only).
    */
   setCryptex(enabled: boolean): void {
     this.#rtpOut.setCryptex(enabled);

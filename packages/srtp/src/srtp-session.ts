@@ -21,7 +21,7 @@ export class SrtpSession extends SessionBase<{ top: number }> {
   readonly #minBody: number;
   /**
    * Cryptex (RFC 9335) in effect: starts as `config.cryptex`; a negotiation that settles it
-   * later (both sides' `a=cryptex`, RFC 9335 §5.1) switches it with {@link setCryptex}.
+   * later (both sides' `a=cryptex`, RFC 9335 §3) switches it with {@link setCryptex}.
    */
   #cryptex: boolean;
 
@@ -46,7 +46,8 @@ export class SrtpSession extends SessionBase<{ top: number }> {
   /**
    * Protects one RTP packet (RFC 3711 §3.3) and returns the SRTP packet (a new array; `packet` is
    * not modified). The index comes from the sequence number and the stream's rollover counter.
-   * With cryptex on (`config.cryptex` or {@link setCryptex}) the CSRCs and header extensions are encrypted too (RFC 9335).
+   * With cryptex on (`config.cryptex` or {@link setCryptex}) the CSRCs and header extensions
+   * are encrypted too (RFC 9335).
    * Throws `RangeError` when `packet` is not an RTP packet (local misuse).
    */
   protect(packet: Uint8Array): Uint8Array {
