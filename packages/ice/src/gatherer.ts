@@ -38,19 +38,24 @@ interface Query {
 /** The srflx gathering machine owned by the agent. */
 export class Gatherer {
   readonly #config: IceAgentConfig;
-  readonly #client: StunBindingClient;
+  /** The STUN client, while queries are outstanding (most peers have no STUN server). */
+  #client: StunBindingClient | undefined;
   readonly #queries = new Map<string, Query>();
   readonly #timers = new TimerTable<string>();
   readonly #events = new Fifo<GathererEvent>();
 
   constructor(config: IceAgentConfig) {
     this.#config = config;
-    this.#client = new StunBindingClient({
-      rng: config.rng,
-      logger: config.logger,
+  }
+
+  #stunClient(): StunBindingClient {
+    this.#client ??= new StunBindingClient({
+      rng: this.#config.rng,
+      logger: this.#config.logger,
       // Retransmit from 500 ms (RFC 8489 §6.2.1); the overall limit is stunTimeoutMs.
       transaction: { initialRtoMs: 500, requestCount: 7, adaptiveRto: false },
     });
+    return this.#client;
   }
 
   /** No query outstanding. */
@@ -64,7 +69,7 @@ export class Gatherer {
     for (const server of this.#config.stunServers) {
       if (ipFamily(server.address) !== fam) continue;
       const to = { address: normalizeIp(server.address), port: server.port };
-      const transactionId = this.#client.query(now, to, { from: host.base });
+      const transactionId = this.#stunClient().query(now, to, { from: host.base });
       const key = transactionKey(transactionId);
       this.#queries.set(key, { key, transactionId, host, server });
       this.#timers.set(key, now + this.#config.stunTimeoutMs);
@@ -84,7 +89,7 @@ export class Gatherer {
       )
         fromServer = true;
     }
-    if (!fromServer) return false;
+    if (!fromServer || !this.#client) return false;
     const consumed = this.#client.handleDatagram(now, dgram);
     this.#drain();
     return consumed;
@@ -95,15 +100,21 @@ export class Gatherer {
       const q = this.#queries.get(key);
       if (!q) continue;
       this.#queries.delete(key);
-      this.#client.cancel(q.transactionId);
+      this.#client?.cancel(q.transactionId);
       this.#error(q, 701, "STUN server did not answer");
     }
-    this.#client.handleTimeout(now);
+    this.#client?.handleTimeout(now);
     this.#drain();
   }
 
   pollTransmit(): Transmit | undefined {
-    return this.#client.pollTransmit();
+    const c = this.#client;
+    if (!c) return undefined;
+    const t = c.pollTransmit();
+    // Every query answered or given up: the client goes until the next gathering.
+    if (t === undefined && this.#queries.size === 0 && c.pollTimeout() === undefined)
+      this.#client = undefined;
+    return t;
   }
 
   pollEvent(): GathererEvent | undefined {
@@ -112,13 +123,15 @@ export class Gatherer {
 
   pollTimeout(): Millis | undefined {
     const a = this.#timers.next();
-    const b = this.#client.pollTimeout();
+    const b = this.#client?.pollTimeout();
     if (a === undefined) return b;
     return b === undefined || a < b ? a : b;
   }
 
   #drain(): void {
-    for (let e = this.#client.pollEvent(); e; e = this.#client.pollEvent()) {
+    const client = this.#client;
+    if (!client) return;
+    for (let e = client.pollEvent(); e; e = client.pollEvent()) {
       const key = transactionKey(e.transactionId);
       const q = this.#queries.get(key);
       if (!q) continue;
