@@ -193,6 +193,10 @@ export function dataChannelSuite(make: () => NativePeer): void {
     else createTheirs({ other, theirs }, "echo");
     const signaled = await connect(pc, other, role, mode);
     const s = { pc, other, signaled, mine, theirs, echo: undefined as unknown as RTCDataChannel };
+    // Loopback only, on both ends of the pair ICE selected.
+    const selected = pc.sctp?.transport.iceTransport.getSelectedCandidatePair();
+    strictEqual(selected?.local.address, "127.0.0.1");
+    strictEqual(selected?.remote.address, "127.0.0.1");
     const echo = await mineOpen(s, "echo");
     await theirsOpen(s, "echo");
     return { ...s, echo };
