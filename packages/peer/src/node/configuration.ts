@@ -1,7 +1,8 @@
 /** W3C `RTCConfiguration` (webrtc-pc §4.2.1): validation and ICE server URLs (RFC 7064, 7065). */
 
-import type { RTCCertificate } from "./certificate.js";
+import { RTCCertificate } from "./certificate.js";
 import { domError } from "./errors.js";
+import type { DomType } from "./event-handlers.js";
 
 export type RTCIceTransportPolicy = "all" | "relay";
 export type RTCBundlePolicy = "balanced" | "max-compat" | "max-bundle";
@@ -20,7 +21,12 @@ export interface RTCConfiguration {
   iceTransportPolicy?: RTCIceTransportPolicy;
   bundlePolicy?: RTCBundlePolicy;
   rtcpMuxPolicy?: RTCRtcpMuxPolicy;
-  certificates?: RTCCertificate[];
+  /**
+   * Certificates from `RTCPeerConnection.generateCertificate()`. Typed to take lib.dom's
+   * `RTCCertificate` too (what a program compiled with lib.dom holds for ours); any other
+   * object is rejected with a TypeError.
+   */
+  certificates?: (RTCCertificate | DomType<"RTCCertificate">)[];
   iceCandidatePoolSize?: number;
 }
 
@@ -132,9 +138,13 @@ export function validateConfiguration(c: RTCConfiguration | undefined | null): {
   const pool = cfg.iceCandidatePoolSize ?? 0;
   if (!Number.isInteger(pool) || pool < 0 || pool > 255)
     throw new TypeError("iceCandidatePoolSize must be 0..255");
-  const certificates = cfg.certificates ?? [];
-  for (const cert of certificates)
+  const certificates: RTCCertificate[] = [];
+  for (const cert of cfg.certificates ?? []) {
+    if (!(cert instanceof RTCCertificate))
+      throw new TypeError("certificates must come from RTCPeerConnection.generateCertificate()");
     if (cert.expires <= Date.now()) throw domError("InvalidAccessError", "certificate expired");
+    certificates.push(cert);
+  }
   return {
     config: {
       iceServers: (cfg.iceServers ?? []).map((s) => ({ ...s })),

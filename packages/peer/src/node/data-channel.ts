@@ -6,7 +6,7 @@
  */
 
 import { domError, RTCError, RTCErrorEvent } from "./errors.js";
-import { defineEventHandlers } from "./event-handlers.js";
+import { defineEventHandlers, type EventHandler } from "./event-handlers.js";
 
 export type RTCDataChannelState = "connecting" | "open" | "closing" | "closed";
 export type RTCPriorityType = "very-low" | "low" | "medium" | "high";
@@ -58,12 +58,12 @@ function byteSize(data: Queued): number {
 }
 
 export class RTCDataChannel extends EventTarget {
-  declare onopen: ((this: RTCDataChannel, ev: Event) => unknown) | null;
-  declare onbufferedamountlow: ((this: RTCDataChannel, ev: Event) => unknown) | null;
-  declare onerror: ((this: RTCDataChannel, ev: RTCErrorEvent) => unknown) | null;
-  declare onclosing: ((this: RTCDataChannel, ev: Event) => unknown) | null;
-  declare onclose: ((this: RTCDataChannel, ev: Event) => unknown) | null;
-  declare onmessage: ((this: RTCDataChannel, ev: MessageEvent) => unknown) | null;
+  declare onopen: EventHandler<RTCDataChannel, "RTCDataChannel">;
+  declare onbufferedamountlow: EventHandler<RTCDataChannel, "RTCDataChannel">;
+  declare onerror: EventHandler<RTCDataChannel, "RTCDataChannel", RTCErrorEvent, "RTCErrorEvent">;
+  declare onclosing: EventHandler<RTCDataChannel, "RTCDataChannel">;
+  declare onclose: EventHandler<RTCDataChannel, "RTCDataChannel">;
+  declare onmessage: EventHandler<RTCDataChannel, "RTCDataChannel", MessageEvent>;
   readonly label: string;
   readonly ordered: boolean;
   readonly maxPacketLifeTime: number | null;

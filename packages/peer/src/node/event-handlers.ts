@@ -7,6 +7,27 @@ export interface EventInit {
   composed?: boolean;
 }
 
+/**
+ * lib.dom's type `N` (the instance type of its global constructor) when the program is compiled
+ * with lib.dom, `never` otherwise: Node's own globals do not include WebRTC.
+ */
+export type DomType<N extends string> = N extends string // distributes: never for never
+  ? typeof globalThis extends Record<N, { prototype: infer P }>
+    ? P
+    : never
+  : never;
+
+/**
+ * The type of an `on<event>` attribute: called with `this` the object and `ev` the event.
+ * lib.dom's attribute types take lib.dom's object and event types in those places, and ours
+ * (with private fields) are not those types, so in a program compiled with lib.dom the handler
+ * also accepts lib.dom's (`DomType`): our objects then assign to lib.dom's interfaces, and a
+ * handler written for lib.dom's types can be set on ours. Without lib.dom, exactly ours.
+ */
+export type EventHandler<T, TN extends string, E extends Event = Event, EN extends string = never> =
+  | ((this: T | DomType<TN>, ev: E | DomType<EN>) => unknown)
+  | null;
+
 type EventListener = (ev: Event) => void;
 type Handler = ((this: EventTarget, ev: Event) => unknown) | null;
 const slots = new WeakMap<

@@ -32,6 +32,10 @@ export {
   type RTCIceComponent,
   type RTCIceProtocol,
 } from "./ice-candidate.js";
+export type {
+  RTCPeerConnectionErrorCallback,
+  RTCSessionDescriptionCallback,
+} from "./legacy-callbacks.js";
 export {
   RTCBandwidthEstimateEvent,
   RTCTransportFeedbackEvent,
@@ -56,7 +60,7 @@ export {
   RTCRtpPacketEvent,
 } from "./media/encoded-track.js";
 export type { RTCRtpTransceiverInit } from "./media/media-controller.js";
-export { MediaStream, RTCTrackEvent } from "./media/media-stream.js";
+export { MediaStream, MediaStreamTrackEvent, RTCTrackEvent } from "./media/media-stream.js";
 export { RTCRtpReceiver, type RTCRtpSynchronizationSource } from "./media/rtp-receiver.js";
 export {
   type RTCRtpEncodingParameters,
@@ -65,8 +69,9 @@ export {
 } from "./media/rtp-sender.js";
 export { RTCRtpTransceiver, type RTCRtpTransceiverDirection } from "./media/rtp-transceiver.js";
 export type { WebRtcOptions } from "./options.js";
-export { RTCPeerConnection } from "./peer-connection.js";
+export { type RTCOfferOptions, RTCPeerConnection } from "./peer-connection.js";
 export {
+  type RTCLocalSessionDescriptionInit,
   type RTCSdpType,
   RTCSessionDescription,
   type RTCSessionDescriptionInit,

@@ -17,7 +17,11 @@ import type { RTCIceCandidateInit } from "./ice-candidate.js";
 import type { MediaController } from "./media/media-controller.js";
 import type { PeerContext } from "./peer-context.js";
 import { ensureRunner, type RunnerHooks, startGathering } from "./runner-setup.js";
-import { RTCSessionDescription, type RTCSessionDescriptionInit } from "./session-description.js";
+import {
+  type RTCLocalSessionDescriptionInit,
+  RTCSessionDescription,
+  type RTCSessionDescriptionInit,
+} from "./session-description.js";
 import { RTCSctpTransport } from "./transports.js";
 
 export class Negotiator {
@@ -48,7 +52,7 @@ export class Negotiator {
     return this.#createAnswer(this.#answerCreds());
   }
 
-  async setLocal(description: RTCSessionDescriptionInit | undefined): Promise<void> {
+  async setLocal(description: RTCLocalSessionDescriptionInit | undefined): Promise<void> {
     const ctx = this.#ctx;
     let type = description?.type;
     let sdp = description?.sdp ?? "";

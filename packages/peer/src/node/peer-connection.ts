@@ -19,13 +19,18 @@ import { type RTCConfiguration, reconfigure } from "./configuration.js";
 import { CoreEventDispatcher } from "./core-events.js";
 import type { RTCDataChannel, RTCDataChannelInit } from "./data-channel.js";
 import { domError } from "./errors.js";
-import { defineEventHandlers } from "./event-handlers.js";
+import { defineEventHandlers, type EventHandler } from "./event-handlers.js";
 import type {
   RTCDataChannelEvent,
   RTCPeerConnectionIceErrorEvent,
   RTCPeerConnectionIceEvent,
 } from "./events.js";
 import type { RTCIceCandidateInit } from "./ice-candidate.js";
+import {
+  type RTCPeerConnectionErrorCallback,
+  type RTCSessionDescriptionCallback,
+  viaCallbacks,
+} from "./legacy-callbacks.js";
 import type { EncodedMediaStreamTrack } from "./media/encoded-track.js";
 import { MediaController, type RTCRtpTransceiverInit } from "./media/media-controller.js";
 import type { MediaStream, RTCTrackEvent } from "./media/media-stream.js";
@@ -35,7 +40,11 @@ import type { RTCRtpTransceiver } from "./media/rtp-transceiver.js";
 import { Negotiator } from "./negotiation.js";
 import type { WebRtcOptions } from "./options.js";
 import { closedError, PeerContext } from "./peer-context.js";
-import { RTCSessionDescription, type RTCSessionDescriptionInit } from "./session-description.js";
+import {
+  type RTCLocalSessionDescriptionInit,
+  RTCSessionDescription,
+  type RTCSessionDescriptionInit,
+} from "./session-description.js";
 import { buildStatsReport, type RTCStatsReport, type StatsInput } from "./stats.js";
 import type {
   RTCDtlsTransport,
@@ -47,20 +56,41 @@ import type {
 /** Static slot where {@link createWebRtc} puts a subclass's options. */
 export const WEBRTC_OPTIONS: unique symbol = Symbol("purertc.options");
 
+/** W3C `RTCOfferOptions` (the legacy `offerToReceive*` are not honoured: add transceivers). */
+export interface RTCOfferOptions {
+  iceRestart?: boolean;
+}
+
 export class RTCPeerConnection extends EventTarget {
-  declare onnegotiationneeded: ((this: RTCPeerConnection, ev: Event) => unknown) | null;
-  declare onicecandidate:
-    | ((this: RTCPeerConnection, ev: RTCPeerConnectionIceEvent) => unknown)
-    | null;
-  declare onicecandidateerror:
-    | ((this: RTCPeerConnection, ev: RTCPeerConnectionIceErrorEvent) => unknown)
-    | null;
-  declare onsignalingstatechange: ((this: RTCPeerConnection, ev: Event) => unknown) | null;
-  declare oniceconnectionstatechange: ((this: RTCPeerConnection, ev: Event) => unknown) | null;
-  declare onicegatheringstatechange: ((this: RTCPeerConnection, ev: Event) => unknown) | null;
-  declare onconnectionstatechange: ((this: RTCPeerConnection, ev: Event) => unknown) | null;
-  declare ondatachannel: ((this: RTCPeerConnection, ev: RTCDataChannelEvent) => unknown) | null;
-  declare ontrack: ((this: RTCPeerConnection, ev: RTCTrackEvent) => unknown) | null;
+  declare onnegotiationneeded: EventHandler<RTCPeerConnection, "RTCPeerConnection">;
+  declare onicecandidate: EventHandler<
+    RTCPeerConnection,
+    "RTCPeerConnection",
+    RTCPeerConnectionIceEvent,
+    "RTCPeerConnectionIceEvent"
+  >;
+  declare onicecandidateerror: EventHandler<
+    RTCPeerConnection,
+    "RTCPeerConnection",
+    RTCPeerConnectionIceErrorEvent,
+    "RTCPeerConnectionIceErrorEvent"
+  >;
+  declare onsignalingstatechange: EventHandler<RTCPeerConnection, "RTCPeerConnection">;
+  declare oniceconnectionstatechange: EventHandler<RTCPeerConnection, "RTCPeerConnection">;
+  declare onicegatheringstatechange: EventHandler<RTCPeerConnection, "RTCPeerConnection">;
+  declare onconnectionstatechange: EventHandler<RTCPeerConnection, "RTCPeerConnection">;
+  declare ondatachannel: EventHandler<
+    RTCPeerConnection,
+    "RTCPeerConnection",
+    RTCDataChannelEvent,
+    "RTCDataChannelEvent"
+  >;
+  declare ontrack: EventHandler<
+    RTCPeerConnection,
+    "RTCPeerConnection",
+    RTCTrackEvent,
+    "RTCTrackEvent"
+  >;
   static [WEBRTC_OPTIONS]: WebRtcOptions = {};
 
   /** webrtc-pc §4.9.1: ECDSA P-256 or RSASSA-PKCS1-v1_5/SHA-256 certificates (others: NotSupportedError). */
@@ -167,27 +197,73 @@ export class RTCPeerConnection extends EventTarget {
 
   // --- negotiation (see ./negotiation.ts) ---------------------------------------------------
 
-  createOffer(options?: { iceRestart?: boolean }): Promise<RTCSessionDescriptionInit> {
+  /** webrtc-pc §4.4.1.6 createOffer(). */
+  createOffer(options?: RTCOfferOptions): Promise<RTCSessionDescriptionInit>;
+  /** @deprecated webrtc-pc §10.1 legacy callback form; use the promise. */
+  createOffer(
+    successCallback: RTCSessionDescriptionCallback<RTCSessionDescriptionInit>,
+    failureCallback: RTCPeerConnectionErrorCallback,
+    options?: RTCOfferOptions,
+  ): Promise<undefined>;
+  createOffer(
+    a?: RTCOfferOptions | RTCSessionDescriptionCallback<RTCSessionDescriptionInit>,
+    b?: RTCPeerConnectionErrorCallback,
+    c?: RTCOfferOptions,
+  ): Promise<RTCSessionDescriptionInit | undefined> {
+    if (typeof a === "function") return viaCallbacks(this.createOffer(c), a, b!);
     return this.#ctx.chain(() => ({
       type: "offer",
-      sdp: this.#negotiation.createOffer(options?.iceRestart),
+      sdp: this.#negotiation.createOffer(a?.iceRestart),
     }));
   }
 
-  createAnswer(_options?: object): Promise<RTCSessionDescriptionInit> {
+  /** webrtc-pc §4.4.1.6 createAnswer() (no option applies). */
+  createAnswer(options?: object): Promise<RTCSessionDescriptionInit>;
+  /** @deprecated webrtc-pc §10.1 legacy callback form; use the promise. */
+  createAnswer(
+    successCallback: RTCSessionDescriptionCallback<RTCSessionDescriptionInit>,
+    failureCallback: RTCPeerConnectionErrorCallback,
+  ): Promise<undefined>;
+  createAnswer(
+    a?: object | RTCSessionDescriptionCallback<RTCSessionDescriptionInit>,
+    b?: RTCPeerConnectionErrorCallback,
+  ): Promise<RTCSessionDescriptionInit | undefined> {
+    if (typeof a === "function")
+      return viaCallbacks(
+        this.createAnswer(),
+        a as RTCSessionDescriptionCallback<RTCSessionDescriptionInit>,
+        b!,
+      );
     return this.#ctx.chain(() => ({ type: "answer", sdp: this.#negotiation.createAnswer() }));
   }
 
-  setLocalDescription(description?: RTCSessionDescriptionInit): Promise<void> {
-    return this.#ctx.chain(() => this.#negotiation.setLocal(description));
+  /** webrtc-pc §4.4.1.6 setLocalDescription(), also without a description (implicit). */
+  setLocalDescription(
+    description?: RTCLocalSessionDescriptionInit,
+    successCallback?: () => void,
+    failureCallback?: RTCPeerConnectionErrorCallback,
+  ): Promise<void> {
+    const p = this.#ctx.chain(() => this.#negotiation.setLocal(description));
+    return successCallback ? viaCallbacks(p, successCallback, failureCallback!) : p;
   }
 
-  setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
-    return this.#ctx.chain(() => this.#negotiation.setRemote(description));
+  setRemoteDescription(
+    description: RTCSessionDescriptionInit,
+    successCallback?: () => void,
+    failureCallback?: RTCPeerConnectionErrorCallback,
+  ): Promise<void> {
+    const p = this.#ctx.chain(() => this.#negotiation.setRemote(description));
+    return successCallback ? viaCallbacks(p, successCallback, failureCallback!) : p;
   }
 
-  addIceCandidate(candidate?: RTCIceCandidateInit | null): Promise<void> {
-    return this.#ctx.chain(() => this.#negotiation.addIceCandidate(candidate));
+  /** webrtc-pc §4.4.1.6 addIceCandidate(): `null`, `{}` or an empty candidate ends candidates. */
+  addIceCandidate(
+    candidate?: RTCIceCandidateInit | null,
+    successCallback?: () => void,
+    failureCallback?: RTCPeerConnectionErrorCallback,
+  ): Promise<void> {
+    const p = this.#ctx.chain(() => this.#negotiation.addIceCandidate(candidate));
+    return successCallback ? viaCallbacks(p, successCallback, failureCallback!) : p;
   }
 
   /** webrtc-pc §4.4.1.6 restartIce(): the next offer carries new ICE credentials. */

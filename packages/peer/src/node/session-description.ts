@@ -3,8 +3,14 @@
 /** W3C `RTCSdpType`. */
 export type RTCSdpType = "offer" | "answer" | "pranswer" | "rollback";
 
-/** W3C `RTCSessionDescriptionInit`. */
+/** W3C `RTCSessionDescriptionInit`: what `createOffer`/`toJSON` give, `setRemoteDescription` takes. */
 export interface RTCSessionDescriptionInit {
+  type: RTCSdpType;
+  sdp?: string;
+}
+
+/** W3C `RTCLocalSessionDescriptionInit`: `setLocalDescription` also takes one without a type. */
+export interface RTCLocalSessionDescriptionInit {
   type?: RTCSdpType;
   sdp?: string;
 }
@@ -15,6 +21,7 @@ export class RTCSessionDescription {
   readonly type: RTCSdpType;
   readonly sdp: string;
 
+  /** Throws a TypeError without a valid `type` (JavaScript callers may leave it out). */
   constructor(init: RTCSessionDescriptionInit) {
     if (init === null || typeof init !== "object")
       throw new TypeError("RTCSessionDescription needs an init dictionary");

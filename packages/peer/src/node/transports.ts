@@ -7,7 +7,7 @@ import type { IceCandidate } from "@purertc/ice";
 import { serializeIceCandidate } from "@purertc/ice";
 import type { DtlsTransportState } from "../connection-state.js";
 import type { RTCErrorEvent } from "./errors.js";
-import { defineEventHandlers } from "./event-handlers.js";
+import { defineEventHandlers, type EventHandler } from "./event-handlers.js";
 import { RTCIceCandidate } from "./ice-candidate.js";
 
 export type RTCIceRole = "unknown" | "controlling" | "controlled";
@@ -56,9 +56,9 @@ export function toRtcCandidate(c: IceCandidate, mid = "0"): RTCIceCandidate {
 }
 
 export class RTCIceTransport extends EventTarget {
-  declare onstatechange: ((this: RTCIceTransport, ev: Event) => unknown) | null;
-  declare ongatheringstatechange: ((this: RTCIceTransport, ev: Event) => unknown) | null;
-  declare onselectedcandidatepairchange: ((this: RTCIceTransport, ev: Event) => unknown) | null;
+  declare onstatechange: EventHandler<RTCIceTransport, "RTCIceTransport">;
+  declare ongatheringstatechange: EventHandler<RTCIceTransport, "RTCIceTransport">;
+  declare onselectedcandidatepairchange: EventHandler<RTCIceTransport, "RTCIceTransport">;
   readonly #src: TransportSource;
   /** @internal */ _state: RTCIceTransportState = "new";
   /** @internal */ _gatheringState: RTCIceGathererState = "new";
@@ -105,8 +105,13 @@ defineEventHandlers(RTCIceTransport.prototype, [
 ]);
 
 export class RTCDtlsTransport extends EventTarget {
-  declare onstatechange: ((this: RTCDtlsTransport, ev: Event) => unknown) | null;
-  declare onerror: ((this: RTCDtlsTransport, ev: RTCErrorEvent) => unknown) | null;
+  declare onstatechange: EventHandler<RTCDtlsTransport, "RTCDtlsTransport">;
+  declare onerror: EventHandler<
+    RTCDtlsTransport,
+    "RTCDtlsTransport",
+    RTCErrorEvent,
+    "RTCErrorEvent"
+  >;
   readonly iceTransport: RTCIceTransport;
   readonly #src: TransportSource;
   /** @internal */ _state: DtlsTransportState = "new";
@@ -131,7 +136,7 @@ defineEventHandlers(RTCDtlsTransport.prototype, ["statechange", "error"]);
 const MAX_CHANNELS = 65535;
 
 export class RTCSctpTransport extends EventTarget {
-  declare onstatechange: ((this: RTCSctpTransport, ev: Event) => unknown) | null;
+  declare onstatechange: EventHandler<RTCSctpTransport, "RTCSctpTransport">;
   readonly transport: RTCDtlsTransport;
   readonly #src: TransportSource;
   /** @internal */ _state: RTCSctpTransportState = "connecting";

@@ -12,6 +12,11 @@ import {
   RTCPeerConnectionIceEvent,
 } from "./events.js";
 import { RTCIceCandidate } from "./ice-candidate.js";
+import { RTCDTMFSender, RTCDTMFToneChangeEvent } from "./media/dtmf-sender.js";
+import { MediaStream, MediaStreamTrackEvent, RTCTrackEvent } from "./media/media-stream.js";
+import { RTCRtpReceiver } from "./media/rtp-receiver.js";
+import { RTCRtpSender } from "./media/rtp-sender.js";
+import { RTCRtpTransceiver } from "./media/rtp-transceiver.js";
 import type { WebRtcOptions } from "./options.js";
 import { RTCPeerConnection, WEBRTC_OPTIONS } from "./peer-connection.js";
 import { RTCSessionDescription } from "./session-description.js";
@@ -32,6 +37,14 @@ export interface WebRtc {
   readonly RTCIceTransport: typeof RTCIceTransport;
   readonly RTCDtlsTransport: typeof RTCDtlsTransport;
   readonly RTCSctpTransport: typeof RTCSctpTransport;
+  readonly RTCRtpSender: typeof RTCRtpSender;
+  readonly RTCRtpReceiver: typeof RTCRtpReceiver;
+  readonly RTCRtpTransceiver: typeof RTCRtpTransceiver;
+  readonly RTCTrackEvent: typeof RTCTrackEvent;
+  readonly RTCDTMFSender: typeof RTCDTMFSender;
+  readonly RTCDTMFToneChangeEvent: typeof RTCDTMFToneChangeEvent;
+  readonly MediaStream: typeof MediaStream;
+  readonly MediaStreamTrackEvent: typeof MediaStreamTrackEvent;
 }
 
 /** The W3C constructors with `RTCPeerConnection` configured by `options`. */
@@ -55,5 +68,13 @@ export function createWebRtc(options: WebRtcOptions = {}): WebRtc {
     RTCIceTransport,
     RTCDtlsTransport,
     RTCSctpTransport,
+    RTCRtpSender,
+    RTCRtpReceiver,
+    RTCRtpTransceiver,
+    RTCTrackEvent,
+    RTCDTMFSender,
+    RTCDTMFToneChangeEvent,
+    MediaStream,
+    MediaStreamTrackEvent,
   };
 }

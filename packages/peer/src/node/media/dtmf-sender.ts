@@ -14,7 +14,7 @@ import {
   normalizeDtmfTones,
 } from "../../media/dtmf-sender.js";
 import { domError } from "../errors.js";
-import { defineEventHandlers } from "../event-handlers.js";
+import { defineEventHandlers, type EventHandler } from "../event-handlers.js";
 
 /** What the DTMF sender needs from its RTP sender and connection. */
 export interface DtmfHost {
@@ -57,7 +57,12 @@ export class RTCDTMFToneEvent extends Event {
 }
 
 export class RTCDTMFSender extends EventTarget {
-  declare ontonechange: ((this: RTCDTMFSender, ev: RTCDTMFToneChangeEvent) => unknown) | null;
+  declare ontonechange: EventHandler<
+    RTCDTMFSender,
+    "RTCDTMFSender",
+    RTCDTMFToneChangeEvent,
+    "RTCDTMFToneChangeEvent"
+  >;
   readonly #host: DtmfHost;
 
   /** @internal */

@@ -13,6 +13,7 @@
  * ```
  */
 import { decodeRtpPacket, type PayloadCodec, type RtpPacket } from "@purertc/rtp";
+import type { EventHandler } from "../event-handlers.js";
 import {
   type EncodedFrameInit,
   frameBytes,
@@ -118,9 +119,9 @@ const ITERATOR_BACKLOG = 1024;
 let nextTrackId = 0;
 
 export class EncodedMediaStreamTrack extends EventTarget {
-  declare onended: ((this: EncodedMediaStreamTrack, ev: Event) => unknown) | null;
-  declare onmute: ((this: EncodedMediaStreamTrack, ev: Event) => unknown) | null;
-  declare onunmute: ((this: EncodedMediaStreamTrack, ev: Event) => unknown) | null;
+  declare onended: EventHandler<EncodedMediaStreamTrack, "MediaStreamTrack">;
+  declare onmute: EventHandler<EncodedMediaStreamTrack, "MediaStreamTrack">;
+  declare onunmute: EventHandler<EncodedMediaStreamTrack, "MediaStreamTrack">;
   declare onframe: ((this: EncodedMediaStreamTrack, ev: RTCEncodedFrameEvent) => unknown) | null;
   declare onrtp: ((this: EncodedMediaStreamTrack, ev: RTCRtpPacketEvent) => unknown) | null;
 

@@ -26,7 +26,7 @@ import { RTCDTMFSender } from "./dtmf-sender.js";
 import type { EncodedMediaStreamTrack } from "./encoded-track.js";
 import { layerStreamId, MAX_LAYERS } from "./layer-ids.js";
 import { type DeliveryTargets, deliverMediaEvent } from "./media-delivery.js";
-import { MediaStream, RTCTrackEvent } from "./media-stream.js";
+import { MediaStream, MediaStreamTrackEvent, RTCTrackEvent } from "./media-stream.js";
 import { negotiatedStreams, receives, reverse, used } from "./negotiated-streams.js";
 import { RTCRtpReceiver } from "./rtp-receiver.js";
 import { type RTCRtpEncodingParameters, RTCRtpSender } from "./rtp-sender.js";
@@ -69,6 +69,7 @@ export class MediaController {
   readonly #cname: string;
   readonly #transceivers: RTCRtpTransceiver[] = [];
   readonly #streams = new Map<string, MediaStream>();
+  #closed = false;
   /** Receiver ids of simulcast layers (RFC 8853) → their transceiver and rid. */
   readonly #layers = new Map<number, { t: RTCRtpTransceiver; rid: string }>();
 
@@ -258,24 +259,29 @@ export class MediaController {
         receives(type === "offer" ? t.direction : reverse(m.direction))
       ) {
         t._receiving = true;
+        const track = t.receiver.track;
         const streams = m.msids.map((x) => this.#stream(x.stream));
-        for (const s of streams) s.addTrack(t.receiver.track);
+        // webrtc-pc §4.4.1.6 "set the associated remote streams": `addtrack` on each stream
+        // the track joins, then the `track` event.
+        const joined = streams.filter((s) => !s.getTracks().includes(track));
+        for (const s of joined) s.addTrack(track);
         const tr = t;
-        this.#host.queue(() =>
+        this.#host.queue(() => {
+          for (const s of joined) s.dispatchEvent(new MediaStreamTrackEvent("addtrack", { track }));
           this.#host.dispatchTrack(
-            new RTCTrackEvent("track", {
-              receiver: tr.receiver,
-              track: tr.receiver.track,
-              streams,
-              transceiver: tr,
-            }),
-          ),
-        );
+            new RTCTrackEvent("track", { receiver: tr.receiver, track, streams, transceiver: tr }),
+          );
+        });
       } else if (!remoteSends && t._receiving) {
         t._receiving = false;
-        for (const s of this.#streams.values()) s.removeTrack(t.receiver.track);
-        const tr = t;
-        this.#host.queue(() => tr.receiver.track._remoteEnded(false));
+        const track = t.receiver.track;
+        const left = [...this.#streams.values()].filter((s) => s.getTracks().includes(track));
+        for (const s of left) s.removeTrack(track);
+        this.#host.queue(() => {
+          for (const s of left)
+            s.dispatchEvent(new MediaStreamTrackEvent("removetrack", { track }));
+          track._remoteEnded(false);
+        });
       }
     }
   }
@@ -312,6 +318,7 @@ export class MediaController {
 
   /** The connection closed: every transceiver stops. */
   close(): void {
+    this.#closed = true;
     for (const t of this.#transceivers) {
       t.sender._setTrack(null);
       for (const x of t.receiver.encodings) x.track._remoteEnded(true);
@@ -344,6 +351,11 @@ export class MediaController {
       this.#host.changed(),
     );
     sender._stats = () => this.#host.stats({ transceiver: t, side: "sender" });
+    sender._setStreams = (ids) => {
+      if (this.#closed) throw domError("InvalidStateError", "the connection is closed");
+      t._streamIds = ids;
+      this.#host.changed();
+    };
     receiver._stats = () => this.#host.stats({ transceiver: t, side: "receiver" });
     if (kind === "audio") sender._dtmf = this.#dtmfSender(t);
     this.#transceivers.push(t);

@@ -1,11 +1,38 @@
 /** `MediaStream` (mediacapture-main §4.2) over encoded tracks, and `RTCTrackEvent` (webrtc-pc §5.7). */
+import { defineEventHandlers, type EventHandler, type EventInit } from "../event-handlers.js";
 import type { EncodedMediaStreamTrack } from "./encoded-track.js";
 import type { RTCRtpReceiver } from "./rtp-receiver.js";
 import type { RTCRtpTransceiver } from "./rtp-transceiver.js";
 
 let nextStreamId = 0;
 
+/** mediacapture-main §4.3 `MediaStreamTrackEvent`: the `addtrack`/`removetrack` of a stream. */
+export class MediaStreamTrackEvent extends Event {
+  readonly track: EncodedMediaStreamTrack;
+  constructor(type: string, init: EventInit & { track: EncodedMediaStreamTrack }) {
+    super(type, init);
+    if (!init?.track) throw new TypeError("MediaStreamTrackEvent needs a track");
+    this.track = init.track;
+  }
+}
+
+/**
+ * `MediaStream`. `addtrack`/`removetrack` fire on remote streams when a negotiation adds or
+ * removes one of their tracks (webrtc-pc §4.4.1.6), never for `addTrack()`/`removeTrack()`.
+ */
 export class MediaStream extends EventTarget {
+  declare onaddtrack: EventHandler<
+    MediaStream,
+    "MediaStream",
+    MediaStreamTrackEvent,
+    "MediaStreamTrackEvent"
+  >;
+  declare onremovetrack: EventHandler<
+    MediaStream,
+    "MediaStream",
+    MediaStreamTrackEvent,
+    "MediaStreamTrackEvent"
+  >;
   readonly id: string;
   readonly #tracks = new Set<EncodedMediaStreamTrack>();
 
@@ -45,6 +72,7 @@ export class MediaStream extends EventTarget {
     return new MediaStream(this.getTracks().map((t) => t.clone()));
   }
 }
+defineEventHandlers(MediaStream.prototype, ["addtrack", "removetrack"]);
 
 /** The `track` event: a receiver started receiving a remote track. */
 export class RTCTrackEvent extends Event {

@@ -12,6 +12,7 @@ import {
   type RTCRtpCodecParameters,
   toRtcCodec,
 } from "../../media/codecs.js";
+import { domError } from "../errors.js";
 import type { RTCStatsReport } from "../stats.js";
 import type { RTCDtlsTransport } from "../transports.js";
 import { EncodedMediaStreamTrack } from "./encoded-track.js";
@@ -62,6 +63,15 @@ export class RTCRtpReceiver {
   get encodings(): RTCRtpReceiveEncoding[] {
     if (!this.#layers) return [{ track: this.track }];
     return [...this.#layers].map(([rid, track]) => ({ rid, track }));
+  }
+
+  /** webrtc-encoded-transform: always null (see `RTCRtpSender.transform`). */
+  get transform(): null {
+    return null;
+  }
+  set transform(value: null) {
+    if (value !== null)
+      throw domError("NotSupportedError", "RTCRtpScriptTransform is not supported");
   }
 
   static getCapabilities(kind: string): RTCRtpCapabilities | null {

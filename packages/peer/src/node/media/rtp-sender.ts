@@ -25,6 +25,7 @@ import type { RTCStatsReport } from "../stats.js";
 import type { RTCDtlsTransport } from "../transports.js";
 import type { RTCDTMFSender } from "./dtmf-sender.js";
 import type { EncodedMediaStreamTrack, TrackSink } from "./encoded-track.js";
+import type { MediaStream } from "./media-stream.js";
 import { checkSendEncodings, SendLayer } from "./send-layer.js";
 
 /** What a sender needs from its connection. */
@@ -69,6 +70,8 @@ export class RTCRtpSender extends EventTarget implements TrackSink {
   _dtmf: RTCDTMFSender | null = null;
   /** @internal The connection's `getStats()` selected to this sender. */
   _stats: (() => Promise<RTCStatsReport>) | undefined;
+  /** @internal Sets the transceiver's `a=msid` stream ids (webrtc-pc §5.2 setStreams). */
+  _setStreams: ((ids: string[]) => void) | undefined;
   readonly #kind: MediaKind;
   readonly #host: SenderHost;
   readonly #id: number;
@@ -116,6 +119,27 @@ export class RTCRtpSender extends EventTarget implements TrackSink {
   /** webrtc-pc §5.2: the `RTCDTMFSender` of an audio sender (RFC 4733), `null` for video. */
   get dtmf(): RTCDTMFSender | null {
     return this._dtmf;
+  }
+
+  /**
+   * webrtc-encoded-transform: always null, no script transform runs here (the encoded frames
+   * are the track's own API: `EncodedMediaStreamTrack.frames()`/`writeFrame()`); setting one
+   * throws NotSupportedError.
+   */
+  get transform(): null {
+    return null;
+  }
+  set transform(value: null) {
+    if (value !== null)
+      throw domError("NotSupportedError", "RTCRtpScriptTransform is not supported");
+  }
+
+  /**
+   * webrtc-pc §5.2 setStreams: the streams (`a=msid`) the remote side associates the track with
+   * from the next negotiation on (negotiationneeded fires); InvalidStateError once closed.
+   */
+  setStreams(...streams: MediaStream[]): void {
+    this._setStreams?.([...new Set(streams.map((st) => st.id))]);
   }
 
   /** webrtc-pc §5.2 getStats: the connection's stats selected to this sender's stream. */
