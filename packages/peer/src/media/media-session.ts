@@ -31,22 +31,14 @@ import {
 } from "@purertc/rtp";
 import { isSrtpFailure, type SrtpContext } from "@purertc/srtp";
 import type { MediaEvent } from "./media-events.js";
-import {
-  DEFAULT_MEDIA_SESSION_CONFIG,
-  type MediaSessionConfig,
-  rtcpIntervalInput,
-} from "./media-session-config.js";
-import {
-  type MediaReceiveConfig,
-  ReceiveStream,
-  type ReceiveStreamStats,
-} from "./receive-stream.js";
+import { DEFAULT_MEDIA_SESSION_CONFIG, type MediaSessionConfig } from "./media-session-config.js";
+import type { MediaReceiveConfig, ReceiveStream, ReceiveStreamStats } from "./receive-stream.js";
 import { handleRtcpPackets, type RtcpInboundHost } from "./rtcp-inbound.js";
-import { type RtcpIntervalInput, RtcpScheduler } from "./rtcp-interval.js";
-import { buildReports } from "./rtcp-reports.js";
+import { RtcpReporter } from "./rtcp-reporter.js";
 import { drainJitterBuffer, handleRtpPacket, type RtpInboundHost } from "./rtp-inbound.js";
 import { RtpRouter } from "./rtp-router.js";
-import { type MediaSendConfig, SendStream, type SendStreamStats } from "./send-stream.js";
+import type { MediaSendConfig, SendStream, SendStreamStats } from "./send-stream.js";
+import { applyReceivers, applySenders } from "./stream-set.js";
 import { TransportFeedback, type TransportFeedbackStats } from "./transport-feedback.js";
 
 export { DEFAULT_MEDIA_SESSION_CONFIG, type MediaSessionConfig };
@@ -73,7 +65,7 @@ export class MediaSession {
   readonly #rtcpSsrc: number;
   readonly #events = new Fifo<MediaEvent>();
   readonly #out = new Fifo<Uint8Array>();
-  readonly #reports: RtcpScheduler;
+  readonly #reports: RtcpReporter;
   readonly #senders = new Map<number, SendStream>();
   readonly #receivers = new Map<number, ReceiveStream>();
   readonly #router = new RtpRouter();
@@ -101,9 +93,14 @@ export class MediaSession {
     this.#cname = cname;
     this.#rtcpSsrc = rng.nextU32() >>> 0 || 1;
     this.#feedback = new TransportFeedback(this.#rtcpSsrc, rng.nextU32() & 0xffff);
-    // A.7: avg_rtcp_size starts at the likely first report: SR + one block, SDES, SRTCP trailer.
-    const sdesChunk = Math.ceil((7 + new TextEncoder().encode(cname).length) / 4) * 4;
-    this.#reports = new RtcpScheduler(this.#cfg, rng, 28 + 52 + 4 + sdesChunk + 14);
+    this.#reports = new RtcpReporter(
+      this.#cfg,
+      rng,
+      cname,
+      this.#rtcpSsrc,
+      this.#senders,
+      this.#receivers,
+    );
     this.#rtcpHost = {
       senders: this.#senders,
       receivers: this.#receivers,
@@ -164,33 +161,8 @@ export class MediaSession {
     senders: readonly MediaSendConfig[],
     receivers: readonly MediaReceiveConfig[],
   ): void {
-    const keepTx = new Set<number>();
-    for (const c of senders) {
-      keepTx.add(c.id);
-      const cur = this.#senders.get(c.id);
-      if (cur && cur.ssrc === c.ssrc && cur.payloadType === c.codecs[0]?.payloadType) {
-        cur.config = c;
-        continue;
-      }
-      this.#senders.set(c.id, new SendStream(c, this.#rng.nextU32() & 0x7fff));
-    }
-    for (const id of [...this.#senders.keys()]) if (!keepTx.has(id)) this.#senders.delete(id);
-    const keepRx = new Set<number>();
-    const bound: ReceiveStream[] = [];
-    for (const c of receivers) {
-      keepRx.add(c.id);
-      let rx = this.#receivers.get(c.id);
-      if (rx && rx.config.mid === c.mid) rx.config = c;
-      else {
-        rx = new ReceiveStream(c, {
-          nackIntervalMs: this.#cfg.nackIntervalMs,
-          giveUpMs: this.#cfg.giveUpMs,
-        });
-        this.#receivers.set(c.id, rx);
-      }
-      bound.push(rx);
-    }
-    for (const id of [...this.#receivers.keys()]) if (!keepRx.has(id)) this.#receivers.delete(id);
+    applySenders(this.#senders, senders, this.#rng);
+    const bound = applyReceivers(this.#receivers, receivers, this.#cfg);
     this.#router.configure(bound);
     this.#feedback.setReceiveIds(
       receivers.flatMap((c) =>
@@ -304,7 +276,7 @@ export class MediaSession {
   }
 
   handleTimeout(now: Millis): void {
-    if (this.#reports.handleTimeout(now, this.#intervalInput()) === "send") this.#sendReports(now);
+    for (const c of this.#reports.handleTimeout(now)) this.#sendRtcp(c.packets, c.ssrcs);
     const fbAt = this.#feedback.pollTimeout();
     if (fbAt !== undefined && fbAt <= now) {
       const fb = this.#feedback.pollFeedback(now);
@@ -406,27 +378,8 @@ export class MediaSession {
   }
 
   #armReport(now: Millis): void {
-    if (!this.#srtp || (this.#senders.size === 0 && this.#receivers.size === 0))
-      this.#reports.stop();
-    else this.#reports.start(now, this.#intervalInput());
-  }
-
-  #intervalInput(): RtcpIntervalInput {
-    const since = this.#reports.senderWindowStart ?? 0;
-    return rtcpIntervalInput(this.#cfg, this.#senders.values(), this.#receivers.values(), since);
-  }
-
-  /** RFC 3550 §6.4: the regular report (./rtcp-reports.ts), one or more compound packets. */
-  #sendReports(now: Millis): void {
-    const input = {
-      now,
-      wallClockOffsetMs: this.#cfg.wallClockOffsetMs,
-      rtcpSsrc: this.#rtcpSsrc,
-      cname: this.#cname,
-      maxBytes: this.#cfg.maxRtcpBytes,
-    };
-    for (const c of buildReports(input, this.#senders.values(), this.#receivers.values()))
-      this.#sendRtcp(c.packets, c.ssrcs);
+    const streams = this.#senders.size + this.#receivers.size > 0;
+    this.#reports.arm(now, this.#srtp !== undefined && streams);
   }
 
   #handleRtcp(now: Millis, data: Uint8Array): void {
