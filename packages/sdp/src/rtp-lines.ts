@@ -76,8 +76,13 @@ export function parseRtcpFbPt(s: string, a: number, e: number): number {
   return pt < 0 || pt > 127 ? -2 : pt;
 }
 
-/** The feedback entry of a well-formed `a=rtcp-fb` value `s.slice(a, e)`. */
-export function parseRtcpFb(s: string, a: number, e: number): RtcpFeedback {
+/**
+ * The feedback entry of a well-formed `a=rtcp-fb` value `s.slice(a, e)`. Trailing spaces are not
+ * an empty parameter (RFC 4585 §4.2 has none): Pion 3 writes `a=rtcp-fb:96 nack ` for plain NACK.
+ */
+export function parseRtcpFb(s: string, a: number, end: number): RtcpFeedback {
+  let e = end;
+  while (e > a && s.charCodeAt(e - 1) === 32 /* space */) e--;
   const sp = indexIn(s, " ", a, e);
   const sp2 = indexIn(s, " ", sp + 1, e);
   if (sp2 < 0) return { type: intern(s, sp + 1, e), parameter: undefined };

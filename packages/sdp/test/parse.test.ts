@@ -69,6 +69,17 @@ describe("leniency that costs nothing", () => {
     expect(serialize(sdp)).toBe(t);
   });
 
+  it("a=rtcp-fb with trailing spaces (Pion 3: `nack `) has no parameter, and round-trips byte for byte", () => {
+    const t = `${HEAD}m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000\r\na=rtcp-fb:96 nack \r\na=rtcp-fb:96 nack pli\r\na=rtcp-fb:96 transport-cc  \r\n`;
+    const sdp = parse(t);
+    expect(sdp.media[0]!.codecs[0]!.feedback).toEqual([
+      { type: "nack", parameter: undefined },
+      { type: "nack", parameter: "pli" },
+      { type: "transport-cc", parameter: undefined },
+    ]);
+    expect(serialize(sdp)).toBe(t);
+  });
+
   it("typed media attributes at session level are kept as generic session attributes", () => {
     const t = `${HEAD}a=mid:0\r\na=candidate:1 1 udp 1 192.0.2.1 1 typ host\r\n`;
     const sdp = parse(t);
