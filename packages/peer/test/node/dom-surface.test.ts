@@ -1,8 +1,13 @@
 /**
  * Members added so our objects match lib.dom's (issue 11), at runtime: the legacy callback forms
  * of webrtc-pc §10.1, `RTCRtpSender.setStreams`, `transform` on senders and receivers, the
- * `addtrack`/`removetrack` events of remote streams, and certificates that are not ours.
+ * `addtrack`/`removetrack` events of remote streams, certificates that are not ours, and the
+ * globals `@purertc/peer/global` installs.
  */
+import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   EncodedMediaStreamTrack,
@@ -129,4 +134,56 @@ describe("RTCConfiguration.certificates", () => {
       () => new webrtc.RTCPeerConnection({ certificates: [fake as unknown as RTCCertificate] }),
     ).toThrow(TypeError);
   });
+});
+
+describe("@purertc/peer/global", () => {
+  it("installs the constructors as globals a browser library uses (media ones too), leaving existing globals alone", () => {
+    const script = `
+      globalThis.RTCError = "kept";
+      await import("${join(import.meta.dirname, "../../src/node/global.ts")}");
+      const pc = new RTCPeerConnection();
+      const ch = pc.createDataChannel("x");
+      const t = pc.addTransceiver("audio");
+      console.log(JSON.stringify({
+        pc: pc instanceof RTCPeerConnection,
+        ch: ch instanceof RTCDataChannel,
+        sender: t.sender instanceof RTCRtpSender && t instanceof RTCRtpTransceiver,
+        dtmf: t.sender.dtmf instanceof RTCDTMFSender,
+        codecs: RTCRtpSender.getCapabilities("audio").codecs.length > 0,
+        stream: new MediaStream().getTracks().length,
+        description: new RTCSessionDescription({ type: "offer", sdp: "" }).type,
+        kept: globalThis.RTCError,
+      }));
+      pc.close();
+    `;
+    // Bundled first (esbuild, source condition), then run by plain node.
+    const esbuild = join(import.meta.dirname, "../../../../node_modules/.bin/esbuild");
+    const out = join(tmpdir(), `purertc-global-${process.pid}.mjs`);
+    const b = spawnSync(
+      esbuild,
+      [
+        "--bundle",
+        "--platform=node",
+        "--format=esm",
+        "--conditions=@purertc/source",
+        `--outfile=${out}`,
+        "--log-level=error",
+      ],
+      { input: script, encoding: "utf8", cwd: join(import.meta.dirname, "../..") },
+    );
+    expect(b.stderr).toBe("");
+    const r = spawnSync(process.execPath, [out], { encoding: "utf8", timeout: 20_000 });
+    rmSync(out, { force: true });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual({
+      pc: true,
+      ch: true,
+      sender: true,
+      dtmf: true,
+      codecs: true,
+      stream: 0,
+      description: "offer",
+      kept: "kept",
+    });
+  }, 30_000);
 });
