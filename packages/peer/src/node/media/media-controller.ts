@@ -6,32 +6,26 @@
  */
 import type { Rng } from "@purertc/common";
 import type { HeaderExtension, RtpPacket } from "@purertc/rtp";
-import type {
-  AnswerMediaInit,
-  Direction,
-  MediaInit,
-  MediaSection,
-  SessionDescription,
-} from "@purertc/sdp";
+import type { MediaInit, MediaSection, SessionDescription } from "@purertc/sdp";
 import type { AnswerMediaOptions } from "../../jsep/session.js";
-import { defaultCodecs, defaultExtmaps, type MediaKind } from "../../media/codecs.js";
-import { answerCodecLevels } from "../../media/h264-level.js";
+import type { MediaKind } from "../../media/codecs.js";
 import type { MediaEvent } from "../../media/media-events.js";
 import type { PeerCore } from "../../peer-core.js";
 import { domError } from "../errors.js";
 import type { RTCStatsReport, StatsInput } from "../stats.js";
 import type { RTCDtlsTransport } from "../transports.js";
-import { allCryptex, negotiatedCryptex } from "./cryptex-negotiation.js";
+import { negotiatedCryptex } from "./cryptex-negotiation.js";
 import { RTCDTMFSender } from "./dtmf-sender.js";
 import type { EncodedMediaStreamTrack } from "./encoded-track.js";
 import { layerStreamId, MAX_LAYERS } from "./layer-ids.js";
+import { answerSections, mediaNegotiationNeeded, offerSections } from "./local-sections.js";
 import { type DeliveryTargets, deliverMediaEvent } from "./media-delivery.js";
 import { MediaStream, MediaStreamTrackEvent, RTCTrackEvent } from "./media-stream.js";
 import { negotiatedStreams, receives, reverse, used } from "./negotiated-streams.js";
 import { RTCRtpReceiver } from "./rtp-receiver.js";
 import { type RTCRtpEncodingParameters, RTCRtpSender } from "./rtp-sender.js";
 import { RTCRtpTransceiver, type RTCRtpTransceiverDirection } from "./rtp-transceiver.js";
-import { sendAttributes, sends, simulcastOffer } from "./send-attributes.js";
+import { sends } from "./send-attributes.js";
 import { checkSendEncodings } from "./send-layer.js";
 
 /** What the controller needs from its connection. */
@@ -160,75 +154,17 @@ export class MediaController {
 
   /** Whether a transceiver needs (re)negotiation (webrtc-pc §4.7.3 for media). */
   negotiationNeeded(local: SessionDescription | undefined): boolean {
-    for (const t of this.#transceivers) {
-      if (t.direction === "stopped") {
-        if (t.mid !== null && t.currentDirection !== "stopped") return true;
-        continue;
-      }
-      if (t.mid === null) return true;
-      if (!local?.media.some((x) => x.mid === t.mid)) return true;
-      if (t._signalled !== `${t.direction} ${t._streamIds.join(",")}`) return true;
-    }
-    return false;
+    return mediaNegotiationNeeded(this.#transceivers, local);
   }
 
   /** The RTP sections of an offer; transceivers without a mid get one (RFC 8829 §5.2.1). */
   offerMedia(usedMids: Set<string>): MediaInit[] {
-    const out: MediaInit[] = [];
-    let next = 0;
-    for (const t of this.#transceivers) {
-      if (t.direction === "stopped") continue;
-      if (t.mid === null) {
-        while (usedMids.has(String(next))) next++;
-        t._setMid(String(next));
-        usedMids.add(String(next));
-      }
-      out.push({
-        kind: t._kind,
-        mid: t.mid!,
-        direction: t.direction as Direction,
-        codecs: t._codecs(t.sender.track?.codec),
-        extmaps: defaultExtmaps(t._kind),
-        ...sendAttributes(t, t.direction, this.#cname),
-        ...simulcastOffer(t),
-        ...(this.#host.cryptex ? { cryptex: true } : {}),
-      });
-    }
-    return out;
+    return offerSections(this.#transceivers, usedMids, this.#cname, this.#host.cryptex === true);
   }
 
   /** The media side of an answer to `offer` (webrtc-pc §4.4.1.5, RFC 8829 §5.3.1). */
   answerOptions(offer: SessionDescription): AnswerMediaOptions {
-    const media: Record<string, AnswerMediaInit> = {};
-    const cryptex = this.#host.cryptex === true && allCryptex(offer);
-    for (const m of offer.media) {
-      if (!isRtp(m) || m.mid === undefined) continue;
-      const t = this.#transceivers.find((x) => x.mid === m.mid);
-      if (!t || t.direction === "stopped") {
-        media[m.mid] = { reject: true };
-        continue;
-      }
-      media[m.mid] = {
-        direction: t.direction as Direction,
-        ...sendAttributes(t, t.direction, this.#cname),
-        ...(cryptex ? { cryptex } : {}),
-      };
-    }
-    return {
-      codecs: {
-        audio: defaultCodecs("audio"),
-        // RFC 6184 §8.2.2: H.264 levels answered against the offer's.
-        video: answerCodecLevels(
-          defaultCodecs("video"),
-          offer.media.find((m) => m.kind === "video")?.codecs ?? [],
-        ),
-      },
-      headerExtensions: {
-        audio: defaultExtmaps("audio").map((e) => e.uri),
-        video: defaultExtmaps("video").map((e) => e.uri),
-      },
-      media,
-    };
+    return answerSections(this.#transceivers, offer, this.#cname, this.#host.cryptex === true);
   }
 
   /**
