@@ -89,7 +89,7 @@ export class ForeignPeer {
   }
 
   /** Sends a command; resolves with its result, rejects on an error reply or after `timeoutMs`. */
-  request<T extends Result = Result>(
+  request<T = Result>(
     cmd: string,
     args: Record<string, unknown> = {},
     timeoutMs = 20_000,

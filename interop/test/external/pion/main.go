@@ -104,6 +104,9 @@ func newPeer() (*peer, error) {
 		})
 	})
 	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
+		if s == webrtc.PeerConnectionStateConnected {
+			state.markConnected()
+		}
 		event("connection", map[string]any{"state": s.String()})
 	})
 	pc.OnTrack(func(track *webrtc.TrackRemote, receiver *webrtc.RTPReceiver) {

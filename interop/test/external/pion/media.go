@@ -45,11 +45,16 @@ type mediaState struct {
 	tracks     map[string]*received
 	ssrcCounts map[uint32]int
 	feedback   map[string]int
+	connected  chan struct{}
+	once       sync.Once
 }
 
 func newMediaState() *mediaState {
-	return &mediaState{tracks: map[string]*received{}, ssrcCounts: map[uint32]int{}, feedback: map[string]int{}}
+	return &mediaState{tracks: map[string]*received{}, ssrcCounts: map[uint32]int{},
+		feedback: map[string]int{}, connected: make(chan struct{})}
 }
+
+func (m *mediaState) markConnected() { m.once.Do(func() { close(m.connected) }) }
 
 // NewInterceptor makes the state the (stateless) counting interceptor of the connection.
 func (m *mediaState) NewInterceptor(_ string) (interceptor.Interceptor, error) { return m, nil }
@@ -177,6 +182,10 @@ func (m *mediaState) play(paceMs int) (map[string]any, error) {
 	video, audio, videoPath, audioPath := m.video, m.audio, m.videoPath, m.audioPath
 	m.mu.Unlock()
 	pace := time.Duration(paceMs) * time.Millisecond
+	// Pion 3.1 reports "connected" before it starts SRTP (dtlstransport.go: onStateChange, then
+	// startSRTP) and drops the samples written in between: wait for the state, then a margin.
+	<-m.connected
+	time.Sleep(100 * time.Millisecond)
 	var wg sync.WaitGroup
 	var videoFrames, audioPackets int
 	var videoErr, audioErr error
