@@ -35,4 +35,10 @@ export interface WebRtcOptions {
    * fingerprint, which links them. Default false.
    */
   readonly shareCertificate?: boolean;
+  /**
+   * Cryptex (RFC 9335): offer `a=cryptex` on every RTP section, accept it in answers, and once
+   * both sides signalled it encrypt RTP header extensions and CSRCs too. Default false (Chromium
+   * neither offers nor accepts it from JavaScript).
+   */
+  readonly cryptex?: boolean;
 }

@@ -128,6 +128,7 @@ export class RTCPeerConnection extends EventTarget {
         stats: (select) => this.#stats(select),
         dtlsTransport: ctx.dtlsTransport,
         rng: ctx.rng,
+        cryptex: ctx.opts.cryptex === true,
       },
       ctx.cname,
     );
