@@ -8,12 +8,15 @@ import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   EncodedMediaStreamTrack,
   MediaStream,
   type MediaStreamTrackEvent,
   type RTCCertificate,
+  type RTCDataChannel,
+  type RTCDataChannelEvent,
+  type RTCPeerConnection,
   type RTCSessionDescriptionInit,
   type RTCTrackEvent,
 } from "../../src/node/index.js";
@@ -124,6 +127,23 @@ describe("remote MediaStream addtrack/removetrack (webrtc-pc §4.4.1.6)", () => 
     expect(order).toHaveLength(3);
     a.close();
     b.close();
+  });
+});
+
+describe("on<event> handler types without lib.dom (checked by tsc -p, which has no DOM lib)", () => {
+  it("`this` and the event are exactly ours: lib.dom's alternatives only appear when lib.dom is loaded", () => {
+    const pc = new webrtc.RTCPeerConnection();
+    pc.ondatachannel = function (ev) {
+      expectTypeOf(this).toEqualTypeOf<RTCPeerConnection>();
+      expectTypeOf(ev).toEqualTypeOf<RTCDataChannelEvent>();
+    };
+    const ch = pc.createDataChannel("x");
+    ch.onmessage = function (ev) {
+      expectTypeOf(this).toEqualTypeOf<RTCDataChannel>();
+      expectTypeOf(ev).toEqualTypeOf<MessageEvent>();
+    };
+    expect(typeof pc.ondatachannel).toBe("function");
+    pc.close();
   });
 });
 
