@@ -15,6 +15,8 @@ export interface StackUnderTest {
   readonly start: () => ForeignPeer | undefined;
   /** The largest message the stack really receives, when below what it announces. */
   readonly maxReceivedMessage?: number;
+  /** What the application section of the stack's own offer looks like (checked as answerer). */
+  readonly offerSctp?: RegExp;
 }
 
 const BULK_BYTES = 4 * 1024 * 1024;
@@ -120,6 +122,8 @@ export function dataChannelSuite(stack: StackUnderTest): void {
         expect(echo.ordered).toBe(true);
         expect(echo.maxRetransmits).toBeNull();
         expect(echo.maxPacketLifeTime).toBeNull();
+        if (role === "answerer" && stack.offerSctp)
+          expect(pc.remoteDescription!.sdp).toMatch(stack.offerSctp);
         if (role === "offerer") {
           const seen = await peer.event(channelEvent("echo"));
           expect(seen).toMatchObject({ ordered: true, channelId: echo.id, negotiated: false });

@@ -8,7 +8,17 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { join } from "node:path";
 
 const GO = "/usr/bin/go";
@@ -38,6 +48,30 @@ export function buildPion(): string | undefined {
   const binary = join(CACHE, `pion-peer-${hash.digest("hex").slice(0, 16)}`);
   if (existsSync(binary)) return binary;
 
+  // Test files load in parallel workers: one builds, the others wait for its binary.
+  mkdirSync(CACHE, { recursive: true });
+  const lock = `${binary}.lock`;
+  let fd: number;
+  try {
+    fd = openSync(lock, "wx");
+  } catch {
+    const deadline = Date.now() + 180_000;
+    while (!existsSync(binary) && existsSync(lock) && Date.now() < deadline)
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    if (existsSync(binary)) return binary;
+    rmSync(lock, { force: true }); // the other build failed or died: build here
+    fd = openSync(lock, "wx");
+  }
+  try {
+    build(binary);
+  } finally {
+    closeSync(fd);
+    rmSync(lock, { force: true });
+  }
+  return binary;
+}
+
+function build(binary: string): void {
   const gopath = join(CACHE, "gopath");
   const link = join(gopath, "src/github.com/pion/webrtc/v3");
   if (!existsSync(link)) {
@@ -62,5 +96,4 @@ export function buildPion(): string | undefined {
     },
   });
   renameSync(partial, binary);
-  return binary;
 }
