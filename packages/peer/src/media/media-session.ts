@@ -21,8 +21,9 @@ import { Fifo, type Logger, type Millis, type Rng } from "@purertc/common";
 import {
   decodeRtcp,
   decodeRtpPacket,
+  encodedLengthRtpPacket,
   encodeRtcp,
-  encodeRtpPacket,
+  encodeRtpPacketInto,
   type HeaderExtension,
   isRtcpPacket,
   RTP_EXTENSION_URI,
@@ -74,6 +75,8 @@ export class MediaSession {
   readonly #rtpHost: RtpInboundHost;
   #srtp: SrtpContext | undefined;
   #cryptex = false;
+  /** Where outgoing RTP is encoded before SRTP (one MTU; grown for a larger packet). */
+  #scratch = new Uint8Array(1500);
   #srtpFailures = 0;
   #srtcpFailures = 0;
   #unroutable = 0;
@@ -349,7 +352,11 @@ export class MediaSession {
 
   /** Encodes, stamps the transport-wide sequence number (when negotiated) and protects. */
   #protect(now: Millis, tx: SendStream, p: RtpPacket): Uint8Array {
-    const bytes = encodeRtpPacket(p);
+    // Encoded into a reused buffer: SRTP protect writes a fresh output and keeps no reference.
+    const length = encodedLengthRtpPacket(p);
+    if (length > this.#scratch.byteLength) this.#scratch = new Uint8Array(length);
+    encodeRtpPacketInto(p, this.#scratch, 0);
+    const bytes = this.#scratch.subarray(0, length);
     const seq = this.#feedback.stamp(bytes, tx.twccId);
     const wire = this.#srtp!.protectRtp(bytes);
     this.#feedback.handleSent(now, seq, wire.byteLength);
