@@ -29,6 +29,7 @@ export class ForeignPeer {
   >();
   readonly #events: ForeignEvent[] = [];
   readonly #waiters = new Set<Waiter>();
+  readonly #listeners = new Set<(e: ForeignEvent) => void>();
   #stderr = "";
   #nextId = 1;
   #exited: string | undefined;
@@ -74,6 +75,7 @@ export class ForeignPeer {
     if (msg.type === "event") {
       const e = msg as ForeignEvent;
       this.#events.push(e);
+      for (const l of this.#listeners) l(e);
       for (const w of this.#waiters)
         if (w.match(e)) {
           this.#waiters.delete(w);
@@ -133,6 +135,12 @@ export class ForeignPeer {
       };
       this.#waiters.add(waiter);
     });
+  }
+
+  /** Calls `listener` with every event, those already received first. */
+  onEvent(listener: (e: ForeignEvent) => void): void {
+    for (const e of this.#events) listener(e);
+    this.#listeners.add(listener);
   }
 
   /** Kills the process by its pid and waits for it to exit. */

@@ -19,6 +19,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/pion/ice/v2"
 	"github.com/pion/interceptor"
@@ -41,6 +42,10 @@ type request struct {
 	Audio          string  `json:"audio"`
 	PaceMs         int     `json:"paceMs"`
 	Kind           string  `json:"kind"`
+	Trickle        bool    `json:"trickle"`
+	Candidate      *string `json:"candidate"`
+	SDPMid         *string `json:"sdpMid"`
+	SDPMLineIndex  *uint16 `json:"sdpMLineIndex"`
 }
 
 var outMu sync.Mutex
@@ -109,20 +114,48 @@ func newPeer() (*peer, error) {
 		}
 		event("connection", map[string]any{"state": s.String()})
 	})
+	pc.OnICECandidate(func(c *webrtc.ICECandidate) {
+		if c == nil {
+			event("candidate", map[string]any{"candidate": nil})
+			return
+		}
+		init := c.ToJSON()
+		event("candidate", map[string]any{"candidate": init.Candidate, "sdpMid": init.SDPMid,
+			"sdpMLineIndex": init.SDPMLineIndex})
+	})
 	pc.OnTrack(func(track *webrtc.TrackRemote, receiver *webrtc.RTPReceiver) {
 		state.receive(track, receiver)
 	})
 	return p, nil
 }
 
-// describe sets the local description and returns it once gathering completed (no trickle).
-func (p *peer) describe(desc webrtc.SessionDescription) (string, error) {
+// describe sets the local description and returns it: at once when trickling (candidates follow
+// as events), else once gathering completed.
+func (p *peer) describe(desc webrtc.SessionDescription, trickle bool) (string, error) {
 	done := webrtc.GatheringCompletePromise(p.pc)
 	if err := p.pc.SetLocalDescription(desc); err != nil {
 		return "", err
 	}
-	<-done
+	if !trickle {
+		<-done
+	}
 	return p.pc.LocalDescription().SDP, nil
+}
+
+// addCandidate adds a trickled remote candidate ("" or null: end of candidates) once the remote
+// description is set (requests run concurrently, so it may overtake its description).
+func (p *peer) addCandidate(r request) error {
+	for i := 0; p.pc.RemoteDescription() == nil; i++ {
+		if i == 500 {
+			return fmt.Errorf("candidate without a remote description")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	init := webrtc.ICECandidateInit{SDPMid: r.SDPMid, SDPMLineIndex: r.SDPMLineIndex}
+	if r.Candidate != nil {
+		init.Candidate = *r.Candidate
+	}
+	return p.pc.AddICECandidate(init)
 }
 
 func (p *peer) handle(r request) (map[string]any, error) {
@@ -135,7 +168,7 @@ func (p *peer) handle(r request) (map[string]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		sdp, err := p.describe(offer)
+		sdp, err := p.describe(offer, r.Trickle)
 		return map[string]any{"sdp": sdp}, err
 	case "accept":
 		if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: r.SDP}); err != nil {
@@ -148,10 +181,12 @@ func (p *peer) handle(r request) (map[string]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		sdp, err := p.describe(answer)
+		sdp, err := p.describe(answer, r.Trickle)
 		return map[string]any{"sdp": sdp}, err
 	case "answer":
 		return map[string]any{}, p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: r.SDP})
+	case "candidate":
+		return map[string]any{}, p.addCandidate(r)
 	case "sctp":
 		sctp := p.pc.SCTP()
 		if sctp == nil {
