@@ -85,12 +85,9 @@ describe("Pion trickle ICE", () => {
       expect(pc.remoteDescription!.sdp).not.toMatch(/a=candidate/);
     });
 
-  // BUG (peer-API, W3C surface, interop): Pion 3.1 trickles {candidate, sdpMid: "", sdpMLineIndex: 0}
-  // (ICECandidate.ToJSON). webrtc-pc §4.4.1.5 read literally rejects a non-null sdpMid matching no
-  // m-section, but libwebrtc (Chromium) treats an empty sdpMid as absent and uses sdpMLineIndex,
-  // so Pion's signaling works with browsers; ours throws OperationError "no m-section with mid".
-  // Fix in packages/peer/src/node (addIceCandidate), then enable.
-  it.skip('accepts Pion\'s candidate JSON with sdpMid "" by its sdpMLineIndex, as Chromium does', async (ctx) => {
+  // Pion 3.1 trickles {candidate, sdpMid: "", sdpMLineIndex: 0} (ICECandidate.ToJSON); libwebrtc
+  // reads the empty mid as absent, and so do we.
+  it('accepts Pion\'s candidate JSON with sdpMid "" by its sdpMLineIndex, as Chromium does', async (ctx) => {
     if (!binary) return ctx.skip();
     const peer = new ForeignPeer("pion", binary, []);
     const pc = new webrtc.RTCPeerConnection();

@@ -168,12 +168,15 @@ export class Negotiator {
       runner.pump();
       return;
     }
-    if (candidate.sdpMid == null && candidate.sdpMLineIndex == null)
+    // An empty mid names no m-section (RFC 5888 §4: a mid is a non-empty token). Pion sends
+    // `sdpMid: ""` beside the index; like libwebrtc, read it as absent and use the index.
+    const sdpMid = candidate.sdpMid === "" ? null : candidate.sdpMid;
+    if (sdpMid == null && candidate.sdpMLineIndex == null)
       throw new TypeError("sdpMid and sdpMLineIndex are both null");
     const mids = ctx.jsep.remoteTransport.mids;
-    if (candidate.sdpMid != null && !mids.includes(candidate.sdpMid))
-      throw domError("OperationError", `no m-section with mid ${candidate.sdpMid}`);
-    if (candidate.sdpMid == null && (candidate.sdpMLineIndex ?? 0) >= mids.length)
+    if (sdpMid != null && !mids.includes(sdpMid))
+      throw domError("OperationError", `no m-section with mid ${sdpMid}`);
+    if (sdpMid == null && (candidate.sdpMLineIndex ?? 0) >= mids.length)
       throw domError("OperationError", `no m-section at index ${candidate.sdpMLineIndex}`);
     const text = candidate.candidate;
     if (tryParseCandidate(text) === undefined)

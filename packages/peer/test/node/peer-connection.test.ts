@@ -194,6 +194,25 @@ describe("RTCPeerConnection negotiation", () => {
     b.close();
   });
 
+  it("reads an empty sdpMid as absent and places the candidate by sdpMLineIndex (Pion's ToJSON)", async () => {
+    const a = new webrtc.RTCPeerConnection();
+    const b = new webrtc.RTCPeerConnection();
+    a.createDataChannel("x");
+    await b.setRemoteDescription(await a.createOffer());
+    const candidate = "candidate:1 1 udp 2130706431 127.0.0.1 40000 typ host";
+    await b.addIceCandidate({ candidate, sdpMid: "", sdpMLineIndex: 0 });
+    await expect(
+      b.addIceCandidate({ candidate, sdpMid: "", sdpMLineIndex: 1 }),
+    ).rejects.toMatchObject({
+      name: "OperationError",
+    });
+    await expect(b.addIceCandidate({ candidate, sdpMid: "nope" })).rejects.toMatchObject({
+      name: "OperationError",
+    });
+    a.close();
+    b.close();
+  });
+
   it("includes gathered candidates and end-of-candidates in localDescription (non-trickle peers)", async () => {
     const a = new webrtc.RTCPeerConnection();
     a.createDataChannel("x");
