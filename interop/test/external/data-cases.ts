@@ -50,8 +50,7 @@ const closeEvent = (label: string) => (e: ForeignEvent) =>
 
 /**
  * Waits for the remote-created channel `label` on `pc` (registered before the peer opens it); its
- * inbox is attached inside the `datachannel` handler, so no message can be missed (see the
- * skipped case below for listeners attached later).
+ * inbox is attached inside the `datachannel` handler (a case below attaches one later).
  */
 function incoming(
   pc: RTCPeerConnection,
@@ -184,13 +183,10 @@ export function dataChannelSuite(stack: StackUnderTest): void {
         expect(result.sha256).toBe(sha256([bulkPattern(BULK_BYTES)]));
       });
 
-      // BUG (peer-API, W3C surface): webrtc-pc §6.2 queues one task per received message, so a
-      // listener attached after `await`ing the `datachannel` event (a microtask later) still gets
-      // the first message, as in browsers. Ours dispatches the `datachannel` event and the
-      // messages that came in the same datagrams in one task: the first two 16 KiB messages of a
-      // peer that sends at once after DCEP OPEN (Pion, RFC 8832 §6 allows it) are lost to such a
-      // listener. Fix in packages/peer/src/node (event dispatch), then enable.
-      it.skip("a listener attached a microtask after the datachannel event still gets the first messages (webrtc-pc §6.2)", async (ctx) => {
+      // webrtc-pc §6.2 queues one task per received message: a listener attached after
+      // `await`ing the `datachannel` event still gets the first messages, which a peer that
+      // sends at once after DCEP OPEN (Pion; RFC 8832 §6 allows it) puts in the same datagrams.
+      it("a listener attached a microtask after the datachannel event still gets the first messages (webrtc-pc §6.2)", async (ctx) => {
         if (!peer) return ctx.skip();
         const channel = new Promise<RTCDataChannel>((resolve) =>
           pc.addEventListener("datachannel", (e) => {

@@ -4,7 +4,7 @@
  * candidates, the W3C state attributes and transports, and the two chains of webrtc-pc §4.4.1:
  * the operations chain and the queued tasks (`setImmediate`, never inside the drain loop).
  */
-import { createLogger, type Logger, type Rng, secureRng } from "@purertc/common";
+import { createLogger, Fifo, type Logger, type Rng, secureRng } from "@purertc/common";
 import { debugLogSink } from "@purertc/common/node";
 import type { CryptoProvider } from "@purertc/crypto";
 import { nodeCrypto } from "@purertc/crypto/node";
@@ -110,8 +110,7 @@ export class PeerContext {
   sctp: RTCSctpTransport | null = null;
   readonly cname: string;
   #ops: Promise<unknown> = Promise.resolve();
-  #tasks: Task[] = [];
-  #tasksScheduled = false;
+  readonly #tasks = new Fifo<Task>();
 
   constructor(target: EventTarget, opts: WebRtcOptions, configuration?: RTCConfiguration) {
     this.target = target;
@@ -147,28 +146,27 @@ export class PeerContext {
     this.target.dispatchEvent(event);
   }
 
-  /** Queues a task (HTML "queue a task"); tasks stop running once the connection closes. */
+  /**
+   * Queues a task (HTML "queue a task"); tasks stop running once the connection closes. Each
+   * task gets its own `setImmediate`, and Node runs the microtask queue between immediates, so
+   * a promise resolved by one event's handler settles before the next event, as between a
+   * browser's tasks: a `message` listener attached after `await`ing the `datachannel` event
+   * still gets the first message (webrtc-pc §6.2 queues one task per message).
+   */
   queue(task: Task): void {
     this.#tasks.push(task);
-    if (this.#tasksScheduled) return;
-    this.#tasksScheduled = true;
-    setImmediate(() => this.#runTasks());
+    setImmediate(this.#runTask);
   }
 
   /** Drops the tasks not run yet (close). */
   clearTasks(): void {
-    this.#tasks = [];
+    this.#tasks.clear();
   }
 
-  #runTasks(): void {
-    this.#tasksScheduled = false;
-    const tasks = this.#tasks;
-    this.#tasks = [];
-    for (const t of tasks) {
-      if (this.closed) return;
-      t();
-    }
-  }
+  readonly #runTask = (): void => {
+    const task = this.#tasks.shift();
+    if (task !== undefined && !this.closed) task();
+  };
 
   /** webrtc-pc §4.4.1.2 "chain an operation"; errors come out as W3C errors. */
   chain<T>(fn: () => T | Promise<T>): Promise<T> {
