@@ -97,6 +97,8 @@ class SharedTimer {
     const now = performance.now();
     const due: TimerSlot[] = [];
     const heap = this.#heap;
+    // No Node timer is armed until every due slot has run (one re-arm at the end).
+    this.#running = true;
     while (heap.length > 0 && heap[0]!.at <= now) {
       const s = heap[0]!;
       this.cancel(s);
@@ -104,7 +106,6 @@ class SharedTimer {
     }
     // A handler that throws must not strand the other slots, which are already disarmed.
     let failure: unknown;
-    this.#running = true;
     for (const s of due) {
       try {
         s.fire();
