@@ -372,6 +372,7 @@ export class DtlsEndpoint implements Endpoint<DtlsEvent> {
     this.#state = "connected";
     this.#timers.clear("handshake");
     this.#driver.release();
+    this.#layer.packRarely();
     this.#events.push({
       type: "connected",
       cipherSuite: r.suite.name,

@@ -34,15 +34,26 @@ export class RecordLayer {
   readonly #write: WriteEpoch[] = [{ seq: 0, cipher: undefined }];
   readonly #read: ReadEpoch[] = [{ cipher: undefined, window: new ReplayWindow() }];
   #readEpoch = 0;
-  readonly #staging: Uint8Array;
+  /** The datagram being packed; allocated at the first record, see {@link packRarely}. */
+  #staging: Uint8Array | undefined;
   #stagingLength = 0;
+  #keepStaging = true;
   readonly #out: Uint8Array[] = [];
   /** Why the last {@link unprotect} call returned `undefined`. */
   lastDrop: RecordDrop | undefined;
 
   constructor(mtu: number) {
     this.#mtu = mtu;
-    this.#staging = new Uint8Array(mtu);
+  }
+
+  /**
+   * Once the handshake is over only a resent final flight or an alert is packed (application
+   * data is sealed one record per datagram): the MTU-sized staging buffer is then freed after
+   * each datagram instead of kept for the life of the association.
+   */
+  packRarely(): void {
+    this.#keepStaging = false;
+    if (this.#stagingLength === 0) this.#staging = undefined;
   }
 
   get mtu(): number {
@@ -119,6 +130,7 @@ export class RecordLayer {
       this.#out.push(this.sealRecord(contentType, epoch, payload, seqOverride));
       return;
     }
+    this.#staging ??= new Uint8Array(this.#mtu);
     this.#stagingLength = this.#sealInto(
       contentType,
       epoch,
@@ -131,8 +143,15 @@ export class RecordLayer {
 
   /** Closes the datagram being packed and queues it. */
   flush(): void {
-    if (this.#stagingLength === 0) return;
-    this.#out.push(this.#staging.slice(0, this.#stagingLength));
+    const staging = this.#staging;
+    if (this.#stagingLength === 0 || !staging) return;
+    if (this.#keepStaging) {
+      this.#out.push(staging.slice(0, this.#stagingLength));
+    } else {
+      // The buffer itself becomes the datagram (no copy).
+      this.#out.push(staging.subarray(0, this.#stagingLength));
+      this.#staging = undefined;
+    }
     this.#stagingLength = 0;
   }
 

@@ -162,3 +162,23 @@ describe("RecordLayer", () => {
     expect(l.lastDrop).toBe("unknown-epoch");
   });
 });
+
+describe("record packing after the handshake", () => {
+  it("packRarely: each packed datagram gets its own buffer, an earlier one is never overwritten", () => {
+    const layer = new RecordLayer(1200);
+    layer.appendRecord(ContentType.handshake, 0, Uint8Array.of(1, 2, 3));
+    layer.packRarely(); // with a datagram half packed: it still goes out whole
+    layer.appendRecord(ContentType.alert, 0, Uint8Array.of(4, 5));
+    const [first] = layer.takeDatagrams();
+    const before = first!.slice();
+    expect(decodeRecords(first!).map((r) => [...r.fragment])).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
+    layer.appendRecord(ContentType.alert, 0, Uint8Array.of(9, 9));
+    const [second] = layer.takeDatagrams();
+    expect(first).toEqual(before);
+    expect(second!.buffer).not.toBe(first!.buffer);
+    expect(decodeRecords(second!).map((r) => [...r.fragment])).toEqual([[9, 9]]);
+  });
+});
