@@ -15,19 +15,24 @@ import { sha1Compress } from "./sha1-compress.js";
 export class Sha1Hmac implements MacContext {
   readonly algorithm = "sha1" as const;
   readonly outputLength = 20;
-  readonly #inner = new Int32Array(5);
-  readonly #outer = new Int32Array(5);
+  // The keyed states, the running state and the block share one buffer: every ICE connection
+  // keeps two keys, and five typed arrays of their own each showed in heap snapshots.
+  readonly #inner: Int32Array;
+  readonly #outer: Int32Array;
   /** The running state H0..H4. */
-  readonly #h = new Int32Array(5);
+  readonly #h: Int32Array;
   /** The block being filled, as words; `#fill` bytes of it are set. */
-  readonly #w = new Int32Array(16);
-  /** The outer hash's only block: the inner digest, then fixed padding for 64 + 20 bytes. */
-  readonly #outerW = new Int32Array(16);
+  readonly #w: Int32Array;
   #fill = 0;
   /** Bytes fed since {@link reset}. */
   #length = 0;
 
   constructor(key: Uint8Array) {
+    const words = new Int32Array(31);
+    this.#inner = words.subarray(0, 5);
+    this.#outer = words.subarray(5, 10);
+    this.#h = words.subarray(10, 15);
+    this.#w = words.subarray(15, 31);
     const h = this.#h;
     let k = key;
     if (k.length > 64) {
@@ -50,9 +55,6 @@ export class Sha1Hmac implements MacContext {
       this.update(pad);
       copyState(h, state);
     }
-    // FIPS 180-4 §5.1.1 padding of the outer message (64-byte key block + 20-byte digest).
-    this.#outerW[5] = 0x80000000 | 0;
-    this.#outerW[15] = (64 + 20) * 8;
   }
 
   compute(a: Uint8Array, b?: Uint8Array, c?: Uint8Array): Uint8Array {
@@ -151,7 +153,7 @@ export class Sha1Hmac implements MacContext {
   #finish(): void {
     const h = this.#h;
     this.#pad(64 + this.#length);
-    const outer = this.#outerW;
+    const outer = OUTER_BLOCK;
     copyState(h, outer);
     copyState(this.#outer, h);
     sha1Compress(h, outer);
@@ -199,6 +201,15 @@ function writeDigest(h: Int32Array, out: Uint8Array, o: number): void {
     out[o + j * 4 + 3] = v;
   }
 }
+
+/**
+ * The outer hash's only block: the inner digest (words 0-4, written by each finish), then the
+ * FIPS 180-4 §5.1.1 padding of a 64 + 20-byte message. Shared: a finish fills and compresses it
+ * in one synchronous call.
+ */
+const OUTER_BLOCK = new Int32Array(16);
+OUTER_BLOCK[5] = 0x80000000 | 0;
+OUTER_BLOCK[15] = (64 + 20) * 8;
 
 /** FIPS 180-4 §5.3.1 initial hash value. */
 const INITIAL = Int32Array.of(
