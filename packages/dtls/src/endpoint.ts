@@ -21,7 +21,7 @@ import { nssKeyLogLine } from "./key-log.js";
 import { exportKeyingMaterial } from "./key-schedule.js";
 import { type DtlsRecord, readRecord } from "./record/record.js";
 import { RecordLayer } from "./record/record-layer.js";
-import { type DtlsStats, emptyDtlsStats } from "./stats.js";
+import { type DtlsStats, emptyDtlsStats, type MutableDtlsStats } from "./stats.js";
 
 /** Where an endpoint is in its life. */
 export type DtlsState =
@@ -219,35 +219,69 @@ export class DtlsEndpoint implements Endpoint<DtlsEvent> {
   }
 
   #owner(): DriverOwner {
-    const self = this;
-    return {
-      layer: this.#layer,
-      stats: this.#stats,
-      get from() {
-        return self.#from;
-      },
-      get handshaking() {
-        return self.#state === "handshaking";
-      },
-      sendDatagram: (data, to) => {
-        this.#flushRecords();
-        this.#push(data, to);
-      },
-      replayRecord: (now, record) => this.#handleRecord(now, record),
-      peerChosen: () => {
-        if (this.#remote === undefined && this.#from !== undefined) this.#remote = this.#from;
-      },
-      checkPeerCertificate: (der) => this.#checkPeerCertificate(der),
-      complete: (now, result) => this.#complete(now, result),
-      fail: (reason, alert, message) => this.#fail(reason, alert, message),
-      keyLog: (clientRandom, masterSecret) => {
-        if (this.#config.keyLog)
-          this.#events.push({ type: "keylog", line: nssKeyLogLine(clientRandom, masterSecret) });
-      },
-      refuseRenegotiation: () =>
-        this.#sendAlert(AlertLevel.warning, AlertDescription.no_renegotiation),
-    };
+    return new DtlsEndpoint.#Owner(this);
   }
+
+  /**
+   * What the handshake driver may do to its endpoint, as one small object (methods on a
+   * prototype rather than a dozen closures per connection; nested, so it reaches the private
+   * fields).
+   */
+  static readonly #Owner = class implements DriverOwner {
+    readonly #e: DtlsEndpoint;
+    readonly layer: RecordLayer;
+    readonly stats: MutableDtlsStats;
+
+    constructor(e: DtlsEndpoint) {
+      this.#e = e;
+      this.layer = e.#layer;
+      this.stats = e.#stats;
+    }
+
+    get from(): SocketAddress | undefined {
+      return this.#e.#from;
+    }
+
+    get handshaking(): boolean {
+      return this.#e.#state === "handshaking";
+    }
+
+    sendDatagram(data: Uint8Array, to: SocketAddress): void {
+      this.#e.#flushRecords();
+      this.#e.#push(data, to);
+    }
+
+    replayRecord(now: Millis, record: DtlsRecord): void {
+      this.#e.#handleRecord(now, record);
+    }
+
+    peerChosen(): void {
+      const e = this.#e;
+      if (e.#remote === undefined && e.#from !== undefined) e.#remote = e.#from;
+    }
+
+    checkPeerCertificate(der: Uint8Array): boolean {
+      return this.#e.#checkPeerCertificate(der);
+    }
+
+    complete(now: Millis, result: HandshakeResult): void {
+      this.#e.#complete(now, result);
+    }
+
+    fail(reason: DtlsFailureReason, alert: number | undefined, message: string): void {
+      this.#e.#fail(reason, alert, message);
+    }
+
+    keyLog(clientRandom: Uint8Array, masterSecret: Uint8Array): void {
+      const e = this.#e;
+      if (e.#config.keyLog)
+        e.#events.push({ type: "keylog", line: nssKeyLogLine(clientRandom, masterSecret) });
+    }
+
+    refuseRenegotiation(): void {
+      this.#e.#sendAlert(AlertLevel.warning, AlertDescription.no_renegotiation);
+    }
+  };
 
   #begin(now: Millis): void {
     this.#state = "handshaking";
