@@ -81,6 +81,7 @@ describe.each<Role>(["offerer", "answerer"])(
       await connect(pc, other, role, "trickle");
       ok(track);
       const t = track;
+      cleanups.push(() => t.close());
       await waitFor(() => t.isOpen(), 5000, "its track open");
       const packets = capturedRtp();
       const stop = pace(5, (i) => {
@@ -136,6 +137,10 @@ describe.each<Role>(["offerer", "answerer"])(
         await waitFor(() => track !== undefined, 5000, "its track event");
         listen(track!);
       }
+      const closing = track;
+      // Tracks closed before their peer connection: libdatachannel's cleanup() then finds no
+      // track callbacks pending (one fork in ~30 crashed at exit without this).
+      if (closing) cleanups.push(() => closing.close());
       cleanups.push(
         pace(33, (i) =>
           ourTrack.writeFrame({

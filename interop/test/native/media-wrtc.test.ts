@@ -96,6 +96,43 @@ describe.each<Role>(["offerer", "answerer"])("media ↔ libwebrtc (wrtc), purert
     strictEqual(r.mid, pc.getTransceivers()[0]?.mid);
   });
 
+  it("our requestKeyFrame() (RTCP PLI) makes libwebrtc's encoder send a new keyframe", async () => {
+    const { pc, other } = pair();
+    const source = new ns.RTCVideoSource();
+    const track = source.createTrack();
+    cleanups.push(() => track.stop());
+    const received = receiveTracks(pc);
+    if (role === "offerer") {
+      prefer(pc.addTransceiver("video", { direction: "recvonly" }), "video/VP8");
+      other.beforeAnswer = () => other.pc.addTrack(track);
+    } else other.pc.addTrack(track);
+    await connect(pc, other, role, "trickle", {
+      beforeAnswer: () => prefer(pc.getTransceivers()[0], "video/VP8"),
+    });
+    cleanups.push(
+      pace(33, (i) => source.onFrame({ width: 320, height: 240, data: i420Frame(320, 240, i) })),
+    );
+    const keys = () =>
+      received[0]?.frames.filter((f) => "type" in f && f.type === "key").length ?? 0;
+    // libwebrtc sends no periodic VP8 keyframes: after the first, only a PLI brings another.
+    await waitFor(() => (received[0]?.frames.length ?? 0) >= 30, 10_000, "30 frames");
+    const before = keys();
+    const plis = async () =>
+      (
+        [...(await pc.getStats()).values()].find((s) => s.type === "inbound-rtp") as
+          | { pliCount?: number }
+          | undefined
+      )?.pliCount ?? 0;
+    const plisBefore = await plis();
+    received[0]?.track.requestKeyFrame();
+    await waitFor(
+      () => keys() > before,
+      5000,
+      () => `keyframes: ${keys()}`,
+    );
+    ok((await plis()) > plisBefore, "a PLI counted in inbound-rtp pliCount");
+  });
+
   it("our VP8 clip (640x360) is decoded by its RTCVideoSink", async () => {
     const { pc, other } = pair();
     const clip = vp8Clip();

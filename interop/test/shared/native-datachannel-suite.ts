@@ -162,11 +162,22 @@ async function echoes(ch: RTCDataChannel, msgs: (string | Uint8Array)[], ordered
   });
 }
 
+/** Bugs of the other stack that make a case fail through no fault of ours (each says which). */
+export interface KnownIssues {
+  /**
+   * werift ≤ 0.25: when both ends reset a stream at once, werift runs its "streams reset"
+   * handler twice (once for the peer's request, once for the response to its own) and the second
+   * run closes and unregisters whatever channel holds that id by then — a negotiated channel
+   * created on the freed id right after `close` is killed and its messages are dropped.
+   */
+  readonly reuseAfterSimultaneousClose?: boolean;
+}
+
 /**
- * Registers the suite for one stack. `make` builds the other side; `teardown` runs after each
- * test (closing both peers is done here).
+ * Registers the suite for one stack. `make` builds the other side (both peers are closed after
+ * each test); `known` skips the cases a bug of that stack breaks.
  */
-export function dataChannelSuite(make: () => NativePeer): void {
+export function dataChannelSuite(make: () => NativePeer, known: KnownIssues = {}): void {
   const open: { pc: RTCPeerConnection; other: NativePeer }[] = [];
   afterEach(() => {
     for (const { pc, other } of open.splice(0)) {
@@ -193,10 +204,15 @@ export function dataChannelSuite(make: () => NativePeer): void {
     else createTheirs({ other, theirs }, "echo");
     const signaled = await connect(pc, other, role, mode);
     const s = { pc, other, signaled, mine, theirs, echo: undefined as unknown as RTCDataChannel };
-    // Loopback only, on both ends of the pair ICE selected.
+    // Our end is always 127.0.0.1. libwebrtc cannot be told which interfaces to use: it pairs its
+    // eth0 socket with our loopback candidate too, and now and then nominates that pair, which
+    // we see as a peer-reflexive candidate of this same host.
     const selected = pc.sctp?.transport.iceTransport.getSelectedCandidatePair();
     strictEqual(selected?.local.address, "127.0.0.1");
-    strictEqual(selected?.remote.address, "127.0.0.1");
+    ok(
+      selected?.remote.address === "127.0.0.1" || selected?.remote.type === "prflx",
+      `selected remote ${selected?.remote.type} ${selected?.remote.address}`,
+    );
     const echo = await mineOpen(s, "echo");
     await theirsOpen(s, "echo");
     return { ...s, echo };
@@ -338,6 +354,46 @@ export function dataChannelSuite(make: () => NativePeer): void {
       await withTimeout(closed, 5000, "we see its close");
       strictEqual(b.readyState, "closed");
       await echoes(s.echo, ["still open"]);
+    });
+
+    it("its peer connection closing closes our channels (SCTP ABORT/SHUTDOWN or DTLS close_notify)", async () => {
+      const s = await session(role);
+      const closed = new Promise((r) => s.echo.addEventListener("close", r, { once: true }));
+      s.other.close();
+      await withTimeout(
+        closed,
+        10_000,
+        () => `our channel: ${s.echo.readyState}, pc ${s.pc.connectionState}`,
+      );
+      strictEqual(s.echo.readyState, "closed");
+    });
+
+    it.skipIf(known.reuseAfterSimultaneousClose)(
+      "both close one channel at once; its stream id then carries a negotiated channel",
+      async () => {
+        const s = await session(role);
+        const a = create(s, "quiet-both");
+        await mineOpen(s, "quiet-both");
+        const ta = await theirsOpen(s, "quiet-both");
+        const id = a.id;
+        ok(id !== null);
+        const closed = new Promise((r) => a.addEventListener("close", r, { once: true }));
+        a.close();
+        ta.close();
+        await withTimeout(closed, 5000, "our close");
+        await withTimeout(ta.closed, 5000, `${s.other.stack} close`);
+        const reused = create(s, "echo-reused", { negotiated: true, id });
+        createTheirs(s, "echo-reused", { negotiated: true, id });
+        await mineOpen(s, "echo-reused");
+        await echoes(reused, ["again", message(2000, false)]);
+      },
+    );
+
+    it("our peer connection closing closes its channels", async () => {
+      const s = await session(role);
+      const theirs = await theirsOpen(s, "echo");
+      s.pc.close();
+      await withTimeout(theirs.closed, 10_000, `${s.other.stack} sees its channel close`);
     });
 
     it("a second channel after connect (DCEP) from either side opens and carries messages", async () => {
