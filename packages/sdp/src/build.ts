@@ -95,6 +95,12 @@ export interface AnswerMediaInit {
   ssrcGroups?: SsrcGroup[];
   reject?: boolean;
   /**
+   * This section's codecs in preference order (webrtc-pc `setCodecPreferences`): instead of
+   * `AnswerInit.codecs` for its kind, and the answer lists them in this order, not the offer's
+   * (RFC 8829 §5.3.1: formats "MUST be generated in the corresponding order").
+   */
+  codecs?: Codec[];
+  /**
    * `a=cryptex` in the answer (RFC 9335 §3); only written when the offered section has it
    * (an answerer cannot introduce cryptex).
    */
@@ -263,7 +269,11 @@ function sameCodec(a: Codec, b: Codec): boolean {
   return true;
 }
 
-function negotiateCodecs(offered: Codec[], local: Codec[] | undefined): Codec[] {
+function negotiateCodecs(
+  offered: Codec[],
+  local: Codec[] | undefined,
+  localOrder = false,
+): Codec[] {
   if (local === undefined) return offered.map(cloneCodec);
   const out: Codec[] = [];
   for (const oc of offered) {
@@ -279,6 +289,10 @@ function negotiateCodecs(offered: Codec[], local: Codec[] | undefined): Codec[] 
     }
     c.feedback = fb;
     out.push(c);
+  }
+  if (localOrder) {
+    const rank = (c: Codec) => local.findIndex((l) => sameCodec(l, c));
+    out.sort((a, b) => rank(a) - rank(b));
   }
   // RFC 4588 §8.6: keep an offered rtx only when its apt codec was accepted.
   if (local.some((l) => l.name.toLowerCase() === "rtx")) {
@@ -312,7 +326,10 @@ export function buildAnswer(offer: SessionDescription, init: AnswerInit): Sessio
     let reject = want?.reject === true || (om.port === 0 && !om.bundleOnly);
     if (isRtpProtocol(om.protocol)) {
       const kind = om.kind === "audio" || om.kind === "video" ? om.kind : undefined;
-      m.codecs = negotiateCodecs(om.codecs, kind === undefined ? undefined : init.codecs?.[kind]);
+      m.codecs =
+        want?.codecs !== undefined
+          ? negotiateCodecs(om.codecs, want.codecs, true)
+          : negotiateCodecs(om.codecs, kind === undefined ? undefined : init.codecs?.[kind]);
       if (m.codecs.length === 0) reject = true;
       const uris = kind === undefined ? undefined : init.headerExtensions?.[kind];
       m.extmaps = om.extmaps

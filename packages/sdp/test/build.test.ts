@@ -166,6 +166,29 @@ describe("buildAnswer (RFC 8829 §5.3.1)", () => {
     expect(validate(parse(serialize(a))).filter((i) => i.severity === "error")).toEqual([]);
   });
 
+  it("RFC 8829 §5.3.1: a section's own codecs (setCodecPreferences) filter and order its answer", () => {
+    const o = parse(readTextFixture("sdp", "chromium-av-data-offer.sdp"));
+    const vp9: Codec = {
+      payloadType: 98,
+      name: "VP9",
+      clockRate: 90000,
+      parameters: { "profile-id": "0" },
+      feedback: [{ type: "nack" }],
+    };
+    const init = { ...TRANSPORT, sessionId: "1", codecs: { audio: [OPUS], video: [VP8, RTX] } };
+    const a = buildAnswer(o, { ...init, media: { "1": { codecs: [vp9, VP8, RTX] } } });
+    // Chromium offers VP8 first; the preferences put VP9 first, each followed by its rtx.
+    expect(a.media[1]?.codecs.map((c) => `${c.name}/${c.parameters.apt ?? ""}`)).toEqual([
+      "VP9/",
+      "rtx/98",
+      "VP8/",
+      "rtx/96",
+    ]);
+    const only = buildAnswer(o, { ...init, media: { "1": { codecs: [vp9] } } });
+    expect(only.media[1]?.codecs.map((c) => c.name)).toEqual(["VP9"]);
+    expect(buildAnswer(o, init).media[1]?.codecs.map((c) => c.name)).toEqual(["VP8", "rtx"]);
+  });
+
   it.each([
     ["sendrecv", "sendrecv", "sendrecv"],
     ["sendrecv", "recvonly", "recvonly"],

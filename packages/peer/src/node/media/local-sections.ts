@@ -79,6 +79,10 @@ export function answerSections(
       direction: t.direction as Direction,
       ...sendAttributes(t, t.direction, cname),
       ...(cryptex ? { cryptex } : {}),
+      // RFC 8829 §5.3.1: preferences filter and order the answer's formats as well.
+      ...(t._hasCodecPreferences
+        ? { codecs: answerCodecLevels(t._codecs(undefined), m.codecs) }
+        : {}),
     };
   }
   return {

@@ -116,6 +116,11 @@ export class RTCRtpTransceiver {
     this.#preferences = out;
   }
 
+  /** @internal Whether `setCodecPreferences` chose the codecs (answers then follow them too). */
+  get _hasCodecPreferences(): boolean {
+    return this.#preferences !== undefined;
+  }
+
   /** @internal The codecs we offer, in preference order (RTX after its codec). */
   _codecs(preferredMime: string | undefined): Codec[] {
     const all = defaultCodecs(this._kind);
