@@ -71,7 +71,7 @@ async function fromLibwebrtc(pc: RTCPeerConnection, other: WrtcPeer, role: Role,
     prefer(pc.addTransceiver("video", { direction: "recvonly" }), mimeType);
     other.beforeAnswer = () => other.pc.addTrack(track);
   } else {
-    // Its offer carries only `mimeType`: our answer ignores our own codec preferences (below).
+    // Its own preferences: its offer carries only `mimeType`.
     other.pc.addTrack(track);
     wrtcPrefer(other, mimeType);
   }
@@ -81,11 +81,9 @@ async function fromLibwebrtc(pc: RTCPeerConnection, other: WrtcPeer, role: Role,
   );
 }
 
-// Bug (peer media, local-sections.ts answerSections): our answer lists every default codec of
-// the kind in default order (VP8 first) and ignores the transceiver's setCodecPreferences, which
-// JSEP (RFC 8829 §5.3.1) says MUST order and filter the answer's formats too. libwebrtc then
-// sends VP8 to a receiver that asked for VP9 only. Unskip once answers honour preferences.
-it.skip("our answer honours setCodecPreferences (RFC 8829 §5.3.1): only VP9 is answered", async () => {
+// Our answer lists only the codecs setCodecPreferences chose, in that order (it used to list
+// every default codec, VP8 first, and libwebrtc then sent VP8 to a receiver that asked for VP9).
+it("our answer honours setCodecPreferences (RFC 8829 §5.3.1): only VP9 is answered", async () => {
   const { pc, other } = pair();
   other.pc.addTransceiver("video", { direction: "sendonly" });
   const offer = await other.offer(false);
