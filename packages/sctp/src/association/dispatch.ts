@@ -50,6 +50,18 @@ export function handlePacket(ctx: AssociationContext, now: Millis, packet: Uint8
     onInit(ctx, decodeInit(packet.subarray(COMMON_HEADER_LENGTH, COMMON_HEADER_LENGTH + len)));
     return;
   }
+  const reassembly = ctx.tcb?.rx.reassembly;
+  reassembly?.beginPacket(fragmentPacket(packet) ? packet : undefined);
+  try {
+    handleChunks(ctx, now, packet, tag);
+  } finally {
+    reassembly?.beginPacket(undefined);
+  }
+}
+
+/** The chunks of a packet that is not an INIT, in order (RFC 9260 §6.10). */
+function handleChunks(ctx: AssociationContext, now: Millis, packet: Uint8Array, tag: number): void {
+  const counters = ctx.counters;
   let dataPacket = false;
   let immediate = false;
   let o = COMMON_HEADER_LENGTH;
@@ -70,6 +82,32 @@ export function handlePacket(ctx: AssociationContext, now: Millis, packet: Uint8
     o += pad4(len);
   }
   if (dataPacket) afterDataPacket(ctx, now, immediate);
+}
+
+/** Smallest fragment payload for which fragments may share a copy of their packet. */
+const SHARED_FRAGMENT_MIN = 512;
+
+/**
+ * Whether every chunk of `packet` is a DATA or I-DATA fragment without both B and E flags and
+ * with at least {@link SHARED_FRAGMENT_MIN} bytes of payload: the bulk of a large message cut
+ * into several chunks per packet. Such a packet is nearly all fragment bytes, so keeping one
+ * copy of it alive costs about what the receive window counts (see `ReassemblyQueue`).
+ */
+function fragmentPacket(packet: Uint8Array): boolean {
+  const end = packet.byteLength;
+  let o = COMMON_HEADER_LENGTH;
+  let n = 0;
+  while (o < end) {
+    if (o + 4 > end) return false;
+    const type = packet[o]!;
+    const len = (packet[o + 2]! << 8) | packet[o + 3]!;
+    const header = type === ChunkType.DATA ? 16 : type === ChunkType.I_DATA ? 20 : -1;
+    if (header < 0 || (packet[o + 1]! & 3) === 3) return false;
+    if (len < header + SHARED_FRAGMENT_MIN || o + len > end) return false;
+    o += pad4(len);
+    n++;
+  }
+  return n > 1;
 }
 
 /** Verification tag rules of RFC 9260 §8.5 and §8.5.1. */

@@ -41,6 +41,10 @@ class InStream {
   readonly pending = new Map<number, Complete>();
 }
 
+function byPosition(a: Fragment, b: Fragment): number {
+  return (a.pos - b.pos) | 0;
+}
+
 function concat(frags: readonly Fragment[], total: number): Uint8Array {
   const out = new Uint8Array(total);
   let o = 0;
@@ -65,6 +69,9 @@ export class ReassemblyQueue {
   readonly #unordered = new Map<number, Fragment>();
   readonly #maxMessage: number;
   interleaved = false;
+  /** The packet being processed when it holds only large fragments, and its copy once made. */
+  #packet: Uint8Array | undefined;
+  #packetCopy: Uint8Array | undefined;
   /** Bytes held: partial messages and complete ones waiting for order. */
   bytes = 0;
   messagesDelivered = 0;
@@ -73,6 +80,27 @@ export class ReassemblyQueue {
   constructor(events: Fifo<SctpEvent>, maxMessage: number) {
     this.#events = events;
     this.#maxMessage = maxMessage;
+  }
+
+  /**
+   * Announces the packet whose chunks follow, or `undefined`. When every chunk of a packet is a
+   * large middle-or-end fragment (see `fragmentPacket` in dispatch.ts), its fragments share one
+   * copy of the packet instead of one copy each: one allocation per packet, and the copy kept
+   * alive is hardly bigger than the fragment bytes the receive window counts.
+   */
+  beginPacket(packet: Uint8Array | undefined): void {
+    this.#packet = packet;
+    this.#packetCopy = undefined;
+  }
+
+  /** Our own copy of a fragment's payload (the packet's bytes belong to the caller). */
+  #own(payload: Uint8Array): Uint8Array {
+    const p = this.#packet;
+    if (p === undefined || payload.buffer !== p.buffer) return payload.slice();
+    const at = payload.byteOffset - p.byteOffset;
+    if (at < 0 || at + payload.byteLength > p.byteLength) return payload.slice();
+    this.#packetCopy ??= p.slice();
+    return this.#packetCopy.subarray(at, at + payload.byteLength);
   }
 
   #stream(id: number): InStream {
@@ -105,7 +133,7 @@ export class ReassemblyQueue {
       return true;
     }
     const pos = this.interleaved ? fsn : tsn;
-    const frag: Fragment = { tsn, pos, flags, streamId, ppid, data: payload.slice() };
+    const frag: Fragment = { tsn, pos, flags, streamId, ppid, data: this.#own(payload) };
     this.bytes += payload.byteLength;
     if (unordered && !this.interleaved) return this.#addUnorderedData(frag);
     const key = this.interleaved
@@ -141,7 +169,7 @@ export class ReassemblyQueue {
     if (p.bytes > this.#maxMessage) return false;
     if (!p.hasFirst || !p.hasLast || ((p.last - p.first) | 0) + 1 !== p.frags.length) return true;
     this.#partials.delete(key);
-    p.frags.sort((a, b) => (a.pos - b.pos) | 0);
+    p.frags.sort(byPosition);
     this.bytes -= p.bytes;
     const ppidOf = p.frags[0]!.ppid;
     const data = concat(p.frags, p.bytes);

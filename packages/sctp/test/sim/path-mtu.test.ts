@@ -203,3 +203,49 @@ describe("Receive MTU parameter (purertc extension, RFC 8899 §5.1.2 EMTU_R lear
     expect(seen).toEqual(["10.0.0.1 init -", "10.0.0.2 init-ack -"]);
   });
 });
+
+describe("received fragments of large packets (one copy per packet, RFC 9260 §6.9 reassembly)", () => {
+  it("messages stay exact when the caller overwrites each packet right after handleDatagram", async () => {
+    const { SctpAssociation } = await import("../../src/association/association.js");
+    const { seededRng } = await import("@purertc/common");
+    const a = new SctpAssociation({ rng: seededRng(1), maxMessageSize: 0 });
+    const b = new SctpAssociation({ rng: seededRng(2) });
+    let now = 0;
+    const pump = () => {
+      for (let moved = true, guard = 0; moved && guard < 10_000; guard++) {
+        moved = false;
+        for (const [from, to] of [
+          [a, b],
+          [b, a],
+        ] as const) {
+          for (let p = from.pollTransmit(); p; p = from.pollTransmit()) {
+            to.handleDatagram(now, p);
+            p.fill(0xee); // the caller reuses its buffer
+            moved = true;
+          }
+        }
+      }
+    };
+    a.connect(now);
+    pump();
+    now += 10;
+    a.handleTimeout(now);
+    b.handleTimeout(now);
+    pump();
+    expect(a.stats().pmtu).toBe(16384);
+    const messages = [100_000, 16384, 5000, 70_001].map((n, k) =>
+      new Uint8Array(n).map((_, i) => (i * 13 + k) & 255),
+    );
+    for (const [k, m] of messages.entries()) a.send(now, k % 2, 53, m);
+    const got: Uint8Array[] = [];
+    for (let i = 0; i < 100 && got.length < messages.length; i++) {
+      pump();
+      now += 50;
+      a.handleTimeout(now);
+      b.handleTimeout(now);
+      for (let e = b.pollEvent(); e; e = b.pollEvent()) if (e.type === "message") got.push(e.data);
+    }
+    expect(got.map((m) => m.byteLength).sort()).toEqual(messages.map((m) => m.byteLength).sort());
+    for (const m of messages) expect(got.find((g) => g.byteLength === m.byteLength)).toEqual(m);
+  });
+});
