@@ -176,7 +176,8 @@ async function scaleChild(name: string, mode: string): Promise<void> {
     const per = (k: "rss" | "heapUsed" | "heapTotal" | "external") =>
       (after[k] - before[k]) / RSS_PAIRS / 1024;
     result = {
-      value: per("rss") - young,
+      // Only growth is taken out: a young generation V8 shrank meanwhile is not added to RSS.
+      value: per("rss") - Math.max(0, young),
       rssRaw: per("rss"),
       youngGen: young,
       heapUsed: per("heapUsed"),
