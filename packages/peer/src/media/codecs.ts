@@ -136,12 +136,23 @@ export function fmtpLine(parameters: Readonly<Record<string, string>>): string |
   return parts.length === 0 ? undefined : parts.join(";");
 }
 
+/**
+ * `kind/name` with the name spelled as we spell it (`audio/opus`, `video/VP8`) whatever case the
+ * remote SDP used: MIME subtypes are case-insensitive (RFC 4855 §3), and werift, for one,
+ * writes `OPUS`; W3C `mimeType`s are compared as strings by applications.
+ */
+export function mimeTypeOf(kind: MediaKind, name: string): string {
+  const lower = name.toLowerCase();
+  const ours = defaultCodecs(kind).find((c) => c.name.toLowerCase() === lower);
+  return `${kind}/${ours?.name ?? name}`;
+}
+
 /** The W3C view of an SDP codec. */
 export function toRtcCodec(kind: MediaKind, c: Codec): RTCRtpCodecParameters {
   const fmtp = fmtpLine(c.parameters);
   return {
     payloadType: c.payloadType,
-    mimeType: `${kind}/${c.name}`,
+    mimeType: mimeTypeOf(kind, c.name),
     clockRate: c.clockRate,
     ...(c.channels !== undefined ? { channels: c.channels } : {}),
     ...(fmtp !== undefined ? { sdpFmtpLine: fmtp } : {}),

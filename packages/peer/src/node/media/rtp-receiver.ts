@@ -7,6 +7,7 @@ import type { Codec, Extmap } from "@purertc/sdp";
 import {
   capabilities,
   type MediaKind,
+  mimeTypeOf,
   payloadCodecFor,
   type RTCRtpCapabilities,
   type RTCRtpCodecParameters,
@@ -114,10 +115,10 @@ export class RTCRtpReceiver {
       new Map(
         media.map((c) => [
           c.payloadType,
-          { mimeType: `${kind}/${c.name}`, payload: payloadCodecFor(c) },
+          { mimeType: mimeTypeOf(kind, c.name), payload: payloadCodecFor(c) },
         ]),
       ),
-      media[0] === undefined ? undefined : `${kind}/${media[0].name}`,
+      media[0] === undefined ? undefined : mimeTypeOf(kind, media[0].name),
     ];
     const ids = new Map(extmaps.map((e) => [e.uri, e.id]));
     for (const e of this.encodings) {
