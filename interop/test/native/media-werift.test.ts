@@ -2,14 +2,15 @@
  * RTP media between purertc and werift, purertc as offerer and as answerer: werift's sendonly
  * VP8 track (RTP written to it) arrives at our receiver with werift's SSRC, the negotiated PT
  * and the mid, and assembles into frames; our VP8 track reaches werift's receiver as RTP with our
- * SSRC and the PT. Both directions go through SRTP (werift's and ours).
+ * SSRC and the PT; Opus both ways (werift writes `OPUS`, which we report as `audio/opus`). Both
+ * directions go through SRTP (werift's and ours).
  */
 import { ok, strictEqual } from "node:assert/strict";
 import { EncodedMediaStreamTrack, type RTCPeerConnection, RTCRtpReceiver } from "@purertc/peer";
 import { readFixture } from "@purertc/testkit/node";
 import { afterEach, describe, it } from "vitest";
-import { MediaStreamTrack, type RTCRtpTransceiver } from "werift";
-import { pace, receiveTracks, vp8Clip, vp8KeyframeSize } from "../shared/native-media.js";
+import { MediaStreamTrack, type RTCRtpTransceiver, RtpHeader, RtpPacket } from "werift";
+import { opusClip, pace, receiveTracks, vp8Clip, vp8KeyframeSize } from "../shared/native-media.js";
 import { connect, ours, type Role, waitFor } from "../shared/native-signaling.js";
 import { WeriftPeer } from "../shared/native-werift.js";
 
@@ -122,6 +123,56 @@ describe.each<Role>(["offerer", "answerer"])("RTP ↔ werift, purertc as %s", (r
     ok(
       rtp.every((p) => p.pt === vp8?.payloadType),
       `PT ${rtp[0]?.pt} vs ${vp8?.payloadType}`,
+    );
+  });
+
+  it("Opus both ways: its RTP arrives as audio/opus frames, ours reaches its receiver with our SSRC", async () => {
+    const { pc, other } = pair();
+    const clip = opusClip();
+    const received = receiveTracks(pc);
+    const theirTrack = new MediaStreamTrack({ kind: "audio" });
+    const ourTrack = new EncodedMediaStreamTrack({ kind: "audio", codec: "audio/opus" });
+    const rtp: { ssrc: number; pt: number }[] = [];
+    other.pc.onTrack.subscribe((t) => {
+      t.onReceiveRtp.subscribe((p) => rtp.push({ ssrc: p.header.ssrc, pt: p.header.payloadType }));
+    });
+    let t: RTCRtpTransceiver | undefined;
+    if (role === "offerer") pc.addTrack(ourTrack);
+    else t = other.pc.addTransceiver(theirTrack, { direction: "sendrecv" });
+    other.beforeAnswer = () => {
+      t = other.pc.getTransceivers()[0];
+      t?.setDirection("sendrecv");
+      void t?.sender.replaceTrack(theirTrack);
+    };
+    await connect(pc, other, role, "trickle", { beforeAnswer: () => pc.addTrack(ourTrack) });
+    ok(t);
+    const pt = t.sender.codec?.payloadType ?? 111;
+    cleanups.push(
+      pace(20, (i) => {
+        const data = clip.packets[i % clip.packets.length]!;
+        ourTrack.writeFrame({ data, timestamp: i * 960 });
+        const header = new RtpHeader({
+          payloadType: pt,
+          sequenceNumber: i,
+          timestamp: i * 960,
+          ssrc: 1,
+        });
+        theirTrack.writeRtp(new RtpPacket(header, Buffer.from(data)));
+      }),
+    );
+    await waitFor(
+      () => (received[0]?.frames.length ?? 0) >= 20 && rtp.length >= 20,
+      10_000,
+      () => `frames here: ${received[0]?.frames.length}, RTP at werift: ${rtp.length}`,
+    );
+    strictEqual(received[0]!.frames[0]!.getMetadata().mimeType, "audio/opus");
+    strictEqual(received[0]!.packets[0]?.ssrc, t.sender.ssrc);
+    const stats = [...(await pc.getStats()).values()].find((s) => s.type === "outbound-rtp") as
+      | { ssrc: number }
+      | undefined;
+    ok(
+      rtp.every((p) => p.ssrc === stats?.ssrc && p.pt === pt),
+      JSON.stringify(rtp[0]),
     );
   });
 });
