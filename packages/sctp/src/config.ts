@@ -23,8 +23,9 @@ export interface SctpConfig {
   readonly maxMtu: number;
   /**
    * What a peer that does not announce its Receive MTU is assumed to accept (its EMTU_R, RFC 8899
-   * §5.1.2): probes never exceed it. The WebRTC peer sets 2011 (libwebrtc drops DTLS datagrams
-   * over 2048 bytes and fails its transport); a peer that announces more is probed up to that.
+   * §5.1.2): probes never exceed it. The WebRTC peer sets 1200, the base: libwebrtc fails its DTLS
+   * transport on a datagram over 2048 bytes and werift throws on a PAD chunk, so a peer is probed
+   * only when it announces a larger Receive MTU (another purertc), and then up to that.
    */
   readonly peerReceiveMtu: number;
   /**
