@@ -6,5 +6,5 @@ dataChannelSuite({
   name: "aiortc",
   start: startAiortc,
   // aiortc 1.4 offers the pre-RFC 8841 format (draft-ietf-mmusic-sctp-sdp-05): we must answer it.
-  offerSctp: /m=application \d+ DTLS\/SCTP 5000\r\n[^]*a=sctpmap:5000 webrtc-datachannel 65535/,
+  offerSctp: /m=application \d+ DTLS\/SCTP 5000\r\n[\s\S]*a=sctpmap:5000 webrtc-datachannel 65535/,
 });
