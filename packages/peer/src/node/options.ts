@@ -41,4 +41,19 @@ export interface WebRtcOptions {
    * neither offers nor accepts it from JavaScript).
    */
   readonly cryptex?: boolean;
+  /**
+   * The largest SCTP packet (bytes, 1200–16384) that path MTU discovery (RFC 8899 §6.2) may
+   * reach, and the Receive MTU we announce. Only peers announcing a Receive MTU (other purertc
+   * peers) are probed; browsers and other stacks stay at 1200. Node cannot set Don't Fragment, so over the Internet a probe may
+   * pass through IP fragmentation: set 1200 there to turn discovery off. Default 16384 (one
+   * DTLS record), what a loopback or jumbo-frame path carries.
+   */
+  readonly maxSctpPacketSize?: number;
+}
+
+/** Checks the knobs that cannot wait for the first connection (RangeError). */
+export function validateWebRtcOptions(o: WebRtcOptions): void {
+  const size = o.maxSctpPacketSize;
+  if (size !== undefined && (!Number.isInteger(size) || size < 1200 || size > 16384))
+    throw new RangeError(`maxSctpPacketSize: ${size} is not an integer in 1200..16384`);
 }

@@ -60,7 +60,13 @@ async function createRunner(
       transportPolicy: ctx.config.iceTransportPolicy,
       mdns: ctx.opts.mdns ?? "query-only",
     },
-    sctp: { maxReceiveMessageSize: ctx.maxMessageSize },
+    sctp: {
+      maxReceiveMessageSize: ctx.maxMessageSize,
+      // The same bound both ways: what we probe for and the Receive MTU we announce.
+      ...(ctx.opts.maxSctpPacketSize === undefined
+        ? {}
+        : { maxMtu: ctx.opts.maxSctpPacketSize, receiveMtu: ctx.opts.maxSctpPacketSize }),
+    },
     cname: ctx.cname,
     media: { wallClockOffsetMs: performance.timeOrigin },
   });

@@ -17,7 +17,7 @@ import { MediaStream, MediaStreamTrackEvent, RTCTrackEvent } from "./media/media
 import { RTCRtpReceiver } from "./media/rtp-receiver.js";
 import { RTCRtpSender } from "./media/rtp-sender.js";
 import { RTCRtpTransceiver } from "./media/rtp-transceiver.js";
-import type { WebRtcOptions } from "./options.js";
+import { validateWebRtcOptions, type WebRtcOptions } from "./options.js";
 import { RTCPeerConnection, WEBRTC_OPTIONS } from "./peer-connection.js";
 import { RTCSessionDescription } from "./session-description.js";
 import { RTCDtlsTransport, RTCIceTransport, RTCSctpTransport } from "./transports.js";
@@ -49,6 +49,7 @@ export interface WebRtc {
 
 /** The W3C constructors with `RTCPeerConnection` configured by `options`. */
 export function createWebRtc(options: WebRtcOptions = {}): WebRtc {
+  validateWebRtcOptions(options);
   const frozen = Object.freeze({ ...options });
   class ConfiguredRTCPeerConnection extends RTCPeerConnection {
     static override [WEBRTC_OPTIONS] = frozen;
