@@ -6,48 +6,27 @@
  * does), is decoded there.
  */
 import { ok, strictEqual } from "node:assert/strict";
-import {
-  EncodedMediaStreamTrack,
-  type RTCPeerConnection,
-  RTCRtpReceiver,
-  type RTCRtpTransceiver,
-} from "@purertc/peer";
+import { EncodedMediaStreamTrack, type RTCPeerConnection } from "@purertc/peer";
 import { readIvf } from "@purertc/rtp";
 import { readFixture } from "@purertc/testkit/node";
 import wrtc from "@roamhq/wrtc";
 import { afterEach, describe, it } from "vitest";
 import { i420Frame, pace, receiveTracks } from "../shared/native-media.js";
-import { connect, ours, type Role, waitFor } from "../shared/native-signaling.js";
-import { WrtcPeer } from "../shared/native-wrtc.js";
+import { connect, type Role, waitFor } from "../shared/native-signaling.js";
+import {
+  preferCodec,
+  type WrtcPeer,
+  type WrtcTrack,
+  wrtcNonstandard,
+  wrtcPair,
+} from "../shared/native-wrtc.js";
 
-interface WrtcTrack {
-  stop(): void;
-}
-interface Nonstandard {
-  RTCVideoSource: new () => { createTrack(): WrtcTrack; onFrame(f: object): void };
-  RTCVideoSink: new (t: WrtcTrack) => EventTarget & { stop(): void };
-}
-const ns = (wrtc as unknown as { nonstandard: Nonstandard }).nonstandard;
+const ns = wrtcNonstandard;
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0).reverse()) c();
 });
-
-function pair(): { pc: RTCPeerConnection; other: WrtcPeer } {
-  const pc = new ours.RTCPeerConnection();
-  const other = new WrtcPeer();
-  cleanups.push(() => {
-    pc.close();
-    other.close();
-  });
-  return { pc, other };
-}
-
-function prefer(t: RTCRtpTransceiver | undefined, mimeType: string): void {
-  const codecs = RTCRtpReceiver.getCapabilities("video")?.codecs ?? [];
-  t?.setCodecPreferences(codecs.filter((c) => c.mimeType === mimeType));
-}
 
 /** Restricts wrtc's (first) transceiver to `mimeType`. */
 function wrtcPrefer(other: WrtcPeer, mimeType: string): void {
@@ -68,7 +47,7 @@ async function fromLibwebrtc(pc: RTCPeerConnection, other: WrtcPeer, role: Role,
   const track = source.createTrack();
   cleanups.push(() => track.stop());
   if (role === "offerer") {
-    prefer(pc.addTransceiver("video", { direction: "recvonly" }), mimeType);
+    preferCodec(pc.addTransceiver("video", { direction: "recvonly" }), mimeType);
     other.beforeAnswer = () => other.pc.addTrack(track);
   } else {
     // Its own preferences: its offer carries only `mimeType`.
@@ -84,11 +63,11 @@ async function fromLibwebrtc(pc: RTCPeerConnection, other: WrtcPeer, role: Role,
 // Our answer lists only the codecs setCodecPreferences chose, in that order (it used to list
 // every default codec, VP8 first, and libwebrtc then sent VP8 to a receiver that asked for VP9).
 it("our answer honours setCodecPreferences (RFC 8829 §5.3.1): only VP9 is answered", async () => {
-  const { pc, other } = pair();
+  const { pc, other } = wrtcPair(cleanups);
   other.pc.addTransceiver("video", { direction: "sendonly" });
   const offer = await other.offer(false);
   await pc.setRemoteDescription(offer);
-  prefer(pc.getTransceivers()[0], "video/VP9");
+  preferCodec(pc.getTransceivers()[0], "video/VP9");
   await pc.setLocalDescription();
   const rtpmaps = (pc.localDescription?.sdp ?? "")
     .split("\r\n")
@@ -99,7 +78,7 @@ it("our answer honours setCodecPreferences (RFC 8829 §5.3.1): only VP9 is answe
 describe.each<Role>(["offerer", "answerer"])("VP9 and AV1 ↔ libwebrtc, purertc as %s", (role) => {
   for (const mimeType of ["video/VP9", "video/AV1"]) {
     it(`its ${mimeType} arrives as key and delta frames`, async () => {
-      const { pc, other } = pair();
+      const { pc, other } = wrtcPair(cleanups);
       const received = receiveTracks(pc);
       await fromLibwebrtc(pc, other, role, mimeType);
       await waitFor(() => (received[0]?.frames.length ?? 0) >= 15, 10_000, "15 frames");
@@ -111,7 +90,7 @@ describe.each<Role>(["offerer", "answerer"])("VP9 and AV1 ↔ libwebrtc, purertc
   }
 
   it("our AV1 clip (320x240) is decoded by its RTCVideoSink", async () => {
-    const { pc, other } = pair();
+    const { pc, other } = wrtcPair(cleanups);
     const clip = readIvf(readFixture("rtp", "av1-320x240.ivf"));
     const track = new EncodedMediaStreamTrack({ kind: "video", codec: "video/AV1" });
     const remote = new Promise<WrtcTrack>((r) =>
@@ -119,7 +98,7 @@ describe.each<Role>(["offerer", "answerer"])("VP9 and AV1 ↔ libwebrtc, purertc
     );
     if (role === "offerer") {
       pc.addTrack(track);
-      prefer(pc.getTransceivers()[0], "video/AV1");
+      preferCodec(pc.getTransceivers()[0], "video/AV1");
     } else {
       other.pc.addTransceiver("video", { direction: "recvonly" });
       wrtcPrefer(other, "video/AV1");
@@ -145,16 +124,16 @@ describe.each<Role>(["offerer", "answerer"])("VP9 and AV1 ↔ libwebrtc, purertc
   });
 
   it("its VP9, forwarded by us without decoding to a second libwebrtc peer, is decoded there", async () => {
-    const { pc, other } = pair();
+    const { pc, other } = wrtcPair(cleanups);
     const received = receiveTracks(pc);
     await fromLibwebrtc(pc, other, role, "video/VP9");
     await waitFor(() => received.length > 0, 5000, "its track");
-    const relay = pair();
+    const relay = wrtcPair(cleanups);
     const sinkTrack = new Promise<WrtcTrack>((r) =>
       relay.other.pc.addEventListener("track", (e) => r((e as Event & { track: WrtcTrack }).track)),
     );
     relay.pc.addTrack(received[0]!.track);
-    prefer(relay.pc.getTransceivers()[0], "video/VP9");
+    preferCodec(relay.pc.getTransceivers()[0], "video/VP9");
     await connect(relay.pc, relay.other, "offerer", "trickle");
     const sink = new ns.RTCVideoSink(await sinkTrack);
     cleanups.push(() => sink.stop());

@@ -5,13 +5,7 @@
  * RTCAudioSource encodes PCM we make, its RTCAudioSink decodes our Opus clip).
  */
 import { ok, strictEqual } from "node:assert/strict";
-import {
-  EncodedMediaStreamTrack,
-  type RTCPeerConnection,
-  RTCRtpReceiver,
-  type RTCRtpTransceiver,
-} from "@purertc/peer";
-import wrtc from "@roamhq/wrtc";
+import { EncodedMediaStreamTrack } from "@purertc/peer";
 import { afterEach, describe, it } from "vitest";
 import {
   i420Frame,
@@ -21,41 +15,21 @@ import {
   vp8Clip,
   vp8KeyframeSize,
 } from "../shared/native-media.js";
-import { connect, ours, type Role, waitFor } from "../shared/native-signaling.js";
-import { WrtcPeer } from "../shared/native-wrtc.js";
+import { connect, type Role, waitFor } from "../shared/native-signaling.js";
+import {
+  preferCodec,
+  type WrtcPeer,
+  type WrtcTrack,
+  wrtcNonstandard,
+  wrtcPair,
+} from "../shared/native-wrtc.js";
 
-interface WrtcTrack {
-  readonly kind: string;
-  stop(): void;
-}
-interface Nonstandard {
-  RTCVideoSource: new () => { createTrack(): WrtcTrack; onFrame(f: object): void };
-  RTCVideoSink: new (t: WrtcTrack) => EventTarget & { stop(): void };
-  RTCAudioSource: new () => { createTrack(): WrtcTrack; onData(d: object): void };
-  RTCAudioSink: new (t: WrtcTrack) => EventTarget & { stop(): void };
-}
-const ns = (wrtc as unknown as { nonstandard: Nonstandard }).nonstandard;
+const ns = wrtcNonstandard;
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0).reverse()) c();
 });
-
-function pair(): { pc: RTCPeerConnection; other: WrtcPeer } {
-  const pc = new ours.RTCPeerConnection();
-  const other = new WrtcPeer();
-  cleanups.push(() => {
-    pc.close();
-    other.close();
-  });
-  return { pc, other };
-}
-
-/** Restricts our transceiver to `mimeType` (so the keyframe header we parse is VP8's). */
-function prefer(t: RTCRtpTransceiver | undefined, mimeType: string): void {
-  const codecs = RTCRtpReceiver.getCapabilities(t?.receiver.track.kind ?? "video")?.codecs ?? [];
-  t?.setCodecPreferences(codecs.filter((c) => c.mimeType === mimeType));
-}
 
 /** The remote track wrtc signals (its `track` event), or its first transceiver's receiver. */
 function remoteTrackOf(other: WrtcPeer): Promise<WrtcTrack> {
@@ -66,17 +40,17 @@ function remoteTrackOf(other: WrtcPeer): Promise<WrtcTrack> {
 
 describe.each<Role>(["offerer", "answerer"])("media ↔ libwebrtc (wrtc), purertc as %s", (role) => {
   it("its VP8, encoded from our I420 frames, arrives as frames with 320x240 keyframes", async () => {
-    const { pc, other } = pair();
+    const { pc, other } = wrtcPair(cleanups);
     const source = new ns.RTCVideoSource();
     const track = source.createTrack();
     cleanups.push(() => track.stop());
     const received = receiveTracks(pc);
     if (role === "offerer") {
-      prefer(pc.addTransceiver("video", { direction: "recvonly" }), "video/VP8");
+      preferCodec(pc.addTransceiver("video", { direction: "recvonly" }), "video/VP8");
       other.beforeAnswer = () => other.pc.addTrack(track);
     } else other.pc.addTrack(track);
     await connect(pc, other, role, "trickle", {
-      beforeAnswer: () => prefer(pc.getTransceivers()[0], "video/VP8"),
+      beforeAnswer: () => preferCodec(pc.getTransceivers()[0], "video/VP8"),
     });
     cleanups.push(
       pace(33, (i) => source.onFrame({ width: 320, height: 240, data: i420Frame(320, 240, i) })),
@@ -97,17 +71,17 @@ describe.each<Role>(["offerer", "answerer"])("media ↔ libwebrtc (wrtc), purert
   });
 
   it("our requestKeyFrame() (RTCP PLI) makes libwebrtc's encoder send a new keyframe", async () => {
-    const { pc, other } = pair();
+    const { pc, other } = wrtcPair(cleanups);
     const source = new ns.RTCVideoSource();
     const track = source.createTrack();
     cleanups.push(() => track.stop());
     const received = receiveTracks(pc);
     if (role === "offerer") {
-      prefer(pc.addTransceiver("video", { direction: "recvonly" }), "video/VP8");
+      preferCodec(pc.addTransceiver("video", { direction: "recvonly" }), "video/VP8");
       other.beforeAnswer = () => other.pc.addTrack(track);
     } else other.pc.addTrack(track);
     await connect(pc, other, role, "trickle", {
-      beforeAnswer: () => prefer(pc.getTransceivers()[0], "video/VP8"),
+      beforeAnswer: () => preferCodec(pc.getTransceivers()[0], "video/VP8"),
     });
     cleanups.push(
       pace(33, (i) => source.onFrame({ width: 320, height: 240, data: i420Frame(320, 240, i) })),
@@ -134,7 +108,7 @@ describe.each<Role>(["offerer", "answerer"])("media ↔ libwebrtc (wrtc), purert
   });
 
   it("our VP8 clip (640x360) is decoded by its RTCVideoSink", async () => {
-    const { pc, other } = pair();
+    const { pc, other } = wrtcPair(cleanups);
     const clip = vp8Clip();
     const track = new EncodedMediaStreamTrack({ kind: "video", codec: "video/VP8" });
     const remote = remoteTrackOf(other);
@@ -164,7 +138,7 @@ describe.each<Role>(["offerer", "answerer"])("media ↔ libwebrtc (wrtc), purert
   });
 
   it("its Opus, encoded from our PCM, arrives as audio/opus frames", async () => {
-    const { pc, other } = pair();
+    const { pc, other } = wrtcPair(cleanups);
     const source = new ns.RTCAudioSource();
     const track = source.createTrack();
     cleanups.push(() => track.stop());
@@ -198,7 +172,7 @@ describe.each<Role>(["offerer", "answerer"])("media ↔ libwebrtc (wrtc), purert
   });
 
   it("our Opus clip is decoded by its RTCAudioSink (the tone, not silence)", async () => {
-    const { pc, other } = pair();
+    const { pc, other } = wrtcPair(cleanups);
     const clip = opusClip();
     const track = new EncodedMediaStreamTrack({ kind: "audio", codec: "audio/opus" });
     const remote = remoteTrackOf(other);

@@ -9,21 +9,13 @@ import {
   type RTCDataChannel,
   type RTCPeerConnection,
 } from "@purertc/peer";
-import wrtc from "@roamhq/wrtc";
 import { afterEach, describe, it } from "vitest";
 import { Inbox } from "../shared/native-datachannel-suite.js";
 import { i420Frame, pace, receiveTracks, vp8Clip } from "../shared/native-media.js";
 import { connect, ours, waitFor } from "../shared/native-signaling.js";
-import { WrtcPeer } from "../shared/native-wrtc.js";
+import { WrtcPeer, type WrtcTrack, wrtcNonstandard } from "../shared/native-wrtc.js";
 
-interface WrtcTrack {
-  stop(): void;
-}
-interface Nonstandard {
-  RTCVideoSource: new () => { createTrack(): WrtcTrack; onFrame(f: object): void };
-  RTCVideoSink: new (t: WrtcTrack) => EventTarget & { stop(): void };
-}
-const ns = (wrtc as unknown as { nonstandard: Nonstandard }).nonstandard;
+const ns = wrtcNonstandard;
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -3,6 +3,7 @@
  * {@link NativePeer}. wrtc speaks the W3C API; its type declarations lean on lib.dom, which this
  * repository does not load, so the few members used here are typed locally.
  */
+import { type RTCPeerConnection, RTCRtpReceiver, type RTCRtpTransceiver } from "@purertc/peer";
 import wrtc from "@roamhq/wrtc";
 import {
   type Candidate,
@@ -10,6 +11,7 @@ import {
   type Description,
   type NativeChannel,
   type NativePeer,
+  ours,
   waitFor,
 } from "./native-signaling.js";
 
@@ -136,4 +138,38 @@ export class WrtcPeer implements NativePeer {
       );
     return { type, sdp: this.pc.localDescription?.sdp ?? "" };
   }
+}
+
+/** A track of wrtc's nonstandard sources. */
+export interface WrtcTrack {
+  readonly kind: string;
+  stop(): void;
+}
+
+/** wrtc's nonstandard media API: raw I420/PCM sources and decoding sinks. */
+interface WrtcNonstandard {
+  RTCVideoSource: new () => { createTrack(): WrtcTrack; onFrame(f: object): void };
+  RTCVideoSink: new (t: WrtcTrack) => EventTarget & { stop(): void };
+  RTCAudioSource: new () => { createTrack(): WrtcTrack; onData(d: object): void };
+  RTCAudioSink: new (t: WrtcTrack) => EventTarget & { stop(): void };
+}
+
+/** `wrtc.nonstandard`, typed. */
+export const wrtcNonstandard = (wrtc as unknown as { nonstandard: WrtcNonstandard }).nonstandard;
+
+/** A purertc peer connection and a wrtc peer, both closed by `cleanups` (run after each test). */
+export function wrtcPair(cleanups: (() => void)[]): { pc: RTCPeerConnection; other: WrtcPeer } {
+  const pc = new ours.RTCPeerConnection();
+  const other = new WrtcPeer();
+  cleanups.push(() => {
+    pc.close();
+    other.close();
+  });
+  return { pc, other };
+}
+
+/** Restricts our transceiver to `mimeType` (so what arrives is that codec). */
+export function preferCodec(t: RTCRtpTransceiver | undefined, mimeType: string): void {
+  const codecs = RTCRtpReceiver.getCapabilities(t?.receiver.track.kind ?? "video")?.codecs ?? [];
+  t?.setCodecPreferences(codecs.filter((c) => c.mimeType === mimeType));
 }
