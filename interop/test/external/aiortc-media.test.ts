@@ -3,12 +3,12 @@
  * generates (320×240) and we receive them as VP8 frames; aiortc decodes our VP8 and Opus clip and
  * reports what it decoded; RTCP feedback (PLI, NACK) both ways. purertc as offerer and answerer.
  */
-import { EncodedMediaStreamTrack, MediaStream, type RTCPeerConnection } from "@purertc/peer";
+import { EncodedMediaStreamTrack, type RTCPeerConnection } from "@purertc/peer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAiortc } from "./aiortc-peer.js";
 import type { ForeignPeer } from "./foreign-peer.js";
-import { loadClip, outbound, playClip, type TrackTally, tallyTracks } from "./media-kit.js";
-import { connected, eventually, negotiate, once, ROLES, webrtc } from "./session.js";
+import { connectMedia, loadClip, outbound, playClip, type TrackTally } from "./media-kit.js";
+import { eventually, once, ROLES } from "./session.js";
 
 interface Decoded {
   frames: number;
@@ -37,16 +37,7 @@ for (const role of ROLES)
       peer = startAiortc();
       if (!peer) return;
       await peer.request("add-media", { video: "generate", audio: "receive" });
-      pc = new webrtc.RTCPeerConnection();
-      tallies = tallyTracks(pc);
-      const addTracks = () => {
-        const stream = new MediaStream([video, audio]);
-        pc.addTrack(video, stream);
-        pc.addTrack(audio, stream);
-      };
-      if (role === "offerer") addTracks();
-      await negotiate(pc, peer, role, addTracks);
-      await connected(pc);
+      ({ pc, tallies } = await connectMedia(peer, role, video, audio));
     });
 
     afterAll(async () => {

@@ -2,12 +2,15 @@
 import { readFileSync } from "node:fs";
 import {
   type EncodedMediaStreamTrack,
+  MediaStream,
   type RTCEncodedFrameEvent,
   RTCEncodedVideoFrame,
   type RTCPeerConnection,
   type RTCTrackEvent,
 } from "@purertc/peer";
 import { type IvfFile, type OggOpusFile, readIvf, readOggOpus } from "@purertc/rtp";
+import type { ForeignPeer } from "./foreign-peer.js";
+import { connected, negotiate, type Role, webrtc } from "./session.js";
 
 const ASSETS = new URL("../../../apps/demo/assets/", import.meta.url);
 /** The demo's clip: 4 s of VP8 640×360 at 30 fps, a keyframe every 30 frames (ffmpeg). */
@@ -120,4 +123,27 @@ export async function outbound(pc: RTCPeerConnection, kind: string): Promise<Out
     if (s.type === "outbound-rtp" && (s as { kind?: string }).kind === kind)
       return s as unknown as OutboundRtp;
   throw new Error(`no outbound-rtp ${kind} stats`);
+}
+
+/**
+ * Connects a new peer connection to `peer` with our `video` and `audio` tracks in one stream
+ * (added before the offer, or when answering), tallying what arrives.
+ */
+export async function connectMedia(
+  peer: ForeignPeer,
+  role: Role,
+  video: EncodedMediaStreamTrack,
+  audio: EncodedMediaStreamTrack,
+): Promise<{ pc: RTCPeerConnection; tallies: Map<string, TrackTally> }> {
+  const pc = new webrtc.RTCPeerConnection();
+  const tallies = tallyTracks(pc);
+  const addTracks = () => {
+    const stream = new MediaStream([video, audio]);
+    pc.addTrack(video, stream);
+    pc.addTrack(audio, stream);
+  };
+  if (role === "offerer") addTracks();
+  await negotiate(pc, peer, role, addTracks);
+  await connected(pc);
+  return { pc, tallies };
 }

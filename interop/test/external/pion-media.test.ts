@@ -2,20 +2,20 @@
  * Media against Pion 3.1 (Go): Pion sends the demo's VP8 clip (its ivfreader) and Opus clip and
  * counts what we send it; RTCP feedback (PLI, NACK) both ways. purertc as offerer and answerer.
  */
-import { EncodedMediaStreamTrack, MediaStream, type RTCPeerConnection } from "@purertc/peer";
+import { EncodedMediaStreamTrack, type RTCPeerConnection } from "@purertc/peer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ForeignPeer } from "./foreign-peer.js";
 import {
   CLIP_AUDIO,
   CLIP_VIDEO,
+  connectMedia,
   loadClip,
   outbound,
   playClip,
   type TrackTally,
-  tallyTracks,
 } from "./media-kit.js";
 import { buildPion } from "./pion-build.js";
-import { connected, eventually, negotiate, once, ROLES, webrtc } from "./session.js";
+import { eventually, once, ROLES } from "./session.js";
 
 const binary = buildPion();
 
@@ -49,16 +49,7 @@ for (const role of ROLES)
       if (!binary) return;
       peer = new ForeignPeer("pion", binary, []);
       await peer.request("add-media", { video: CLIP_VIDEO, audio: CLIP_AUDIO });
-      pc = new webrtc.RTCPeerConnection();
-      tallies = tallyTracks(pc);
-      const addTracks = () => {
-        const stream = new MediaStream([video, audio]);
-        pc.addTrack(video, stream);
-        pc.addTrack(audio, stream);
-      };
-      if (role === "offerer") addTracks();
-      await negotiate(pc, peer, role, addTracks);
-      await connected(pc);
+      ({ pc, tallies } = await connectMedia(peer, role, video, audio));
     });
 
     afterAll(async () => {
