@@ -1,12 +1,3 @@
-/**
- * Members added so our objects match lib.dom's (issue 11), at runtime: the legacy callback forms
- * of webrtc-pc §10.1, `RTCRtpSender.setStreams`, `transform` on senders and receivers, the
- * `addtrack`/`removetrack` events of remote streams, certificates that are not ours, and the
- * globals `@purertc/peer/global` installs.
- */
-import { spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import {
@@ -20,7 +11,7 @@ import {
   type RTCSessionDescriptionInit,
   type RTCTrackEvent,
 } from "../../src/node/index.js";
-import { negotiate, once, webrtc } from "./helpers.js";
+import { negotiate, once, runBundled, webrtc } from "./helpers.js";
 
 describe("legacy callback forms (webrtc-pc §10.1)", () => {
   it("createOffer/setLocalDescription/setRemoteDescription/createAnswer call back and resolve undefined", async () => {
@@ -177,23 +168,8 @@ describe("@purertc/peer/global", () => {
       pc.close();
     `;
     // Bundled first (esbuild, source condition), then run by plain node.
-    const esbuild = join(import.meta.dirname, "../../../../node_modules/.bin/esbuild");
-    const out = join(tmpdir(), `purertc-global-${process.pid}.mjs`);
-    const b = spawnSync(
-      esbuild,
-      [
-        "--bundle",
-        "--platform=node",
-        "--format=esm",
-        "--conditions=@purertc/source",
-        `--outfile=${out}`,
-        "--log-level=error",
-      ],
-      { input: script, encoding: "utf8", cwd: join(import.meta.dirname, "../..") },
-    );
-    expect(b.stderr).toBe("");
-    const r = spawnSync(process.execPath, [out], { encoding: "utf8", timeout: 20_000 });
-    rmSync(out, { force: true });
+    const r = runBundled(script, "global");
+    expect(r.bundleErrors).toBe("");
     expect(r.stderr).toBe("");
     expect(JSON.parse(r.stdout)).toEqual({
       pc: true,

@@ -1,4 +1,8 @@
 /** Two RTCPeerConnections on loopback, signalled directly. */
+import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createWebRtc, type RTCDataChannel, type RTCPeerConnection } from "../../src/node/index.js";
 
 export const webrtc = createWebRtc({ addresses: ["127.0.0.1"], mdns: "disabled" });
@@ -68,4 +72,31 @@ export async function connectedPair(
   await openA;
   if (cb.readyState !== "open") await once(cb, "open");
   return { a, b, ca, cb };
+}
+
+/**
+ * Bundles `script` with esbuild (source condition) and runs it with plain node: what a user's
+ * own script does. Returns the bundler's stderr and the run's output and exit status.
+ */
+export function runBundled(
+  script: string,
+  name: string,
+): { bundleErrors: string; stdout: string; stderr: string; status: number | null } {
+  const esbuild = join(import.meta.dirname, "../../../../node_modules/.bin/esbuild");
+  const out = join(tmpdir(), `purertc-${name}-${process.pid}.mjs`);
+  const b = spawnSync(
+    esbuild,
+    [
+      "--bundle",
+      "--platform=node",
+      "--format=esm",
+      "--conditions=@purertc/source",
+      `--outfile=${out}`,
+      "--log-level=error",
+    ],
+    { input: script, encoding: "utf8", cwd: join(import.meta.dirname, "../..") },
+  );
+  const r = spawnSync(process.execPath, [out], { encoding: "utf8", timeout: 20_000 });
+  rmSync(out, { force: true });
+  return { bundleErrors: b.stderr, stdout: r.stdout, stderr: r.stderr, status: r.status };
 }

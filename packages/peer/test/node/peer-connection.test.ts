@@ -1,6 +1,3 @@
-import { spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -10,7 +7,7 @@ import {
   RTCPeerConnection,
   RTCSessionDescription,
 } from "../../src/node/index.js";
-import { connectedPair, negotiate, once, until, webrtc } from "./helpers.js";
+import { connectedPair, negotiate, once, runBundled, until, webrtc } from "./helpers.js";
 
 describe("RTCIceCandidate / RTCSessionDescription / RTCCertificate", () => {
   it("parses every field of a candidate line and round-trips through toJSON", () => {
@@ -320,27 +317,8 @@ describe("resources", () => {
       await b.setLocalDescription(); await a.setRemoteDescription(b.localDescription);
     `;
     // Bundled first (esbuild, source condition), then run by plain node.
-    const esbuild = join(import.meta.dirname, "../../../../node_modules/.bin/esbuild");
-    const out = join(tmpdir(), `purertc-exit-${process.pid}.mjs`);
-    const b = spawnSync(
-      esbuild,
-      [
-        "--bundle",
-        "--platform=node",
-        "--format=esm",
-        "--conditions=@purertc/source",
-        `--outfile=${out}`,
-        "--log-level=error",
-      ],
-      {
-        input: script,
-        encoding: "utf8",
-        cwd: join(import.meta.dirname, "../.."),
-      },
-    );
-    expect(b.stderr).toBe("");
-    const r = spawnSync(process.execPath, [out], { encoding: "utf8", timeout: 20_000 });
-    rmSync(out, { force: true });
+    const r = runBundled(script, "exit");
+    expect(r.bundleErrors).toBe("");
     expect(r.stderr).toBe("");
     expect(r.stdout.trim()).toBe("got bye");
     expect(r.status).toBe(0);
