@@ -34,16 +34,6 @@ export interface PeerCoreConfig {
   readonly logger: Logger;
 }
 
-/**
- * What a WebRTC peer that does not announce its Receive MTU (every stack but purertc) is assumed
- * to accept: the 1200-byte base, so path MTU discovery never probes it. Probing such peers breaks
- * them: libwebrtc (Chromium, @roamhq/wrtc) fails its whole DTLS transport on a datagram over 2048
- * bytes (`kMaxDtlsPacketLen`), and werift (≤ 0.25) throws on the probe's PAD chunk (RFC 4820)
- * instead of skipping it (RFC 9260 §3.2), an unhandled rejection that ends its Node process.
- * Two purertc peers announce theirs and still probe. Overridable through `sctp.peerReceiveMtu`.
- */
-export const WEBRTC_SILENT_PEER_RECEIVE_MTU = 1200;
-
 /** Defaults (the portable crypto backend: the Node adapter passes node:crypto). */
 export const DEFAULT_PEER_CORE_CONFIG: Readonly<
   Omit<PeerCoreConfig, "iceRole" | "certificate" | "rng" | "cname">

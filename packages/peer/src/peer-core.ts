@@ -49,11 +49,7 @@ import { MediaSession, type MediaSessionStats } from "./media/media-session.js";
 import type { MediaReceiveConfig } from "./media/receive-stream.js";
 import type { MediaSendConfig } from "./media/send-stream.js";
 import { keySrtp } from "./media/srtp-keying.js";
-import {
-  type PeerCoreConfig,
-  resolvePeerCoreConfig,
-  WEBRTC_SILENT_PEER_RECEIVE_MTU,
-} from "./peer-core-config.js";
+import { type PeerCoreConfig, resolvePeerCoreConfig } from "./peer-core-config.js";
 import type { PeerCoreEvent, SctpTransportState } from "./peer-core-events.js";
 import { peerEventOfSctp } from "./sctp-events.js";
 
@@ -565,7 +561,6 @@ export class PeerCore {
       crypto: c.crypto,
       rng: c.rng,
       logger: c.logger,
-      peerReceiveMtu: WEBRTC_SILENT_PEER_RECEIVE_MTU,
       ...c.sctp,
       role: params.dtlsRole,
       localPort: params.localSctpPort,

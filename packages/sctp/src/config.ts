@@ -23,9 +23,11 @@ export interface SctpConfig {
   readonly maxMtu: number;
   /**
    * What a peer that does not announce its Receive MTU is assumed to accept (its EMTU_R, RFC 8899
-   * §5.1.2): probes never exceed it. The WebRTC peer sets 1200, the base: libwebrtc fails its DTLS
-   * transport on a datagram over 2048 bytes and werift throws on a PAD chunk, so a peer is probed
-   * only when it announces a larger Receive MTU (another purertc), and then up to that.
+   * §5.1.2): probes never exceed it. Default 1200, the base, so a peer is probed only when it
+   * announces a larger Receive MTU (another purertc), and then up to that: probing silent peers
+   * breaks them — libwebrtc (Chromium, @roamhq/wrtc) fails its whole DTLS transport on a datagram
+   * over 2048 bytes (`kMaxDtlsPacketLen`), and werift (≤ 0.25) throws on the probe's PAD chunk
+   * (RFC 4820) instead of skipping it (RFC 9260 §3.2), ending its Node process.
    */
   readonly peerReceiveMtu: number;
   /**
@@ -89,7 +91,7 @@ export const DEFAULT_SCTP_CONFIG: Readonly<SctpConfig> = Object.freeze({
   remotePort: 5000,
   mtu: 1200,
   maxMtu: 16384,
-  peerReceiveMtu: 16384,
+  peerReceiveMtu: 1200,
   receiveMtu: 16384,
   pmtuProbeTimeoutMs: 1000,
   pmtuRaiseIntervalMs: 600_000,

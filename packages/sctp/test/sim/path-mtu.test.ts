@@ -162,6 +162,14 @@ describe("Receive MTU parameter (purertc extension, RFC 8899 §5.1.2 EMTU_R lear
     return out;
   }
 
+  it("by default a peer that announces nothing (libwebrtc, usrsctp, werift) is never probed", () => {
+    const p = simPair({ link: { mtu: JUMBO }, b: { receiveMtu: 0 } });
+    connectPair(p, false);
+    p.driver.runFor(5000);
+    expect(p.A.stats().pmtuProbesSent).toBe(0);
+    expect(p.A.stats().pmtu).toBe(1200);
+  });
+
   it("a peer that announces nothing (another stack) is probed only up to peerReceiveMtu", () => {
     const p = simPair({
       link: { mtu: JUMBO },
