@@ -1,6 +1,7 @@
 /**
- * `pnpm bench [name ...] [--rounds N] [--round-ms MS] [--warmup-ms MS]`: runs the benchmarks
- * in src/benches/ (all, or those named), prints a table per case and writes results/<time>.json.
+ * `pnpm bench [name ...] [--case TEXT] [--rounds N] [--round-ms MS] [--warmup-ms MS]`: runs the
+ * benchmarks in src/benches/ (all, or those named; with `--case`, only the cases whose name
+ * contains TEXT), prints a table per case and writes results/<time>.json.
  */
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -11,6 +12,7 @@ import { type BenchDefinition, type CaseResult, formatCase, runCase } from "./ha
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
+    case: { type: "string" },
     rounds: { type: "string", default: "7" },
     "round-ms": { type: "string", default: "300" },
     "warmup-ms": { type: "string", default: "300" },
@@ -26,7 +28,7 @@ const available = readdirSync(dir)
 
 if (values.help) {
   console.log(
-    `usage: pnpm bench [name ...] [--rounds N] [--round-ms MS] [--warmup-ms MS]\nbenchmarks: ${available.join(", ")}`,
+    `usage: pnpm bench [name ...] [--case TEXT] [--rounds N] [--round-ms MS] [--warmup-ms MS]\nbenchmarks: ${available.join(", ")}`,
   );
   process.exit(0);
 }
@@ -51,6 +53,7 @@ const all: CaseResult[] = [];
 for (const name of selected) {
   const def = (await import(join(dir, `${name}.ts`))).default as BenchDefinition;
   for (const c of def.cases) {
+    if (values.case !== undefined && !c.name.includes(values.case)) continue;
     const r = await runCase(def.name, c, options);
     all.push(r);
     console.log(`${formatCase(r)}\n`);
