@@ -56,6 +56,13 @@ describe("depacketizing third-party RTP (GStreamer) rebuilds the encoder's frame
     expect(frames[1]!.keyframe).toBe(false);
   });
 
+  it("the VP9 fixture is profile 0 (8-bit 4:2:0), the profile-id=0 we announce", () => {
+    // VP9 bitstream §6.2 uncompressed_header: frame_marker f(2), profile_low_bit, profile_high_bit.
+    const first = readIvfFrames(readFixture("rtp", "vp9-320x240.ivf"))[0]![0]!;
+    expect(first >> 6).toBe(0b10);
+    expect((((first >> 4) & 1) << 1) | ((first >> 5) & 1)).toBe(0);
+  });
+
   it("H.264 from rtph264pay (STAP-A, FU-A) has the x264 access units' NAL units", () => {
     const es = readFixture("rtp", "h264-320x240.h264");
     // The elementary stream has an access unit delimiter before each access unit.
