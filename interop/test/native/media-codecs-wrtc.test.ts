@@ -1,7 +1,7 @@
 /**
  * VP9 and AV1 between purertc and libwebrtc (@roamhq/wrtc), purertc as offerer and as answerer:
  * libwebrtc's VP9 and AV1 (encoded from I420 frames we generate) arrive as key and delta frames;
- * our AV1 clip is decoded by its RTCVideoSink; and its VP9, forwarded without decoding by us to a
+ * our AV1 and VP9 (profile 0) clips are decoded by its RTCVideoSink; and its VP9, forwarded without decoding by us to a
  * second libwebrtc peer (a received track attached to another connection's sender, as an SFU
  * does), is decoded there.
  */
@@ -89,19 +89,23 @@ describe.each<Role>(["offerer", "answerer"])("VP9 and AV1 ↔ libwebrtc, purertc
     });
   }
 
-  it("our AV1 clip (320x240) is decoded by its RTCVideoSink", async () => {
+  it.each([
+    ["AV1", "av1-320x240.ivf"],
+    ["VP9", "vp9-320x240.ivf"],
+  ])("our %s clip (320x240) is decoded by its RTCVideoSink", async (codec, fixture) => {
+    const mimeType = `video/${codec}`;
     const { pc, other } = wrtcPair(cleanups);
-    const clip = readIvf(readFixture("rtp", "av1-320x240.ivf"));
-    const track = new EncodedMediaStreamTrack({ kind: "video", codec: "video/AV1" });
+    const clip = readIvf(readFixture("rtp", fixture));
+    const track = new EncodedMediaStreamTrack({ kind: "video", codec: mimeType });
     const remote = new Promise<WrtcTrack>((r) =>
       other.pc.addEventListener("track", (e) => r((e as Event & { track: WrtcTrack }).track)),
     );
     if (role === "offerer") {
       pc.addTrack(track);
-      preferCodec(pc.getTransceivers()[0], "video/AV1");
+      preferCodec(pc.getTransceivers()[0], mimeType);
     } else {
       other.pc.addTransceiver("video", { direction: "recvonly" });
-      wrtcPrefer(other, "video/AV1");
+      wrtcPrefer(other, mimeType);
     }
     await connect(pc, other, role, "trickle", { beforeAnswer: () => pc.addTrack(track) });
     const sink = new ns.RTCVideoSink(await remote);
