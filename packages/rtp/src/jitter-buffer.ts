@@ -15,6 +15,12 @@ export interface JitterBufferConfig {
   readonly maxPackets: number;
   /** Minimum time between two keyframe requests (PLI, RFC 4585 §6.3.1) while one is pending. */
   readonly keyframeRequestIntervalMs: number;
+  /**
+   * Whether complete frames are assembled and emitted as `frame` events. Off, the buffer still
+   * orders, NACKs, gives up, asks for keyframes and counts frames, but keeps no payload bytes
+   * (a forwarder that only relays packets needs the repair, not the frames).
+   */
+  readonly assembleFrames: boolean;
 }
 
 export const DEFAULT_JITTER_BUFFER_CONFIG: JitterBufferConfig = Object.freeze({
@@ -23,6 +29,7 @@ export const DEFAULT_JITTER_BUFFER_CONFIG: JitterBufferConfig = Object.freeze({
   giveUpMs: 1000,
   maxPackets: 2000,
   keyframeRequestIntervalMs: 500,
+  assembleFrames: true,
 });
 
 /** What the buffer asks of its owner: deliver a frame, send a NACK, send a PLI. */
@@ -48,7 +55,12 @@ interface Held {
   readonly seq: number;
   readonly timestamp: number;
   readonly marker: boolean;
-  readonly payload: Uint8Array;
+  /** A private copy when assembling frames, else not kept. */
+  readonly payload: Uint8Array | undefined;
+  /** The payload opens a frame (`isFrameStart`; false when it does not parse). */
+  readonly start: boolean;
+  /** `isKeyframe` of the payload: true, false, or undefined when it does not parse. */
+  readonly key: boolean | undefined;
 }
 
 interface Missing {
@@ -62,7 +74,8 @@ interface Missing {
  * sequence number, releases complete frames in order, NACKs holes with a retry limit, and when a
  * hole cannot be repaired it drops the broken frames, asks for a keyframe (PLI) and resumes at
  * the next keyframe, so a decoder never sees a corrupt or out-of-order frame. Payloads are
- * copied: callers may reuse their buffers after `handlePacket` returns.
+ * copied: callers may reuse their buffers after `handlePacket` returns. With `assembleFrames`
+ * off nothing is copied and no `frame` event is emitted (frames are still counted).
  */
 export class JitterBuffer {
   readonly codec: PayloadCodec;
@@ -75,6 +88,7 @@ export class JitterBuffer {
   #deliveredAny = false;
   #needKeyframe: boolean;
   #lastPliAt = -Infinity;
+  #assemble: boolean;
   #stats = {
     packetsReceived: 0,
     packetsDuplicate: 0,
@@ -88,11 +102,30 @@ export class JitterBuffer {
   constructor(codec: PayloadCodec, config: Partial<JitterBufferConfig> = {}) {
     const cfg = { ...DEFAULT_JITTER_BUFFER_CONFIG, ...config };
     for (const [k, v] of Object.entries(cfg)) {
-      if (!(typeof v === "number" && v >= 0)) throw new RangeError(`JitterBuffer: ${k} = ${v}`);
+      if (k === "assembleFrames" ? typeof v !== "boolean" : !(typeof v === "number" && v >= 0))
+        throw new RangeError(`JitterBuffer: ${k} = ${v}`);
     }
     this.codec = codec;
     this.#cfg = cfg;
+    this.#assemble = cfg.assembleFrames;
     this.#needKeyframe = codec.kind === "video";
+  }
+
+  /** Whether frames are assembled (see {@link JitterBufferConfig.assembleFrames}). */
+  get assembleFrames(): boolean {
+    return this.#assemble;
+  }
+
+  /**
+   * Starts or stops assembling frames. A video consumer that starts mid-stream must begin at a
+   * keyframe: turning assembly on after frames went by drops frames up to the next keyframe and
+   * asks for one (PLI). The frame in progress when assembly starts is dropped (its earlier
+   * packets were not kept).
+   */
+  setAssembleFrames(now: Millis, on: boolean): void {
+    if (on === this.#assemble) return;
+    this.#assemble = on;
+    if (on && this.#deliveredAny && this.codec.kind === "video") this.#requestKeyframe(now);
   }
 
   /** Feeds one media packet (already RTX-unwrapped). */
@@ -127,11 +160,14 @@ export class JitterBuffer {
       for (let s = this.#highest + 1; s < ext; s++) this.#addMissing(s, now);
       this.#highest = ext;
     }
+    const payload = packet.payload;
     this.#held.set(ext, {
       seq: ext,
       timestamp: h.timestamp,
       marker: h.marker,
-      payload: packet.payload.slice(),
+      payload: this.#assemble ? payload.slice() : undefined,
+      start: this.#startsFrame(payload),
+      key: this.#isKeyframe(payload),
     });
     this.#process(now);
   }
@@ -225,7 +261,7 @@ export class JitterBuffer {
         }
         return;
       }
-      if (!audio && !this.#startsFrame(first.payload)) {
+      if (!audio && !first.start) {
         this.#dropThrough(this.#head);
         this.#requestKeyframe(now);
         continue;
@@ -264,18 +300,55 @@ export class JitterBuffer {
     }
   }
 
-  #deliver(now: Millis, from: number, to: number): void {
-    const payloads: Uint8Array[] = [];
-    let keyframe = false;
-    for (let s = from; s <= to; s++) payloads.push(this.#held.get(s)!.payload);
-    const first = this.#held.get(from)!;
-    this.#dropThrough(to, false);
+  #isKeyframe(payload: Uint8Array): boolean | undefined {
     try {
-      for (const p of payloads) keyframe ||= this.codec.isKeyframe(p);
-      if (this.#needKeyframe && !keyframe) {
+      return this.codec.isKeyframe(payload);
+    } catch (e) {
+      if (isDecodeError(e)) return undefined;
+      throw e;
+    }
+  }
+
+  #deliver(now: Millis, from: number, to: number): void {
+    const held: Held[] = [];
+    for (let s = from; s <= to; s++) held.push(this.#held.get(s)!);
+    const first = held[0]!;
+    this.#dropThrough(to, false);
+    let keyframe = false;
+    // In packet order, as a decoder would look: a payload that does not parse before the one
+    // that shows a keyframe makes the frame undecodable.
+    for (const p of held) {
+      if (p.key === undefined) {
         this.#stats.framesDropped++;
+        this.#requestKeyframe(now);
         return;
       }
+      if (p.key) {
+        keyframe = true;
+        break;
+      }
+    }
+    if (this.#needKeyframe && !keyframe) {
+      this.#stats.framesDropped++;
+      return;
+    }
+    if (!this.#assemble) {
+      this.#needKeyframe = false;
+      this.#deliveredAny = true;
+      this.#stats.framesDelivered++;
+      return;
+    }
+    const payloads: Uint8Array[] = [];
+    for (const p of held) {
+      if (p.payload === undefined) {
+        // Assembly started in the middle of this frame: its first packets were not kept.
+        this.#stats.framesDropped++;
+        this.#needKeyframe ||= this.codec.kind === "video";
+        return;
+      }
+      payloads.push(p.payload);
+    }
+    try {
       const data = this.codec.depacketize(payloads);
       this.#needKeyframe = false;
       this.#deliveredAny = true;
@@ -309,11 +382,7 @@ export class JitterBuffer {
   #skip(now: Millis): void {
     let next = Number.POSITIVE_INFINITY;
     for (const s of this.#held.keys()) {
-      if (
-        s > this.#head &&
-        s < next &&
-        (this.codec.kind === "audio" || this.#startsFrame(this.#held.get(s)!.payload))
-      ) {
+      if (s > this.#head && s < next && (this.codec.kind === "audio" || this.#held.get(s)!.start)) {
         next = s;
       }
     }
