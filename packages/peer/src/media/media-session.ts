@@ -236,6 +236,21 @@ export class MediaSession {
     return this.#feedback.availableOutgoingBitrate(now);
   }
 
+  /**
+   * Whether a receiver assembles frames (`frame` events; on by default). A receiver whose frames
+   * nobody reads (a forwarder that relays its `rtp` packets) turns it off: no payload copies, no
+   * depacketizing, while NACK, PLI and the frame counters keep working. Turned back on for a
+   * video stream that already flowed, frames resume at the next keyframe, which is asked for
+   * (PLI) at once. `false` when there is no such receiver.
+   */
+  setFrameAssembly(now: Millis, receiverId: number, on: boolean): boolean {
+    const rx = this.#receivers.get(receiverId);
+    if (!rx) return false;
+    rx.setAssembleFrames(now, on);
+    drainJitterBuffer(this.#rtpHost, rx);
+    return true;
+  }
+
   /** Asks the sender of a receiver's stream for a keyframe (PLI, RFC 4585 §6.3.1). */
   requestKeyFrame(_now: Millis, receiverId: number): boolean {
     const rx = this.#receivers.get(receiverId);

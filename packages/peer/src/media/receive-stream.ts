@@ -87,6 +87,7 @@ export class ReceiveStream {
   /** RFC 4733 telephone-events on this stream. */
   readonly dtmf = new DtmfReceiver();
   #framesDroppedBefore = 0;
+  #assemble = true;
 
   constructor(config: MediaReceiveConfig, jitter: Partial<JitterBufferConfig>) {
     this.config = config;
@@ -124,6 +125,7 @@ export class ReceiveStream {
       this.pli = codec.feedback.some((f) => f.type === "nack" && f.parameter === "pli");
       this.#jb = new JitterBuffer(p, {
         ...this.#jbConfig,
+        assembleFrames: this.#assemble,
         // Without NACK a hole is not repaired: give it up after one frame interval's worth.
         ...(this.nack ? {} : { giveUpMs: Math.min(this.#jbConfig.giveUpMs ?? 1000, 100) }),
       });
@@ -133,6 +135,19 @@ export class ReceiveStream {
       this.payloadType = pt;
     }
     return { jb: this.#jb, stats: this.#stats! };
+  }
+
+  /**
+   * Whether the jitter buffer assembles frames (`frame` events); off, packets are still ordered,
+   * repaired (NACK) and counted. See `JitterBuffer.setAssembleFrames`.
+   */
+  setAssembleFrames(now: Millis, on: boolean): void {
+    this.#assemble = on;
+    this.#jb?.setAssembleFrames(now, on);
+  }
+
+  get assembleFrames(): boolean {
+    return this.#assemble;
   }
 
   get jitterBuffer(): JitterBuffer | undefined {

@@ -37,7 +37,8 @@ export class CoreEventDispatcher {
       case "dtmf":
       case "remb":
       case "transport-cc":
-        ctx.queue(() => this.#media.deliver(e));
+        // Received packets are relayed in the drain; the rest is queued (MediaController).
+        this.#media.handleEvent(e);
         return;
       case "message":
         // Looked up in the task: the channel of a DCEP OPEN that came in the same flight is

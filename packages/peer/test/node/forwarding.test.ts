@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   EncodedMediaStreamTrack,
   type RTCEncodedFrameEvent,
+  type RTCEncodedVideoFrame,
   type RTCPeerConnection,
   type RTCRtpPacketEvent,
   type RTCTrackEvent,
@@ -149,5 +150,25 @@ describe("forwarding a received track to other connections (addTrack/replaceTrac
         ),
     );
     expect(start).toBeGreaterThanOrEqual(0);
+  }, 20_000);
+
+  it("a track only relayed assembles no frames: a frame listener attached later asks the publisher for a keyframe and its first frame is that keyframe", async () => {
+    const pub = await publish();
+    const sub = await subscribe(pub.remote);
+    pub.start();
+    await waitFor(() => sub.frames.length >= 30);
+    let requests = 0;
+    pub.track.addEventListener("keyframerequest", () => requests++);
+    const late: RTCEncodedVideoFrame[] = [];
+    pub.remote.addEventListener("frame", (e) =>
+      late.push((e as RTCEncodedFrameEvent).frame as RTCEncodedVideoFrame),
+    );
+    await waitFor(() => late.length >= 5);
+    expect(requests).toBeGreaterThanOrEqual(1);
+    expect(late[0]!.type).toBe("key");
+    expect(new Uint8Array(late[0]!.data)).toEqual(ivf.frames[0]!.data);
+    // The relay went on meanwhile: the subscriber's sequence numbers continue by one.
+    const seqs = sub.packets.map((p) => p.header.sequenceNumber);
+    for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBe((seqs[i - 1]! + 1) & 0xffff);
   }, 20_000);
 });

@@ -4,6 +4,10 @@
  * preferred codec) and fed whole encoded frames, which each sender packetizes, or ready RTP
  * packets. A remote track (`receiver.track`) yields the RTP packets and the assembled frames of
  * its receiver as events (`rtp`, `frame`) and async iterators, and asks for keyframes.
+ * A remote track relayed by senders (an SFU) forwards each packet inside the connection's drain,
+ * without a task; frames are assembled from the time someone reads them (a `frame` listener or
+ * `frames()`, or until the `track` event has run), and `rtp` events are queued only when there
+ * is an `rtp` listener or `rtpPackets()` iterator.
  *
  * ```
  *  local:   writeFrame ─┬─▶ RTCRtpSender ─▶ packetizer ─▶ SRTP ─▶ network
@@ -144,6 +148,14 @@ export class EncodedMediaStreamTrack extends EventTarget {
   #receiveExtmaps = new Map<string, number>();
   #relayRequestAt: number | undefined;
   #firstReceiveMime: string | undefined;
+  /** A `frame` listener or a frames() iterator was attached once (sticky). */
+  #framesWanted = false;
+  /** Whether frames are assembled before anyone asked (until the `track` event has run). */
+  #framesByDefault = true;
+  /** An `rtp` listener or an rtpPackets() iterator was attached once (sticky). */
+  #rtpWanted = false;
+  /** @internal Told when frames become wanted (the connection turns frame assembly on). */
+  _onFrameDemand: (() => void) | undefined;
 
   constructor(init: EncodedTrackInit) {
     super();
@@ -272,6 +284,7 @@ export class EncodedMediaStreamTrack extends EventTarget {
   frames(): AsyncGenerator<EncodedFrame, void, undefined> {
     const q = new AsyncQueue<EncodedFrame>(ITERATOR_BACKLOG);
     this.#frameQueues.add(q);
+    this.#wantFrames();
     if (this.#state === "ended") q.end();
     return q.iterate(() => this.#frameQueues.delete(q));
   }
@@ -280,12 +293,35 @@ export class EncodedMediaStreamTrack extends EventTarget {
   rtpPackets(): AsyncGenerator<RtpPacket, void, undefined> {
     const q = new AsyncQueue<RtpPacket>(ITERATOR_BACKLOG);
     this.#rtpQueues.add(q);
+    this.#rtpWanted = true;
     if (this.#state === "ended") q.end();
     return q.iterate(() => this.#rtpQueues.delete(q));
   }
 
   [Symbol.asyncIterator](): AsyncGenerator<EncodedFrame, void, undefined> {
     return this.frames();
+  }
+
+  /**
+   * Listening to `frame` (or `onframe`) makes a remote track assemble frames; listening to
+   * `rtp` makes it deliver packet events (see {@link EncodedMediaStreamTrack._needsFrames}).
+   */
+  override addEventListener(
+    type: string,
+    listener: Parameters<EventTarget["addEventListener"]>[1],
+    options?: Parameters<EventTarget["addEventListener"]>[2],
+  ): void {
+    if (listener) {
+      if (type === "frame") this.#wantFrames();
+      else if (type === "rtp") this.#rtpWanted = true;
+    }
+    super.addEventListener(type, listener, options);
+  }
+
+  #wantFrames(): void {
+    if (this.#framesWanted) return;
+    this.#framesWanted = true;
+    this._onFrameDemand?.();
   }
 
   /** @internal */
@@ -329,14 +365,50 @@ export class EncodedMediaStreamTrack extends EventTarget {
     return this.#receiveCodecs.get(pt);
   }
 
-  /** @internal */
+  /**
+   * @internal Whether the receiver should assemble frames: someone asked for them (a `frame`
+   * listener, `frames()`), or the `track` event has not run its course yet (a listener attached
+   * in it, even after an `await`, gets the first frames).
+   */
+  get _needsFrames(): boolean {
+    return this.#framesWanted || this.#framesByDefault;
+  }
+
+  /** @internal Whether the `track` event has not yet run its course (see `_needsFrames`). */
+  get _framesByDefault(): boolean {
+    return this.#framesByDefault;
+  }
+
+  /** @internal The `track` event and its microtasks ran: frames from now on only on demand. */
+  _framesOnDemand(): void {
+    this.#framesByDefault = false;
+  }
+
+  /**
+   * @internal Whether a received packet needs a task on this track: the `unmute` it causes, an
+   * `rtp` listener or an rtpPackets() iterator. A track only relayed needs none.
+   */
+  get _rtpTaskNeeded(): boolean {
+    return this.#state === "live" && (this.#muted || this.#rtpWanted);
+  }
+
+  /**
+   * @internal A received packet relayed at once (inside the connection's drain, not in a task)
+   * to the senders forwarding this track: an SFU's hop costs no task, no event object.
+   */
+  _relayRtp(packet: RtpPacket): void {
+    if (this.#state === "ended") return;
+    for (const s of this.#sinks) s._forwardRtp?.(packet, this);
+  }
+
+  /** @internal A received packet, in a task: `unmute`, iterators, the `rtp` event. */
   _deliverRtp(packet: RtpPacket): void {
     if (this.#state === "ended") return;
     if (this.#muted) {
       this.#muted = false;
       this.dispatchEvent(new Event("unmute"));
     }
-    for (const s of this.#sinks) s._forwardRtp?.(packet, this);
+    if (!this.#rtpWanted) return;
     for (const q of this.#rtpQueues) q.push(packet);
     this.dispatchEvent(new RTCRtpPacketEvent("rtp", { packet }));
   }

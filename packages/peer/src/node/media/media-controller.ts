@@ -19,7 +19,7 @@ import { RTCDTMFSender } from "./dtmf-sender.js";
 import type { EncodedMediaStreamTrack } from "./encoded-track.js";
 import { layerStreamId, MAX_LAYERS } from "./layer-ids.js";
 import { answerSections, mediaNegotiationNeeded, offerSections } from "./local-sections.js";
-import { type DeliveryTargets, deliverMediaEvent } from "./media-delivery.js";
+import { type DeliveryTargets, deliverMediaEvent, receiveRtpEvent } from "./media-delivery.js";
 import { MediaStream, MediaStreamTrackEvent, RTCTrackEvent } from "./media-stream.js";
 import { negotiatedStreams, receives, reverse, used } from "./negotiated-streams.js";
 import { RTCRtpReceiver } from "./rtp-receiver.js";
@@ -207,6 +207,12 @@ export class MediaController {
           this.#host.dispatchTrack(
             new RTCTrackEvent("track", { receiver: tr.receiver, track, streams, transceiver: tr }),
           );
+          // The task after: the handlers and their microtasks have run; whoever reads frames
+          // has said so, and a track only relayed stops assembling them.
+          this.#host.queue(() => {
+            for (const e of tr.receiver.encodings) e.track._framesOnDemand();
+            this.#applyFrameAssembly();
+          });
         });
       } else if (!remoteSends && t._receiving) {
         t._receiving = false;
@@ -244,12 +250,37 @@ export class MediaController {
     const cryptex = negotiatedCryptex(local, remote);
     if (cryptex || senders.length + receivers.length > 0) core.media.setCryptex(cryptex);
     core.configureMedia(this.#host.now(), senders, receivers);
+    this.#applyFrameAssembly();
     this.#host.pump();
   }
 
-  /** Routes a media event of the core to its track (called inside a queued task). */
-  deliver(e: MediaEvent): void {
-    deliverMediaEvent(this.#targets, e);
+  /**
+   * A media event of the core, inside the runner's drain: a received packet is relayed at once
+   * (a task only when its track needs one), anything else queued as a task.
+   */
+  handleEvent(e: MediaEvent): void {
+    if (e.type === "rtp") receiveRtpEvent(this.#targets, e, this.#queue);
+    else this.#host.queue(() => deliverMediaEvent(this.#targets, e));
+  }
+
+  readonly #queue = (task: () => void): void => this.#host.queue(task);
+
+  /**
+   * Frame assembly in the core follows demand (`EncodedMediaStreamTrack._needsFrames`): a
+   * receiver whose frames nobody reads only orders, repairs and counts its packets.
+   */
+  #applyFrameAssembly(): void {
+    const core = this.#host.core();
+    if (!core || this.#closed) return;
+    const now = this.#host.now();
+    for (const t of this.#transceivers) {
+      if (!t._receiving) continue;
+      core.media.setFrameAssembly(now, t._id, t.receiver.track._needsFrames);
+    }
+    for (const [id, { t, rid }] of this.#layers)
+      if (t._receiving)
+        core.media.setFrameAssembly(now, id, t.receiver._layerTrack(rid)._needsFrames);
+    this.#host.pump();
   }
 
   /** The connection closed: every transceiver stops. */
@@ -283,6 +314,7 @@ export class MediaController {
       `purertc-remote-${kind}-${id}-${ssrc.toString(36)}`,
       this.#host.dtlsTransport,
     );
+    receiver._onFrameDemand = () => this.#applyFrameAssembly();
     const t = new RTCRtpTransceiver({ kind, id, ssrc, rtxSsrc, direction }, sender, receiver, () =>
       this.#host.changed(),
     );

@@ -1,6 +1,9 @@
 /**
- * Media events of the core turned into what the W3C objects expose (called inside a queued
- * task, never in the drain loop): RTP packets and assembled frames (`RTCEncodedVideoFrame` /
+ * Media events of the core turned into what the W3C objects expose. A received RTP packet is
+ * handled in the runner's drain ({@link receiveRtpEvent}): the receiver's sources are noted and
+ * senders relaying the track forward it at once; a task is queued only when the track needs one
+ * (`unmute`, an `rtp` listener or iterator). Everything else runs inside a queued task, never in
+ * the drain loop ({@link deliverMediaEvent}): RTP packets and assembled frames (`RTCEncodedVideoFrame` /
  * `RTCEncodedAudioFrame`) to the receiving track (or simulcast layer track), keyframe requests
  * and DTMF tone changes to senders, received DTMF to the receiver's track, and bandwidth
  * feedback (REMB, transport-cc) to the senders it concerns.
@@ -23,20 +26,31 @@ export interface DeliveryTargets {
   receiverTrack(t: RTCRtpTransceiver, id: number): EncodedMediaStreamTrack;
 }
 
-/** Routes a media event of the core to its track, sender or receiver. */
+/**
+ * A received RTP packet, in the drain: sources noted, the task (if the track needs one) queued
+ * first, so that a relay to a sender on this same connection, whose drain runs inside this one,
+ * cannot put later packets' tasks ahead of it; then the relay.
+ */
+export function receiveRtpEvent(
+  to: DeliveryTargets,
+  e: Extract<MediaEvent, { type: "rtp" }>,
+  queue: (task: () => void) => void,
+): void {
+  const t = to.receiving(e.receiverId);
+  if (!t) return;
+  const p = e.packet;
+  t.receiver._noteSource(p.header.ssrc, p.header.csrcs, p.header.timestamp);
+  const track = to.receiverTrack(t, e.receiverId);
+  if (track._rtpTaskNeeded) queue(() => track._deliverRtp(p));
+  track._relayRtp(p);
+}
+
+/** Routes a media event of the core to its track, sender or receiver (in a task). */
 export function deliverMediaEvent(to: DeliveryTargets, e: MediaEvent): void {
   switch (e.type) {
-    case "rtp": {
-      const t = to.receiving(e.receiverId);
-      if (!t) return;
-      t.receiver._noteSource(
-        e.packet.header.ssrc,
-        e.packet.header.csrcs,
-        e.packet.header.timestamp,
-      );
-      to.receiverTrack(t, e.receiverId)._deliverRtp(e.packet);
+    case "rtp":
+      receiveRtpEvent(to, e, (task) => task());
       return;
-    }
     case "frame": {
       const t = to.receiving(e.receiverId);
       if (!t) return;
@@ -45,13 +59,12 @@ export function deliverMediaEvent(to: DeliveryTargets, e: MediaEvent): void {
         f.data.byteOffset === 0 && f.data.byteLength === f.data.buffer.byteLength
           ? (f.data.buffer as ArrayBuffer)
           : f.data.slice().buffer;
-      const codec = t.receiver.getParameters().codecs.find((c) => c.payloadType === e.payloadType);
       const metadata = {
         synchronizationSource: e.ssrc,
         payloadType: e.payloadType,
         contributingSources: [],
         rtpTimestamp: f.timestamp,
-        mimeType: codec?.mimeType ?? "",
+        mimeType: t.receiver._mimeType(e.payloadType),
         sequenceNumber: f.firstSequenceNumber,
       };
       to.receiverTrack(t, e.receiverId)._deliverFrame(

@@ -47,6 +47,7 @@ export class RTCRtpReceiver {
   readonly #kind: MediaKind;
   #layers: Map<string, EncodedMediaStreamTrack> | undefined;
   #receiveCodecs: ReceiveCodecs | undefined;
+  #onFrameDemand: (() => void) | undefined;
 
   /** @internal */
   constructor(kind: MediaKind, trackId: string, transport: RTCDtlsTransport) {
@@ -89,6 +90,18 @@ export class RTCRtpReceiver {
       headerExtensions: this.#extmaps.map((e) => ({ ...e })),
       rtcp: { reducedSize: true },
     };
+  }
+
+  /** @internal Called when one of this receiver's tracks gets its first frame reader. */
+  set _onFrameDemand(fn: (() => void) | undefined) {
+    this.#onFrameDemand = fn;
+    for (const e of this.encodings) e.track._onFrameDemand = fn;
+  }
+
+  /** @internal The negotiated MIME type of payload type `pt` (`""` when unknown). */
+  _mimeType(pt: number): string {
+    for (const c of this.#codecs) if (c.payloadType === pt) return c.mimeType;
+    return "";
   }
 
   /** webrtc-pc §5.3 getStats: the connection's stats selected to this receiver's stream. */
@@ -142,6 +155,8 @@ export class RTCRtpReceiver {
           : (old?.get(rid) ??
             EncodedMediaStreamTrack._remote(this.#kind, `${this.track.id}-${rid}`));
       if (this.#receiveCodecs) t._setReceiveCodecs(...this.#receiveCodecs);
+      t._onFrameDemand = this.#onFrameDemand;
+      if (!this.track._framesByDefault) t._framesOnDemand();
       t._setReceiveExtmaps(new Map(this.#extmaps.map((e) => [e.uri, e.id])));
       this.#layers!.set(rid, t);
     });
