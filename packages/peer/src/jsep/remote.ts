@@ -26,6 +26,7 @@ export interface DataSectionInfo {
 
 /** The transport of a description, read from its first bundled (not rejected) section. */
 export interface TransportInfo {
+  /** The whole parsed description (parsed again from its text after {@link releaseModel}). */
   readonly model: SessionDescription;
   readonly ufrag: string | undefined;
   readonly pwd: string | undefined;
@@ -89,8 +90,7 @@ export function readTransport(sdp: string): TransportInfo {
       if (ic && ic.component === 1) candidates.push(ic);
     }
   }
-  return {
-    model,
+  return new ParsedTransport(sdp, model, {
     ufrag,
     pwd,
     lite: model.iceLite,
@@ -107,7 +107,62 @@ export function readTransport(sdp: string): TransportInfo {
     candidates,
     endOfCandidates: used?.endOfCandidates ?? false,
     mids: model.media.map((m) => m.mid),
-  };
+  });
+}
+
+/**
+ * Lets the parsed description of `info` go (the session is stable): it is then held weakly and,
+ * once the GC took it, parsed again from the text on the next read of `model`. An idle
+ * connection keeps the few fields above and the text, not the whole model (~4 KiB per side).
+ */
+export function releaseModel(info: TransportInfo): void {
+  if (info instanceof ParsedTransport) info.release();
+}
+
+/** A {@link TransportInfo} whose `model` is strong until released, then weak. */
+class ParsedTransport implements TransportInfo {
+  readonly ufrag: string | undefined;
+  readonly pwd: string | undefined;
+  readonly lite: boolean;
+  readonly fingerprints: readonly Fingerprint[];
+  readonly setup: Setup | undefined;
+  readonly data: DataSectionInfo | undefined;
+  readonly candidates: readonly IceCandidate[];
+  readonly endOfCandidates: boolean;
+  readonly mids: readonly (string | undefined)[];
+  readonly #sdp: string;
+  #model: SessionDescription | undefined;
+  #weak: WeakRef<SessionDescription> | undefined;
+
+  constructor(sdp: string, model: SessionDescription, fields: Omit<TransportInfo, "model">) {
+    this.#sdp = sdp;
+    this.#model = model;
+    this.ufrag = fields.ufrag;
+    this.pwd = fields.pwd;
+    this.lite = fields.lite;
+    // Copies: the model's own arrays would keep parts of it alive.
+    this.fingerprints = fields.fingerprints.map((f) => ({ ...f }));
+    this.setup = fields.setup;
+    this.data = fields.data;
+    this.candidates = fields.candidates;
+    this.endOfCandidates = fields.endOfCandidates;
+    this.mids = fields.mids;
+  }
+
+  get model(): SessionDescription {
+    const m = this.#model ?? this.#weak?.deref();
+    if (m) return m;
+    // The text parsed before, so it parses again (to an equal model).
+    const again = parse(this.#sdp);
+    this.#weak = new WeakRef(again);
+    return again;
+  }
+
+  release(): void {
+    if (!this.#model) return;
+    this.#weak = new WeakRef(this.#model);
+    this.#model = undefined;
+  }
 }
 
 /** The pre-RFC 8841 form `m=application 9 DTLS/SCTP 5000` + `a=sctpmap:5000 ...`. */

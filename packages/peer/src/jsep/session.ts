@@ -19,7 +19,7 @@ import {
   serialize,
   tryParseCandidate,
 } from "@purertc/sdp";
-import { readTransport, type TransportInfo } from "./remote.js";
+import { readTransport, releaseModel, type TransportInfo } from "./remote.js";
 import {
   NegotiationError,
   nextSignalingState,
@@ -288,6 +288,16 @@ export class JsepSession {
     this.#state = "closed";
   }
 
+  /**
+   * Stable: the current descriptions' parsed models are only read again by the next
+   * negotiation (or a getter), so they may go (see {@link releaseModel}); an idle connection
+   * keeps their text and transport fields.
+   */
+  #releaseModels(): void {
+    if (this.#currentLocal) releaseModel(this.#currentLocal.info);
+    if (this.#currentRemote) releaseModel(this.#currentRemote.info);
+  }
+
   #checkOpen(): void {
     if (this.#state === "closed")
       throw new NegotiationError("InvalidStateError", "the RTCPeerConnection is closed");
@@ -353,6 +363,7 @@ export class JsepSession {
       this.#pendingRemote = desc;
     }
     this.#state = next;
+    if (next === "stable") this.#releaseModels();
     return { previousState, state: next, transport: info };
   }
 }
