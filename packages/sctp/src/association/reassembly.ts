@@ -16,7 +16,12 @@ interface Fragment {
   readonly data: Uint8Array;
 }
 
-/** A message whose fragments are still arriving (keyed by stream and SSN or MID). */
+/**
+ * A message whose fragments are still arriving (keyed by stream and SSN or MID). Fragments that
+ * arrive in order from the first one are copied straight into `run`, the message's buffer in
+ * the making (one copy per byte, none left to do at the end); any other fragment waits in
+ * `frags` as its own copy.
+ */
 interface Partial {
   readonly streamId: number;
   readonly seq: number;
@@ -28,6 +33,13 @@ interface Partial {
   hasLast: boolean;
   bytes: number;
   minTsn: number;
+  /** PPID of the first fragment (RFC 9260 §3.3.1: the same in every fragment). */
+  ppid: number;
+  run: Uint8Array | undefined;
+  /** Bytes of `run` filled, fragments in it, and the position the run continues with. */
+  runLength: number;
+  runCount: number;
+  runNext: number;
 }
 
 interface Complete {
@@ -45,6 +57,16 @@ function byPosition(a: Fragment, b: Fragment): number {
   return (a.pos - b.pos) | 0;
 }
 
+/**
+ * The first buffer of a run is sized like the last message reassembled (bulk senders send
+ * messages of one size, which then need no final copy), but at most this many times the first
+ * fragment: a peer opening many messages with tiny first fragments cannot make us allocate
+ * much more than the receive window counts.
+ */
+const RUN_GUESS_FRAGMENTS = 16;
+/** Without a previous message: room for this many fragments like the first. */
+const RUN_FIRST_FRAGMENTS = 4;
+
 function concat(frags: readonly Fragment[], total: number): Uint8Array {
   const out = new Uint8Array(total);
   let o = 0;
@@ -57,9 +79,10 @@ function concat(frags: readonly Fragment[], total: number): Uint8Array {
 
 /**
  * Reassembly and ordered delivery (RFC 9260 §6.5–§6.9, RFC 8260 §2.1 for I-DATA). Each
- * payload is copied once on arrival (the packet's bytes belong to the caller); a single-chunk
- * message in order is delivered right away with no further copy. `bytes` is what the
- * receive window counts.
+ * payload is copied once on arrival (the packet's bytes belong to the caller): a single-chunk
+ * message into a buffer of its own, the fragments of a message that arrive in order straight
+ * into the message's buffer (delivered as is when its size was guessed right), other fragments
+ * into copies joined when the message completes. `bytes` is what the receive window counts.
  */
 export class ReassemblyQueue {
   readonly #events: Fifo<SctpEvent>;
@@ -72,6 +95,8 @@ export class ReassemblyQueue {
   /** The packet being processed when it holds only large fragments, and its copy once made. */
   #packet: Uint8Array | undefined;
   #packetCopy: Uint8Array | undefined;
+  /** Size of the last message reassembled from fragments (sizes the next run buffer). */
+  #lastFragmented = 0;
   /** Bytes held: partial messages and complete ones waiting for order. */
   bytes = 0;
   messagesDelivered = 0;
@@ -133,9 +158,11 @@ export class ReassemblyQueue {
       return true;
     }
     const pos = this.interleaved ? fsn : tsn;
-    const frag: Fragment = { tsn, pos, flags, streamId, ppid, data: this.#own(payload) };
     this.bytes += payload.byteLength;
-    if (unordered && !this.interleaved) return this.#addUnorderedData(frag);
+    if (unordered && !this.interleaved) {
+      const frag: Fragment = { tsn, pos, flags, streamId, ppid, data: this.#own(payload) };
+      return this.#addUnorderedData(frag);
+    }
     const key = this.interleaved
       ? streamId * 2 ** 33 + (unordered ? 2 ** 32 : 0) + seq
       : streamId * 65536 + seq;
@@ -152,10 +179,21 @@ export class ReassemblyQueue {
         hasLast: false,
         bytes: 0,
         minTsn: tsn,
+        ppid,
+        run: undefined,
+        runLength: 0,
+        runCount: 0,
+        runNext: 0,
       };
       this.#partials.set(key, p);
     }
-    p.frags.push(frag);
+    if (p.run !== undefined && pos === p.runNext) this.#append(p, payload);
+    else if (p.run === undefined && flags & FLAG_B && p.frags.length === 0) {
+      this.#startRun(p, pos, payload);
+    } else {
+      p.frags.push({ tsn, pos, flags, streamId, ppid, data: this.#own(payload) });
+    }
+    if (flags & FLAG_B) p.ppid = ppid;
     p.bytes += payload.byteLength;
     if (tsnLte(tsn, p.minTsn)) p.minTsn = tsn;
     if (flags & FLAG_B) {
@@ -167,15 +205,65 @@ export class ReassemblyQueue {
       p.last = pos;
     }
     if (p.bytes > this.#maxMessage) return false;
-    if (!p.hasFirst || !p.hasLast || ((p.last - p.first) | 0) + 1 !== p.frags.length) return true;
+    const count = p.runCount + p.frags.length;
+    if (!p.hasFirst || !p.hasLast || ((p.last - p.first) | 0) + 1 !== count) return true;
     this.#partials.delete(key);
-    p.frags.sort(byPosition);
     this.bytes -= p.bytes;
-    const ppidOf = p.frags[0]!.ppid;
-    const data = concat(p.frags, p.bytes);
-    if (unordered) this.#deliver(streamId, ppidOf, true, data);
-    else this.#ordered(streamId, seq, ppidOf, data);
+    this.#lastFragmented = p.bytes;
+    const data = this.#assemble(p);
+    if (unordered) this.#deliver(streamId, p.ppid, true, data);
+    else this.#ordered(streamId, seq, p.ppid, data);
     return true;
+  }
+
+  /** The run buffer of a message whose first fragment arrived before any other. */
+  #startRun(p: Partial, pos: number, payload: Uint8Array): void {
+    const n = payload.byteLength;
+    const guess =
+      this.#lastFragmented > 0
+        ? Math.min(this.#lastFragmented, RUN_GUESS_FRAGMENTS * n)
+        : RUN_FIRST_FRAGMENTS * n;
+    p.run = new Uint8Array(Math.max(n, Math.min(guess, this.#maxMessage)));
+    p.run.set(payload, 0);
+    p.runLength = n;
+    p.runCount = 1;
+    p.runNext = (pos + 1) >>> 0;
+  }
+
+  /** Appends the fragment that continues the run, doubling the buffer when it is full. */
+  #append(p: Partial, payload: Uint8Array): void {
+    let run = p.run!;
+    const end = p.runLength + payload.byteLength;
+    if (end > run.byteLength) {
+      const grown = new Uint8Array(Math.max(end, Math.min(2 * run.byteLength, this.#maxMessage)));
+      grown.set(run.subarray(0, p.runLength), 0);
+      p.run = run = grown;
+    }
+    run.set(payload, p.runLength);
+    p.runLength = end;
+    p.runCount++;
+    p.runNext = (p.runNext + 1) >>> 0;
+  }
+
+  /** The bytes of a complete message: the run itself when it holds all of them at its size. */
+  #assemble(p: Partial): Uint8Array {
+    const run = p.run;
+    if (run !== undefined && p.frags.length === 0) {
+      return p.runLength === run.byteLength ? run : run.slice(0, p.runLength);
+    }
+    const frags = p.frags;
+    if (run !== undefined) {
+      frags.push({
+        tsn: p.minTsn,
+        pos: p.first,
+        flags: FLAG_B,
+        streamId: p.streamId,
+        ppid: p.ppid,
+        data: run.subarray(0, p.runLength),
+      });
+    }
+    frags.sort(byPosition);
+    return concat(frags, p.bytes);
   }
 
   #addUnorderedData(frag: Fragment): boolean {
