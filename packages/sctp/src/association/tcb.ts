@@ -294,7 +294,11 @@ export class Tcb {
     // Otherwise the peer holds it for its delayed-ack timer (200 ms), which races our T3-rtx at
     // RTO.Min: a spurious timeout collapses cwnd to one MTU. A lone packet is left alone: its
     // SACK usually rides on the reply (request/response), and an I bit would cost a packet.
-    if (last >= 0 && sq.isEmpty && rq.flight > bytes) buf[last + 1]! |= FLAG_I;
+    // Unless the window stops the rest of the queue behind it: a lone packet is then all the
+    // peer gets until it acknowledges (a cwnd smaller than two packets, as right after path MTU
+    // discovery raised the packet size above what the initial cwnd holds).
+    if (last >= 0 && (sq.isEmpty ? rq.flight > bytes : rq.flight === bytes && !this.#canSendNew()))
+      buf[last + 1]! |= FLAG_I;
     return o;
   }
 
