@@ -62,6 +62,13 @@ export interface IceAgentConfig {
   readonly consentIntervalMs: number;
   /** RFC 7675 §5.1: "randomized ... to the range 0.8 to 1.2 times the basic interval". */
   readonly consentJitter: number;
+  /**
+   * Consent checks fall on multiples of this many ms of the caller's clock, inside the
+   * randomized range above (0 = anywhere in it): the checks of many agents in one process then
+   * share event-loop wake-ups (1,000 idle peers: ~10 wake-ups a second instead of ~600). The
+   * RFC 7675 §5.1 randomization stays (20 slots across a 4–6 s range at 100 ms).
+   */
+  readonly consentGridMs: number;
   /** RFC 7675 §5.1: "Consent expires after 30 seconds" without a response → failed. */
   readonly consentTimeoutMs: number;
   /**
@@ -120,6 +127,7 @@ export const DEFAULT_ICE_AGENT_CONFIG: Omit<IceAgentConfig, "rng"> = Object.free
   nominationDelayMs: Object.freeze({ host: 100, srflx: 500, prflx: 1000, relay: 2000 }),
   consentIntervalMs: 5000,
   consentJitter: 0.2,
+  consentGridMs: 100,
   consentTimeoutMs: 30_000,
   disconnectedTimeoutMs: 7500,
   checkingTimeoutMs: 39_500,
@@ -162,6 +170,8 @@ export function resolveIceAgentConfig(partial: Partial<IceAgentConfig> = {}): Ic
     throw new RangeError(`checkTransmissions must be an integer >= 1`);
   if (!Number.isInteger(c.maxPairs) || c.maxPairs < 1)
     throw new RangeError(`maxPairs must be an integer >= 1`);
+  if (!(c.consentGridMs >= 0 && Number.isFinite(c.consentGridMs)))
+    throw new RangeError(`consentGridMs must be a finite number >= 0, got ${c.consentGridMs}`);
   if (!(c.consentJitter >= 0 && c.consentJitter < 1))
     throw new RangeError(`consentJitter must be in [0, 1)`);
   if (c.transportPolicy !== "all" && c.transportPolicy !== "relay")

@@ -7,10 +7,21 @@ import { encodeStunMessage, StunMethod } from "@purertc/stun";
 import { startCheck } from "./checks.js";
 import type { AgentContext } from "./context.js";
 
-/** RFC 7675 §5.1: the interval, randomized to 0.8–1.2 times the basic one. */
-export function consentInterval(ctx: AgentContext): number {
-  const j = ctx.config.consentJitter;
-  return ctx.config.consentIntervalMs * (1 - j + 2 * j * ctx.rng.next());
+/**
+ * RFC 7675 §5.1: when the next consent check is due, randomized to 0.8–1.2 times the basic
+ * interval ("to prevent synchronization"), then moved onto the consent grid: the nearest
+ * multiple of `consentGridMs` in that range. Agents of one process that share a clock then
+ * check on the same few instants, and their checks go out (and their responses come back) in
+ * one event-loop turn instead of one wake-up each.
+ */
+export function nextConsentAt(ctx: AgentContext, now: Millis): Millis {
+  const { consentIntervalMs: base, consentJitter: j, consentGridMs: grid } = ctx.config;
+  const at = now + base * (1 - j + 2 * j * ctx.rng.next());
+  if (grid === 0) return at;
+  const up = Math.ceil(at / grid) * grid;
+  if (up <= now + base * (1 + j)) return up;
+  const down = Math.floor(at / grid) * grid;
+  return down >= now + base * (1 - j) ? down : at;
 }
 
 /** RFC 7675 §5.1: a consent check on the selected pair; consent expires after 30 s. */
@@ -18,7 +29,7 @@ export function consentTick(ctx: AgentContext, now: Millis): void {
   const p = ctx.selected;
   if (!p || ctx.consentLost) return;
   startCheck(ctx, now, p, false, true);
-  ctx.timers.set("consent", now + consentInterval(ctx));
+  ctx.timers.set("consent", nextConsentAt(ctx, now));
 }
 
 /** RFC 7675 §5.1: no consent response for 30 s ends the session (and W3C `failed`). */

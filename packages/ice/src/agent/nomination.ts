@@ -9,7 +9,7 @@ import type { Millis } from "@purertc/common";
 import type { IceCandidateType } from "../candidate.js";
 import type { CandidatePair } from "../candidate-pair.js";
 import { startCheck } from "./checks.js";
-import { consentInterval } from "./consent.js";
+import { nextConsentAt } from "./consent.js";
 import type { AgentContext } from "./context.js";
 
 /**
@@ -124,6 +124,6 @@ export function selectNominated(ctx: AgentContext, now: Millis): void {
     (tx) => !tx.consent && tx.pair.priority < best.priority && tx.pair !== best,
   );
   for (const tx of stopped) tx.pair.state = "failed";
-  if (!ctx.lite) ctx.timers.set("consent", now + consentInterval(ctx));
+  if (!ctx.lite) ctx.timers.set("consent", nextConsentAt(ctx, now));
   else ctx.timers.set("keepalive", now + ctx.config.keepaliveIntervalMs);
 }

@@ -1,5 +1,22 @@
+import { isStunMessage } from "@purertc/stun";
+import type { TapRecord } from "@purertc/testkit";
 import { describe, expect, it } from "vitest";
 import { bothConnected, iceSim } from "../support/ice-sim.js";
+
+/** When agent a sent its consent requests (STUN Binding requests after both connected). */
+function consentRequestTimes(records: readonly TapRecord[], from: string, after: number): number[] {
+  return records
+    .filter(
+      (r) =>
+        r.kind === "sent" &&
+        r.at > after &&
+        r.from.address === from &&
+        isStunMessage(r.data) &&
+        r.data[0] === 0x00 &&
+        r.data[1] === 0x01,
+    )
+    .map((r) => r.at);
+}
 
 describe("RFC 7675 consent freshness", () => {
   it("consent checks every 4-6 s keep a quiet session connected for minutes", () => {
@@ -13,6 +30,38 @@ describe("RFC 7675 consent freshness", () => {
     expect(sel.consentRequestsSent - before).toBeLessThanOrEqual(31);
     expect(s.a.agent.state).toBe("completed");
     expect(s.b.agent.state).toBe("completed");
+  });
+
+  it("consent checks fall on the 100 ms grid, 4-6 s apart (RFC 7675 §5.1 randomization kept)", () => {
+    const s = iceSim();
+    const records: TapRecord[] = [];
+    s.sim.addTap((r) => records.push(r));
+    s.driver.runUntil(() => bothConnected(s), { timeoutMs: 5000 });
+    const start = s.driver.now;
+    s.driver.runFor(120_000);
+    const from = s.a.agent.selectedPair!.local.address;
+    const times = consentRequestTimes(records, from, start + 1);
+    expect(times.length).toBeGreaterThanOrEqual(20);
+    for (const t of times) expect(t % 100).toBe(0);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    for (const g of gaps) {
+      expect(g).toBeGreaterThanOrEqual(4000);
+      expect(g).toBeLessThanOrEqual(6000);
+    }
+    // Still random: the gaps are not all alike.
+    expect(new Set(gaps).size).toBeGreaterThan(5);
+  });
+
+  it("consentGridMs 0: consent checks anywhere in the randomized range", () => {
+    const s = iceSim({ a: { config: { consentGridMs: 0 } } });
+    const records: TapRecord[] = [];
+    s.sim.addTap((r) => records.push(r));
+    s.driver.runUntil(() => bothConnected(s), { timeoutMs: 5000 });
+    const start = s.driver.now;
+    s.driver.runFor(60_000);
+    const times = consentRequestTimes(records, s.a.agent.selectedPair!.local.address, start + 1);
+    expect(times.length).toBeGreaterThanOrEqual(10);
+    expect(times.filter((t) => t % 100 !== 0).length).toBeGreaterThan(5);
   });
 
   it("the peer disappears: disconnected after a few seconds, failed after 30 s, sending stops", () => {
