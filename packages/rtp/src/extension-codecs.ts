@@ -60,8 +60,17 @@ export function decodeSdesExtension(data: Uint8Array): string {
  * (http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time).
  */
 export function encodeAbsSendTime(ms: number): Uint8Array {
+  const out = new Uint8Array(3);
+  writeAbsSendTime(ms, out, 0);
+  return out;
+}
+
+/** {@link encodeAbsSendTime} into `out[offset .. offset + 3)` (patching a prepared block). */
+export function writeAbsSendTime(ms: number, out: Uint8Array, offset: number): void {
   const v = Math.round((ms * 262144) / 1000) & 0xffffff;
-  return new Uint8Array([v >>> 16, (v >>> 8) & 0xff, v & 0xff]);
+  out[offset] = v >>> 16;
+  out[offset + 1] = (v >>> 8) & 0xff;
+  out[offset + 2] = v & 0xff;
 }
 
 /** The raw 24-bit 6.18 fixed point value (units of 2^-18 s, wraps every 64 s). */

@@ -243,7 +243,16 @@ export class RtpForwarder {
     }
     this.#forwarded++;
     out.push({
-      header: { ...h, sequenceNumber: outExt & 0xffff, timestamp: ts },
+      header: {
+        padding: h.padding,
+        marker: h.marker,
+        payloadType: h.payloadType,
+        sequenceNumber: outExt & 0xffff,
+        timestamp: ts,
+        ssrc: h.ssrc,
+        csrcs: h.csrcs,
+        extension: h.extension,
+      },
       payload: packet.payload,
       paddingSize: packet.paddingSize,
     });

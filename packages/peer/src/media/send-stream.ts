@@ -9,6 +9,7 @@ import {
   encodeAbsSendTime,
   encodeSdesExtension,
   type HeaderExtension,
+  ONE_BYTE_PROFILE,
   PacketHistory,
   type PayloadCodec,
   RTP_EXTENSION_URI,
@@ -16,6 +17,7 @@ import {
   type RtpPacket,
   RtpPacketizer,
   SenderReportBuilder,
+  writeAbsSendTime,
 } from "@purertc/rtp";
 import type { Codec, Extmap } from "@purertc/sdp";
 import { type MediaKind, payloadCodecFor, rtxPayloadTypeFor } from "./codecs.js";
@@ -95,6 +97,11 @@ export class SendStream {
   readonly #repairedRidId: number | undefined;
   readonly #ridBytes: Uint8Array | undefined;
   readonly #twccId: number | undefined;
+  /**
+   * Our own extensions (no carried ones) built once: per packet a copy with abs-send-time
+   * patched in at `absAt` (-1: not negotiated); `undefined` when none is negotiated.
+   */
+  readonly #template: { block: RtpExtensionBlock; absAt: number } | undefined;
   /** RFC 4733 sender when telephone-event was negotiated for an audio stream. */
   readonly dtmf: { sender: DtmfSender; payloadType: number } | undefined;
   #lastTimestamp: number | undefined;
@@ -158,6 +165,7 @@ export class SendStream {
     this.#ridId =
       config.rid === undefined ? undefined : extId(config.extmaps, RTP_EXTENSION_URI.rtpStreamId);
     this.#twccId = extId(config.extmaps, RTP_EXTENSION_URI.transportWideCc);
+    this.#template = this.#buildTemplate();
     const te = config.codecs.filter((c) => c.name.toLowerCase() === "telephone-event");
     const dtmfCodec = te.find((c) => c.clockRate === this.clockRate) ?? te[0];
     this.dtmf =
@@ -204,13 +212,38 @@ export class SendStream {
    * negotiated), plus `carried` ones (a relayed packet's end-to-end extensions, in our ids).
    */
   extension(now: Millis, carried?: readonly HeaderExtension[]): RtpExtensionBlock | undefined {
-    const list: HeaderExtension[] = carried ? [...carried] : [];
+    const t = this.#template;
+    if (carried === undefined || carried.length === 0) {
+      if (t === undefined) return undefined;
+      const data = t.block.data.slice();
+      if (t.absAt >= 0) writeAbsSendTime(now, data, t.absAt);
+      return { profile: t.block.profile, data };
+    }
+    const list: HeaderExtension[] = [...carried];
     if (this.#midId !== undefined) list.push({ id: this.#midId, data: this.#midBytes });
     if (this.#ridId !== undefined) list.push({ id: this.#ridId, data: this.#ridBytes! });
     if (this.#absId !== undefined) list.push({ id: this.#absId, data: encodeAbsSendTime(now) });
     // A placeholder: the session stamps the transport-wide sequence number when the packet leaves.
     if (this.#twccId !== undefined) list.push({ id: this.#twccId, data: TWCC_PLACEHOLDER });
     return list.length === 0 ? undefined : buildExtensionBlock(list);
+  }
+
+  /** {@link extension}'s block without carried extensions, and where abs-send-time goes in it. */
+  #buildTemplate(): { block: RtpExtensionBlock; absAt: number } | undefined {
+    const list: HeaderExtension[] = [];
+    if (this.#midId !== undefined) list.push({ id: this.#midId, data: this.#midBytes });
+    if (this.#ridId !== undefined) list.push({ id: this.#ridId, data: this.#ridBytes! });
+    const absAt = list.length;
+    if (this.#absId !== undefined) list.push({ id: this.#absId, data: new Uint8Array(3) });
+    if (this.#twccId !== undefined) list.push({ id: this.#twccId, data: TWCC_PLACEHOLDER });
+    if (list.length === 0) return undefined;
+    const block = buildExtensionBlock(list);
+    if (this.#absId === undefined) return { block, absAt: -1 };
+    // RFC 8285 §4.2/§4.3: each element is its header (1 byte, or 2 in the two-byte form), then data.
+    const head = block.profile === ONE_BYTE_PROFILE ? 1 : 2;
+    let at = 0;
+    for (let i = 0; i < absAt; i++) at += head + list[i]!.data.byteLength;
+    return { block, absAt: at + head };
   }
 
   /**
@@ -235,12 +268,17 @@ export class SendStream {
 
   /** A caller's ready packet restamped for this stream: our SSRC, payload type and extensions. */
   restamp(now: Millis, p: RtpPacket, carried?: readonly HeaderExtension[]): RtpPacket {
-    if (p.header.marker || this.codec.kind === "audio") this.framesSent++;
+    const h = p.header;
+    if (h.marker || this.codec.kind === "audio") this.framesSent++;
     return {
       header: {
-        ...p.header,
-        ssrc: this.ssrc,
+        padding: h.padding,
+        marker: h.marker,
         payloadType: this.payloadType,
+        sequenceNumber: h.sequenceNumber,
+        timestamp: h.timestamp,
+        ssrc: this.config.ssrc,
+        csrcs: h.csrcs,
         extension: this.extension(now, carried),
       },
       payload: p.payload,
