@@ -8,6 +8,34 @@ import { ReplayWindow } from "./replay-window.js";
 /** RFC 6347 §4.1: sequence numbers are 48 bits and MUST NOT wrap within an epoch. */
 const MAX_SEQUENCE = 2 ** 48 - 1;
 
+/** Bytes of the slab sealed records are carved from. */
+const SLAB_BYTES = 64 * 1024;
+/** Larger records get a buffer of their own. */
+const SLAB_MAX_RECORD = SLAB_BYTES / 8;
+let slab = new Uint8Array(0);
+let slabUsed = 0;
+
+/**
+ * A buffer for one sealed record, carved from a slab shared by every record layer of the
+ * thread (as Node carves small Buffers from its pool): one allocation per ~50 application-data
+ * datagrams of 1200 bytes instead of one each. Parts are never reused, so a datagram stays
+ * valid however long it is held; holding one keeps its slab (64 KiB) alive. A slab whose buffer
+ * was transferred away is replaced.
+ */
+function recordBuffer(length: number): Uint8Array {
+  if (length > SLAB_MAX_RECORD) return new Uint8Array(length);
+  if (slabUsed + length > slab.byteLength) {
+    slab = new Uint8Array(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const out = slab.subarray(slabUsed, slabUsed + length);
+  slabUsed += (length + 7) & ~7;
+  return out;
+}
+
+/** No datagram queued (returned without allocating an array per call). */
+const NO_DATAGRAMS: readonly Uint8Array[] = Object.freeze([]);
+
 /** Why {@link RecordLayer.unprotect} rejected a record. */
 export type RecordDrop = "unknown-epoch" | "replayed" | "bad-mac";
 
@@ -156,19 +184,23 @@ export class RecordLayer {
   }
 
   /** Removes and returns the queued datagrams. */
-  takeDatagrams(): Uint8Array[] {
+  takeDatagrams(): readonly Uint8Array[] {
     this.flush();
+    if (this.#out.length === 0) return NO_DATAGRAMS;
     return this.#out.splice(0, this.#out.length);
   }
 
-  /** Seals one record into its own new buffer (application data path: one datagram each). */
+  /**
+   * Seals one record into a buffer of its own size (application data path: one datagram each),
+   * carved from a shared slab when small (see `recordBuffer`).
+   */
   sealRecord(
     contentType: number,
     epoch: number,
     payload: Uint8Array,
     seqOverride?: number,
   ): Uint8Array {
-    const out = new Uint8Array(this.overhead(epoch) + payload.byteLength);
+    const out = recordBuffer(this.overhead(epoch) + payload.byteLength);
     this.#sealInto(contentType, epoch, payload, out, 0, seqOverride);
     return out;
   }

@@ -182,3 +182,48 @@ describe("record packing after the handshake", () => {
     expect(decodeRecords(second!).map((r) => [...r.fragment])).toEqual([[9, 9]]);
   });
 });
+
+describe("sealed application-data records", () => {
+  it("each record is a datagram of its exact size that later records never overwrite (shared slab), and one whose buffer was transferred away does not break the next", () => {
+    const key = new Uint8Array(16).fill(7);
+    const salt = Uint8Array.of(1, 2, 3, 4);
+    const layer = new RecordLayer(1200);
+    const epoch = layer.addWriteEpoch(
+      new RecordCipher(nodeCrypto.createAead("aes-128-gcm", key), "explicit-gcm", salt),
+    );
+    const opener = new RecordCipher(
+      nodeCrypto.createAead("aes-128-gcm", key),
+      "explicit-gcm",
+      salt,
+    );
+    const plain = (i: number) => new Uint8Array(1150).fill(i & 0xff);
+    const sealed: Uint8Array[] = [];
+    for (let i = 0; i < 200; i++) sealed.push(layer.sealRecord(23, epoch, plain(i)));
+    const copies = sealed.map((d) => d.slice());
+    for (let i = 0; i < 200; i++) {
+      expect(sealed[i]!.byteLength).toBe(13 + 8 + 1150 + 16);
+      expect(sealed[i]).toEqual(copies[i]);
+      const r = decodeRecord(sealed[i]!);
+      expect(opener.open(r.contentType, r.version, r.epoch, r.sequenceNumber, r.fragment)).toEqual(
+        plain(i),
+      );
+    }
+    // A consumer transferring a datagram's buffer (postMessage) detaches the slab under it.
+    const last = sealed.at(-1)!;
+    const buffer = last.buffer as ArrayBuffer;
+    structuredClone(buffer, { transfer: [buffer] });
+    expect(last.byteLength).toBe(0);
+    const next = layer.sealRecord(23, epoch, plain(1));
+    const r = decodeRecord(next);
+    expect(opener.open(r.contentType, r.version, r.epoch, r.sequenceNumber, r.fragment)).toEqual(
+      plain(1),
+    );
+  });
+
+  it("a record too large for the slab gets a buffer of its own", () => {
+    const layer = new RecordLayer(1200);
+    const d = layer.sealRecord(23, 0, new Uint8Array(16000));
+    expect(d.byteOffset).toBe(0);
+    expect(d.buffer.byteLength).toBe(16013);
+  });
+});

@@ -1,7 +1,12 @@
 import { DecodeError, type Millis } from "@purertc/common";
 import type { SctpConfig } from "../config.js";
 import type { SctpEvent } from "../events.js";
-import { COMMON_HEADER_LENGTH, writeChecksum, writeCommonHeader } from "../packet.js";
+import {
+  COMMON_HEADER_LENGTH,
+  copyOutPacket,
+  writeChecksum,
+  writeCommonHeader,
+} from "../packet.js";
 import { abortOnDataViolation, userAbort } from "./abort-error.js";
 import type { Capabilities } from "./capabilities.js";
 import { AssociationContext, type AssociationState } from "./context.js";
@@ -23,8 +28,9 @@ let contextOf: (a: SctpAssociation) => AssociationContext;
 
 /**
  * The buffer `pollTransmit()` builds packets in, shared by every association of the thread
- * (the call is synchronous and copies the packet out at its size): a SACK does not allocate
- * and zero a 16 KiB buffer when the PLPMTU is that large, and idle associations hold none.
+ * (the call is synchronous and copies the packet out at its size, see `copyOutPacket`): a SACK
+ * does not allocate and zero a 16 KiB buffer when the PLPMTU is that large, and idle
+ * associations hold none.
  */
 let packetBuffer = new Uint8Array(1200);
 
@@ -220,7 +226,7 @@ export class SctpAssociation {
     }
     if (tcb) o = tcb.fill(buf, o, mtu, ctx.now, ctx.dataAllowed, ctx.pmtu.chunkSize());
     if (o === COMMON_HEADER_LENGTH) return undefined;
-    const packet = buf.slice(0, o);
+    const packet = copyOutPacket(buf, o);
     writeCommonHeader(packet, config.localPort, config.remotePort, ctx.peerTag);
     if (!out.zeroChecksum) writeChecksum(packet);
     checkShutdown(ctx);
