@@ -3,9 +3,10 @@
  * packets with 1000-byte VP8 payloads (AEAD-AES-128-GCM, Chromium's first choice), one process.
  *
  * - purertc: the peer core's media sessions as a forwarder runs them: `MediaSession.handleDatagram`
- *   (SRTP unprotect, RTP decode, routing by SSRC, receive statistics, jitter buffer and VP8 frame
- *   assembly, the `rtp` event), then `sendRtp` on a second session (SSRC / payload type / MID and
- *   transport-cc rewritten, send history for NACK, SRTP protect, `pollTransmit`).
+ *   (SRTP unprotect, RTP decode, routing by SSRC, receive statistics, jitter buffer for NACK/PLI
+ *   and frame counting — no frame assembly, as for a received track that is only relayed — the
+ *   `rtp` event), then `sendRtp` on a second session (SSRC / payload type / MID and transport-cc
+ *   rewritten, send history for NACK, SRTP protect, `pollTransmit`).
  * - werift: its SRTP session decrypt, `RtpPacket.deSerialize`, SSRC and payload type rewritten,
  *   SRTP encrypt: the primitives its `track.onReceiveRtp` → `sender.sendRtp` path runs, without
  *   its receiver, NACK and event plumbing — a lower bound of what werift spends per packet.
@@ -110,6 +111,8 @@ function purertc(): Op {
       new SrtpContext({ profile: PROFILE, local: key(), remote: kIn, crypto: nodeCrypto }),
     );
     s.configure(0, [], [rxConfig]);
+    // What the W3C layer does for a received track that is only relayed: no frame assembly.
+    s.setFrameAssembly(0, 0, false);
     return s;
   };
   const out = new MediaSession(rng, silentLogger, "sfu");
@@ -193,6 +196,17 @@ function frameRtp(seq: number) {
   };
 }
 
+/**
+ * Runs a connected topology's op for `ms` before it is timed: the harness warms up for 300 ms,
+ * and both libraries need seconds of traffic before they forward at their steady rate (JIT,
+ * heap sizing), which is what a long-lived SFU runs at.
+ */
+async function steady(op: () => Promise<void>, ms = 3000): Promise<() => Promise<void>> {
+  const until = performance.now() + ms;
+  while (performance.now() < until) await op();
+  return op;
+}
+
 /** Resolves when `count()` reaches `target`, or after 1 s (a lost packet must not hang a round). */
 async function delivered(count: () => number, target: number): Promise<void> {
   const until = performance.now() + 1000;
@@ -225,7 +239,7 @@ async function purertcSfu(): Promise<Op> {
   await connect(sfuOut as unknown as AnyPc, sub as unknown as AnyPc);
   const packets = Array.from({ length: 4096 }, (_, i) => frameRtp(i));
   let seq = 0;
-  return async () => {
+  return steady(async () => {
     const target = got + BATCH;
     for (let i = 0; i < BATCH; i++) {
       const p = packets[seq & 4095]!;
@@ -236,7 +250,7 @@ async function purertcSfu(): Promise<Op> {
       seq++;
     }
     await delivered(() => got, target);
-  };
+  });
 }
 
 /** werift end to end, the same topology with `onReceiveRtp` → `sender.sendRtp`. */
@@ -259,7 +273,7 @@ async function weriftSfu(): Promise<Op> {
     return new w.RtpPacket(new w.RtpHeader({ ...p.header, marker: true }), Buffer.from(p.payload));
   });
   let seq = 0;
-  return async () => {
+  return steady(async () => {
     const target = got + BATCH;
     for (let i = 0; i < BATCH; i++) {
       const p = packets[seq & 4095]!;
@@ -269,7 +283,7 @@ async function weriftSfu(): Promise<Op> {
       seq++;
     }
     await delivered(() => got, target);
-  };
+  });
 }
 
 const PAIRS = 10;
