@@ -58,7 +58,11 @@ export class PacketHistory {
     const buf =
       e !== undefined && e.buf.byteLength >= n ? e.buf : new Uint8Array(Math.max(n, 1200));
     buf.set(packet.payload);
-    const copy = { ...packet, payload: buf.subarray(0, n) };
+    const copy = {
+      header: packet.header,
+      payload: buf.subarray(0, n),
+      paddingSize: packet.paddingSize,
+    };
     if (e === undefined) this.#ring[i] = { packet: copy, lastSentAt: now, buf };
     else {
       e.packet = copy;

@@ -110,8 +110,8 @@ describe("media on loopback (W3C surface, encoded tracks)", () => {
     await negotiate(a, b);
     const { receiver, track } = await got;
     await Promise.all([until(a, "connected"), until(b, "connected")]);
-    const arrived = take(track.rtpPackets(), 5);
-    for (let i = 0; i < 5; i++) {
+    const packets = track.rtpPackets();
+    const send = (i: number) =>
       audio.writeRtp({
         header: {
           padding: false,
@@ -126,6 +126,9 @@ describe("media on loopback (W3C surface, encoded tracks)", () => {
         payload: new Uint8Array([0xf8, i]),
         paddingSize: 0,
       });
+    const arrived = take(packets, 5);
+    for (let i = 0; i < 5; i++) {
+      send(i);
       await new Promise((r) => setTimeout(r, 5));
     }
     await arrived;
@@ -135,6 +138,12 @@ describe("media on loopback (W3C surface, encoded tracks)", () => {
     expect(sync!.source).toBe(a.getSenders()[0]!.getParameters().encodings[0]!.ssrc);
     expect(sync!.rtpTimestamp).toBe(960 * 4);
     expect(Math.abs(sync!.timestamp - Date.now())).toBeLessThan(5000);
+    // What was returned is a snapshot: a later packet updates the receiver, not it.
+    const sixth = take(track.rtpPackets(), 1);
+    send(5);
+    await sixth;
+    expect(sync!.rtpTimestamp).toBe(960 * 4);
+    expect(receiver.getSynchronizationSources()[0]!.rtpTimestamp).toBe(960 * 5);
   });
 
   it("requestKeyFrame on a receiver's track fires keyframerequest on the sending track (PLI)", async () => {

@@ -40,8 +40,8 @@ export class RTCRtpReceiver {
   jitterBufferTarget: number | null = null;
   #codecs: RTCRtpCodecParameters[] = [];
   #extmaps: { uri: string; id: number }[] = [];
-  readonly #ssrcs = new Map<number, RTCRtpSynchronizationSource>();
-  readonly #csrcs = new Map<number, RTCRtpSynchronizationSource>();
+  readonly #ssrcs = new SourceSet();
+  readonly #csrcs = new SourceSet();
   /** @internal The connection's `getStats()` selected to this receiver. */
   _stats: (() => Promise<RTCStatsReport>) | undefined;
   readonly #kind: MediaKind;
@@ -111,12 +111,12 @@ export class RTCRtpReceiver {
 
   /** webrtc-pc §5.3.1: the CSRCs of packets received in the last 10 s, most recent first. */
   getContributingSources(): RTCRtpSynchronizationSource[] {
-    return recent(this.#csrcs);
+    return this.#csrcs.recent();
   }
 
   /** webrtc-pc §5.3.1: the SSRC of the packets received in the last 10 s. */
   getSynchronizationSources(): RTCRtpSynchronizationSource[] {
-    return recent(this.#ssrcs);
+    return this.#ssrcs.recent();
   }
 
   /** @internal The negotiated codecs and header extensions. */
@@ -170,32 +170,48 @@ export class RTCRtpReceiver {
   /** @internal A packet arrived: its SSRC and CSRCs (RFC 3550 §5.1) are the sources seen now. */
   _noteSource(ssrc: number, csrcs: readonly number[], rtpTimestamp: number): void {
     const timestamp = performance.timeOrigin + performance.now();
-    note(this.#ssrcs, ssrc, timestamp, rtpTimestamp);
-    for (const c of csrcs) note(this.#csrcs, c, timestamp, rtpTimestamp);
+    this.#ssrcs.note(ssrc, timestamp, rtpTimestamp);
+    for (const c of csrcs) this.#csrcs.note(c, timestamp, rtpTimestamp);
   }
 }
 
 /** webrtc-pc §5.3.1: sources are kept for 10 s after their last packet. */
 const SOURCE_LIFETIME_MS = 10_000;
 
-function note(
-  map: Map<number, RTCRtpSynchronizationSource>,
-  source: number,
-  timestamp: number,
-  rtpTimestamp: number,
-): void {
-  map.delete(source);
-  map.set(source, { source, timestamp, rtpTimestamp });
-  // Map order is insertion order: the oldest first; a bounded sweep keeps it small.
-  for (const [k, v] of map) {
-    if (timestamp - v.timestamp <= SOURCE_LIFETIME_MS) break;
-    map.delete(k);
-  }
-}
+/** A source as kept: mutable, so the newest one is updated in place (no object per packet). */
+type Source = {
+  -readonly [K in keyof RTCRtpSynchronizationSource]: RTCRtpSynchronizationSource[K];
+};
 
-function recent(
-  map: ReadonlyMap<number, RTCRtpSynchronizationSource>,
-): RTCRtpSynchronizationSource[] {
-  const now = performance.timeOrigin + performance.now();
-  return [...map.values()].filter((s) => now - s.timestamp <= SOURCE_LIFETIME_MS).reverse();
+/** The sources seen in the last 10 s (webrtc-pc §5.3.1), oldest first (Map insertion order). */
+class SourceSet {
+  readonly #map = new Map<number, Source>();
+  #newest: Source | undefined;
+
+  note(source: number, timestamp: number, rtpTimestamp: number): void {
+    const n = this.#newest;
+    if (n !== undefined && n.source === source) {
+      n.timestamp = timestamp;
+      n.rtpTimestamp = rtpTimestamp;
+      return;
+    }
+    const e = { source, timestamp, rtpTimestamp };
+    this.#map.delete(source);
+    this.#map.set(source, e);
+    this.#newest = e;
+    // A bounded sweep from the oldest keeps it small.
+    for (const [k, v] of this.#map) {
+      if (timestamp - v.timestamp <= SOURCE_LIFETIME_MS) break;
+      this.#map.delete(k);
+    }
+  }
+
+  /** Copies (what we keep changes), most recent first. */
+  recent(): RTCRtpSynchronizationSource[] {
+    const now = performance.timeOrigin + performance.now();
+    const out: RTCRtpSynchronizationSource[] = [];
+    for (const s of this.#map.values())
+      if (now - s.timestamp <= SOURCE_LIFETIME_MS) out.push({ ...s });
+    return out.reverse();
+  }
 }
