@@ -77,6 +77,16 @@ function lastSource(): (address: string, port: number) => SocketAddress {
   };
 }
 
+/** RFC 7983 §7: a first byte of 0..3 is STUN. */
+function isStun(data: Uint8Array): boolean {
+  return data.byteLength > 0 && data[0]! < 4;
+}
+
+/** Still setting up: DTLS not connected, or the SCTP association not yet established. */
+function handshaking(core: PeerCore): boolean {
+  return core.dtlsState !== "connected" || core.sctpState === "connecting";
+}
+
 /** A TURN server, its host name already resolved. */
 export interface RunnerTurnServer {
   readonly url: string;
@@ -366,14 +376,21 @@ export class PeerRunner {
   }
 
   /**
-   * A datagram's events go out at once (the W3C layer queues them as tasks); its transmits wait
-   * for the check phase of this event-loop turn, so that a burst libuv hands over (up to 32
-   * datagrams per socket and poll) is answered by one SCTP SACK, not one per two DATA packets.
+   * A datagram's events go out at once (the W3C layer queues them as tasks). Once the
+   * association is up, its transmits wait for the check phase of this event-loop turn, so that a
+   * burst libuv hands over (up to 32 datagrams per socket and poll) is answered by one SCTP SACK,
+   * not one per two DATA packets. Until then (ICE checks, DTLS flights, SCTP INIT..COOKIE-ACK:
+   * one datagram in, one flight out, no burst to coalesce) and for every STUN message (a
+   * consent or check response whose delay would count in the peer's round-trip time, RFC 8445
+   * §7.2.5.3), they leave here, before the tasks this turn queued: each handshake step would
+   * otherwise wait for the application's event handlers.
    */
   #receive(data: Uint8Array, from: SocketAddress, to: SocketAddress): void {
     if (this.#closed) return;
     const core = this.core;
+    const urgent = isStun(data) || handshaking(core);
     core.handleDatagram(this.now(), { from, to, data });
+    if (urgent) for (let t = core.pollTransmit(); t; t = core.pollTransmit()) this.#transmit(t);
     for (let e = core.pollEvent(); e; e = core.pollEvent()) this.#onEvent(e);
     this.#afterPump();
     if (this.#closed || this.#armQueued) return;
