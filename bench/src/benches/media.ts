@@ -11,8 +11,14 @@
  *   SRTP encrypt: the primitives its `track.onReceiveRtp` → `sender.sendRtp` path runs, without
  *   its receiver, NACK and event plumbing — a lower bound of what werift spends per packet.
  *
+ * - floor: one bare node:crypto AES-GCM open and one seal of the payload and nothing else, the
+ *   least any forwarder in Node spends per packet.
+ *
  * Both receivers start a fresh SRTP session every 4096 packets (the ring of pre-protected input
  * repeats, and both enforce a replay window).
+ *
+ * End to end, the floor contender is three plain UDP sockets (publisher → relay → subscriber)
+ * doing the same 4 AES-GCM operations and 2 loopback hops per packet, without any protocol.
  *
  * RSS per connected peer: a child process per sample connects 10 pairs of peers over loopback,
  * each peer with one audio and one video track (purertc: encoded tracks; werift: its
@@ -20,7 +26,8 @@
  * idles 1 s, and reports (RSS after − RSS before, both after a GC) / 20.
  */
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createSocket } from "node:dgram";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { seededRng, silentLogger } from "@purertc/common";
@@ -173,6 +180,41 @@ function werift(): Op {
   };
 }
 
+/** One AES-128-GCM seal of `payload` with `aad` (RFC 7714's shape: header as AAD, 16-byte tag). */
+function seal(key: Buffer, iv: Buffer, aad: Buffer, payload: Buffer): Buffer {
+  const c = createCipheriv("aes-128-gcm", key, iv);
+  c.setAAD(aad);
+  const body = c.update(payload);
+  c.final();
+  return Buffer.concat([aad, body, c.getAuthTag()]);
+}
+
+/** Opens what {@link seal} made (the first 12 bytes are the AAD); throws when it does not verify. */
+function open(key: Buffer, iv: Buffer, packet: Buffer): Buffer {
+  const d = createDecipheriv("aes-128-gcm", key, iv);
+  d.setAAD(packet.subarray(0, 12));
+  d.setAuthTag(packet.subarray(packet.length - 16));
+  const plain = d.update(packet.subarray(12, packet.length - 16));
+  d.final();
+  return plain;
+}
+
+/**
+ * The floor of any forwarder in Node: one bare node:crypto AES-GCM open and one seal of a
+ * 1000-byte payload, nothing else (no RTP, no SRTP index, no replay window, no routing).
+ */
+function cryptoFloor(): Op {
+  const key = randomBytes(16);
+  const iv = randomBytes(12);
+  const sealed = seal(key, iv, randomBytes(12), randomBytes(PAYLOAD));
+  let sink: Buffer | undefined;
+  return () => {
+    const plain = open(key, iv, sealed);
+    sink = seal(key, iv, sealed.subarray(0, 12), plain);
+    if (sink === undefined) throw new Error("nothing sealed");
+  };
+}
+
 const BATCH = 50;
 
 /** A VP8 key-frame packet (each packet a whole frame) for a track's `writeRtp`. */
@@ -282,6 +324,40 @@ async function weriftSfu(): Promise<Op> {
       track.writeRtp(p);
       seq++;
     }
+    await delivered(() => got, target);
+  });
+}
+
+/**
+ * The floor of the end-to-end topology in Node: three UDP sockets on loopback, publisher → relay
+ * → subscriber, each datagram sealed by the publisher, opened and sealed again by the relay,
+ * opened by the subscriber (4 bare AES-GCM operations and 2 UDP hops per packet, as in the
+ * WebRTC topology), with nothing else: no RTP, no RTCP, no ICE, no jitter buffer, no events.
+ */
+async function udpFloor(): Promise<Op> {
+  const key = randomBytes(16);
+  const iv = randomBytes(12);
+  const aad = randomBytes(12);
+  const payload = randomBytes(PAYLOAD);
+  const bind = async () => {
+    const s = createSocket("udp4");
+    await new Promise<void>((r) => s.bind(0, "127.0.0.1", r));
+    return s;
+  };
+  const [pub, relay, sub] = [await bind(), await bind(), await bind()];
+  const relayPort = relay.address().port;
+  const subPort = sub.address().port;
+  relay.on("message", (m) =>
+    relay.send(seal(key, iv, aad, open(key, iv, m)), subPort, "127.0.0.1"),
+  );
+  let got = 0;
+  sub.on("message", (m) => {
+    open(key, iv, m);
+    got++;
+  });
+  return steady(async () => {
+    const target = got + BATCH;
+    for (let i = 0; i < BATCH; i++) pub.send(seal(key, iv, aad, payload), relayPort, "127.0.0.1");
     await delivered(() => got, target);
   });
 }
@@ -418,13 +494,21 @@ export default defineBench({
     {
       name: "forward 1000 B VP8 packets: SRTP in → RTP → SRTP out (AEAD-AES-128-GCM)",
       unit: "packets/s",
-      contenders: { purertc: () => purertc(), "werift (primitives)": () => werift() },
+      contenders: {
+        purertc: () => purertc(),
+        "werift (primitives)": () => werift(),
+        "floor: bare AES-GCM open + seal": () => cryptoFloor(),
+      },
     },
     {
       name: "forward end to end: publisher → SFU (receive track, relay to a 2nd connection) → subscriber, 1000 B VP8",
       unit: "packets/s",
       perOp: BATCH,
-      contenders: { purertc: purertcSfu, werift: weriftSfu },
+      contenders: {
+        purertc: purertcSfu,
+        werift: weriftSfu,
+        "floor: 4 bare AES-GCM + 2 UDP hops": udpFloor,
+      },
     },
     {
       kind: "samples",
