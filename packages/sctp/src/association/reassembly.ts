@@ -60,12 +60,17 @@ function byPosition(a: Fragment, b: Fragment): number {
 /**
  * The first buffer of a run is sized like the last message reassembled (bulk senders send
  * messages of one size, which then need no final copy), but at most this many times the first
- * fragment: a peer opening many messages with tiny first fragments cannot make us allocate
- * much more than the receive window counts.
+ * fragment, and within {@link RUN_BUDGET_MESSAGES}.
  */
 const RUN_GUESS_FRAGMENTS = 16;
 /** Without a previous message: room for this many fragments like the first. */
 const RUN_FIRST_FRAGMENTS = 4;
+/**
+ * Run buffers of all partial messages together may reach this many largest messages: past
+ * that, a new run starts at its first fragment's size (growing, at most doubling what arrived).
+ * Many partial messages at once mean loss or a hostile peer, not a bulk transfer in order.
+ */
+const RUN_BUDGET_MESSAGES = 4;
 
 function concat(frags: readonly Fragment[], total: number): Uint8Array {
   const out = new Uint8Array(total);
@@ -97,6 +102,16 @@ export class ReassemblyQueue {
   #packetCopy: Uint8Array | undefined;
   /** Size of the last message reassembled from fragments (sizes the next run buffer). */
   #lastFragmented = 0;
+  /** Bytes allocated for the runs of the partial messages held. */
+  #runBytes = 0;
+
+  /**
+   * Bytes allocated for the message buffers of partial messages (at least what they hold, and
+   * beyond it at most the run budget plus what growth by doubling adds).
+   */
+  get runBytes(): number {
+    return this.#runBytes;
+  }
   /** Bytes held: partial messages and complete ones waiting for order. */
   bytes = 0;
   messagesDelivered = 0;
@@ -207,8 +222,7 @@ export class ReassemblyQueue {
     if (p.bytes > this.#maxMessage) return false;
     const count = p.runCount + p.frags.length;
     if (!p.hasFirst || !p.hasLast || ((p.last - p.first) | 0) + 1 !== count) return true;
-    this.#partials.delete(key);
-    this.bytes -= p.bytes;
+    this.#drop(key, p);
     this.#lastFragmented = p.bytes;
     const data = this.#assemble(p);
     if (unordered) this.#deliver(streamId, p.ppid, true, data);
@@ -216,14 +230,26 @@ export class ReassemblyQueue {
     return true;
   }
 
-  /** The run buffer of a message whose first fragment arrived before any other. */
+  /** Forgets a partial message (complete, or skipped) and what it held. */
+  #drop(key: number, p: Partial): void {
+    this.#partials.delete(key);
+    this.bytes -= p.bytes;
+    if (p.run !== undefined) this.#runBytes -= p.run.byteLength;
+  }
+
+  /**
+   * The run buffer of a message whose first fragment arrived before any other: the guessed
+   * size, as far as the run budget allows (beyond it, room for this fragment only).
+   */
   #startRun(p: Partial, pos: number, payload: Uint8Array): void {
     const n = payload.byteLength;
     const guess =
       this.#lastFragmented > 0
         ? Math.min(this.#lastFragmented, RUN_GUESS_FRAGMENTS * n)
         : RUN_FIRST_FRAGMENTS * n;
-    p.run = new Uint8Array(Math.max(n, Math.min(guess, this.#maxMessage)));
+    const budget = Math.max(0, RUN_BUDGET_MESSAGES * this.#maxMessage - this.#runBytes);
+    p.run = new Uint8Array(Math.max(n, Math.min(guess, budget, this.#maxMessage)));
+    this.#runBytes += p.run.byteLength;
     p.run.set(payload, 0);
     p.runLength = n;
     p.runCount = 1;
@@ -237,6 +263,7 @@ export class ReassemblyQueue {
     if (end > run.byteLength) {
       const grown = new Uint8Array(Math.max(end, Math.min(2 * run.byteLength, this.#maxMessage)));
       grown.set(run.subarray(0, p.runLength), 0);
+      this.#runBytes += grown.byteLength - run.byteLength;
       p.run = run = grown;
     }
     run.set(payload, p.runLength);
@@ -342,10 +369,7 @@ export class ReassemblyQueue {
       }
     }
     for (const [key, p] of this.#partials) {
-      if (tsnLte(p.minTsn, newCum)) {
-        this.#partials.delete(key);
-        this.bytes -= p.bytes;
-      }
+      if (tsnLte(p.minTsn, newCum)) this.#drop(key, p);
     }
   }
 
@@ -355,10 +379,8 @@ export class ReassemblyQueue {
    */
   skip(streamId: number, seq: number, unordered: boolean): void {
     for (const [key, p] of this.#partials) {
-      if (p.streamId === streamId && p.unordered === unordered && this.#seqLte(p.seq, seq)) {
-        this.#partials.delete(key);
-        this.bytes -= p.bytes;
-      }
+      if (p.streamId === streamId && p.unordered === unordered && this.#seqLte(p.seq, seq))
+        this.#drop(key, p);
     }
     if (unordered) return;
     const s = this.#stream(streamId);

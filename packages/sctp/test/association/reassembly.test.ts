@@ -96,6 +96,24 @@ describe("ReassemblyQueue (RFC 9260 §6.9)", () => {
     expect(e?.type === "message" && e.ppid).toBe(51);
   });
 
+  it("a peer opening many messages at once cannot make the guessed run buffers exceed the budget (4 largest messages) beyond what arrived", () => {
+    const events = new Fifo<SctpEvent>();
+    const maxMessage = 65536;
+    const q = new ReassemblyQueue(events, maxMessage);
+    let tsn = 1;
+    // One complete 60 kB message makes the next guesses 16 first fragments large.
+    for (const f of fragments(message(60_000, 1), 1000, tsn))
+      q.add(tsn++, 0, 0, 0, 53, f.flags, f.payload);
+    expect(delivered(events)).toHaveLength(1);
+    for (let ssn = 1; ssn <= 300; ssn++) q.add(tsn++, 0, ssn, 0, 53, B, new Uint8Array(1000));
+    expect(q.bytes).toBe(300_000);
+    expect(q.runBytes).toBeLessThanOrEqual(4 * maxMessage + 300_000);
+    // Skipping them (FORWARD TSN) releases every run.
+    q.forgetUpTo(tsn);
+    expect(q.bytes).toBe(0);
+    expect(q.runBytes).toBe(0);
+  });
+
   it("the caller's bytes are never kept: overwriting them after add() changes nothing delivered", () => {
     const events = new Fifo<SctpEvent>();
     const q = new ReassemblyQueue(events, 1 << 20);
@@ -139,6 +157,7 @@ describe("ReassemblyQueue (RFC 9260 §6.9)", () => {
           if (unordered) got.sort((a, b) => sortKey(a) - sortKey(b));
           expect(got).toEqual(msgs);
           expect(q.bytes).toBe(0);
+          expect(q.runBytes).toBe(0);
         },
       ),
       { numRuns: 150 },
