@@ -4,6 +4,7 @@
  * events of the peer connection, its transports and its data channels.
  */
 import type { DtlsTransportState } from "../connection-state.js";
+import type { MediaEvent } from "../media/media-events.js";
 import type { PeerCoreEvent } from "../peer-core-events.js";
 import type { ChannelRegistry } from "./channel-registry.js";
 import { RTCError, RTCErrorEvent } from "./errors.js";
@@ -28,7 +29,6 @@ export class CoreEventDispatcher {
   }
 
   handle(e: PeerCoreEvent): void {
-    const ctx = this.#ctx;
     switch (e.type) {
       case "rtp":
       case "frame":
@@ -38,8 +38,18 @@ export class CoreEventDispatcher {
       case "remb":
       case "transport-cc":
         // Received packets are relayed in the drain; the rest is queued (MediaController).
+        // Apart from #queue: its closures would make every call allocate their context.
         this.#media.handleEvent(e);
         return;
+      default:
+        this.#queue(e);
+    }
+  }
+
+  /** The other events, each a queued task. */
+  #queue(e: Exclude<PeerCoreEvent, MediaEvent>): void {
+    const ctx = this.#ctx;
+    switch (e.type) {
       case "message":
         // Looked up in the task: the channel of a DCEP OPEN that came in the same flight is
         // created by the (earlier) datachannel task.

@@ -260,7 +260,12 @@ export class MediaController {
    */
   handleEvent(e: MediaEvent): void {
     if (e.type === "rtp") receiveRtpEvent(this.#targets, e, this.#queue);
-    else this.#host.queue(() => deliverMediaEvent(this.#targets, e));
+    else this.#deliverLater(e);
+  }
+
+  /** Apart from {@link handleEvent}: its closure would allocate a context per received packet. */
+  #deliverLater(e: MediaEvent): void {
+    this.#host.queue(() => deliverMediaEvent(this.#targets, e));
   }
 
   readonly #queue = (task: () => void): void => this.#host.queue(task);

@@ -8,6 +8,7 @@
  * and DTMF tone changes to senders, received DTMF to the receiver's track, and bandwidth
  * feedback (REMB, transport-cc) to the senders it concerns.
  */
+import type { RtpPacket } from "@purertc/rtp";
 import type { MediaEvent } from "../../media/media-events.js";
 import { RTCBandwidthEstimateEvent, RTCTransportFeedbackEvent } from "./bandwidth-events.js";
 import { RTCDTMFToneEvent } from "./dtmf-sender.js";
@@ -41,8 +42,17 @@ export function receiveRtpEvent(
   const p = e.packet;
   t.receiver._noteSource(p.header.ssrc, p.header.csrcs, p.header.timestamp);
   const track = to.receiverTrack(t, e.receiverId);
-  if (track._rtpTaskNeeded) queue(() => track._deliverRtp(p));
+  if (track._rtpTaskNeeded) queueRtp(queue, track, p);
   track._relayRtp(p);
+}
+
+/** Apart: a closure in the caller would allocate its context on every call, task or not. */
+function queueRtp(
+  queue: (task: () => void) => void,
+  track: EncodedMediaStreamTrack,
+  p: RtpPacket,
+): void {
+  queue(() => track._deliverRtp(p));
 }
 
 /** Routes a media event of the core to its track, sender or receiver (in a task). */
