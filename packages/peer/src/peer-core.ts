@@ -107,6 +107,11 @@ export class PeerCore {
   #now: Millis = 0;
   /** The negotiated SRTP profile, kept until media is in use ({@link PeerCore.#keySrtpIfUsed}). */
   #srtpPending: { readonly profile: number; readonly mki: Uint8Array } | undefined;
+  /**
+   * As DTLS client, when our SCTP INIT goes out unless the peer's came first (see
+   * {@link PeerCore.#onDtls}): a deadline in the timer set, at the instant DTLS connected.
+   */
+  #sctpConnectAt: Millis | undefined;
   #srtpProfile: string | undefined;
   #mediaUsed = false;
   #iceState: IceConnectionState = "new";
@@ -473,6 +478,7 @@ export class PeerCore {
       const due = (t: Millis | undefined) => t !== undefined && t <= now;
       if (due(this.#ice.pollTimeout())) this.#ice.handleTimeout(now);
       if (this.#dtls && due(this.#dtls.pollTimeout())) this.#dtls.handleTimeout(now);
+      if (due(this.#sctpConnectAt)) this.#connectSctpUnlessInitiated(now);
       if (this.#sctp && due(this.#sctp.pollTimeout())) this.#sctp.handleTimeout(now);
       const media = this.#mediaSession;
       if (media && due(media.pollTimeout())) media.handleTimeout(now);
@@ -514,6 +520,7 @@ export class PeerCore {
     };
     if (this.#dtls) min(this.#dtls.pollTimeout());
     if (this.#sctp) min(this.#sctp.pollTimeout());
+    min(this.#sctpConnectAt);
     if (this.#mediaSession) min(this.#mediaSession.pollTimeout());
     return t;
   }
@@ -744,9 +751,13 @@ export class PeerCore {
           this.#srtpPending = { profile: e.srtpProfile, mki: e.srtpMki };
           this.#keySrtpIfUsed(now);
         }
-        this.#sctp?.connect(now);
+        this.#connectSctp(now);
         return;
       case "data":
+        // RFC 9260 §6.10: an INIT is alone in its packet, its chunk type (1) right after the
+        // 12-byte common header. The peer initiates: our INIT would only collide with it.
+        if (this.#sctpConnectAt !== undefined && e.data.byteLength > 12 && e.data[12] === 1)
+          this.#sctpConnectAt = undefined;
         this.#sctp?.handleDatagram(now, e.data);
         return;
       case "closed":
@@ -761,6 +772,29 @@ export class PeerCore {
       case "keylog":
         return;
     }
+  }
+
+  /**
+   * Over DTLS (RFC 8261, RFC 8841) either side or both may initiate the association. The DTLS
+   * server is connected half a round trip first (the client's Finished completes it) and sends
+   * its INIT right behind its own Finished, so the client's INIT, sent on the same Finished,
+   * would cross it: both associations' INIT, INIT ACK and COOKIE ECHO on the wire and the
+   * collision rules of RFC 9260 §5.2 to merge them, four packets for nothing. The server
+   * initiates at once; the client waits for the next timeout (the instant it connected, so a
+   * timer turn later at most) and initiates only if no INIT came meanwhile, which keeps a peer
+   * that never initiates working.
+   */
+  #connectSctp(now: Millis): void {
+    if (this.#sctp === undefined) return;
+    if (this.#params?.dtlsRole === "client") this.#sctpConnectAt = now;
+    else this.#sctp.connect(now);
+  }
+
+  #connectSctpUnlessInitiated(now: Millis): void {
+    this.#sctpConnectAt = undefined;
+    const a = this.#sctp?.association;
+    if (a === undefined || a.ended || a.state !== "closed") return;
+    this.#sctp!.connect(now);
   }
 
   #endSctp(now: Millis): void {
