@@ -2,7 +2,7 @@ import type { AeadContext, CryptoProvider } from "@purertc/crypto";
 import { writeSaltedIndex, writeU32 } from "./bytes.js";
 import { swapExtensionHeader } from "./cryptex.js";
 import type { SrtpSessionKeys } from "./key-derivation.js";
-import { OutputSlab } from "./output-slab.js";
+import { takeOutput } from "./output-slab.js";
 
 /** AES-GCM tag length (RFC 7714 §12: 16 octets; §13.2: it MUST NOT be truncated). */
 const TAG = 16;
@@ -17,7 +17,6 @@ export class AeadCipher {
   readonly #nonce = new Uint8Array(12);
   /** SRTCP AAD when encrypting: the 8-octet header and the E-flag+index word (RFC 7714 §9.3). */
   readonly #rtcpAad = new Uint8Array(12);
-  readonly #slab = new OutputSlab();
 
   constructor(crypto: CryptoProvider, keys: SrtpSessionKeys) {
     const algorithm = keys.encryptionKey.byteLength === 32 ? "aes-256-gcm" : "aes-128-gcm";
@@ -72,7 +71,7 @@ export class AeadCipher {
     const header = src.subarray(0, aadLength);
     const payload = src.subarray(aadLength);
     const sealedLength = payload.byteLength + TAG;
-    const out = this.#slab.take(aadLength + sealedLength + (mki?.byteLength ?? 0));
+    const out = takeOutput(aadLength + sealedLength + (mki?.byteLength ?? 0));
     out.set(header);
     this.#aead.sealInto(nonce, payload, header, out, aadLength);
     if (csrc > 0) swapExtensionHeader(out, csrc, false);
@@ -102,7 +101,7 @@ export class AeadCipher {
       swapExtensionHeader(src, csrc, true);
     }
     const header = src.subarray(0, aadLength);
-    const out = this.#slab.take(end - TAG);
+    const out = takeOutput(end - TAG);
     if (this.#aead.openInto(nonce, src.subarray(aadLength, end), header, out, aadLength) < 0) {
       return undefined;
     }

@@ -3,7 +3,7 @@ import { tagMatches, writeSaltedIndex, writeU32 } from "./bytes.js";
 import { swapExtensionHeader } from "./cryptex.js";
 import type { SrtpSessionKeys } from "./key-derivation.js";
 import { KeystreamCache } from "./keystream-cache.js";
-import { OutputSlab } from "./output-slab.js";
+import { takeOutput } from "./output-slab.js";
 
 /**
  * AES-CM encryption (RFC 3711 §4.1.1; AES-256 per RFC 6188 §4) with HMAC-SHA1 authentication
@@ -21,7 +21,6 @@ export class AesCmCipher {
   readonly #iv = new Uint8Array(16);
   readonly #salt: Uint8Array;
   readonly #roc = new Uint8Array(4);
-  readonly #slab = new OutputSlab();
   readonly #keystream: KeystreamCache;
 
   constructor(crypto: CryptoProvider, keys: SrtpSessionKeys, tagLength: number) {
@@ -111,7 +110,7 @@ export class AesCmCipher {
   ): Uint8Array {
     const len = packet.byteLength;
     const mkiLength = mki === undefined ? 0 : mki.byteLength;
-    const out = this.#slab.take(len + mkiLength + this.#tagLength);
+    const out = takeOutput(len + mkiLength + this.#tagLength);
     this.#cryptPacket(packet, out, headerLength, len, ssrc, roc, seq, csrc);
     if (mki !== undefined) out.set(mki, len);
     writeU32(this.#roc, 0, roc);
@@ -137,7 +136,7 @@ export class AesCmCipher {
     const digest = this.#mac.compute(packet.subarray(0, end), this.#roc);
     const tagAt = packet.byteLength - this.#tagLength;
     if (!tagMatches(digest, packet, tagAt, this.#tagLength)) return undefined;
-    const out = this.#slab.take(end);
+    const out = takeOutput(end);
     this.#cryptPacket(packet, out, headerLength, end, ssrc, roc, seq, csrc);
     return out;
   }

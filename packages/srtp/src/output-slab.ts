@@ -4,6 +4,8 @@
  * own backing store (no zero-filled `calloc`, no external memory for the GC to track per
  * packet), which at media rates is a large part of the per-packet cost. Outputs stay valid and
  * are never reused; one kept for long keeps its slab alive (copy it with `slice()` to keep it).
+ * One slab serves the whole process ({@link takeOutput}), not one per context: a thousand idle
+ * sessions do not each hold 16 KiB.
  */
 const SLAB = 16384;
 /** Larger outputs get an array of their own (a slab holds at least 4 packets of this size). */
@@ -25,4 +27,11 @@ export class OutputSlab {
     this.#off += (length + 7) & ~7;
     return out;
   }
+}
+
+const shared = new OutputSlab();
+
+/** A fresh output view from the process-wide slab (see {@link OutputSlab}). */
+export function takeOutput(length: number): Uint8Array {
+  return shared.take(length);
 }
