@@ -22,7 +22,10 @@ export const DEFAULT_PACKET_HISTORY_CONFIG: PacketHistoryConfig = Object.freeze(
 });
 
 interface Entry {
-  packet: RtpPacket;
+  header: RtpPacket["header"];
+  paddingSize: number;
+  /** The payload is `buf[0 .. length)`; the packet object is made only when it is resent. */
+  length: number;
   lastSentAt: Millis;
   /** The slot's payload storage, reused by later packets of the slot (no copy per packet). */
   buf: Uint8Array;
@@ -55,20 +58,23 @@ export class PacketHistory {
     const i = packet.header.sequenceNumber % this.#cfg.capacity;
     const n = packet.payload.byteLength;
     const e = this.#ring[i];
-    const buf =
-      e !== undefined && e.buf.byteLength >= n ? e.buf : new Uint8Array(Math.max(n, 1200));
-    buf.set(packet.payload);
-    const copy = {
-      header: packet.header,
-      payload: buf.subarray(0, n),
-      paddingSize: packet.paddingSize,
-    };
-    if (e === undefined) this.#ring[i] = { packet: copy, lastSentAt: now, buf };
-    else {
-      e.packet = copy;
+    if (e !== undefined && e.buf.byteLength >= n) {
+      e.buf.set(packet.payload);
+      e.header = packet.header;
+      e.paddingSize = packet.paddingSize;
+      e.length = n;
       e.lastSentAt = now;
-      e.buf = buf;
+      return;
     }
+    const buf = new Uint8Array(Math.max(n, 1200));
+    buf.set(packet.payload);
+    this.#ring[i] = {
+      header: packet.header,
+      paddingSize: packet.paddingSize,
+      length: n,
+      lastSentAt: now,
+      buf,
+    };
   }
 
   /**
@@ -80,16 +86,21 @@ export class PacketHistory {
     const out: RtpPacket[] = [];
     for (const seq of sequenceNumbers) {
       const e = this.#ring[seq % this.#cfg.capacity];
-      if (e === undefined || e.packet.header.sequenceNumber !== seq) continue;
+      if (e === undefined || e.header.sequenceNumber !== seq) continue;
       if (now < e.lastSentAt + this.#cfg.minResendIntervalMs) continue;
       e.lastSentAt = now;
       this.#resent++;
+      const packet = {
+        header: e.header,
+        payload: e.buf.subarray(0, e.length),
+        paddingSize: e.paddingSize,
+      };
       const { rtxSsrc, rtxPayloadType } = this.#cfg;
       if (rtxSsrc !== undefined && rtxPayloadType !== undefined) {
-        out.push(wrapRtx(e.packet, rtxSsrc, rtxPayloadType, this.#rtxSeq));
+        out.push(wrapRtx(packet, rtxSsrc, rtxPayloadType, this.#rtxSeq));
         this.#rtxSeq = (this.#rtxSeq + 1) & 0xffff;
       } else {
-        out.push(e.packet);
+        out.push(packet);
       }
     }
     return out;
