@@ -68,6 +68,11 @@ export interface TransportParameters {
   readonly sctp?: boolean;
 }
 
+/** The earlier of two optional deadlines. */
+function earlier(a: Millis | undefined, b: Millis | undefined): Millis | undefined {
+  return b === undefined || (a !== undefined && a <= b) ? a : b;
+}
+
 /** Counters of the core's own demultiplexer, plus each child's snapshot. */
 export interface PeerCoreStats {
   readonly stunDatagrams: number;
@@ -512,16 +517,13 @@ export class PeerCore {
     return this.#events.shift();
   }
 
+  /** The earliest deadline of the children (called once per event-loop turn: no closure). */
   pollTimeout(): Millis | undefined {
     if (this.#closed) return undefined;
-    let t = this.#ice.pollTimeout();
-    const min = (d: Millis | undefined) => {
-      if (d !== undefined && (t === undefined || d < t)) t = d;
-    };
-    if (this.#dtls) min(this.#dtls.pollTimeout());
-    if (this.#sctp) min(this.#sctp.pollTimeout());
-    min(this.#sctpConnectAt);
-    if (this.#mediaSession) min(this.#mediaSession.pollTimeout());
+    let t = earlier(this.#ice.pollTimeout(), this.#sctpConnectAt);
+    if (this.#dtls) t = earlier(t, this.#dtls.pollTimeout());
+    if (this.#sctp) t = earlier(t, this.#sctp.pollTimeout());
+    if (this.#mediaSession) t = earlier(t, this.#mediaSession.pollTimeout());
     return t;
   }
 
