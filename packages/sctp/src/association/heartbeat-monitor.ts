@@ -23,12 +23,28 @@ function heartbeatSentAt(info: Uint8Array, nonce: number): Millis | undefined {
   return v.getUint32(8) === nonce ? v.getFloat64(0) : undefined;
 }
 
-/** Arms the heartbeat timer: HB.interval plus the current RTO, jittered by ±50% of the RTO. */
+/**
+ * Heartbeats fall on multiples of this many ms of the caller's clock, inside their jittered
+ * range: the idle associations of one process then send (and answer) their heartbeats in the
+ * same event-loop turns instead of waking the process once each.
+ */
+const HEARTBEAT_GRID_MS = 100;
+
+/**
+ * Arms the heartbeat timer (RFC 9260 §8.3): HB.interval plus the current RTO, jittered by ±50%
+ * of the RTO, then moved onto the heartbeat grid within that range (the range is one RTO wide,
+ * at least RTO.Min = 200 ms, so it always holds a grid point).
+ */
 export function armHeartbeat(ctx: AssociationContext, now: Millis): void {
   const i = ctx.config.heartbeatIntervalMs;
   if (i === 0) return;
-  const jitter = (ctx.config.rng.next() - 0.5) * ctx.rto.value;
-  ctx.timers.set("heartbeat", now + i + ctx.rto.value + jitter);
+  const rto = ctx.rto.value;
+  const at = now + i + rto + (ctx.config.rng.next() - 0.5) * rto;
+  const up = Math.ceil(at / HEARTBEAT_GRID_MS) * HEARTBEAT_GRID_MS;
+  const down = up - HEARTBEAT_GRID_MS;
+  const lo = now + i + rto / 2;
+  const hi = now + i + rto * 1.5;
+  ctx.timers.set("heartbeat", up <= hi ? up : down >= lo ? down : at);
 }
 
 /** The heartbeat timer expired. */
