@@ -21,6 +21,10 @@ export const DEFAULT_TRANSPORT_CC_GENERATOR_CONFIG: TransportCcGeneratorConfig =
   intervalMs: 100,
 });
 
+/** The ring's first and largest sizes (powers of two). */
+const MIN_RING = 256;
+const MAX_RING = 0x10000;
+
 /**
  * Receive side of transport-wide congestion control (draft-holmer-rmcat-transport-wide-cc-
  * extensions-01 §3): records the arrival time of every transport-wide sequence number and
@@ -28,8 +32,14 @@ export const DEFAULT_TRANSPORT_CC_GENERATOR_CONFIG: TransportCcGeneratorConfig =
  */
 export class TransportCcGenerator {
   readonly #cfg: TransportCcGeneratorConfig;
-  /** Arrival time (ms, fractional allowed) by extended sequence number. */
-  readonly #arrivals = new Map<number, number>();
+  /**
+   * Arrival time (ms, fractional allowed) by extended sequence number, in a ring indexed by its
+   * low bits (NaN: not received) that holds the unreported range [nextBase, highest]. It starts
+   * small (an audio stream reports a handful per period) and doubles with that range up to 2^16
+   * numbers (what feedback can cover), past which the oldest are given up.
+   */
+  #arrivals = new Float64Array(0);
+  #mask = -1;
   #highest = -1;
   #nextBase = -1;
   #fbCount = 0;
@@ -61,8 +71,16 @@ export class TransportCcGenerator {
       ext = this.#highest + delta;
     }
     if (ext < this.#nextBase) return;
-    if (ext > this.#highest) this.#highest = ext;
-    if (!this.#arrivals.has(ext)) this.#arrivals.set(ext, now);
+    if (ext > this.#highest) {
+      while (ext - this.#nextBase >= this.#arrivals.length) {
+        if (this.#arrivals.length < MAX_RING) this.#grow();
+        // Unreported for 2^16 numbers: the oldest are given up (never reported).
+        else this.#arrivals[this.#nextBase++ & this.#mask] = Number.NaN;
+      }
+      this.#highest = ext;
+    }
+    const i = ext & this.#mask;
+    if (Number.isNaN(this.#arrivals[i]!)) this.#arrivals[i] = now;
     // A fixed period while packets flow (libwebrtc's send interval), not one period after the
     // first packet following each feedback.
     this.#nextSendAt ??=
@@ -75,6 +93,16 @@ export class TransportCcGenerator {
     return this.#nextSendAt;
   }
 
+  /** Doubles the ring (first use: its first size), keeping the unreported range. */
+  #grow(): void {
+    const old = this.#arrivals;
+    const next = new Float64Array(old.length === 0 ? MIN_RING : old.length * 2).fill(Number.NaN);
+    const mask = next.length - 1;
+    for (let k = this.#nextBase; k <= this.#highest; k++) next[k & mask] = old[k & this.#mask]!;
+    this.#arrivals = next;
+    this.#mask = mask;
+  }
+
   /**
    * Feedback for everything received since the last call, when the interval has elapsed (or
    * always with `force`). Several packets when deltas overflow 16 bits or the run passes 65535.
@@ -85,18 +113,20 @@ export class TransportCcGenerator {
     this.#lastSentAt = now;
     const out: TransportCcFeedback[] = [];
     let base = this.#nextBase;
+    const arrivals = this.#arrivals;
+    const mask = this.#mask;
     while (base <= this.#highest) {
-      while (base <= this.#highest && !this.#arrivals.has(base)) base++;
+      while (base <= this.#highest && Number.isNaN(arrivals[base & mask]!)) base++;
       if (base > this.#highest) break;
-      const firstArrival = this.#arrivals.get(base)!;
+      const firstArrival = arrivals[base & mask]!;
       const referenceTime = Math.floor(firstArrival / 64);
       let prevTicks = referenceTime * 256;
       const statuses: number[] = [];
       const deltas: number[] = [];
       let s = base;
       for (; s <= this.#highest && statuses.length < 0xffff; s++) {
-        const at = this.#arrivals.get(s);
-        if (at === undefined) {
+        const at = arrivals[s & mask]!;
+        if (Number.isNaN(at)) {
           statuses.push(TWCC_NOT_RECEIVED);
           continue;
         }
@@ -121,11 +151,10 @@ export class TransportCcGenerator {
         statuses: Uint8Array.from(statuses),
         deltas: Int32Array.from(deltas),
       });
-      for (let k = base; k < s; k++) this.#arrivals.delete(k);
       base = s;
     }
+    for (let k = this.#nextBase; k <= this.#highest; k++) arrivals[k & mask] = Number.NaN;
     this.#nextBase = this.#highest + 1;
-    this.#arrivals.clear();
     return out;
   }
 }
