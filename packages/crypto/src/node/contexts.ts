@@ -64,8 +64,8 @@ export function nodeAead(algorithm: AeadAlgorithm, key: Uint8Array): AeadContext
     checkRoom(out, offset, plaintext.length + 16);
     // The overloads of createCipheriv are keyed on literal mode names; the union is one of them.
     const cipher = createCipheriv(name as "aes-128-gcm", k, nonce, options);
-    if (aad !== undefined && aad.length > 0)
-      cipher.setAAD(aad, { plaintextLength: plaintext.length });
+    // No options object: `plaintextLength` is for CCM only, GCM and ChaCha20-Poly1305 ignore it.
+    if (aad !== undefined && aad.length > 0) cipher.setAAD(aad);
     out.set(cipher.update(plaintext), offset);
     cipher.final();
     out.set(cipher.getAuthTag(), offset + plaintext.length);

@@ -23,7 +23,11 @@ export class RecordCipher {
   readonly #scheme: NonceScheme;
   readonly #iv: Uint8Array;
   readonly #nonce = new Uint8Array(12);
+  /** The explicit part of a GCM nonce (its last 8 bytes), a view made once. */
+  readonly #nonceExplicit = this.#nonce.subarray(4);
   readonly #aad = new Uint8Array(13);
+  /** `epoch ‖ sequence_number`, the first 8 bytes of the AAD, a view made once. */
+  readonly #aadSequence = this.#aad.subarray(0, 8);
   readonly #aadView = new DataView(this.#aad.buffer);
   readonly #explicitLength: number;
 
@@ -54,7 +58,7 @@ export class RecordCipher {
     const nonce = this.#nonce;
     if (this.#scheme === "explicit-gcm") {
       nonce.set(this.#iv, 0);
-      nonce.set(this.#aad.subarray(0, 8), 4);
+      nonce.set(this.#aadSequence, 4);
     } else {
       nonce.set(this.#iv, 0);
       for (let i = 0; i < 8; i++) nonce[4 + i]! ^= this.#aad[i]!;
@@ -81,7 +85,7 @@ export class RecordCipher {
     this.#prepare(contentType, DTLS_1_2, epoch, seq, plaintext.byteLength);
     let at = offset;
     if (this.#explicitLength > 0) {
-      out.set(this.#nonce.subarray(4), at);
+      out.set(this.#nonceExplicit, at);
       at += 8;
     }
     return at + this.#aead.sealInto(this.#nonce, plaintext, this.#aad, out, at);
