@@ -418,12 +418,21 @@ export class PeerRunner {
       this.#mux.send(this.#sink, t.data, t.to);
       return;
     }
-    const v6 = t.to.address.includes(":");
-    const s =
-      (t.from && this.#sockets.find((x) => sameSocketAddress(x.local, t.from!))) ??
-      this.#sockets.find((x) => x.local.address.includes(":") === v6);
+    const s = this.#socketFor(t.from, t.to);
     if (!s) return;
     s.socket.send(t.data, t.to.port, t.to.address);
+  }
+
+  /** The socket bound at `from`, else the first of `to`'s family (a loop: no closure per send). */
+  #socketFor(from: SocketAddress | undefined, to: SocketAddress): Bound | undefined {
+    const sockets = this.#sockets;
+    if (from)
+      for (let i = 0; i < sockets.length; i++)
+        if (sameSocketAddress(sockets[i]!.local, from)) return sockets[i];
+    const v6 = to.address.includes(":");
+    for (let i = 0; i < sockets.length; i++)
+      if (sockets[i]!.local.address.includes(":") === v6) return sockets[i];
+    return undefined;
   }
 
   /** The slot follows the core's deadline exactly (moving it costs a heap update, no timer). */
