@@ -81,7 +81,13 @@ export class JitterBuffer {
   readonly codec: PayloadCodec;
   readonly #cfg: JitterBufferConfig;
   readonly #events = new Fifo<JitterBufferEvent>();
-  readonly #held = new Map<number, Held>();
+  /**
+   * Held packets by extended sequence number, in a ring indexed by its low bits: every held
+   * packet lies in [head, highest], and the ring grows (doubling) to cover that range, so a
+   * slot holds at most one live packet (a Map costs allocations per packet set and deleted).
+   */
+  #held: (Held | undefined)[] = new Array(64).fill(undefined);
+  #mask = 63;
   readonly #missing = new Map<number, Missing>();
   #highest = -1;
   #head = -1;
@@ -151,7 +157,7 @@ export class JitterBuffer {
         this.#head = ext;
       }
     }
-    if (this.#held.has(ext)) {
+    if (this.#get(ext) !== undefined) {
       this.#stats.packetsDuplicate++;
       return;
     }
@@ -161,7 +167,7 @@ export class JitterBuffer {
       this.#highest = ext;
     }
     const payload = packet.payload;
-    this.#held.set(ext, {
+    this.#put({
       seq: ext,
       timestamp: h.timestamp,
       marker: h.marker,
@@ -197,13 +203,34 @@ export class JitterBuffer {
     return { ...this.#stats };
   }
 
+  #get(ext: number): Held | undefined {
+    const h = this.#held[ext & this.#mask];
+    return h !== undefined && h.seq === ext ? h : undefined;
+  }
+
+  /** Holds `h` (head and highest already cover it), doubling the ring when the range needs it. */
+  #put(h: Held): void {
+    if (this.#highest - this.#head >= this.#held.length) {
+      let size = this.#held.length * 2;
+      while (this.#highest - this.#head >= size) size *= 2;
+      const ring: (Held | undefined)[] = new Array(size).fill(undefined);
+      for (let s = this.#head; s <= this.#highest; s++) {
+        const old = this.#get(s);
+        if (old !== undefined) ring[s & (size - 1)] = old;
+      }
+      this.#held = ring;
+      this.#mask = size - 1;
+    }
+    this.#held[h.seq & this.#mask] = h;
+  }
+
   #addMissing(s: number, now: Millis): void {
-    if (!this.#held.has(s) && !this.#missing.has(s))
+    if (this.#get(s) === undefined && !this.#missing.has(s))
       this.#missing.set(s, { since: now, nextNackAt: now, retries: 0 });
   }
 
   #reset(now: Millis, ext: number): void {
-    this.#held.clear();
+    this.#held.fill(undefined);
     this.#missing.clear();
     this.#highest = ext;
     this.#head = ext;
@@ -253,7 +280,7 @@ export class JitterBuffer {
   #release(now: Millis): void {
     const audio = this.codec.kind === "audio";
     for (;;) {
-      const first = this.#held.get(this.#head);
+      const first = this.#get(this.#head);
       if (first === undefined) {
         if (this.#expired(this.#head, now)) {
           this.#skip(now);
@@ -268,7 +295,7 @@ export class JitterBuffer {
       }
       let end = this.#head;
       for (;;) {
-        const p = this.#held.get(end);
+        const p = this.#get(end);
         if (p === undefined) {
           if (this.#expired(end, now)) {
             this.#dropThrough(end);
@@ -286,7 +313,7 @@ export class JitterBuffer {
         if (audio || p.marker) break;
         end++;
       }
-      if (end < 0 || !this.#held.has(end)) continue;
+      if (end < 0 || this.#get(end) === undefined) continue;
       this.#deliver(now, this.#head, end);
     }
   }
@@ -311,7 +338,7 @@ export class JitterBuffer {
 
   #deliver(now: Millis, from: number, to: number): void {
     const held: Held[] = [];
-    for (let s = from; s <= to; s++) held.push(this.#held.get(s)!);
+    for (let s = from; s <= to; s++) held.push(this.#get(s)!);
     const first = held[0]!;
     this.#dropThrough(to, false);
     let keyframe = false;
@@ -371,7 +398,8 @@ export class JitterBuffer {
   /** Forgets everything up to `to` and moves the head past it. */
   #dropThrough(to: number, countFrame = true): void {
     for (let s = this.#head; s <= to; s++) {
-      this.#held.delete(s);
+      const i = s & this.#mask;
+      if (this.#held[i]?.seq === s) this.#held[i] = undefined;
       this.#missing.delete(s);
     }
     this.#head = to + 1;
@@ -381,9 +409,11 @@ export class JitterBuffer {
   /** The head packet is lost for good: resume at the next frame start that is held. */
   #skip(now: Millis): void {
     let next = Number.POSITIVE_INFINITY;
-    for (const s of this.#held.keys()) {
-      if (s > this.#head && s < next && (this.codec.kind === "audio" || this.#held.get(s)!.start)) {
+    for (let s = this.#head + 1; s <= this.#highest; s++) {
+      const h = this.#get(s);
+      if (h !== undefined && (this.codec.kind === "audio" || h.start)) {
         next = s;
+        break;
       }
     }
     if (next === Number.POSITIVE_INFINITY) next = this.#highest + 1;
