@@ -1,9 +1,10 @@
+import type { Millis } from "@purertc/common";
 import { tsnLte } from "../serial.js";
 
 /**
  * Congestion control of RFC 9260 §7.2: slow start, congestion avoidance with
- * partial_bytes_acked, fast recovery (§7.2.4) and the reaction to T3-rtx expiry (§7.2.3).
- * All quantities are bytes.
+ * partial_bytes_acked, fast recovery (§7.2.4), the reaction to T3-rtx expiry (§7.2.3) and the
+ * decay of an unused window (§7.2.1). All quantities are bytes.
  */
 export class CongestionControl {
   /** The packet size the rules count in: the current PLPMTU (RFC 8899 §5.1.3). */
@@ -14,6 +15,8 @@ export class CongestionControl {
   inFastRecovery = false;
   /** Fast Recovery exits when the cumulative ack reaches this TSN (§7.2.4 step 5). */
   #recoveryExit = 0;
+  /** When DATA last went out (moved on by the RTOs of idleness already accounted), or -1. */
+  #lastSent = -1;
 
   get mtu(): number {
     return this.#mtu;
@@ -54,6 +57,26 @@ export class CongestionControl {
         this.cwnd += this.#mtu;
       }
     }
+  }
+
+  /**
+   * §7.2.1: "When the endpoint does not transmit data on a given transport address, the cwnd of
+   * the transport address SHOULD be adjusted to max(cwnd/2, 4*MTU) per RTO." Applied when DATA
+   * may go out at `now` with nothing in flight: once for every `rto` ms since the last DATA (a
+   * window grown by an earlier burst is not blasted onto a path that may have changed since).
+   */
+  beforeSend(now: Millis, rto: number, flight: number): void {
+    if (this.#lastSent < 0 || flight > 0) return;
+    const floor = 4 * this.#mtu;
+    while (now - this.#lastSent >= rto && this.cwnd > floor) {
+      this.cwnd = Math.max(this.cwnd / 2, floor) | 0;
+      this.#lastSent += rto;
+    }
+  }
+
+  /** DATA went out at `now`. */
+  onSent(now: Millis): void {
+    this.#lastSent = now;
   }
 
   /** §7.2.4 step 4: entering Fast Recovery on a fast retransmit; `highestTsn` is the exit point. */

@@ -175,11 +175,14 @@ export class Tcb {
       }
     }
     if (!allowData) return o;
+    this.cc.beforeSend(now, this.#rto.value, this.rq.flight);
     const before = o;
     o = this.#writeRetransmissions(buf, o, end, now);
     o = this.#writeNewData(buf, o, end, now, chunkSize - this.#dataHeader);
-    if (o !== before && !this.#timers.isArmed("t3-rtx"))
-      this.#timers.set("t3-rtx", now + this.#rto.value);
+    if (o !== before) {
+      this.cc.onSent(now);
+      if (!this.#timers.isArmed("t3-rtx")) this.#timers.set("t3-rtx", now + this.#rto.value);
+    }
     return o;
   }
 
