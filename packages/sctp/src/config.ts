@@ -53,6 +53,9 @@ export interface SctpConfig {
   /**
    * RTO.Min. RFC 9260 §16 suggests 1 s; WebRTC stacks run lower so loss recovery on
    * short paths is not dominated by the timer (dcsctp and usrsctp in browsers do the same).
+   * Keep it above the peer's delayed-SACK timeout (200 ms in every common stack, RFC 9260
+   * §6.2): at 200 ms a lone message's T3-rtx fired just before the peer's delayed SACK came,
+   * a spurious retransmission that cut cwnd to one MTU.
    */
   readonly rtoMinMs: number;
   /** RTO.Max (RFC 9260 §16: 60 s). */
@@ -99,7 +102,7 @@ export const DEFAULT_SCTP_CONFIG: Readonly<SctpConfig> = Object.freeze({
   outboundStreams: 65535,
   inboundStreams: 65535,
   rtoInitialMs: 1000,
-  rtoMinMs: 200,
+  rtoMinMs: 220,
   rtoMaxMs: 60_000,
   maxRetransmissions: 10,
   maxInitRetransmits: 8,

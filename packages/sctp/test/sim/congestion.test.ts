@@ -58,3 +58,17 @@ describe("congestion window while the sender is idle (RFC 9260 §7.2.1)", () => 
     expect(p.A.stats().t3Expirations).toBe(0);
   });
 });
+
+describe("a lone one-way message (RTO.Min against the peer's delayed SACK)", () => {
+  it("is acknowledged by the peer's 200 ms delayed SACK before our T3-rtx fires: no spurious retransmission, cwnd kept", () => {
+    const { p, rto } = afterBurst();
+    expect(rto).toBeGreaterThan(200); // RTO.Min above the 200 ms every common stack delays SACKs
+    for (let i = 0; i < 5; i++) {
+      p.driver.runFor(50);
+      const cwnd = send(p, 100);
+      expect(p.A.stats().cwnd).toBe(cwnd);
+    }
+    expect(p.A.stats().t3Expirations).toBe(0);
+    expect(p.A.stats().retransmissions).toBe(0);
+  });
+});
