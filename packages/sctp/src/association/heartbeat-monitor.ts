@@ -33,7 +33,7 @@ const HEARTBEAT_GRID_MS = 100;
 /**
  * Arms the heartbeat timer (RFC 9260 §8.3): HB.interval plus the current RTO, jittered by ±50%
  * of the RTO, then moved onto the heartbeat grid within that range (the range is one RTO wide,
- * at least RTO.Min = 200 ms, so it always holds a grid point).
+ * at least RTO.Min, so it always holds a grid point).
  */
 export function armHeartbeat(ctx: AssociationContext, now: Millis): void {
   const i = ctx.config.heartbeatIntervalMs;
