@@ -337,25 +337,43 @@ export class JitterBuffer {
   }
 
   #deliver(now: Millis, from: number, to: number): void {
-    const held: Held[] = [];
-    for (let s = from; s <= to; s++) held.push(this.#get(s)!);
-    const first = held[0]!;
-    this.#dropThrough(to, false);
-    let keyframe = false;
+    const timestamp = this.#get(from)!.timestamp;
     // In packet order, as a decoder would look: a payload that does not parse before the one
     // that shows a keyframe makes the frame undecodable.
-    for (const p of held) {
-      if (p.key === undefined) {
-        this.#stats.framesDropped++;
-        this.#requestKeyframe(now);
-        return;
+    let keyframe = false;
+    let parses = true;
+    for (let s = from; s <= to; s++) {
+      const key = this.#get(s)!.key;
+      if (key === undefined) {
+        parses = false;
+        break;
       }
-      if (p.key) {
+      if (key) {
         keyframe = true;
         break;
       }
     }
-    if (this.#needKeyframe && !keyframe) {
+    const wanted = parses && !(this.#needKeyframe && !keyframe);
+    // Read before the slots are dropped; the array only when frames are assembled.
+    let payloads: Uint8Array[] | undefined;
+    if (wanted && this.#assemble) {
+      payloads = [];
+      for (let s = from; s <= to; s++) {
+        const payload = this.#get(s)!.payload;
+        if (payload === undefined) {
+          payloads = undefined;
+          break;
+        }
+        payloads.push(payload);
+      }
+    }
+    this.#dropThrough(to, false);
+    if (!parses) {
+      this.#stats.framesDropped++;
+      this.#requestKeyframe(now);
+      return;
+    }
+    if (!wanted) {
       this.#stats.framesDropped++;
       return;
     }
@@ -365,15 +383,11 @@ export class JitterBuffer {
       this.#stats.framesDelivered++;
       return;
     }
-    const payloads: Uint8Array[] = [];
-    for (const p of held) {
-      if (p.payload === undefined) {
-        // Assembly started in the middle of this frame: its first packets were not kept.
-        this.#stats.framesDropped++;
-        this.#needKeyframe ||= this.codec.kind === "video";
-        return;
-      }
-      payloads.push(p.payload);
+    if (payloads === undefined) {
+      // Assembly started in the middle of this frame: its first packets were not kept.
+      this.#stats.framesDropped++;
+      this.#needKeyframe ||= this.codec.kind === "video";
+      return;
     }
     try {
       const data = this.codec.depacketize(payloads);
@@ -381,7 +395,7 @@ export class JitterBuffer {
       this.#deliveredAny = true;
       this.#stats.framesDelivered++;
       const frame = {
-        timestamp: first.timestamp,
+        timestamp,
         data,
         keyframe,
         firstSequenceNumber: from & 0xffff,

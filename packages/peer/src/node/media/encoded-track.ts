@@ -138,7 +138,11 @@ export class EncodedMediaStreamTrack extends EventTarget {
   #muted: boolean;
   #state: "live" | "ended" = "live";
   #remote: boolean;
-  readonly #sinks = new Set<TrackSink>();
+  /**
+   * The senders fed by this track. Replaced, never mutated, on change: a send loop iterates the
+   * array it started with (a sink may detach itself meanwhile) and no iterator is made per packet.
+   */
+  #sinks: readonly TrackSink[] = [];
   readonly #frameQueues = new Set<AsyncQueue<EncodedFrame>>();
   readonly #rtpQueues = new Set<AsyncQueue<RtpPacket>>();
   #keyFrame: (() => void) | undefined;
@@ -209,7 +213,7 @@ export class EncodedMediaStreamTrack extends EventTarget {
   stop(): void {
     if (this.#state === "ended") return;
     this.#state = "ended";
-    this.#sinks.clear();
+    this.#sinks = [];
     for (const q of this.#frameQueues) q.end();
     for (const q of this.#rtpQueues) q.end();
   }
@@ -249,8 +253,9 @@ export class EncodedMediaStreamTrack extends EventTarget {
     const data = frameBytes(frame.data);
     this.#framesWritten++;
     if (!this.#enabled) return;
-    if (this.#sinks.size === 0) this.#framesUnsent++;
-    for (const s of this.#sinks) s._sendFrame(data, frame.timestamp >>> 0);
+    if (this.#sinks.length === 0) this.#framesUnsent++;
+    const sinks = this.#sinks;
+    for (let i = 0; i < sinks.length; i++) sinks[i]!._sendFrame(data, frame.timestamp >>> 0);
   }
 
   /**
@@ -261,16 +266,17 @@ export class EncodedMediaStreamTrack extends EventTarget {
     if (this.#state === "ended") throw new DOMException("the track has ended", "InvalidStateError");
     const p = packet instanceof Uint8Array ? decodeRtpPacket(packet) : packet;
     if (!this.#enabled) return;
-    for (const s of this.#sinks) s._sendRtp(p);
+    const sinks = this.#sinks;
+    for (let i = 0; i < sinks.length; i++) sinks[i]!._sendRtp(p);
   }
 
   /** @internal */
   _addSink(s: TrackSink): void {
-    if (this.#state === "live") this.#sinks.add(s);
+    if (this.#state === "live" && !this.#sinks.includes(s)) this.#sinks = [...this.#sinks, s];
   }
   /** @internal */
   _removeSink(s: TrackSink): void {
-    this.#sinks.delete(s);
+    if (this.#sinks.includes(s)) this.#sinks = this.#sinks.filter((x) => x !== s);
   }
 
   // --- receiving ------------------------------------------------------------------------------
@@ -398,7 +404,8 @@ export class EncodedMediaStreamTrack extends EventTarget {
    */
   _relayRtp(packet: RtpPacket): void {
     if (this.#state === "ended") return;
-    for (const s of this.#sinks) s._forwardRtp?.(packet, this);
+    const sinks = this.#sinks;
+    for (let i = 0; i < sinks.length; i++) sinks[i]!._forwardRtp?.(packet, this);
   }
 
   /** @internal A received packet, in a task: `unmute`, iterators, the `rtp` event. */
