@@ -2,8 +2,9 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { parse } from "@purertc/sdp";
 import { describe, expect, it } from "vitest";
-import { JsepSession, type LocalTransportInit, readTransport } from "../../src/index.js";
+import { JsepSession, readTransport } from "../../src/index.js";
 import { releaseModel } from "../../src/jsep/remote.js";
+import { init, opus } from "./fixtures.js";
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
@@ -13,24 +14,6 @@ async function collect(): Promise<void> {
   await new Promise((r) => setImmediate(r));
   gc();
 }
-
-const init = (ufrag: string): LocalTransportInit => ({
-  credentials: { ufrag, pwd: "p".repeat(24) },
-  fingerprints: [{ algorithm: "sha-256", value: "AB:CD" }],
-  candidates: [],
-  endOfCandidates: false,
-  maxMessageSize: 262144,
-  sctpPort: 5000,
-});
-
-const opus = {
-  payloadType: 111,
-  name: "opus",
-  clockRate: 48000,
-  channels: 2,
-  parameters: {},
-  feedback: [],
-};
 
 function connected(): { a: JsepSession; b: JsepSession; offer: string; answer: string } {
   const a = new JsepSession("1");

@@ -1,24 +1,7 @@
 import { parse } from "@purertc/sdp";
 import { describe, expect, it } from "vitest";
-import { JsepSession, type LocalTransportInit } from "../../src/index.js";
-
-const init = (ufrag: string): LocalTransportInit => ({
-  credentials: { ufrag, pwd: "p".repeat(24) },
-  fingerprints: [{ algorithm: "sha-256", value: "AB:CD" }],
-  candidates: [],
-  endOfCandidates: false,
-  maxMessageSize: 262144,
-  sctpPort: 5000,
-});
-
-const opus = {
-  payloadType: 111,
-  name: "opus",
-  clockRate: 48000,
-  channels: 2,
-  parameters: {},
-  feedback: [],
-};
+import { JsepSession } from "../../src/index.js";
+import { init, opus } from "./fixtures.js";
 
 describe("JsepSession re-offers", () => {
   it("keep the bundle-tagged data section first in a=group:BUNDLE when media is added (RFC 8843 §7.2.1)", () => {
