@@ -9,6 +9,10 @@ export interface PortRange {
   readonly max: number;
 }
 
+/** The last literal seen and its family: a connection sends to one address (no `isIP` per send). */
+let lastLiteral = "";
+let lastFamily = 0;
+
 /**
  * dgram resolves every destination through its `lookup`, an IP literal included: `dns.lookup`
  * answers those on the next tick, one `process.nextTick` per datagram sent, which showed in the
@@ -16,9 +20,13 @@ export interface PortRange {
  * at once; names still go to `dns.lookup`.
  */
 const literalLookup: NonNullable<SocketOptions["lookup"]> = (address, options, callback) => {
-  const family = isIP(address);
-  if (family !== 0) callback(null, address, family);
-  else dnsLookup(address, options, callback);
+  if (address !== lastLiteral) {
+    const family = isIP(address);
+    if (family === 0) return dnsLookup(address, options, callback);
+    lastLiteral = address;
+    lastFamily = family;
+  }
+  callback(null, address, lastFamily);
 };
 
 function bindOnce(address: string, port: number): Promise<Socket> {
